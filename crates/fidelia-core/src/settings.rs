@@ -1,0 +1,141 @@
+//! The clinic's settings: who it is, when it opens, which country and language.
+
+use serde::{Deserialize, Serialize};
+
+use crate::hours::OpeningHours;
+use crate::i18n::Lang;
+use crate::parse;
+use crate::records::{FieldError, Invalid};
+
+/// Countries whose phone prefix the clinic may use by default.
+pub const COUNTRIES: &[&str] = &["ES", "MX", "AR", "CO", "CL", "PE", "US", "GB", "FR", "PT", "DE", "IT"];
+
+/// Largest logo accepted, as a data URL (about 1 MB of image).
+const LOGO_MAX: usize = 1_400_000;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Settings {
+    pub clinic_name: String,
+    pub address: String,
+    pub phone: String,
+    pub email: String,
+    /// "" or a `data:image/png;base64,...` / `data:image/jpeg;base64,...` URL.
+    pub logo_data_url: String,
+    /// Monday first; "" is closed.
+    pub opening_hours: [String; 7],
+    pub default_country: String,
+    pub language: Lang,
+    /// The clinic holds generated demo data (read-only: set by the demo generator).
+    pub demo: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            clinic_name: "Clínica Veterinaria".into(),
+            address: String::new(),
+            phone: String::new(),
+            email: String::new(),
+            logo_data_url: String::new(),
+            opening_hours: OpeningHours::typical().to_strings(),
+            default_country: "ES".into(),
+            language: Lang::Es,
+            demo: false,
+        }
+    }
+}
+
+const DAY_FIELDS: [&str; 7] = ["hours0", "hours1", "hours2", "hours3", "hours4", "hours5", "hours6"];
+
+impl Settings {
+    /// Checks settings sent by the window and returns them tidied (hours in canonical form).
+    /// `demo` is kept from `current`: the window cannot change it.
+    pub fn validate(&self, current: &Settings) -> Result<Settings, Invalid> {
+        let mut errors = Vec::new();
+        let mut push = |field, key| errors.push(FieldError { field, key });
+        let clinic_name = self.clinic_name.trim().to_owned();
+        if clinic_name.is_empty() {
+            push("clinicName", "err.required");
+        }
+        let phone = match self.phone.trim() {
+            "" => String::new(),
+            p => parse::phone(p).unwrap_or_else(|e| {
+                push("phone", e);
+                String::new()
+            }),
+        };
+        let email = match self.email.trim() {
+            "" => String::new(),
+            e => parse::email(e).unwrap_or_else(|k| {
+                push("email", k);
+                String::new()
+            }),
+        };
+        let logo = self.logo_data_url.trim();
+        let logo_ok = logo.is_empty()
+            || ((logo.starts_with("data:image/png;base64,") || logo.starts_with("data:image/jpeg;base64,")) && logo.len() <= LOGO_MAX);
+        if !logo_ok {
+            push("logo", "err.logo");
+        }
+        let mut hours: [String; 7] = Default::default();
+        for (i, d) in self.opening_hours.iter().enumerate() {
+            match crate::hours::parse_day(d) {
+                Ok(r) => hours[i] = crate::hours::format_day(&r),
+                Err(k) => push(DAY_FIELDS[i], k),
+            }
+        }
+        let country = self.default_country.trim().to_uppercase();
+        if !COUNTRIES.contains(&country.as_str()) {
+            push("defaultCountry", "err.country");
+        }
+        if !errors.is_empty() {
+            return Err(Invalid(errors));
+        }
+        Ok(Settings {
+            clinic_name,
+            address: self.address.trim().to_owned(),
+            phone,
+            email,
+            logo_data_url: logo.to_owned(),
+            opening_hours: hours,
+            default_country: country,
+            language: self.language,
+            demo: current.demo,
+        })
+    }
+
+    pub fn hours(&self) -> OpeningHours {
+        OpeningHours::parse(&self.opening_hours).unwrap_or_else(|_| OpeningHours::typical())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_are_tidied_and_demo_cannot_be_changed_from_the_window() {
+        let current = Settings { demo: true, ..Settings::default() };
+        let mut s = Settings { clinic_name: " Clínica Peña ".into(), default_country: "es".into(), ..Settings::default() };
+        s.opening_hours[6] = "cerrado".into();
+        s.opening_hours[0] = "17:00-20:30,10:00-14:00".into();
+        let v = s.validate(&current).unwrap();
+        assert_eq!(v.clinic_name, "Clínica Peña");
+        assert_eq!(v.default_country, "ES");
+        assert_eq!(v.opening_hours[0], "10:00-14:00, 17:00-20:30");
+        assert_eq!(v.opening_hours[6], "");
+        assert!(v.demo, "demo is read-only");
+    }
+
+    #[test]
+    fn every_bad_setting_is_reported() {
+        let mut s = Settings { clinic_name: "".into(), phone: "9x".into(), email: "a@".into(), default_country: "XX".into(), ..Settings::default() };
+        s.opening_hours[4] = "20:00-10:00".into();
+        s.logo_data_url = "data:text/html;base64,PHA+".into();
+        let e = s.validate(&Settings::default()).unwrap_err();
+        for (f, k) in [("clinicName", "err.required"), ("phone", "err.phone_letters"), ("email", "err.email"), ("defaultCountry", "err.country"), ("hours4", "err.hours_order"), ("logo", "err.logo")] {
+            assert!(e.has(f, k), "{f} {k}: {e:?}");
+        }
+    }
+}

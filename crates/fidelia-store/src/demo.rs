@@ -1,0 +1,98 @@
+//! Writes a generated clinic (`fidelia_core::demo`) into the database in one transaction.
+
+use chrono::TimeZone;
+use fidelia_core::demo::{self, DemoSize};
+use fidelia_core::settings::Settings;
+use fidelia_core::*;
+
+use crate::{Result, Store};
+
+/// What was written.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub clients: usize,
+    pub pets: usize,
+    pub visits: usize,
+    pub appointments: usize,
+}
+
+impl Store {
+    /// Replaces the clinic's records with a generated clinic of `size` and marks it as demo data.
+    pub fn load_demo<Tz: TimeZone>(&self, seed: u64, size: DemoSize, at: &ClinicTime<Tz>) -> Result<Counts> {
+        self.reset()?;
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let staff_ids = demo::staff().iter().map(|s| crate::staff::insert(&tx, s)).collect::<Result<Vec<_>>>()?;
+        let mut counts = Counts::default();
+        let mut failure = None;
+        demo::generate(seed, size, at.now, &at.tz, |c| {
+            if failure.is_some() {
+                return;
+            }
+            let r = (|| -> Result<()> {
+                let names: Vec<&str> = c.pets.iter().map(|p| p.pet.name.as_str()).collect();
+                let client_id = crate::clients::insert(&tx, &c.client, &names, c.created_at)?;
+                counts.clients += 1;
+                for p in &c.pets {
+                    let pet_id = crate::pets::insert(&tx, &PetData { client_id, ..p.pet.clone() }, c.created_at)?;
+                    counts.pets += 1;
+                    for v in &p.visits {
+                        let d = VisitData { pet_id, staff_id: Some(staff_ids[v.staff]), at: v.at, kind: v.kind, severity: v.severity, reason: v.reason.clone(), amount_cents: v.amount_cents };
+                        crate::visits::insert(&tx, &d, v.at)?;
+                        counts.visits += 1;
+                    }
+                    for a in &p.appointments {
+                        let d = AppointmentData { pet_id, staff_id: Some(staff_ids[a.staff]), starts_at: a.starts_at, duration_min: a.duration_min, reason: a.reason.clone(), status: a.status };
+                        crate::appointments::insert(&tx, &d, at.now)?;
+                        counts.appointments += 1;
+                    }
+                }
+                Ok(())
+            })();
+            if let Err(e) = r {
+                failure = Some(e);
+            }
+        });
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        let language = crate::settings::read(&tx)?.language;
+        let settings = Settings {
+            clinic_name: "Clínica Veterinaria San Antón".into(),
+            address: "Calle Mayor, 12, 28013 Madrid".into(),
+            phone: "910 123 456".into(),
+            email: "hola@sananton-vet.example".into(),
+            language,
+            demo: true,
+            ..Settings::default()
+        };
+        crate::settings::write(&tx, &settings)?;
+        tx.commit()?;
+        Ok(counts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::test_util::*;
+    use fidelia_core::demo::DemoSize;
+
+    #[test]
+    fn the_demo_clinic_is_written_whole_and_marked_as_demo() {
+        let s = store();
+        let counts = s.load_demo(1, DemoSize::DEMO, &at()).unwrap();
+        assert_eq!((counts.clients, counts.pets, counts.visits), (DemoSize::DEMO.clients, DemoSize::DEMO.pets, DemoSize::DEMO.visits));
+        assert!(counts.appointments > 0);
+        assert!(s.settings().unwrap().demo);
+        assert_eq!(s.staff_list().unwrap().len(), 4);
+        assert_eq!(s.clients_list(0, 10).unwrap().0, DemoSize::DEMO.clients as i64);
+        assert!(!s.appointments_upcoming(now(), 14).unwrap().is_empty());
+        // Loading again replaces, never doubles.
+        s.load_demo(1, DemoSize::DEMO, &at()).unwrap();
+        assert_eq!(s.clients_list(0, 10).unwrap().0, DemoSize::DEMO.clients as i64);
+        s.reset().unwrap();
+        assert_eq!(s.clients_list(0, 10).unwrap().0, 0, "a clean clinic has no records");
+        assert!(!s.settings().unwrap().demo);
+        assert!(s.integrity_ok().unwrap());
+    }
+}
