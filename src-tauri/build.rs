@@ -1,1 +1,26 @@
-fn main() { tauri_build::build() }
+/// The window may call exactly these commands: each gets an `allow-<command>` permission that
+/// `capabilities/default.json` grants to the main window (and nothing else is granted).
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "i18n_dictionary",
+    "settings_get",
+    "settings_save",
+    "clinic_reset",
+    "search_clients",
+    "clients_list",
+    "client_get",
+    "client_save",
+    "pet_save",
+    "staff_list",
+    "staff_save",
+    "visit_save",
+    "visit_delete",
+    "appointment_save",
+    "appointment_cancel",
+    "appointments_upcoming",
+];
+
+fn main() {
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)))
+        .expect("tauri build script");
+}

@@ -1,1 +1,132 @@
-fn main() {}
+//! `fidelia`: the clinic's operations without a window — demo clinic, clean clinic, export,
+//! and the benchmark. Built without Tauri.
+
+mod bench;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::{Local, Utc};
+use clap::{Parser, Subcommand, ValueEnum};
+use fidelia_core::demo::DemoSize;
+use fidelia_core::ClinicTime;
+use fidelia_store::Store;
+
+/// The demo clinic's seed, the same as the window's.
+const DEMO_SEED: u64 = 2026;
+
+#[derive(Parser)]
+#[command(name = "fidelia", version, about = "Fidelia sin ventana: clínica de demostración, clínica limpia, exportación y benchmark")]
+struct Cli {
+    /// Database file (default: $FIDELIA_DB, else the OS app-data folder).
+    #[arg(long, global = true)]
+    db: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Replace the clinic's records with the generated demo clinic.
+    Demo {
+        #[arg(long, default_value_t = DEMO_SEED)]
+        seed: u64,
+    },
+    /// Start a clean clinic: every record is deleted.
+    NewClinic {
+        /// Confirm that every record will be deleted.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Export every record as one JSON file or as one CSV file per table in a folder.
+    Export {
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+        /// JSON: a file ("-" for standard output). CSV: a folder.
+        #[arg(long, short)]
+        out: PathBuf,
+    },
+    /// Show where the database is and what it holds.
+    Info,
+    /// Build a large clinic in a temporary file and print search and client-page latencies.
+    Bench {
+        #[arg(long, default_value_t = DemoSize::LARGE.clients)]
+        clients: usize,
+        #[arg(long, default_value_t = DemoSize::LARGE.pets)]
+        pets: usize,
+        #[arg(long, default_value_t = DemoSize::LARGE.visits)]
+        visits: usize,
+        #[arg(long, default_value_t = DemoSize::LARGE.years)]
+        years: u32,
+        /// Queries and page opens to time.
+        #[arg(long, default_value_t = 1000)]
+        samples: usize,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Json,
+    Csv,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn now() -> ClinicTime<Local> {
+    ClinicTime::new(Utc::now(), Local)
+}
+
+fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
+    let path = cli.db.clone().unwrap_or_else(fidelia_store::default_db_path);
+    match cli.command {
+        Command::Demo { seed } => {
+            let store = Store::open(&path)?;
+            let c = store.load_demo(seed, DemoSize::DEMO, &now())?;
+            println!("Demo clinic in {}: {} clients, {} pets, {} visits, {} appointments", path.display(), c.clients, c.pets, c.visits, c.appointments);
+        }
+        Command::NewClinic { yes } => {
+            if !yes {
+                return Err("this deletes every record of the clinic; run again with --yes to confirm".into());
+            }
+            Store::open(&path)?.reset()?;
+            println!("Clean clinic in {}", path.display());
+        }
+        Command::Export { format, out } => {
+            let store = Store::open(&path)?;
+            match format {
+                Format::Json if out.as_os_str() == "-" => store.export_json(&mut std::io::stdout().lock())?,
+                Format::Json => {
+                    let mut f = std::io::BufWriter::new(std::fs::File::create(&out)?);
+                    store.export_json(&mut f)?;
+                    println!("Exported to {}", out.display());
+                }
+                Format::Csv => {
+                    for f in store.export_csv(&out)? {
+                        println!("{}", f.display());
+                    }
+                }
+            }
+        }
+        Command::Info => {
+            let store = Store::open(&path)?;
+            let s = store.settings()?;
+            println!("database: {}", path.display());
+            println!("clinic:   {}{}", s.clinic_name, if s.demo { " (demo)" } else { "" });
+            println!("clients:  {}", store.clients_list(0, 1)?.0);
+            println!("size:     {} KiB", store.size_bytes()? / 1024);
+        }
+        Command::Bench { clients, pets, visits, years, samples } => {
+            bench::run(DemoSize { clients, pets, visits, years, upcoming_appointments: pets / 20 }, samples)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,4 @@
+//! The window's commands, one file per area. Each body is one call into the store.
+
+pub mod app;
+pub mod records;
