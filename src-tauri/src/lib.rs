@@ -67,7 +67,16 @@ pub fn builder<R: Runtime>() -> Builder<R> {
     ])
 }
 
+/// With `FIDELIA_MEASURE=1`, prints `first-paint-ms <n>` when the page has loaded (read by
+/// `scripts/measure-window.sh`).
+pub fn report_first_paint(started: std::time::Instant, payload: &tauri::webview::PageLoadPayload<'_>) {
+    if payload.event() == tauri::webview::PageLoadEvent::Finished && std::env::var_os("FIDELIA_MEASURE").is_some() {
+        println!("first-paint-ms {}", started.elapsed().as_millis());
+    }
+}
+
 pub fn run() {
+    let started = std::time::Instant::now();
     let path = db_path_from_args(std::env::args().skip(1));
     let store = match open_store(&path) {
         Ok(s) => s,
@@ -78,6 +87,7 @@ pub fn run() {
     };
     builder::<tauri::Wry>()
         .manage(AppState { store })
+        .on_page_load(move |_, payload| report_first_paint(started, payload))
         .run(tauri::generate_context!())
         .expect("error while running Fidelia");
 }
