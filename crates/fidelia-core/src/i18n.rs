@@ -80,27 +80,60 @@ mod tests {
         assert!(files.iter().any(|f| f.ends_with("index.html")), "the window's files were scanned");
         for f in &files {
             let text = std::fs::read_to_string(f).unwrap();
-            for (i, _) in text.match_indices("\"err.") {
-                used.push(text[i + 1..].split('"').next().unwrap().to_owned());
-            }
-            for pat in ["data-i18n=\"", "data-i18n-placeholder=\"", "data-i18n-title=\"", "data-i18n-aria-label=\"", "t(\"", "t('"] {
-                for (i, _) in text.match_indices(pat) {
-                    let rest = &text[i + pat.len()..];
-                    let key: String = rest.chars().take_while(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-')).collect();
-                    if !key.is_empty() && !key.ends_with('.') {
-                        used.push(key);
-                    }
-                }
-            }
+            let is_rust = f.extension().is_some_and(|x| x == "rs");
+            used.extend(keys_in(&text, is_rust));
         }
         macro_rules! words {
             ($($e:ty),*) => {$( for v in <$e>::ALL { used.push(format!("{}.{}", <$e>::KEY_PREFIX, v.as_str())); } )*};
         }
-        words!(Channel, Species, Sex, Role, VisitKind, Severity, AppointmentStatus);
+        words!(Channel, Species, Sex, Role, VisitKind, Severity, AppointmentStatus, crate::calls::CallKind, crate::calls::CallStatus, crate::calls::CallOutcome);
         used.sort();
         used.dedup();
         let missing: Vec<_> = used.iter().filter(|k| !ES.contains_key(k.as_str()) || !EN.contains_key(k.as_str())).collect();
         assert!(missing.is_empty(), "keys used but missing from a dictionary: {missing:?}");
+    }
+
+    /// The dictionary keys a source file names: in Rust, `"err.*"` literals; in the window's
+    /// files, `data-i18n*="key"` attributes and `t("key")` / `t('key')` calls.
+    fn keys_in(text: &str, is_rust: bool) -> Vec<String> {
+        let key_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-');
+        let mut keys = Vec::new();
+        let mut take = |rest: &str, quote: char| {
+            let key: String = rest.chars().take_while(|c| key_char(*c)).collect();
+            if !key.is_empty() && !key.ends_with('.') && rest[key.len()..].starts_with(quote) {
+                keys.push(key);
+            }
+        };
+        if is_rust {
+            for (i, _) in text.match_indices("\"err.") {
+                take(&text[i + 1..], '"');
+            }
+            return keys;
+        }
+        for pat in ["data-i18n=\"", "data-i18n-placeholder=\"", "data-i18n-title=\"", "data-i18n-aria-label=\""] {
+            for (i, _) in text.match_indices(pat) {
+                take(&text[i + pat.len()..], '"');
+            }
+        }
+        for (i, _) in text.match_indices("t(") {
+            let before = text[..i].chars().last();
+            if before.is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | '$' | '.')) {
+                continue;
+            }
+            let rest = &text[i + 2..];
+            if let Some(q) = rest.chars().next().filter(|c| matches!(c, '"' | '\'')) {
+                take(&rest[1..], q);
+            }
+        }
+        keys
+    }
+
+    #[test]
+    fn the_key_scanner_finds_keys_and_nothing_else() {
+        let js = r#"h("p", {}, t("nav.home")); el.dataset; x.split("-"); format(t('a.b')); <b data-i18n="c.d"></b> t(`x.${y}`)"#;
+        assert_eq!(keys_in(js, false), ["c.d", "nav.home", "a.b"]);
+        let rs = r#"Err("err.email") ; "err." ; expect("valid")"#;
+        assert_eq!(keys_in(rs, true), ["err.email"]);
     }
 
     fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) {

@@ -1,0 +1,65 @@
+// The only module that talks to Rust. Every command of docs/ipc.md has a small wrapper here,
+// so the views never spell a command name. A rejected call becomes an `IpcError` carrying
+// `{ code, message, fields }` exactly as Rust sent it (the message is already translated).
+
+export class IpcError extends Error {
+  constructor({ code = "internal", message = "", fields = {} } = {}, detail = null) {
+    super(message);
+    // defineProperty, not assignment: the window runs with frozen prototypes (freezePrototype).
+    Object.defineProperty(this, "name", { value: "IpcError", configurable: true });
+    this.code = code;
+    this.fields = fields && typeof fields === "object" ? fields : {};
+    // Whatever else was received (a plain string from Tauri itself, say), for the console only.
+    this.detail = detail;
+  }
+}
+
+function toIpcError(raw) {
+  if (raw instanceof IpcError) return raw;
+  if (raw && typeof raw === "object" && typeof raw.code === "string") {
+    return new IpcError({ code: raw.code, message: String(raw.message ?? ""), fields: raw.fields ?? {} });
+  }
+  // Tauri's own failures (unknown command, bad arguments) reject with a plain string:
+  // not for the user's eyes; the views then show their generic message.
+  console.error("IPC failure", raw);
+  return new IpcError({ code: "internal", message: "" }, raw);
+}
+
+export async function invoke(command, args = {}) {
+  const core = window.__TAURI__ && window.__TAURI__.core;
+  if (!core || typeof core.invoke !== "function") {
+    throw new IpcError({ code: "internal", message: "" }, "window.__TAURI__ is not available");
+  }
+  try {
+    return await core.invoke(command, args);
+  } catch (raw) {
+    throw toIpcError(raw);
+  }
+}
+
+/** Optional id from a form control's value: "" → null, "12" → 12. */
+export function idOrNull(value) {
+  if (value === "" || value == null) return null;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : null;
+}
+
+export const api = {
+  appInfo: () => invoke("app_info"),
+  dictionary: (lang) => invoke("i18n_dictionary", { lang }),
+  settingsGet: () => invoke("settings_get"),
+  settingsSave: (form) => invoke("settings_save", { form }),
+  clinicReset: (demo) => invoke("clinic_reset", { demo }),
+  searchClients: (query, limit = 12) => invoke("search_clients", { query, limit }),
+  clientsList: (offset, limit = 50) => invoke("clients_list", { offset, limit }),
+  clientGet: (id) => invoke("client_get", { id }),
+  clientSave: (form) => invoke("client_save", { form }),
+  petSave: (form) => invoke("pet_save", { form }),
+  staffList: () => invoke("staff_list"),
+  staffSave: (form) => invoke("staff_save", { form }),
+  visitSave: (form) => invoke("visit_save", { form }),
+  visitDelete: (id) => invoke("visit_delete", { id }),
+  appointmentSave: (form) => invoke("appointment_save", { form }),
+  appointmentCancel: (id) => invoke("appointment_cancel", { id }),
+  appointmentsUpcoming: (days) => invoke("appointments_upcoming", { days }),
+};

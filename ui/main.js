@@ -1,0 +1,140 @@
+// Start-up and the router: one view at a time in <main id="view">.
+
+import { api } from "./ipc.js";
+import { setLanguage, currentLanguage, t } from "./i18n.js";
+import { state, setRenderer, navigate, refresh, hooks, errorMessage } from "./app.js";
+import { h } from "./lib/dom.js";
+import { startSearch } from "./components/search.js";
+import { homeView } from "./views/home.js";
+import { clientsView } from "./views/clients.js";
+import { clientView } from "./views/client.js";
+import { staffView } from "./views/staff.js";
+import { settingsView } from "./views/settings.js";
+
+const VIEWS = {
+  home: homeView,
+  clients: clientsView,
+  client: clientView,
+  staff: staffView,
+  settings: settingsView,
+};
+/** Which nav button is lit for a view. */
+const NAV_OF = { client: "clients" };
+
+let search = null;
+let renderToken = 0;
+
+function updateNav() {
+  const lit = NAV_OF[state.view] || state.view;
+  for (const b of document.querySelectorAll(".mainnav button[data-view]")) {
+    if (b.dataset.view === lit) b.setAttribute("aria-current", "page");
+    else b.removeAttribute("aria-current");
+  }
+}
+
+/** Clinic name, logo and the demo banner, from state.settings and state.info. */
+function updateChrome() {
+  const s = state.settings || {};
+  document.getElementById("clinic-name").textContent = s.clinicName || "";
+  const logo = document.getElementById("clinic-logo");
+  if (s.logoDataUrl) {
+    logo.src = s.logoDataUrl;
+    logo.hidden = false;
+  } else {
+    logo.removeAttribute("src");
+    logo.hidden = true;
+  }
+  const demo = Boolean((state.info && state.info.demo) || s.demo);
+  document.getElementById("demo-banner").hidden = !demo;
+}
+
+function errorPanel(err, onRetry = () => refresh()) {
+  console.error(err);
+  return h(
+    "section",
+    { class: "view view-error", role: "alert" },
+    h("h1", { tabindex: "-1" }, t("error.title")),
+    h("p", { class: "form-error" }, errorMessage(err)),
+    // Tauri's own failures (e.g. a command the window may not call) carry a technical detail.
+    typeof (err && err.detail) === "string" ? h("p", { class: "error-detail muted" }, err.detail) : null,
+    h("button", { type: "button", id: "retry", class: "btn btn--primary", onclick: onRetry }, t("error.retry")),
+  );
+}
+
+async function render({ focus }) {
+  const mine = ++renderToken;
+  const main = document.getElementById("view");
+  updateNav();
+  main.setAttribute("aria-busy", "true");
+  const view = VIEWS[state.view] || VIEWS.home;
+  let node;
+  try {
+    node = await view(state.params || {});
+  } catch (err) {
+    node = errorPanel(err);
+  }
+  if (mine !== renderToken) return; // the user went elsewhere meanwhile
+  const scrollY = window.scrollY;
+  main.replaceChildren(node);
+  main.removeAttribute("aria-busy");
+  const heading = main.querySelector("h1");
+  if (focus) {
+    window.scrollTo(0, 0);
+    if (heading) heading.focus({ preventScroll: true });
+  } else {
+    window.scrollTo(0, scrollY);
+    const active = document.activeElement;
+    if ((!active || active === document.body) && heading) heading.focus({ preventScroll: true });
+  }
+}
+
+hooks.afterSettings = async (saved) => {
+  state.settings = saved;
+  if (state.info) state.info.language = saved.language;
+  if (saved.language && saved.language !== currentLanguage()) {
+    await setLanguage(saved.language);
+    if (search) search.relabel();
+  }
+  updateChrome();
+  await refresh();
+};
+
+hooks.afterReset = async (info) => {
+  state.info = info;
+  state.settings = await api.settingsGet();
+  const lang = state.settings.language || info.language;
+  if (lang && lang !== currentLanguage()) await setLanguage(lang);
+  updateChrome();
+  await navigate("home");
+};
+
+async function start() {
+  setRenderer(render);
+  search = startSearch();
+  for (const b of document.querySelectorAll(".mainnav button[data-view]")) {
+    b.addEventListener("click", () => navigate(b.dataset.view));
+  }
+  // Ctrl+K (or Ctrl+F) jumps to the search box from anywhere.
+  document.addEventListener("keydown", (e) => {
+    if ((e.ctrlKey || e.metaKey) && (e.key === "k" || e.key === "K" || e.key === "f" || e.key === "F")) {
+      if (document.querySelector("dialog[open]")) return;
+      e.preventDefault();
+      const input = document.getElementById("search");
+      input.focus();
+      input.select();
+    }
+  });
+  try {
+    state.info = await api.appInfo();
+    await setLanguage(state.info.language || "es");
+    state.settings = await api.settingsGet();
+  } catch (err) {
+    document.getElementById("view").replaceChildren(errorPanel(err, () => window.location.reload()));
+    return;
+  }
+  updateChrome();
+  await navigate("home");
+}
+
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+else start();

@@ -1,0 +1,356 @@
+// The client's page (#client-page): details, pets, visits, appointments and the timeline.
+
+import { api } from "../ipc.js";
+import { h } from "../lib/dom.js";
+import { t, word, fmtDate, fmtDateTime, fmtMoney, dateToForm } from "../i18n.js";
+import { state, refresh, toast, toastError } from "../app.js";
+import { confirmDialog } from "../components/dialog.js";
+import { openClientForm, openPetForm, openVisitForm, openAppointmentForm } from "../components/forms.js";
+import { yesNo } from "./shared.js";
+
+// (Written as a constant: the i18n key scanner reads `t("` in any identifier ending in t.)
+const DASH = "-";
+
+/** "3 años" / "5 meses" between two ISO dates (birth and today, or birth and death). */
+function age(birthIso, untilIso) {
+  if (!birthIso || !untilIso) return "";
+  const [by, bm, bd] = birthIso.split(DASH).map(Number);
+  const [uy, um, ud] = untilIso.split(DASH).map(Number);
+  let months = (uy - by) * 12 + (um - bm) - (ud < bd ? 1 : 0);
+  if (months < 0) return "";
+  if (months >= 12) {
+    const years = Math.floor(months / 12);
+    return years === 1 ? t("pet.age_one_year") : t("pet.age_years", { n: years });
+  }
+  return months === 1 ? t("pet.age_one_month") : t("pet.age_months", { n: months });
+}
+
+function today() {
+  return (state.info && state.info.today) || new Date().toISOString().slice(0, 10);
+}
+
+function detail(id, label, ...value) {
+  const shown = value.flat().filter((v) => v != null && v !== "");
+  return [h("dt", null, label), h("dd", { id }, shown.length ? shown : h("span", { class: "muted" }, t("common.none")))];
+}
+
+function section(id, title, action, body) {
+  return h("section", { class: "card", "aria-labelledby": `${id}-title` }, h("div", { class: "card-header" }, h("h2", { id: `${id}-title` }, title), action), body);
+}
+
+function severityBadge(s) {
+  return h("span", { class: ["badge", `badge--${s}`] }, word("severity", s));
+}
+
+function statusBadge(s) {
+  return h("span", { class: ["badge", `badge--status-${s}`] }, word("appointment_status", s));
+}
+
+async function withStaff() {
+  try {
+    return await api.staffList();
+  } catch (err) {
+    toastError(err);
+    return [];
+  }
+}
+
+export async function clientView(params) {
+  const page = await api.clientGet(Number(params.id));
+  const { client: c, pets, visits, appointments, timeline } = page;
+  const fullName = `${c.firstName} ${c.surnames}`.trim();
+
+  const afterSave = (saved) => {
+    if (saved) refresh();
+  };
+  const addVisit = async (petId = null) => afterSave(await openVisitForm({ pets, staff: await withStaff(), petId }));
+  const addAppointment = async (petId = null) => afterSave(await openAppointmentForm({ pets, staff: await withStaff(), petId }));
+
+  // ------------------------------------------------------------ details
+  const phones = [c.phone1, c.phone2].filter(Boolean).map((p) => h("span", { class: "phone" }, p));
+  const details = h(
+    "dl",
+    { class: "details" },
+    detail("client-phones", t("client.phones"), phones),
+    detail("client-email", t("client.email"), c.email),
+    detail("client-channel", t("client.preferred_channel"), word("channel", c.preferredChannel)),
+    detail("client-consent-care", t("client.consent_care"), yesNo(c.consentCare)),
+    detail("client-consent-commercial", t("client.consent_commercial"), yesNo(c.consentCommercial)),
+    detail("client-address", t("client.address"), c.address),
+    detail("client-notes", t("client.notes"), c.notes ? h("span", { class: "prewrap" }, c.notes) : ""),
+    detail("client-since", t("client.since"), c.createdAt ? dateToForm(new Date(c.createdAt)) : ""),
+  );
+
+  // ------------------------------------------------------------ pets
+  const petsBody =
+    pets.length === 0
+      ? h("p", { class: "empty" }, t("pet.empty"))
+      : h(
+          "ul",
+          { id: "pets", class: "pet-list" },
+          pets.map((p) =>
+            h(
+              "li",
+              { class: ["pet", p.deceasedOn && "pet--deceased"], dataset: { petId: p.id } },
+              h(
+                "div",
+                { class: "pet-main" },
+                h("span", { class: "pet-name" }, p.name),
+                p.deceasedOn ? h("span", { class: "badge badge--deceased" }, t("pet.deceased_badge", { date: fmtDate(p.deceasedOn) })) : null,
+                h(
+                  "div",
+                  { class: "pet-facts" },
+                  [word("species", p.species), p.breed, word("sex", p.sex), age(p.birthDate, p.deceasedOn || today())].filter(Boolean).join(" · "),
+                ),
+                p.notes ? h("div", { class: "pet-notes muted" }, p.notes) : null,
+              ),
+              h(
+                "button",
+                {
+                  type: "button",
+                  class: "btn btn--small",
+                  dataset: { action: "edit-pet", id: p.id },
+                  "aria-label": t("pet.edit_named", { name: p.name }),
+                  onclick: async () => afterSave(await openPetForm(c.id, p)),
+                },
+                t("common.edit"),
+              ),
+            ),
+          ),
+        );
+  // Keep #pets present even when empty, so the section is always findable.
+  const petsSection = section(
+    "pets-section",
+    t("pet.title"),
+    h("button", { type: "button", id: "add-pet", class: "btn", onclick: async () => afterSave(await openPetForm(c.id, null)) }, t("pet.add")),
+    pets.length === 0 ? h("div", { id: "pets" }, petsBody) : petsBody,
+  );
+
+  // ------------------------------------------------------------ visits
+  const visitsBody =
+    visits.length === 0
+      ? h("p", { class: "empty" }, t("visit.empty"))
+      : h(
+          "div",
+          { class: "table-wrap" },
+          h(
+            "table",
+            { class: "table" },
+            h(
+              "thead",
+              null,
+              h(
+                "tr",
+                null,
+                [t("visit.col_when"), t("visit.pet"), t("visit.kind"), t("visit.severity"), t("visit.staff"), t("visit.reason")].map((x) => h("th", { scope: "col" }, x)),
+                h("th", { scope: "col", class: "num" }, t("visit.amount")),
+                h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, t("common.actions"))),
+              ),
+            ),
+            h(
+              "tbody",
+              null,
+              visits.map((v) =>
+                h(
+                  "tr",
+                  { dataset: { visitId: v.id } },
+                  h("td", { class: "nowrap" }, fmtDateTime(v.at)),
+                  h("td", null, v.petName),
+                  h("td", null, word("visit_kind", v.kind)),
+                  h("td", null, severityBadge(v.severity)),
+                  h("td", null, v.staffName || t("common.none")),
+                  h("td", null, v.reason),
+                  h("td", { class: "num nowrap" }, v.amountCents != null ? fmtMoney(v.amountCents) : t("common.none")),
+                  h(
+                    "td",
+                    { class: "row-actions" },
+                    h(
+                      "button",
+                      {
+                        type: "button",
+                        class: "btn btn--small",
+                        dataset: { action: "edit-visit", id: v.id },
+                        onclick: async () => afterSave(await openVisitForm({ pets, staff: await withStaff(), visit: v })),
+                      },
+                      t("common.edit"),
+                    ),
+                    h(
+                      "button",
+                      {
+                        type: "button",
+                        class: "btn btn--small btn--quiet-danger",
+                        dataset: { action: "delete-visit", id: v.id },
+                        onclick: async () => {
+                          const ok = await confirmDialog({
+                            title: t("visit.delete_title"),
+                            message: t("visit.delete_confirm", { pet: v.petName, when: fmtDateTime(v.at) }),
+                            confirmLabel: t("visit.delete"),
+                            danger: true,
+                          });
+                          if (!ok) return;
+                          try {
+                            await api.visitDelete(v.id);
+                            toast(t("toast.deleted"));
+                            refresh();
+                          } catch (err) {
+                            toastError(err);
+                          }
+                        },
+                      },
+                      t("visit.delete"),
+                    ),
+                  ),
+                ),
+              ),
+            ),
+          ),
+        );
+  const visitsSection = section(
+    "visits-section",
+    t("visit.title"),
+    h("button", { type: "button", id: "add-visit", class: "btn", onclick: () => addVisit() }, t("visit.add")),
+    h("div", { id: "visits" }, visitsBody),
+  );
+
+  // ------------------------------------------------------------ appointments
+  const apptBody =
+    appointments.length === 0
+      ? h("p", { class: "empty" }, t("appointment.empty"))
+      : h(
+          "div",
+          { class: "table-wrap" },
+          h(
+            "table",
+            { class: "table" },
+            h(
+              "thead",
+              null,
+              h(
+                "tr",
+                null,
+                [t("appointment.col_when"), t("appointment.pet"), t("appointment.staff"), t("appointment.col_duration"), t("appointment.reason"), t("appointment.status")].map((x) => h("th", { scope: "col" }, x)),
+                h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, t("common.actions"))),
+              ),
+            ),
+            h(
+              "tbody",
+              null,
+              appointments.map((a) =>
+                h(
+                  "tr",
+                  { dataset: { appointmentId: a.id, status: a.status } },
+                  h("td", { class: "nowrap" }, fmtDateTime(a.startsAt)),
+                  h("td", null, a.petName),
+                  h("td", null, a.staffName || t("common.none")),
+                  h("td", { class: "nowrap" }, t("appointment.minutes", { n: a.durationMin })),
+                  h("td", null, a.reason),
+                  h("td", null, statusBadge(a.status)),
+                  h(
+                    "td",
+                    { class: "row-actions" },
+                    a.status === "programada"
+                      ? [
+                          h(
+                            "button",
+                            {
+                              type: "button",
+                              class: "btn btn--small",
+                              dataset: { action: "move-appointment", id: a.id },
+                              onclick: async () => afterSave(await openAppointmentForm({ pets, staff: await withStaff(), appointment: a })),
+                            },
+                            t("appointment.move"),
+                          ),
+                          h(
+                            "button",
+                            {
+                              type: "button",
+                              class: "btn btn--small btn--quiet-danger",
+                              dataset: { action: "cancel-appointment", id: a.id },
+                              onclick: async () => {
+                                const ok = await confirmDialog({
+                                  title: t("appointment.cancel_title"),
+                                  message: t("appointment.cancel_confirm", { pet: a.petName, when: fmtDateTime(a.startsAt) }),
+                                  confirmLabel: t("appointment.cancel_yes"),
+                                  cancelLabel: t("appointment.cancel_no"),
+                                  danger: true,
+                                });
+                                if (!ok) return;
+                                try {
+                                  await api.appointmentCancel(a.id);
+                                  toast(t("toast.appointment_cancelled"));
+                                  refresh();
+                                } catch (err) {
+                                  toastError(err);
+                                }
+                              },
+                            },
+                            t("appointment.cancel"),
+                          ),
+                        ]
+                      : null,
+                  ),
+                ),
+              ),
+            ),
+          ),
+        );
+  const apptSection = section(
+    "appointments-section",
+    t("appointment.title"),
+    h("button", { type: "button", id: "add-appointment", class: "btn", onclick: () => addAppointment() }, t("appointment.add")),
+    h("div", { id: "appointments" }, apptBody),
+  );
+
+  // ------------------------------------------------------------ timeline
+  const timelineBody =
+    timeline.length === 0
+      ? h("p", { class: "empty" }, t("timeline.empty"))
+      : timeline.map((e) => {
+          const listKey = e.kind === "visit" ? "visit_kind" : e.kind === "appointment" ? "appointment_status" : null;
+          const label = listKey ? word(listKey, e.label) : e.label || "";
+          return h(
+            "li",
+            { class: ["timeline-entry", `timeline-entry--${e.kind}`], dataset: { kind: e.kind } },
+            h("span", { class: "timeline-when nowrap" }, fmtDateTime(e.at)),
+            h(
+              "div",
+              { class: "timeline-body" },
+              h(
+                "div",
+                { class: "timeline-title" },
+                h("span", { class: ["timeline-icon", `timeline-icon--${e.kind}`], "aria-hidden": "true" }),
+                h("span", { class: "timeline-kind" }, t(`timeline.${e.kind}`)),
+                label ? h("span", { class: "timeline-label" }, label) : null,
+                e.petName ? h("span", { class: "timeline-pet" }, e.petName) : null,
+              ),
+              e.detail ? h("div", { class: "timeline-detail" }, e.detail) : null,
+              e.staffName ? h("div", { class: "timeline-staff muted" }, e.staffName) : null,
+            ),
+          );
+        });
+  const timelineSection = section(
+    "timeline-section",
+    t("timeline.title"),
+    null,
+    timeline.length === 0 ? [timelineBody, h("ol", { id: "timeline", class: "timeline" })] : h("ol", { id: "timeline", class: "timeline" }, timelineBody),
+  );
+
+  return h(
+    "section",
+    { id: "client-page", class: "view view-client", dataset: { clientId: c.id } },
+    h(
+      "header",
+      { class: "view-header" },
+      h("h1", { class: "client-name", tabindex: "-1" }, fullName),
+      h(
+        "div",
+        { class: "view-actions" },
+        h("button", { type: "button", id: "edit-client", class: "btn", onclick: async () => afterSave(await openClientForm(c)) }, t("client.edit")),
+      ),
+    ),
+    h("div", { class: "client-top" }, h("section", { class: "card", "aria-labelledby": "details-title" }, h("h2", { id: "details-title" }, t("client.details")), details), petsSection),
+    visitsSection,
+    apptSection,
+    timelineSection,
+  );
+}

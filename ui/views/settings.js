@@ -1,0 +1,198 @@
+// Ajustes: the clinic's details, logo, opening hours, country and language; and starting a
+// clean (or a new demo) clinic.
+
+import { api } from "../ipc.js";
+import { h } from "../lib/dom.js";
+import { t } from "../i18n.js";
+import { state, hooks, toast, toastError } from "../app.js";
+import { textField, selectField } from "../components/fields.js";
+import { clearFormErrors, showFormErrors } from "../components/form-errors.js";
+import { confirmDialog } from "../components/dialog.js";
+
+export const COUNTRIES = ["ES", "MX", "AR", "CO", "CL", "PE", "US", "GB", "FR", "PT", "DE", "IT"];
+const LANGUAGES = ["es", "en"];
+const F = "settings";
+
+function logoControls(initial) {
+  let dataUrl = initial || "";
+  const preview = h("img", { id: "logo-preview", class: "logo-preview", alt: t("settings.logo_preview_alt"), hidden: !dataUrl });
+  if (dataUrl) preview.src = dataUrl;
+  const none = h("p", { id: "logo-none", class: "muted", hidden: Boolean(dataUrl) }, t("settings.logo_none"));
+  const input = h("input", { id: `f-${F}-logo`, name: "logo", type: "file", accept: "image/png,image/jpeg", "aria-describedby": `f-${F}-logo-hint` });
+  const remove = h("button", { type: "button", id: "remove-logo", class: "btn btn--small", hidden: !dataUrl }, t("settings.logo_remove"));
+
+  function show(url) {
+    dataUrl = url;
+    preview.hidden = !url;
+    none.hidden = Boolean(url);
+    remove.hidden = !url;
+    if (url) preview.src = url;
+    else preview.removeAttribute("src");
+  }
+  input.addEventListener("change", () => {
+    const file = input.files && input.files[0];
+    if (!file) return;
+    const reader = new FileReader();
+    reader.addEventListener("load", () => show(String(reader.result || "")));
+    reader.addEventListener("error", () => toast(t("settings.logo_unreadable"), { error: true }));
+    reader.readAsDataURL(file);
+  });
+  remove.addEventListener("click", () => {
+    input.value = "";
+    show("");
+  });
+
+  const el = h(
+    "div",
+    { class: "field field--wide", dataset: { field: "logo" } },
+    h("label", { for: input.id }, t("settings.logo")),
+    h("div", { class: "logo-row" }, preview, none, h("div", { class: "logo-buttons" }, input, remove)),
+    h("p", { class: "field-hint", id: `f-${F}-logo-hint` }, t("settings.logo_hint")),
+  );
+  return { el, value: () => dataUrl };
+}
+
+function hoursFieldset(hours) {
+  const hintId = `f-${F}-hours-hint`;
+  return h(
+    "fieldset",
+    { class: "hours field--wide" },
+    h("legend", null, t("settings.hours")),
+    h("p", { class: "field-hint", id: hintId }, t("settings.hours_hint")),
+    h(
+      "div",
+      { class: "hours-grid" },
+      [0, 1, 2, 3, 4, 5, 6].map((i) => {
+        const id = `f-${F}-hours${i}`;
+        return h(
+          "div",
+          { class: "field field--row", dataset: { field: `hours${i}` } },
+          h("label", { for: id }, t(`weekday.${i}`)),
+          h("input", {
+            id,
+            name: `hours${i}`,
+            type: "text",
+            autocomplete: "off",
+            value: (hours && hours[i]) || "",
+            placeholder: t("settings.hours_placeholder"),
+            "aria-describedby": hintId,
+          }),
+        );
+      }),
+    ),
+  );
+}
+
+async function reset(demo) {
+  const ok = await confirmDialog(
+    demo
+      ? { title: t("settings.reset_demo_title"), message: t("settings.reset_demo_confirm"), confirmLabel: t("settings.reset_demo_yes"), danger: true }
+      : { title: t("settings.reset_clean_title"), message: t("settings.reset_clean_confirm"), confirmLabel: t("settings.reset_clean_yes"), danger: true },
+  );
+  if (!ok) return;
+  try {
+    const info = await api.clinicReset(demo);
+    await hooks.afterReset(info);
+    toast(demo ? t("toast.reset_demo") : t("toast.reset_clean"));
+  } catch (err) {
+    toastError(err);
+  }
+}
+
+export async function settingsView() {
+  const s = await api.settingsGet();
+  const logo = logoControls(s.logoDataUrl);
+  const submit = h("button", { type: "submit", class: "btn btn--primary" }, t("common.save"));
+  const form = h(
+    "form",
+    { dataset: { form: "settings" }, novalidate: true, autocomplete: "off" },
+    h("p", { class: "form-error", role: "alert", tabindex: "-1", hidden: true }),
+    h(
+      "div",
+      { class: "form-grid" },
+      textField(F, { name: "clinicName", label: t("settings.clinic_name"), value: s.clinicName, required: true, wide: true }),
+      textField(F, { name: "address", label: t("settings.address"), value: s.address, wide: true }),
+      textField(F, { name: "phone", label: t("settings.phone"), value: s.phone, type: "tel", inputmode: "tel" }),
+      textField(F, { name: "email", label: t("settings.email"), value: s.email, type: "email", inputmode: "email" }),
+      logo.el,
+      hoursFieldset(s.openingHours),
+      selectField(F, {
+        name: "defaultCountry",
+        label: t("settings.default_country"),
+        options: COUNTRIES.map((c) => ({ value: c, label: t(`country.${c}`) })),
+        value: s.defaultCountry,
+        hint: t("settings.default_country_hint"),
+      }),
+      selectField(F, {
+        name: "language",
+        label: t("settings.language"),
+        options: LANGUAGES.map((l) => ({ value: l, label: t(`language.${l}`) })),
+        value: s.language,
+      }),
+    ),
+    h("div", { class: "form-actions form-actions--start" }, submit),
+  );
+  let busy = false;
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    if (busy) return;
+    busy = true;
+    submit.disabled = true;
+    clearFormErrors(form);
+    const v = (name) => form.elements.namedItem(name).value;
+    const payload = {
+      clinicName: v("clinicName"),
+      address: v("address"),
+      phone: v("phone"),
+      email: v("email"),
+      logoDataUrl: logo.value(),
+      openingHours: [0, 1, 2, 3, 4, 5, 6].map((i) => v(`hours${i}`)),
+      defaultCountry: v("defaultCountry"),
+      language: v("language"),
+      demo: Boolean(s.demo),
+    };
+    try {
+      const saved = await api.settingsSave(payload);
+      await hooks.afterSettings(saved);
+      toast(t("toast.saved"));
+    } catch (err) {
+      showFormErrors(form, err);
+    } finally {
+      busy = false;
+      submit.disabled = false;
+    }
+  });
+
+  const info = state.info || {};
+  return h(
+    "section",
+    { class: "view view-settings" },
+    h("header", { class: "view-header" }, h("h1", { tabindex: "-1" }, t("settings.title"))),
+    h("section", { class: "card" }, h("h2", null, t("settings.clinic")), form),
+    h(
+      "section",
+      { class: "card card--danger", "aria-labelledby": "reset-title" },
+      h("h2", { id: "reset-title" }, t("settings.reset_title")),
+      h("p", null, t("settings.reset_text")),
+      h(
+        "div",
+        { class: "form-actions form-actions--start" },
+        h("button", { type: "button", id: "reset-clean", class: "btn btn--danger", onclick: () => reset(false) }, t("settings.reset_clean")),
+        h("button", { type: "button", id: "reset-demo", class: "btn", onclick: () => reset(true) }, t("settings.reset_demo")),
+      ),
+    ),
+    h(
+      "section",
+      { class: "card" },
+      h("h2", null, t("settings.about")),
+      h(
+        "dl",
+        { class: "details" },
+        h("dt", null, t("settings.version")),
+        h("dd", { id: "app-version" }, info.version || ""),
+        h("dt", null, t("settings.db_path")),
+        h("dd", { id: "db-path", class: "breakall" }, info.dbPath || ""),
+      ),
+    ),
+  );
+}
