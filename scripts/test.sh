@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Runs every test: unit/integration tests of the crates, then the end-to-end tests that drive the
+# real window (own Xvfb, D-Bus and tauri-driver per test; no display needed).
+# In CI (CI=true) a missing tool is a failure, never a skip. Exit status is non-zero if anything fails.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+is_ci() { case "${CI:-}" in true|1|yes|TRUE|True) return 0 ;; *) return 1 ;; esac; }
+
+bash "$FIDELIA_ROOT/scripts/setup.sh"
+
+# Tools the end-to-end tests need, with the package that provides each.
+require_tools() {
+  local missing=() entry tool pkg
+  for entry in Xvfb:xvfb tauri-driver:"cargo install tauri-driver --version 2.1.0 --locked" \
+               WebKitWebDriver:webkit2gtk-driver import:imagemagick pdftotext:poppler-utils \
+               dbus-daemon:dbus dbus-run-session:dbus timeout:coreutils; do
+    tool="${entry%%:*}"; pkg="${entry#*:}"
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool (from: $pkg)")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    printf '  missing: %s\n' "${missing[@]}" >&2
+    return 1
+  fi
+}
+
+FAILED=()
+run_step() { # name, command...
+  local name="$1"; shift
+  say "$name"
+  local rc=0
+  "$@" || rc=$?
+  if [ "$rc" -eq 0 ]; then
+    say "$name: ok"
+  else
+    printf '\033[1;31mFAILED:\033[0m %s (exit %s)\n' "$name" "$rc" >&2
+    FAILED+=("$name")
+  fi
+  return "$rc"
+}
+
+# Process groups the E2E harness starts are listed here, so nothing outlives a killed test binary.
+PIDFILE="$(mktemp "${TMPDIR:-/tmp}/fidelia-e2e-pgids.XXXXXX")"
+export FIDELIA_E2E_PIDFILE="$PIDFILE"
+cleanup() {
+  local pg left=()
+  if [ -s "$PIDFILE" ]; then
+    while read -r pg; do
+      [ -n "$pg" ] && kill -0 -- "-$pg" 2>/dev/null && { kill -TERM -- "-$pg" 2>/dev/null || true; left+=("$pg"); }
+    done < "$PIDFILE"
+    if [ "${#left[@]}" -gt 0 ]; then
+      sleep 2
+      for pg in "${left[@]}"; do kill -KILL -- "-$pg" 2>/dev/null || true; done
+    fi
+  fi
+  rm -f "$PIDFILE"
+}
+trap cleanup EXIT
+
+E2E=yes
+if ! require_tools; then
+  if is_ci; then
+    die "tools for the end-to-end tests are missing (see above); in CI this is a failure. Run scripts/setup.sh."
+  fi
+  warn "tools for the end-to-end tests are missing (see above): END-TO-END TESTS SKIPPED"
+  E2E=no
+fi
+
+# A session bus for the crates' tests (the shell's tests may touch D-Bus).
+run_step "unit and integration tests (cargo test --workspace --exclude fidelia-e2e)" \
+  timeout -k 30 1800 dbus-run-session -- cargo test --workspace --exclude fidelia-e2e || true
+
+if [ "$E2E" = yes ]; then
+  if run_step "build app and CLI (debug)" cargo build -p fidelia-app -p fidelia-cli; then
+    # Every test starts its own Xvfb, D-Bus session and tauri-driver; run them one at a time.
+    run_step "end-to-end tests (one at a time)" \
+      timeout -k 30 1200 cargo test -p fidelia-e2e -- --test-threads=1 || true
+  fi
+fi
+
+echo
+if [ "${#FAILED[@]}" -gt 0 ]; then
+  printf '\033[1;31mFAILED:\033[0m %s\n' "${FAILED[@]}" >&2
+  echo "Failed end-to-end tests keep their folders (logs, failure.png): ls -d ${TMPDIR:-/tmp}/fidelia-e2e-*" >&2
+  exit 1
+fi
+if [ "$E2E" = no ]; then
+  warn "unit tests passed, but the END-TO-END TESTS WERE SKIPPED (missing tools)"
+else
+  say "all tests passed"
+fi
