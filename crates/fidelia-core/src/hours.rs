@@ -91,3 +91,110 @@ mod tests {
         assert_eq!(OpeningHours::parse(&OpeningHours::typical().to_strings()), Ok(OpeningHours::typical()));
     }
 }
+
+use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDateTime, TimeZone, Utc};
+
+/// The instant a wall-clock time happens; inside a spring-forward gap, the first minute after it.
+fn instant<Tz: TimeZone>(tz: &Tz, local: NaiveDateTime) -> DateTime<Utc> {
+    let mut t = local;
+    for _ in 0..=120 {
+        match tz.from_local_datetime(&t) {
+            LocalResult::Single(x) => return x.with_timezone(&Utc),
+            LocalResult::Ambiguous(a, _) => return a.with_timezone(&Utc),
+            LocalResult::None => t += Duration::minutes(1),
+        }
+    }
+    Utc.from_utc_datetime(&local)
+}
+
+impl OpeningHours {
+    /// The first instant at or after `at` when a slot of `slot` fits inside opening hours
+    /// (on the clinic's wall clock `tz`). `at` is rounded up to the minute. A clinic with no
+    /// opening hours at all keeps `at`.
+    pub fn next_slot<Tz: TimeZone>(&self, tz: &Tz, at: DateTime<Utc>, slot: Duration) -> DateTime<Utc> {
+        let at = {
+            let secs = at.timestamp();
+            let rounded = (secs + 59).div_euclid(60) * 60;
+            DateTime::from_timestamp(rounded, 0).unwrap_or(at)
+        };
+        let first_day = at.with_timezone(tz).date_naive();
+        for offset in 0..15 {
+            let date = first_day + Duration::days(offset);
+            for r in &self.days[date.weekday().num_days_from_monday() as usize] {
+                let start = instant(tz, date.and_time(r.start));
+                let end = instant(tz, date.and_time(r.end));
+                let candidate = start.max(at);
+                if candidate + slot <= end {
+                    return candidate;
+                }
+            }
+        }
+        at
+    }
+}
+
+#[cfg(test)]
+mod slot_tests {
+    use super::*;
+    use chrono::NaiveDate;
+    use chrono_tz::Europe::Madrid;
+
+    fn local(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+        Madrid.from_local_datetime(&NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, min, 0).unwrap()).earliest().unwrap().with_timezone(&Utc)
+    }
+
+    fn show(t: DateTime<Utc>) -> String {
+        t.with_timezone(&Madrid).format("%a %d/%m %H:%M %Z").to_string()
+    }
+
+    const FIVE: Duration = Duration::minutes(5);
+
+    #[test]
+    fn inside_opening_hours_the_time_is_kept() {
+        let h = OpeningHours::typical();
+        assert_eq!(show(h.next_slot(&Madrid, local(2026, 11, 25, 11, 0), FIVE)), "Wed 25/11 11:00 CET");
+        assert_eq!(show(h.next_slot(&Madrid, local(2026, 11, 25, 11, 0) + Duration::seconds(20), FIVE)), "Wed 25/11 11:01 CET", "rounded up to the minute");
+    }
+
+    #[test]
+    fn the_lunch_break_and_the_night_move_to_the_next_opening() {
+        let h = OpeningHours::typical(); // weekdays 09:30-14:00, 17:00-20:30; Sat 10:00-14:00; Sun closed
+        assert_eq!(show(h.next_slot(&Madrid, local(2026, 11, 25, 15, 0), FIVE)), "Wed 25/11 17:00 CET");
+        assert_eq!(show(h.next_slot(&Madrid, local(2026, 11, 25, 13, 57), FIVE)), "Wed 25/11 17:00 CET", "a slot that does not fit before closing moves on");
+        assert_eq!(show(h.next_slot(&Madrid, local(2026, 11, 25, 23, 0), FIVE)), "Thu 26/11 09:30 CET");
+    }
+
+    #[test]
+    fn closed_days_are_skipped() {
+        let h = OpeningHours::typical();
+        // Saturday after closing -> Sunday closed -> Monday morning.
+        assert_eq!(show(h.next_slot(&Madrid, local(2026, 11, 28, 14, 30), FIVE)), "Mon 30/11 09:30 CET");
+        let none = OpeningHours::default();
+        let t = local(2026, 11, 28, 14, 30);
+        assert_eq!(none.next_slot(&Madrid, t, FIVE), t, "a clinic with no hours keeps the time");
+    }
+
+    #[test]
+    fn spring_forward_night() {
+        // Sunday 29 March 2026, 02:00 CET -> 03:00 CEST. A clinic open on Sundays from 02:30
+        // (an emergency clinic, say) opens at the first real minute, 03:00 CEST.
+        let mut h = OpeningHours::typical();
+        h.days[6] = parse_day("02:30-04:00, 10:00-14:00").unwrap();
+        let at = local(2026, 3, 29, 0, 0) + Duration::hours(1); // 01:00 CET
+        assert_eq!(show(h.next_slot(&Madrid, at, FIVE)), "Sun 29/03 03:00 CEST");
+        // 12 hours after Saturday 21:00 CET is Sunday 10:00 CEST (only 11 wall-clock hours later).
+        let due = local(2026, 3, 28, 21, 0) + Duration::hours(12);
+        assert_eq!(show(h.next_slot(&Madrid, due, FIVE)), "Sun 29/03 10:00 CEST");
+    }
+
+    #[test]
+    fn fall_back_night() {
+        // Sunday 25 October 2026, 03:00 CEST -> 02:00 CET: 02:30 happens twice; the first counts.
+        let mut h = OpeningHours::typical();
+        h.days[6] = parse_day("02:30-04:00").unwrap();
+        let at = local(2026, 10, 25, 0, 0);
+        let slot = h.next_slot(&Madrid, at, FIVE);
+        assert_eq!(show(slot), "Sun 25/10 02:30 CEST");
+        assert_eq!(slot.to_rfc3339(), "2026-10-25T00:30:00+00:00");
+    }
+}

@@ -2,12 +2,14 @@
 //! built on them. This crate knows nothing of Tauri nor of the database, and never reads the
 //! clock: every function that depends on "now" takes it as an argument.
 
+#[macro_use]
+pub mod records;
+pub mod calls;
 pub mod demo;
 pub mod format;
 pub mod hours;
 pub mod i18n;
 pub mod parse;
-pub mod records;
 pub mod settings;
 pub mod text;
 

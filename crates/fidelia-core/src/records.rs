@@ -16,10 +16,11 @@ macro_rules! id_type {
         pub struct $name(pub i64);
     )*};
 }
-id_type!(ClientId, PetId, StaffId, VisitId, AppointmentId);
+id_type!(ClientId, PetId, StaffId, VisitId, AppointmentId, CallId);
 
 /// A closed list of values stored and sent as lowercase Spanish words; the window shows them
 /// through the dictionary key `<prefix>.<value>`.
+#[macro_export]
 macro_rules! word_enum {
     ($name:ident, $prefix:literal, { $($variant:ident => $word:literal),* $(,)? }) => {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -68,10 +69,10 @@ impl Invalid {
 
 /// Collects field errors while a form is checked.
 #[derive(Default)]
-struct Check(Vec<FieldError>);
+pub(crate) struct Check(pub(crate) Vec<FieldError>);
 
 impl Check {
-    fn field<T>(&mut self, field: &'static str, r: Result<T, ErrKey>) -> Option<T> {
+    pub(crate) fn field<T>(&mut self, field: &'static str, r: Result<T, ErrKey>) -> Option<T> {
         r.map_err(|key| self.0.push(FieldError { field, key })).ok()
     }
     fn required(&mut self, field: &'static str, s: &str, max: usize) -> String {
@@ -93,7 +94,7 @@ impl Check {
     fn choice<E>(&mut self, field: &'static str, s: &str, parse: fn(&str) -> Option<E>) -> Option<E> {
         self.field(field, parse(s).ok_or("err.choice"))
     }
-    fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, Invalid> {
+    pub(crate) fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, Invalid> {
         if self.0.is_empty() {
             Ok(value())
         } else {

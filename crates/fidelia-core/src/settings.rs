@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::calls::CallRules;
 use crate::hours::OpeningHours;
 use crate::i18n::Lang;
 use crate::parse;
@@ -28,6 +29,11 @@ pub struct Settings {
     pub language: Lang,
     /// The clinic holds generated demo data (read-only: set by the demo generator).
     pub demo: bool,
+    /// Follow-up call rules (Flow 1).
+    pub call_rules: CallRules,
+    /// The call screen's script; "" = the dictionary's default. Placeholders: {cliente},
+    /// {mascota}, {clinica}, {persona}, {motivo}.
+    pub call_script: String,
 }
 
 impl Default for Settings {
@@ -42,6 +48,8 @@ impl Default for Settings {
             default_country: "ES".into(),
             language: Lang::Es,
             demo: false,
+            call_rules: CallRules::default(),
+            call_script: String::new(),
         }
     }
 }
@@ -89,6 +97,16 @@ impl Settings {
         if !COUNTRIES.contains(&country.as_str()) {
             push("defaultCountry", "err.country");
         }
+        let call_rules = match self.call_rules.validate() {
+            Ok(r) => r,
+            Err(Invalid(e)) => {
+                errors.extend(e);
+                CallRules::default()
+            }
+        };
+        if self.call_script.chars().count() > 4000 {
+            errors.push(FieldError { field: "callScript", key: "err.too_long" });
+        }
         if !errors.is_empty() {
             return Err(Invalid(errors));
         }
@@ -102,6 +120,8 @@ impl Settings {
             default_country: country,
             language: self.language,
             demo: current.demo,
+            call_rules,
+            call_script: self.call_script.trim().to_owned(),
         })
     }
 

@@ -5,7 +5,7 @@
 
 use rusqlite_migration::{Migrations, M};
 
-const SQL: &[&str] = &[include_str!("../migrations/0001_records.sql")];
+const SQL: &[&str] = &[include_str!("../migrations/0001_records.sql"), include_str!("../migrations/0002_calls.sql")];
 
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(SQL.iter().map(|s| M::up(s)).collect())
