@@ -85,6 +85,16 @@ impl Store {
         get(&conn, id)
     }
 
+    /// Scheduled appointments starting between `from` and `to`, optionally one staff member's.
+    pub fn appointments_between(&self, from: DateTime<Utc>, to: DateTime<Utc>, staff: Option<StaffId>) -> Result<Vec<Appointment>> {
+        let conn = self.conn();
+        let mut st = conn.prepare_cached(&format!(
+            "{SELECT} WHERE a.starts_at >= ?1 AND a.starts_at < ?2 AND a.status = 'programada' AND (?3 IS NULL OR a.staff_id = ?3) ORDER BY a.starts_at, a.id"
+        ))?;
+        let rows = st.query_map(params![ts(from), ts(to), staff.map(|s| s.0)], from_row)?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
     /// Scheduled appointments from `now` for the next `days`, soonest first.
     pub fn appointments_upcoming(&self, now: DateTime<Utc>, days: i64) -> Result<Vec<Appointment>> {
         let conn = self.conn();

@@ -24,6 +24,7 @@ impl Store {
         let tx = conn.transaction()?;
         let staff_ids = demo::staff().iter().map(|s| crate::staff::insert(&tx, s)).collect::<Result<Vec<_>>>()?;
         let mut counts = Counts::default();
+        let recent = at.now - chrono::Duration::hours(36);
         let mut failure = None;
         demo::generate(seed, size, at.now, &at.tz, |c| {
             if failure.is_some() {
@@ -38,8 +39,12 @@ impl Store {
                     counts.pets += 1;
                     for v in &p.visits {
                         let d = VisitData { pet_id, staff_id: Some(staff_ids[v.staff]), at: v.at, kind: v.kind, severity: v.severity, reason: v.reason.clone(), amount_cents: v.amount_cents };
-                        crate::visits::insert(&tx, &d, v.at)?;
+                        let visit_id = crate::visits::insert(&tx, &d, v.at)?;
                         counts.visits += 1;
+                        if v.at > recent {
+                            // Recent visits have their follow-up calls, as if Fidelia had been open.
+                            crate::calls::sync_for_visit(&tx, visit_id, &d, &ClinicTime::new(v.at, at.tz.clone()))?;
+                        }
                     }
                     for a in &p.appointments {
                         let d = AppointmentData { pet_id, staff_id: Some(staff_ids[a.staff]), starts_at: a.starts_at, duration_min: a.duration_min, reason: a.reason.clone(), status: a.status };

@@ -6,6 +6,7 @@
 //! with `fidelia-core`, and return the domain's records.
 
 mod appointments;
+pub mod calls;
 mod clients;
 pub mod demo;
 pub mod export;
@@ -116,7 +117,7 @@ impl Store {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         tx.execute_batch(
-            "DELETE FROM preventive_treatments; DELETE FROM appointments; DELETE FROM visits;
+            "DELETE FROM call_attempts; DELETE FROM calls; DELETE FROM preventive_treatments; DELETE FROM appointments; DELETE FROM visits;
              DELETE FROM pets; DELETE FROM clients; DELETE FROM staff; DELETE FROM settings;",
         )?;
         settings::write(&tx, &fidelia_core::settings::Settings { language, ..Default::default() })?;

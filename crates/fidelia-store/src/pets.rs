@@ -66,6 +66,10 @@ impl Store {
             }
         };
         crate::clients::refresh_search_key(&tx, d.client_id)?;
+        if d.deceased_on.is_some() {
+            // No cheerful message after a death: open calls and future appointments go.
+            crate::calls::cancel_for_pet(&tx, id, at.now)?;
+        }
         let pet = get(&tx, id)?;
         tx.commit()?;
         Ok(pet)

@@ -26,6 +26,10 @@ fn from_row(r: &Row) -> rusqlite::Result<Visit> {
     })
 }
 
+pub(crate) fn get(conn: &Connection, id: VisitId) -> Result<Visit> {
+    found(conn.query_row(&format!("{SELECT} WHERE v.id = ?1"), [id.0], from_row))
+}
+
 /// A client's visits, newest first.
 pub(crate) fn of_client(conn: &Connection, id: ClientId) -> Result<Vec<Visit>> {
     let mut st = conn.prepare_cached(&format!("{SELECT} WHERE p.client_id = ?1 ORDER BY v.at DESC, v.id DESC"))?;
@@ -61,16 +65,21 @@ impl Store {
                 id
             }
         };
-        let v = found(tx.query_row(&format!("{SELECT} WHERE v.id = ?1"), [id.0], from_row))?;
+        crate::calls::sync_for_visit(&tx, id, &d, at)?;
+        let v = get(&tx, id)?;
         tx.commit()?;
         Ok(v)
     }
 
-    pub fn delete_visit(&self, id: VisitId) -> Result<()> {
-        let n = self.conn().execute("DELETE FROM visits WHERE id = ?1", [id.0])?;
-        if n == 0 {
+    /// Deletes a visit; its pending follow-up call is cancelled (and kept, with its attempts).
+    pub fn delete_visit(&self, id: VisitId, now: DateTime<Utc>) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        crate::calls::cancel_for_visit(&tx, id, now)?;
+        if tx.execute("DELETE FROM visits WHERE id = ?1", [id.0])? == 0 {
             return Err(StoreError::NotFound);
         }
+        tx.commit()?;
         Ok(())
     }
 }
@@ -112,8 +121,8 @@ mod tests {
         f.date = "32/13/2020".into();
         assert!(matches!(s.save_visit(&f, &at()), Err(StoreError::Invalid(_))));
         assert_eq!(s.client_page(c.id).unwrap().visits[0].data.severity, Severity::Moderate, "the rejected edit changed nothing");
-        s.delete_visit(v.id).unwrap();
+        s.delete_visit(v.id, now()).unwrap();
         assert!(s.client_page(c.id).unwrap().visits.is_empty());
-        assert!(matches!(s.delete_visit(v.id), Err(StoreError::NotFound)));
+        assert!(matches!(s.delete_visit(v.id, now()), Err(StoreError::NotFound)));
     }
 }

@@ -55,7 +55,7 @@ pub fn visit_save(state: State<'_, AppState>, form: VisitForm) -> Result<Visit, 
 
 #[tauri::command]
 pub fn visit_delete(state: State<'_, AppState>, id: VisitId) -> Result<(), IpcError> {
-    state.call(|s| s.delete_visit(id))
+    state.call(|s| s.delete_visit(id, clinic_time().now))
 }
 
 #[tauri::command]
