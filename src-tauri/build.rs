@@ -18,6 +18,16 @@ const COMMANDS: &[&str] = &[
     "appointment_save",
     "appointment_cancel",
     "appointments_upcoming",
+    "calls_agenda",
+    "calls_counts",
+    "call_get",
+    "call_attempt",
+    "call_add_courtesy",
+    "call_assign",
+    "client_calls",
+    "notifications_status",
+    "autostart_get",
+    "autostart_set",
 ];
 
 fn main() {

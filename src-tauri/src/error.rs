@@ -18,6 +18,12 @@ pub struct IpcError {
 }
 
 impl IpcError {
+    /// An unexpected failure outside the store (logged; the window gets the generic message).
+    pub fn internal(detail: &str) -> IpcError {
+        log::error!("internal: {detail}");
+        IpcError { code: "internal", message: t(Lang::Es, "err.internal"), fields: BTreeMap::new() }
+    }
+
     pub fn from_store(e: StoreError, lang: Lang) -> IpcError {
         let simple = |code, key| IpcError { code, message: t(lang, key), fields: BTreeMap::new() };
         match e {

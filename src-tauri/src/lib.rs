@@ -4,13 +4,17 @@
 
 pub mod commands;
 pub mod error;
+pub mod scheduler;
 pub mod state;
+pub mod tray;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use fidelia_core::demo::DemoSize;
-use fidelia_store::Store;
-use tauri::{Builder, Runtime};
+use fidelia_store::calls::CallCounts;
+use fidelia_store::{Store, StoreError};
+use tauri::{Builder, Manager, Runtime};
 
 use crate::state::{clinic_time, AppState};
 
@@ -45,7 +49,7 @@ pub fn open_store(path: &std::path::Path) -> Result<Store, fidelia_store::StoreE
 
 /// The app's builder with its commands, shared by `run` and the IPC tests.
 pub fn builder<R: Runtime>() -> Builder<R> {
-    use commands::{app::*, records::*};
+    use commands::{app::*, calls::*, records::*};
     Builder::<R>::new().invoke_handler(tauri::generate_handler![
         app_info,
         i18n_dictionary,
@@ -64,6 +68,16 @@ pub fn builder<R: Runtime>() -> Builder<R> {
         appointment_save,
         appointment_cancel,
         appointments_upcoming,
+        calls_agenda,
+        calls_counts,
+        call_get,
+        call_attempt,
+        call_add_courtesy,
+        call_assign,
+        client_calls,
+        notifications_status,
+        autostart_get,
+        autostart_set,
     ])
 }
 
@@ -75,9 +89,52 @@ pub fn report_first_paint(started: std::time::Instant, payload: &tauri::webview:
     }
 }
 
+/// Open calls now, with "today" ending at the clinic's next midnight.
+pub fn counts_now(store: &Store) -> Result<CallCounts, StoreError> {
+    let at = clinic_time();
+    store.call_counts(at.now, at.day_start(at.today() + chrono::Duration::days(1)))
+}
+
+/// Seconds between scheduler passes (`FIDELIA_SCHEDULER_SECS`, default 20).
+fn scheduler_period() -> std::time::Duration {
+    let secs = std::env::var("FIDELIA_SCHEDULER_SECS").ok().and_then(|s| s.parse().ok()).filter(|s: &u64| *s > 0).unwrap_or(20);
+    std::time::Duration::from_secs(secs)
+}
+
+/// Starts the scheduler on Tauri's async runtime: a tokio interval that skips missed ticks.
+fn start_scheduler<R: Runtime>(app: tauri::AppHandle<R>) {
+    tauri::async_runtime::spawn(async move {
+        let notifier = Arc::new(scheduler::Bounded { inner: Arc::new(scheduler::DesktopNotifier), limit: std::time::Duration::from_secs(5) });
+        let mut interval = tokio::time::interval(scheduler_period());
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        let mut first_pass = true;
+        loop {
+            interval.tick().await;
+            let (app2, notifier) = (app.clone(), notifier.clone());
+            let pass = tauri::async_runtime::spawn_blocking(move || {
+                let state = app2.state::<AppState>();
+                let shown = scheduler::tick(&state.store, notifier.as_ref(), &state.notify_status, clinic_time().now, first_pass)?;
+                let counts = counts_now(&state.store)?;
+                tray::show_count(&app2, counts.today, state.store.settings()?.language);
+                Ok::<_, StoreError>(shown)
+            })
+            .await;
+            match pass {
+                Ok(Ok(n)) if n > 0 => log::info!("scheduler: {n} call(s) notified"),
+                Ok(Err(e)) => log::error!("scheduler: {e}"),
+                Err(e) => log::error!("scheduler task: {e}"),
+                _ => {}
+            }
+            first_pass = false;
+        }
+    });
+}
+
 pub fn run() {
     let started = std::time::Instant::now();
-    let path = db_path_from_args(std::env::args().skip(1));
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let hidden = args.iter().any(|a| a == "--hidden");
+    let path = db_path_from_args(args);
     let store = match open_store(&path) {
         Ok(s) => s,
         Err(e) => {
@@ -85,9 +142,45 @@ pub fn run() {
             std::process::exit(2);
         }
     };
+    let lang = store.settings().map(|s| s.language).unwrap_or_default();
     builder::<tauri::Wry>()
-        .manage(AppState { store })
+        // First plugin: a second launch focuses this window and exits.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| tray::show_main(app, None)))
+        .plugin(tauri_plugin_autostart::init(tauri_plugin_autostart::MacosLauncher::LaunchAgent, Some(vec!["--hidden"])))
+        .manage(AppState { store, notify_status: Default::default() })
         .on_page_load(move |_, payload| report_first_paint(started, payload))
+        .setup(move |app| {
+            // A tray that cannot be created (no tray library) must not stop the clinic's work.
+            let handle = app.handle().clone();
+            let tray_ok = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| tray::create(&handle, lang))) {
+                Ok(Ok(())) => true,
+                Ok(Err(e)) => {
+                    log::warn!("no tray icon: {e}");
+                    false
+                }
+                Err(_) => {
+                    log::warn!("no tray icon: the tray library is missing");
+                    false
+                }
+            };
+            if let Some(w) = app.get_webview_window("main") {
+                if hidden && tray_ok {
+                    let _ = w.hide();
+                }
+                if tray_ok {
+                    // Closing the window keeps Fidelia in the tray, so reminders still fire.
+                    let w2 = w.clone();
+                    w.on_window_event(move |e| {
+                        if let tauri::WindowEvent::CloseRequested { api, .. } = e {
+                            api.prevent_close();
+                            let _ = w2.hide();
+                        }
+                    });
+                }
+            }
+            start_scheduler(app.handle().clone());
+            Ok(())
+        })
         .run(tauri::generate_context!())
         .expect("error while running Fidelia");
 }

@@ -8,6 +8,7 @@ use crate::error::IpcError;
 
 pub struct AppState {
     pub store: Store,
+    pub notify_status: crate::scheduler::SharedStatus,
 }
 
 impl AppState {

@@ -35,3 +35,15 @@ impl<Tz: TimeZone> ClinicTime<Tz> {
         self.now.with_timezone(&self.tz).date_naive()
     }
 }
+
+impl<Tz: TimeZone> ClinicTime<Tz> {
+    /// The instant a calendar day starts on the clinic's wall clock (midnight, or the first
+    /// minute that exists).
+    pub fn day_start(&self, day: NaiveDate) -> DateTime<Utc> {
+        let midnight = day.and_hms_opt(0, 0, 0).expect("midnight exists");
+        (0..180)
+            .find_map(|m| self.tz.from_local_datetime(&(midnight + chrono::Duration::minutes(m))).earliest())
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_else(|| midnight.and_utc())
+    }
+}

@@ -1,4 +1,5 @@
 //! The window's commands, one file per area. Each body is one call into the store.
 
 pub mod app;
+pub mod calls;
 pub mod records;

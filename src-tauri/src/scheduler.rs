@@ -1,0 +1,212 @@
+//! The background scheduler: every few seconds it asks the store which calls have fallen due
+//! and were never notified, shows a desktop notification for each, and records it — so a
+//! restart or a PC that slept catches up once, never twice. The first pass after start-up
+//! folds everything that fell due while Fidelia was closed into one summary.
+//!
+//! Notifications go through the [`Notifier`] trait; a missing notification service is logged
+//! and reported to the window, never fatal, and every attempt is bounded by a timeout.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use fidelia_core::calls::Call;
+use fidelia_core::i18n::t;
+use fidelia_core::Lang;
+use fidelia_store::{Store, StoreError};
+use serde::Serialize;
+
+/// Something that can show a desktop notification.
+pub trait Notifier: Send + Sync + 'static {
+    fn notify(&self, summary: &str, body: &str) -> Result<(), String>;
+}
+
+/// The real one: notify-rust (D-Bus on Linux, WinRT toasts on Windows).
+pub struct DesktopNotifier;
+
+impl Notifier for DesktopNotifier {
+    fn notify(&self, summary: &str, body: &str) -> Result<(), String> {
+        notify_rust::Notification::new()
+            .appname("Fidelia")
+            .summary(summary)
+            .body(body)
+            .icon("appointment-soon")
+            .timeout(notify_rust::Timeout::Milliseconds(15_000))
+            .show()
+            .map(drop)
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// Whether notifications work, for the window's warning.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct NotifyStatus {
+    /// `false` once a notification failed (until one succeeds again).
+    pub ok: bool,
+    pub last_error: Option<String>,
+    /// Notifications shown since start.
+    pub shown: u32,
+}
+
+pub type SharedStatus = Arc<Mutex<NotifyStatus>>;
+
+/// What one pass decided to show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shown {
+    pub summary: String,
+    pub body: String,
+}
+
+fn call_line(c: &Call, lang: Lang) -> String {
+    let who = c.staff_name.clone().unwrap_or_else(|| t(lang, "call.unassigned"));
+    format!("{} · {} — {}: {}", c.client_name, c.pet_name, t(lang, "call.assigned_to"), who)
+}
+
+/// The notifications for calls due now. On the first pass after start-up, two or more calls
+/// become one summary.
+pub fn plan(due: &[Call], lang: Lang, first_pass: bool) -> Vec<Shown> {
+    if first_pass && due.len() > 1 {
+        let mut lines: Vec<String> = due.iter().take(5).map(|c| call_line(c, lang)).collect();
+        if due.len() > 5 {
+            lines.push(t(lang, "notify.and_more").replace("{n}", &(due.len() - 5).to_string()));
+        }
+        return vec![Shown { summary: t(lang, "notify.summary_title").replace("{n}", &due.len().to_string()), body: lines.join("\n") }];
+    }
+    due.iter().map(|c| Shown { summary: t(lang, "notify.call_due_title"), body: call_line(c, lang) }).collect()
+}
+
+/// One pass: notify what is due at `now`, then record it as notified.
+pub fn tick(store: &Store, notifier: &dyn Notifier, status: &SharedStatus, now: DateTime<Utc>, first_pass: bool) -> Result<usize, StoreError> {
+    let due = store.calls_to_notify(now)?;
+    if due.is_empty() {
+        return Ok(0);
+    }
+    let lang = store.settings()?.language;
+    for n in plan(&due, lang, first_pass) {
+        let r = notifier.notify(&n.summary, &n.body);
+        let mut s = status.lock().unwrap_or_else(|e| e.into_inner());
+        match r {
+            Ok(()) => {
+                s.ok = true;
+                s.last_error = None;
+                s.shown += 1;
+            }
+            Err(e) => {
+                log::warn!("desktop notification failed: {e}");
+                s.ok = false;
+                s.last_error = Some(e);
+            }
+        }
+    }
+    // Recorded even when the service is missing: the window shows the calls and the warning,
+    // and a notification that could not be shown is not shown late and out of place.
+    let ids: Vec<_> = due.iter().map(|c| c.id).collect();
+    store.mark_notified(&ids, now)?;
+    Ok(due.len())
+}
+
+/// A notifier that gives up after `limit`: a broken notification service must not hang the
+/// scheduler (D-Bus activation can wait tens of seconds).
+pub struct Bounded<N: Notifier> {
+    pub inner: Arc<N>,
+    pub limit: Duration,
+}
+
+impl<N: Notifier> Notifier for Bounded<N> {
+    fn notify(&self, summary: &str, body: &str) -> Result<(), String> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let inner = self.inner.clone();
+        let (summary, body) = (summary.to_owned(), body.to_owned());
+        std::thread::spawn(move || {
+            let _ = tx.send(inner.notify(&summary, &body));
+        });
+        rx.recv_timeout(self.limit).unwrap_or_else(|_| Err(format!("no answer from the notification service within {:?}", self.limit)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fidelia_core::*;
+
+    #[derive(Default)]
+    struct Recorder(Mutex<Vec<(String, String)>>);
+    impl Notifier for Recorder {
+        fn notify(&self, s: &str, b: &str) -> Result<(), String> {
+            self.0.lock().unwrap().push((s.into(), b.into()));
+            Ok(())
+        }
+    }
+    struct Broken;
+    impl Notifier for Broken {
+        fn notify(&self, _: &str, _: &str) -> Result<(), String> {
+            Err("org.freedesktop.DBus.Error.ServiceUnknown".into())
+        }
+    }
+    struct Hangs;
+    impl Notifier for Hangs {
+        fn notify(&self, _: &str, _: &str) -> Result<(), String> {
+            std::thread::sleep(Duration::from_secs(30));
+            Ok(())
+        }
+    }
+
+    fn now() -> DateTime<Utc> {
+        "2026-11-25T10:00:00Z".parse().unwrap()
+    }
+
+    /// A store with `n` surgeries recorded yesterday evening: their calls are due now.
+    fn store_with_due_calls(n: usize) -> Store {
+        let s = Store::open_in_memory().unwrap();
+        let at = ClinicTime::new(now(), chrono::FixedOffset::east_opt(3600).unwrap());
+        for i in 0..n {
+            let c = s.save_client(&ClientForm { first_name: format!("Cliente{i}"), surnames: "Núñez".into(), phone1: "612345678".into(), preferred_channel: "telefono".into(), ..Default::default() }, now()).unwrap();
+            let p = s.save_pet(&PetForm { client_id: Some(c.id), name: format!("Luna{i}"), species: "perro".into(), ..Default::default() }, &at).unwrap();
+            s.save_visit(&VisitForm { pet_id: Some(p.id), date: "24/11/2026".into(), time: "19:30".into(), kind: "cirugia".into(), severity: "grave".into(), ..Default::default() }, &at).unwrap();
+        }
+        s
+    }
+
+    #[test]
+    fn each_due_call_is_notified_exactly_once() {
+        let s = store_with_due_calls(1);
+        let rec = Recorder::default();
+        let status = SharedStatus::default();
+        assert_eq!(tick(&s, &rec, &status, now(), false).unwrap(), 1);
+        assert_eq!(tick(&s, &rec, &status, now() + chrono::Duration::minutes(1), false).unwrap(), 0, "never twice");
+        let shown = rec.0.lock().unwrap();
+        assert_eq!(shown.len(), 1);
+        assert_eq!(shown[0].0, "Llamada de seguimiento pendiente");
+        assert!(shown[0].1.contains("Cliente0 Núñez · Luna0"), "{}", shown[0].1);
+        assert_eq!(status.lock().unwrap().shown, 1);
+    }
+
+    #[test]
+    fn calls_due_while_closed_make_one_summary_at_start_up() {
+        let s = store_with_due_calls(3);
+        let rec = Recorder::default();
+        assert_eq!(tick(&s, &rec, &SharedStatus::default(), now(), true).unwrap(), 3);
+        let shown = rec.0.lock().unwrap();
+        assert_eq!(shown.len(), 1, "one summary, not three");
+        assert_eq!(shown[0].0, "3 llamadas pendientes");
+        assert_eq!(shown[0].1.lines().count(), 3);
+    }
+
+    #[test]
+    fn a_missing_notification_service_is_reported_not_fatal() {
+        let s = store_with_due_calls(1);
+        let status = SharedStatus::default();
+        assert_eq!(tick(&s, &Broken, &status, now(), false).unwrap(), 1);
+        let st = status.lock().unwrap().clone();
+        assert!(!st.ok && st.last_error.unwrap().contains("ServiceUnknown"));
+    }
+
+    #[test]
+    fn a_hanging_notification_service_is_cut_short() {
+        let bounded = Bounded { inner: Arc::new(Hangs), limit: Duration::from_millis(200) };
+        let t = std::time::Instant::now();
+        assert!(bounded.notify("a", "b").is_err());
+        assert!(t.elapsed() < Duration::from_secs(2));
+    }
+}
