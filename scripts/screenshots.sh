@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Takes the documentation screenshots (docs/screenshots/main.png, client.png) from a fresh demo
-# clinic, under its own Xvfb. Builds no app: uses the newest of target/release/fidelia-app and
-# target/debug/fidelia-app (build one first: cargo build -p fidelia-app).
+# Takes the documentation screenshots (docs/screenshots/main.png, client.png,
+# visit-form-error.png) from a fresh demo clinic, under its own Xvfb. Builds no app: uses the
+# newest of target/release/fidelia-app and target/debug/fidelia-app (build one first:
+# cargo build -p fidelia-app).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 

@@ -1,10 +1,76 @@
 //! Screenshots for the docs: `scripts/screenshots.sh` runs this (ignored) test.
 //!
-//! Writes `docs/screenshots/main.png` (home with search) and `docs/screenshots/client.png`
-//! (a client page of the demo clinic).
+//! Writes `docs/screenshots/main.png` (home with search), `docs/screenshots/client.png`
+//! (a client page of the demo clinic) and `docs/screenshots/visit-form-error.png` (the visit form
+//! refusing an impossible date, with what was typed kept).
 
-use fidelia_e2e::{workspace_dir, App, Key};
-use std::time::Duration;
+use fidelia_e2e::{run_with_timeout, workspace_dir, App, Key};
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// Pixels that may differ between the X picture and the page's own rendering: the blinking text
+/// caret (~20 px) and anti-aliasing; a stale frame differs by thousands.
+const SAME_PICTURE_PX: u64 = 300;
+
+/// Pixels that differ (5 % fuzz) between two PNGs, ignoring the rightmost 16 px (the overlay
+/// scrollbar is drawn on screen but not in the WebDriver picture).
+fn differing_pixels(a: &Path, b: &Path, width: u32, height: u32) -> Option<u64> {
+    let out = run_with_timeout(
+        Command::new("compare")
+            .args(["-metric", "AE", "-fuzz", "5%", "-extract"])
+            .arg(format!("{}x{height}+0+0", width.saturating_sub(16)))
+            .arg(a)
+            .arg(b)
+            .arg("null:"),
+        Duration::from_secs(20),
+    );
+    String::from_utf8_lossy(&out.stderr)
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .map(|n| n as u64)
+}
+
+/// The X display under Xvfb can lag the page by seconds (it was seen still showing the first,
+/// empty frame after the client page and a dialog had opened). Takes the window picture only once
+/// it matches what the page itself renders (WebDriver screenshot), so the docs never show a stale
+/// frame.
+async fn settled_window_screenshot(app: &App, path: &Path) {
+    let tmp = app.sandbox().root().join("webdriver.png");
+    let (w, h) = app
+        .client()
+        .get_window_rect()
+        .await
+        .map(|(_, _, w, h)| (w as u32, h as u32))
+        .unwrap_or((1280, 800));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut last = None;
+    loop {
+        // Let the page paint, then compare what is on the screen with what the page renders.
+        let _ = app
+            .client()
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; \
+                 requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                vec![],
+            )
+            .await;
+        app.screenshot(&tmp).await;
+        app.window_screenshot(path).await;
+        last = differing_pixels(path, &tmp, w, h);
+        if matches!(last, Some(n) if n <= SAME_PICTURE_PX) {
+            return;
+        }
+        if Instant::now() >= deadline {
+            panic!(
+                "{}: the screen never matched the page ({last:?} pixels differ)",
+                path.display()
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}
 
 #[tokio::test]
 #[ignore = "writes docs/screenshots; run with scripts/screenshots.sh"]
@@ -14,9 +80,20 @@ async fn docs_screenshots() {
 
     let app = App::start().await;
     app.wait_for("#search").await;
-    // Let fonts and the demo data settle before the first picture.
-    tokio::time::sleep(Duration::from_millis(800)).await;
-    app.window_screenshot(out.join("main.png")).await;
+    // The home view with its data: the clinic's name and the week's appointments.
+    app.wait_for("main#view .view-home h1").await;
+    app.wait_for("main#view .view-home #upcoming, main#view .view-home .empty")
+        .await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while app
+        .js("return document.getElementById('clinic-name').textContent.trim()")
+        .await
+        == ""
+    {
+        assert!(Instant::now() < deadline, "the clinic's name never showed");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    settled_window_screenshot(&app, &out.join("main.png")).await;
 
     app.type_into("#search", "nu").await;
     app.wait_for("#search-results li[role=option][data-client-id]")
@@ -25,10 +102,30 @@ async fn docs_screenshots() {
     app.press("#search", Key::Enter).await;
     app.wait_for("#client-page").await;
     app.wait_for("h1.client-name").await;
-    tokio::time::sleep(Duration::from_millis(800)).await;
-    app.window_screenshot(out.join("client.png")).await;
+    app.wait_for("#client-page #timeline").await;
+    settled_window_screenshot(&app, &out.join("client.png")).await;
 
-    for name in ["main.png", "client.png"] {
+    // The visit form with 31/02/2026: the dialog stays open with the message under the date.
+    app.click("#add-visit").await;
+    let dialog = "dialog.form-dialog[data-dialog=visit]";
+    app.wait_for(dialog).await;
+    let field = |name: &str| format!("{dialog} form[data-form=visit] [name={name}]");
+    for (name, value) in [("kind", "cirugia"), ("severity", "grave")] {
+        app.wait_for(&field(name))
+            .await
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|e| panic!("choosing {value} in {name}: {e}"));
+    }
+    app.type_into(&field("reason"), "Castración").await;
+    app.type_into(&field("amount"), "120,50").await;
+    app.type_into(&field("date"), "31/02/2026").await;
+    app.click(&format!("{dialog} button[type=submit]")).await;
+    app.wait_for(&format!("{dialog} p.field-error[data-field=date]"))
+        .await;
+    settled_window_screenshot(&app, &out.join("visit-form-error.png")).await;
+
+    for name in ["main.png", "client.png", "visit-form-error.png"] {
         let p = out.join(name);
         let len = std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0);
         assert!(len > 1000, "{} looks empty ({len} bytes)", p.display());
