@@ -131,11 +131,15 @@ impl Store {
             args.push(format!("%{t}%"));
             sql.push_str(&format!(" AND search_key LIKE ?{}", args.len()));
         }
-        // Words starting with the first token rank first.
+        // Rank: the first surname starts with the first token ("nunez" -> Núñez before
+        // Álvarez Núñez), then any word starts with it, then the rest; then alphabetical.
         args.push(format!("{}%", tokens[0]));
         args.push(format!("% {}%", tokens[0]));
         let (a, b) = (args.len() - 1, args.len());
-        sql.push_str(&format!(" ORDER BY (search_key LIKE ?{a} OR search_key LIKE ?{b}) DESC, sort_key, id LIMIT {}", limit.clamp(1, 100)));
+        sql.push_str(&format!(
+            " ORDER BY (sort_key LIKE ?{a}) DESC, (search_key LIKE ?{a} OR search_key LIKE ?{b}) DESC, sort_key, id LIMIT {}",
+            limit.clamp(1, 100)
+        ));
         let mut st = conn.prepare_cached(&sql)?;
         let rows = st.query_map(params_from_iter(&args), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?.collect::<rusqlite::Result<_>>()?;
         hits(&conn, rows)
@@ -231,6 +235,15 @@ mod tests {
         let b = client(&s, "Susana", "Abad", "600000002");
         let ids: Vec<_> = s.search("ana", 10).unwrap().into_iter().map(|h| h.client_id).collect();
         assert_eq!(ids, [a.id, b.id], "'Ana' starts a name, 'Susana' only contains it");
+    }
+
+    #[test]
+    fn a_surname_that_starts_with_the_query_comes_first() {
+        let s = store();
+        let a = client(&s, "Luis", "Álvarez Núñez", "600000001");
+        let b = client(&s, "María", "Núñez", "600000002");
+        let ids: Vec<_> = s.search("nunez", 10).unwrap().into_iter().map(|h| h.client_id).collect();
+        assert_eq!(ids, [b.id, a.id], "Núñez as first surname before Núñez as second");
     }
 
     #[test]
