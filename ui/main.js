@@ -10,6 +10,8 @@ import { clientsView } from "./views/clients.js";
 import { clientView } from "./views/client.js";
 import { staffView } from "./views/staff.js";
 import { settingsView } from "./views/settings.js";
+import { agendaView } from "./views/agenda.js";
+import { callView } from "./views/call.js";
 
 const VIEWS = {
   home: homeView,
@@ -17,9 +19,13 @@ const VIEWS = {
   client: clientView,
   staff: staffView,
   settings: settingsView,
+  agenda: agendaView,
+  call: callView,
 };
 /** Which nav button is lit for a view. */
-const NAV_OF = { client: "clients" };
+const NAV_OF = { client: "clients", call: "agenda" };
+/** How often the call counter and the notification status are refreshed. */
+const POLL_MS = 15000;
 
 let search = null;
 let renderToken = 0;
@@ -74,6 +80,7 @@ async function render({ focus }) {
     node = errorPanel(err);
   }
   if (mine !== renderToken) return; // the user went elsewhere meanwhile
+  updateCounters();
   const scrollY = window.scrollY;
   main.replaceChildren(node);
   main.removeAttribute("aria-busy");
@@ -85,6 +92,24 @@ async function render({ focus }) {
     window.scrollTo(0, scrollY);
     const active = document.activeElement;
     if ((!active || active === document.body) && heading) heading.focus({ preventScroll: true });
+  }
+}
+
+/** The agenda button's counter (today's open calls; red when some are overdue) and the warning
+ * shown when desktop notifications cannot be displayed on this PC. */
+async function updateCounters() {
+  try {
+    const [counts, notify] = await Promise.all([api.callsCounts(), api.notificationsStatus()]);
+    const badge = document.getElementById("calls-badge");
+    badge.textContent = String(counts.today);
+    badge.hidden = counts.today === 0;
+    badge.classList.toggle("count-badge--alert", counts.overdue > 0);
+    badge.setAttribute("aria-label", t("calls.summary", { today: counts.today, overdue: counts.overdue }));
+    const warning = document.getElementById("notify-warning");
+    warning.hidden = notify.ok || !notify.lastError;
+    document.getElementById("notify-detail").textContent = notify.lastError ? `(${notify.lastError})` : "";
+  } catch (err) {
+    console.error(err);
   }
 }
 
@@ -133,7 +158,11 @@ async function start() {
     return;
   }
   updateChrome();
+  // The tray's "today's calls" item opens the agenda.
+  window.addEventListener("fidelia-navigate", (e) => navigate(String(e.detail || "home")));
   await navigate("home");
+  await updateCounters();
+  setInterval(updateCounters, POLL_MS);
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -21,6 +21,10 @@
 //! `FIDELIA_E2E_KEEP=1` (keep temporary folders), `FIDELIA_E2E_PIDFILE` (process groups started are
 //! appended there, so a wrapper script can clean up after a test binary that was killed).
 
+pub mod notify_server;
+pub mod seed;
+pub mod ui;
+
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -517,6 +521,8 @@ pub struct Options {
     pub data_from: Option<PathBuf>,
     /// Another app binary than [`app_bin`].
     pub app_bin: Option<PathBuf>,
+    /// Start a stand-in desktop notification server on the test's D-Bus before the app.
+    pub notify_server: bool,
 }
 
 impl Options {
@@ -539,6 +545,11 @@ impl Options {
         self.app_bin = Some(bin.into());
         self
     }
+    /// See [`Options::notify_server`].
+    pub fn with_notify_server(mut self) -> Options {
+        self.notify_server = true;
+        self
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -553,6 +564,9 @@ pub struct App {
     xvfb: Option<Proc>,
     display: u32,
     bus_address: String,
+    /// Kept for [`App::restart`].
+    session: Option<(u16, PathBuf, Options)>,
+    notify: Option<notify_server::NotifyServer>,
     sandbox: Sandbox,
 }
 
@@ -593,13 +607,34 @@ impl App {
             xvfb: None,
             display: 0,
             bus_address: String::new(),
+            session: None,
+            notify: None,
             sandbox,
         };
         app.start_xvfb();
         app.start_dbus();
+        if opts.notify_server {
+            app.notify = Some(notify_server::NotifyServer::start(&app.bus_address));
+        }
         let port = app.start_driver(&driver_bin, &opts);
         app.connect(port, &bin, &opts).await;
+        app.session = Some((port, bin, opts));
         app
+    }
+
+    /// Quits the app (ends the WebDriver session) and starts it again on the same data folder,
+    /// display and D-Bus: what a clinic sees after closing Fidelia and opening it later.
+    pub async fn restart(&mut self) {
+        if let Some(client) = self.client.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(10), client.close()).await;
+        }
+        let (port, bin, opts) = self.session.clone().expect("a started app");
+        self.connect(port, &bin, &opts).await;
+    }
+
+    /// The stand-in notification server (see [`Options::with_notify_server`]).
+    pub fn notifications(&self) -> &notify_server::NotifyServer {
+        self.notify.as_ref().expect("start the app with Options::with_notify_server()")
     }
 
     fn start_xvfb(&mut self) {
@@ -1161,6 +1196,7 @@ impl Drop for App {
         // The session itself cannot be closed here (no async in Drop): ending the driver's
         // process group ends WebKitWebDriver and the app with it.
         drop(self.client.take());
+        drop(self.notify.take());
         for proc in [self.driver.as_mut(), self.dbus.as_mut(), self.xvfb.as_mut()]
             .into_iter()
             .flatten()

@@ -6,77 +6,13 @@
 //! Each test gets its own app on a fresh demo clinic (see `fidelia_e2e::App`).
 //! Run: `cargo test -p fidelia-e2e --test records -- --test-threads=1`.
 
-use fidelia_e2e::{App, Key, WAIT};
-use std::time::{Duration, Instant};
+use fidelia_e2e::ui::{choose, dialog, field_error, input, save_ok, submit, wait_value};
+use fidelia_e2e::{App, Key};
+use std::time::Duration;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers: what a receptionist does, in a few words
 // ---------------------------------------------------------------------------------------------
-
-/// `dialog.form-dialog[data-dialog=<form>]`.
-fn dialog(form: &str) -> String {
-    format!("dialog.form-dialog[data-dialog={form}]")
-}
-
-/// A control of the open form dialog, by its field name.
-fn input(form: &str, name: &str) -> String {
-    format!("{} form[data-form={form}] [name={name}]", dialog(form))
-}
-
-/// The message under a field of the open form dialog.
-fn field_error(form: &str, field: &str) -> String {
-    format!("{} p.field-error[data-field={field}]", dialog(form))
-}
-
-/// Picks `value` in the `<select>` matching `css`, and checks it took.
-async fn choose(app: &App, css: &str, value: &str) {
-    let select = app.wait_for(css).await;
-    select
-        .select_by_value(value)
-        .await
-        .unwrap_or_else(|e| panic!("choosing {value:?} in {css:?}: {e}"));
-    wait_value(app, css, value).await;
-}
-
-/// Waits until the control matching `css` holds `expected`.
-async fn wait_value(app: &App, css: &str, expected: &str) {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        let got = app.value(css).await;
-        if got == expected {
-            return;
-        }
-        if Instant::now() >= deadline {
-            panic!("{css:?} holds {got:?}, expected {expected:?}");
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-/// Clicks the dialog's "Guardar".
-async fn submit(app: &App, form: &str) {
-    app.click(&format!("{} button[type=submit]", dialog(form)))
-        .await;
-}
-
-/// Saves the open dialog and waits for it to close (a successful save).
-async fn save_ok(app: &App, form: &str) {
-    submit(app, form).await;
-    let deadline = Instant::now() + WAIT;
-    while app.exists(&dialog(form)).await {
-        if Instant::now() >= deadline {
-            let errors = app
-                .texts(&format!(
-                    "{} .field-error, {} .form-error",
-                    dialog(form),
-                    dialog(form)
-                ))
-                .await;
-            panic!("the {form} dialog did not close after saving; its messages: {errors:?}");
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
 
 /// Fills the new-client form (the dialog must be open) with a name and a phone.
 async fn fill_client(app: &App, first: &str, surnames: &str, phone: &str) {

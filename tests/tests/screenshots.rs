@@ -45,7 +45,7 @@ async fn settled_window_screenshot(app: &App, path: &Path) {
         .map(|(_, _, w, h)| (w as u32, h as u32))
         .unwrap_or((1280, 800));
     let deadline = Instant::now() + Duration::from_secs(20);
-    let mut last = None;
+    let mut last;
     loop {
         // Let the page paint, then compare what is on the screen with what the page renders.
         let _ = app

@@ -161,7 +161,7 @@ export function openVisitForm({ pets, staff, visit = null, petId = null }) {
 }
 
 /** `appointment` null = new (tomorrow at 10:00); otherwise a move. */
-export function openAppointmentForm({ pets, staff, appointment = null, petId = null }) {
+export function openAppointmentForm({ pets, staff, appointment = null, petId = null, reason = "" }) {
   let at;
   if (appointment) {
     at = new Date(appointment.startsAt);
@@ -170,7 +170,7 @@ export function openAppointmentForm({ pets, staff, appointment = null, petId = n
     at.setDate(at.getDate() + 1);
     at.setHours(10, 0, 0, 0);
   }
-  const a = appointment || { durationMin: 15, petId };
+  const a = appointment || { durationMin: 15, petId, reason };
   const f = "appointment";
   return formDialog({
     form: f,

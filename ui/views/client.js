@@ -3,7 +3,7 @@
 import { api } from "../ipc.js";
 import { h } from "../lib/dom.js";
 import { t, word, fmtDate, fmtDateTime, fmtMoney, dateToForm } from "../i18n.js";
-import { state, refresh, toast, toastError } from "../app.js";
+import { state, refresh, toast, toastError, navigate } from "../app.js";
 import { confirmDialog } from "../components/dialog.js";
 import { openClientForm, openPetForm, openVisitForm, openAppointmentForm } from "../components/forms.js";
 import { yesNo } from "./shared.js";
@@ -55,8 +55,38 @@ async function withStaff() {
   }
 }
 
+function callsSection(calls) {
+  const body =
+    calls.length === 0
+      ? h("p", { class: "empty" }, t("calls.empty_client"))
+      : h(
+          "ul",
+          { class: "agenda-list", id: "client-calls" },
+          calls.map((c) =>
+            h(
+              "li",
+              { class: ["call-item", c.overdue && "call-item--overdue", c.status !== "pendiente" && "call-item--closed"], dataset: { callId: c.id, status: c.status } },
+              h("span", { class: "agenda-time" }, fmtDateTime(c.scheduledAt)),
+              h(
+                "div",
+                { class: "agenda-main" },
+                h("div", { class: "agenda-who" }, h("span", { class: "agenda-pet" }, c.petName), h("span", { class: ["badge", `badge--callstatus-${c.status}`] }, c.overdue ? t("calls.overdue") : word("call_status", c.status))),
+                h("div", { class: "agenda-reason" }, word("call_kind", c.kind), c.reason ? ` — ${c.reason}` : ""),
+              ),
+              h(
+                "div",
+                { class: "agenda-meta" },
+                h("span", { class: "agenda-staff" }, c.staffName || t("call.unassigned")),
+                h("button", { type: "button", class: "btn btn--small", dataset: { action: "open-call", id: c.id }, onclick: () => navigate("call", { id: c.id }) }, t("calls.open")),
+              ),
+            ),
+          ),
+        );
+  return section("calls-section", t("calls.section"), null, h("div", { id: "calls" }, body));
+}
+
 export async function clientView(params) {
-  const page = await api.clientGet(Number(params.id));
+  const [page, calls] = await Promise.all([api.clientGet(Number(params.id)), api.clientCalls(Number(params.id))]);
   const { client: c, pets, visits, appointments, timeline } = page;
   const fullName = `${c.firstName} ${c.surnames}`.trim();
 
@@ -351,6 +381,7 @@ export async function clientView(params) {
     h("div", { class: "client-top" }, h("section", { class: "card", "aria-labelledby": "details-title" }, h("h2", { id: "details-title" }, t("client.details")), details), petsSection),
     visitsSection,
     apptSection,
+    callsSection(calls),
     timelineSection,
   );
 }

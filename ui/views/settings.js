@@ -83,6 +83,96 @@ function hoursFieldset(hours) {
   );
 }
 
+const VISIT_KINDS = ["cirugia", "alta_hospitalaria", "urgencia", "consulta", "revision", "vacunacion", "otro"];
+const SEVERITIES = ["grave", "moderada", "leve"];
+
+/** A whole number as typed, for the rules: "" -> null; anything else that is not a number -> 0,
+ * which the domain refuses with its own message. */
+function hoursValue(text) {
+  const s = String(text).trim();
+  if (s === "") return null;
+  return /^\d+$/.test(s) ? Number(s) : 0;
+}
+
+function numberInput(name, label, value, hint) {
+  return textField(F, { name, label, value: value == null ? "" : String(value), inputmode: "numeric", maxlength: 4, hint });
+}
+
+/** Follow-up call rules: hours after the visit per kind and per severity (empty = no call). */
+function callRulesFieldset(rules, script) {
+  const row = (prefix, list, map, word) =>
+    list.map((w) => {
+      const id = `f-${F}-${prefix}-${w}`;
+      const v = map[w];
+      return h(
+        "div",
+        { class: "field field--row" },
+        h("label", { for: id }, t(`${word}.${w}`)),
+        h("input", { id, name: `${prefix}-${w}`, type: "text", inputmode: "numeric", maxlength: 4, autocomplete: "off", value: v == null ? "" : String(v), placeholder: "—" }),
+      );
+    });
+  return h(
+    "fieldset",
+    { class: "hours field field--wide", name: "rules", dataset: { field: "rules" } },
+    h("legend", null, t("settings.calls")),
+    h("p", { class: "field-hint" }, t("settings.calls_hint")),
+    h("h3", { class: "subheading" }, t("settings.calls_by_kind")),
+    h("div", { class: "hours-grid" }, row("kind", VISIT_KINDS, rules.hoursByKind || {}, "visit_kind")),
+    h("h3", { class: "subheading" }, t("settings.calls_by_severity")),
+    h("div", { class: "hours-grid" }, row("sev", SEVERITIES, rules.hoursBySeverity || {}, "severity")),
+    h(
+      "div",
+      { class: "form-grid" },
+      numberInput("slotMinutes", t("settings.slot_minutes"), rules.slotMinutes),
+      numberInput("retryHours", t("settings.retry_hours"), rules.retryHours),
+      numberInput("maxAttempts", t("settings.max_attempts"), rules.maxAttempts),
+    ),
+    h(
+      "div",
+      { class: "field field--wide", dataset: { field: "callScript" } },
+      h("label", { for: `f-${F}-callScript` }, t("settings.call_script")),
+      h("textarea", { id: `f-${F}-callScript`, name: "callScript", rows: 4, value: script || "", placeholder: t("call.script_default") }),
+      h("p", { class: "field-hint" }, t("settings.call_script_hint")),
+    ),
+  );
+}
+
+function collectRules(form) {
+  const v = (name) => form.elements.namedItem(name).value;
+  const map = (prefix, list) => Object.fromEntries(list.map((w) => [w, hoursValue(v(`${prefix}-${w}`))]));
+  const num = (name) => hoursValue(v(name)) ?? 0;
+  return { hoursByKind: map("kind", VISIT_KINDS), hoursBySeverity: map("sev", SEVERITIES), slotMinutes: num("slotMinutes"), retryHours: num("retryHours"), maxAttempts: num("maxAttempts") };
+}
+
+async function autostartSection() {
+  let enabled = false;
+  try {
+    enabled = await api.autostartGet();
+  } catch (err) {
+    console.error(err);
+  }
+  const box = h("input", {
+    id: "autostart",
+    type: "checkbox",
+    checked: enabled,
+    onchange: async (e) => {
+      try {
+        e.target.checked = await api.autostartSet(e.target.checked);
+        toast(t("toast.saved"));
+      } catch (err) {
+        toastError(err);
+      }
+    },
+  });
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": "pc-title" },
+    h("h2", { id: "pc-title" }, t("settings.this_pc")),
+    h("div", { class: "field field--check" }, box, h("label", { for: "autostart" }, t("settings.autostart"))),
+    h("p", { class: "field-hint" }, t("settings.autostart_hint")),
+  );
+}
+
 async function reset(demo) {
   const ok = await confirmDialog(
     demo
@@ -129,6 +219,7 @@ export async function settingsView() {
         options: LANGUAGES.map((l) => ({ value: l, label: t(`language.${l}`) })),
         value: s.language,
       }),
+      callRulesFieldset(s.callRules || {}, s.callScript),
     ),
     h("div", { class: "form-actions form-actions--start" }, submit),
   );
@@ -150,6 +241,8 @@ export async function settingsView() {
       defaultCountry: v("defaultCountry"),
       language: v("language"),
       demo: Boolean(s.demo),
+      callRules: collectRules(form),
+      callScript: v("callScript"),
     };
     try {
       const saved = await api.settingsSave(payload);
@@ -169,6 +262,7 @@ export async function settingsView() {
     { class: "view view-settings" },
     h("header", { class: "view-header" }, h("h1", { tabindex: "-1" }, t("settings.title"))),
     h("section", { class: "card" }, h("h2", null, t("settings.clinic")), form),
+    await autostartSection(),
     h(
       "section",
       { class: "card card--danger", "aria-labelledby": "reset-title" },

@@ -125,7 +125,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             println!("size:     {} KiB", store.size_bytes()? / 1024);
         }
         Command::Bench { clients, pets, visits, years, samples } => {
-            bench::run(DemoSize { clients, pets, visits, years, upcoming_appointments: pets / 20 }, samples)?;
+            bench::run(DemoSize { clients, pets, visits, years, upcoming_appointments: pets / 20, recent_cases: pets / 800 }, samples)?;
         }
     }
     Ok(())

@@ -108,15 +108,11 @@ fn instant<Tz: TimeZone>(tz: &Tz, local: NaiveDateTime) -> DateTime<Utc> {
 }
 
 impl OpeningHours {
-    /// The first instant at or after `at` when a slot of `slot` fits inside opening hours
-    /// (on the clinic's wall clock `tz`). `at` is rounded up to the minute. A clinic with no
-    /// opening hours at all keeps `at`.
+    /// The first minute from `at` on when a slot of `slot` fits inside opening hours (on the
+    /// clinic's wall clock `tz`). Seconds are dropped, so "due now" is never pushed to the next
+    /// minute. A clinic with no opening hours at all keeps `at`.
     pub fn next_slot<Tz: TimeZone>(&self, tz: &Tz, at: DateTime<Utc>, slot: Duration) -> DateTime<Utc> {
-        let at = {
-            let secs = at.timestamp();
-            let rounded = (secs + 59).div_euclid(60) * 60;
-            DateTime::from_timestamp(rounded, 0).unwrap_or(at)
-        };
+        let at = DateTime::from_timestamp(at.timestamp().div_euclid(60) * 60, 0).unwrap_or(at);
         let first_day = at.with_timezone(tz).date_naive();
         for offset in 0..15 {
             let date = first_day + Duration::days(offset);
@@ -153,7 +149,7 @@ mod slot_tests {
     fn inside_opening_hours_the_time_is_kept() {
         let h = OpeningHours::typical();
         assert_eq!(show(h.next_slot(&Madrid, local(2026, 11, 25, 11, 0), FIVE)), "Wed 25/11 11:00 CET");
-        assert_eq!(show(h.next_slot(&Madrid, local(2026, 11, 25, 11, 0) + Duration::seconds(20), FIVE)), "Wed 25/11 11:01 CET", "rounded up to the minute");
+        assert_eq!(show(h.next_slot(&Madrid, local(2026, 11, 25, 11, 0) + Duration::seconds(20), FIVE)), "Wed 25/11 11:00 CET", "seconds dropped");
     }
 
     #[test]
