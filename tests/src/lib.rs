@@ -634,7 +634,9 @@ impl App {
 
     /// The stand-in notification server (see [`Options::with_notify_server`]).
     pub fn notifications(&self) -> &notify_server::NotifyServer {
-        self.notify.as_ref().expect("start the app with Options::with_notify_server()")
+        self.notify
+            .as_ref()
+            .expect("start the app with Options::with_notify_server()")
     }
 
     fn start_xvfb(&mut self) {

@@ -33,7 +33,11 @@ impl Server {
         _expire_timeout: i32,
     ) -> u32 {
         let mut log = self.log.lock().unwrap();
-        log.push(Note { app_name, summary, body });
+        log.push(Note {
+            app_name,
+            summary,
+            body,
+        });
         log.len() as u32
     }
 
@@ -42,7 +46,12 @@ impl Server {
     }
 
     fn get_server_information(&self) -> (String, String, String, String) {
-        ("fidelia-test-server".into(), "fidelia".into(), "1.0".into(), "1.2".into())
+        (
+            "fidelia-test-server".into(),
+            "fidelia".into(),
+            "1.0".into(),
+            "1.2".into(),
+        )
     }
 
     fn close_notification(&self, _id: u32) {}
@@ -63,7 +72,10 @@ impl NotifyServer {
         let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<(), String>>();
         let (address, log2) = (address.to_owned(), log.clone());
         let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
             rt.block_on(async move {
                 let built = async {
                     zbus::connection::Builder::address(address.as_str())?
@@ -90,7 +102,11 @@ impl NotifyServer {
             Ok(Err(e)) => panic!("the test notification server could not start: {e}"),
             Err(_) => panic!("the test notification server did not start within 10 s"),
         }
-        NotifyServer { log, stop: Some(stop_tx), thread: Some(thread) }
+        NotifyServer {
+            log,
+            stop: Some(stop_tx),
+            thread: Some(thread),
+        }
     }
 
     /// Every notification received so far.

@@ -15,7 +15,10 @@ pub fn now() -> ClinicTime<Local> {
 /// `dd/mm/aaaa` and `hh:mm` of an instant on this PC's clock, as a form takes them.
 pub fn form_date_time(t: DateTime<Utc>) -> (String, String) {
     let l = t.with_timezone(&Local);
-    (l.format("%d/%m/%Y").to_string(), l.format("%H:%M").to_string())
+    (
+        l.format("%d/%m/%Y").to_string(),
+        l.format("%H:%M").to_string(),
+    )
 }
 
 /// A clean clinic open every day, all day, so call times in a test do not depend on the hour
@@ -30,14 +33,42 @@ pub fn open_store_always_open(sb: &Sandbox) -> Store {
 }
 
 pub fn vet(store: &Store, name: &str) -> Staff {
-    store.save_staff(&StaffForm { name: name.into(), role: "veterinario".into(), active: true, ..Default::default() }).expect("valid staff")
+    store
+        .save_staff(&StaffForm {
+            name: name.into(),
+            role: "veterinario".into(),
+            active: true,
+            ..Default::default()
+        })
+        .expect("valid staff")
 }
 
 pub fn client_with_dog(store: &Store, first: &str, surnames: &str, dog: &str) -> (Client, Pet) {
     let c = store
-        .save_client(&ClientForm { first_name: first.into(), surnames: surnames.into(), phone1: "612 345 678".into(), preferred_channel: "telefono".into(), consent_care: true, ..Default::default() }, Utc::now())
+        .save_client(
+            &ClientForm {
+                first_name: first.into(),
+                surnames: surnames.into(),
+                phone1: "612 345 678".into(),
+                preferred_channel: "telefono".into(),
+                consent_care: true,
+                ..Default::default()
+            },
+            Utc::now(),
+        )
         .expect("valid client");
-    let p = store.save_pet(&PetForm { client_id: Some(c.id), name: dog.into(), species: "perro".into(), sex: "hembra".into(), ..Default::default() }, &now()).expect("valid pet");
+    let p = store
+        .save_pet(
+            &PetForm {
+                client_id: Some(c.id),
+                name: dog.into(),
+                species: "perro".into(),
+                sex: "hembra".into(),
+                ..Default::default()
+            },
+            &now(),
+        )
+        .expect("valid pet");
     (c, p)
 }
 
@@ -45,6 +76,15 @@ pub fn client_with_dog(store: &Store, first: &str, surnames: &str, dog: &str) ->
 /// hours ago (or in `12 - hours_ago` hours).
 pub fn surgery(store: &Store, pet: PetId, staff: Option<StaffId>, hours_ago: i64) -> Visit {
     let (date, time) = form_date_time(Utc::now() - Duration::hours(hours_ago));
-    let f = VisitForm { pet_id: Some(pet), staff_id: staff, date, time, kind: "cirugia".into(), severity: "grave".into(), reason: "Castración".into(), ..Default::default() };
+    let f = VisitForm {
+        pet_id: Some(pet),
+        staff_id: staff,
+        date,
+        time,
+        kind: "cirugia".into(),
+        severity: "grave".into(),
+        reason: "Castración".into(),
+        ..Default::default()
+    };
     store.save_visit(&f, &now()).expect("valid visit")
 }

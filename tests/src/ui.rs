@@ -69,4 +69,3 @@ pub async fn save_ok(app: &App, form: &str) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
-

@@ -21,7 +21,8 @@ fn clinic_with_due_calls(n: usize) -> Sandbox {
     let store = open_store_always_open(&sb);
     let staff = vet(&store, "Dra. Elena Ruiz");
     for i in 0..n {
-        let (_, pet) = client_with_dog(&store, &format!("Cliente{i}"), "Núñez", &format!("Luna{i}"));
+        let (_, pet) =
+            client_with_dog(&store, &format!("Cliente{i}"), "Núñez", &format!("Luna{i}"));
         surgery(&store, pet.id, Some(staff.id), 13);
     }
     sb
@@ -34,18 +35,29 @@ async fn a_due_call_is_notified_once_even_after_a_restart() {
     assert_eq!(notes.len(), 1, "the due call was notified: {notes:?}");
     assert_eq!(notes[0].app_name, "Fidelia");
     assert_eq!(notes[0].summary, "Llamada de seguimiento pendiente");
-    assert_eq!(notes[0].body, "Cliente0 Núñez · Luna0 — para: Dra. Elena Ruiz", "client, pet and who the call is for");
+    assert_eq!(
+        notes[0].body, "Cliente0 Núñez · Luna0 — para: Dra. Elena Ruiz",
+        "client, pet and who the call is for"
+    );
 
     // Several more scheduler passes: nothing new.
     tokio::time::sleep(Duration::from_secs(4)).await;
-    assert_eq!(app.notifications().notes().len(), 1, "exactly once per call");
+    assert_eq!(
+        app.notifications().notes().len(),
+        1,
+        "exactly once per call"
+    );
     // The window counts it too.
     app.wait_for_text("#calls-badge", "1").await;
 
     app.restart().await;
     app.wait_for("#search").await;
     tokio::time::sleep(Duration::from_secs(4)).await;
-    assert_eq!(app.notifications().notes().len(), 1, "a restart does not notify the same call again");
+    assert_eq!(
+        app.notifications().notes().len(),
+        1,
+        "a restart does not notify the same call again"
+    );
 }
 
 #[tokio::test]
@@ -54,12 +66,22 @@ async fn calls_due_while_closed_make_one_summary_at_start_up() {
     app.notifications().wait_for(1, Duration::from_secs(20));
     tokio::time::sleep(Duration::from_secs(4)).await;
     let notes = app.notifications().notes();
-    assert_eq!(notes.len(), 1, "one summary, not three notifications: {notes:?}");
+    assert_eq!(
+        notes.len(),
+        1,
+        "one summary, not three notifications: {notes:?}"
+    );
     assert_eq!(notes[0].summary, "3 llamadas pendientes");
     let lines: Vec<&str> = notes[0].body.lines().collect();
     assert_eq!(lines.len(), 3, "one line per call: {:?}", notes[0].body);
     for i in 0..3 {
-        assert!(notes[0].body.contains(&format!("Cliente{i} Núñez · Luna{i}")), "{}", notes[0].body);
+        assert!(
+            notes[0]
+                .body
+                .contains(&format!("Cliente{i} Núñez · Luna{i}")),
+            "{}",
+            notes[0].body
+        );
     }
 }
 
@@ -67,12 +89,22 @@ async fn calls_due_while_closed_make_one_summary_at_start_up() {
 async fn without_a_notification_service_fidelia_keeps_working() {
     // No notification server on the bus (the D-Bus call fails with ServiceUnknown).
     let app = App::launch(clinic_with_due_calls(1), fast()).await;
-    let warning = app.wait_for_text("#notify-warning", "No se pueden mostrar avisos de escritorio").await;
-    assert!(warning.contains("ServiceUnknown"), "the reason is shown for whoever fixes the PC: {warning}");
+    let warning = app
+        .wait_for_text(
+            "#notify-warning",
+            "No se pueden mostrar avisos de escritorio",
+        )
+        .await;
+    assert!(
+        warning.contains("ServiceUnknown"),
+        "the reason is shown for whoever fixes the PC: {warning}"
+    );
     // The call is still there, and can be done.
     app.click("nav button[data-view=agenda]").await;
-    app.wait_for_text("#agenda-calls li.call-item", "Luna0").await;
-    app.click("#agenda-calls li.call-item button[data-action=open-call]").await;
+    app.wait_for_text("#agenda-calls li.call-item", "Luna0")
+        .await;
+    app.click("#agenda-calls li.call-item button[data-action=open-call]")
+        .await;
     app.wait_for("#call-page").await;
     app.click("#call-page button[data-outcome=mejor]").await;
     app.wait_for_text("#call-status", "Realizada").await;
@@ -80,9 +112,17 @@ async fn without_a_notification_service_fidelia_keeps_working() {
 
 #[tokio::test]
 async fn without_any_session_bus_fidelia_keeps_working() {
-    let opts = fast().env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/fidelia-no-bus");
+    let opts = fast().env(
+        "DBUS_SESSION_BUS_ADDRESS",
+        "unix:path=/nonexistent/fidelia-no-bus",
+    );
     let app = App::launch(clinic_with_due_calls(1), opts).await;
-    app.wait_for_text("#notify-warning", "No se pueden mostrar avisos de escritorio").await;
+    app.wait_for_text(
+        "#notify-warning",
+        "No se pueden mostrar avisos de escritorio",
+    )
+    .await;
     app.click("nav button[data-view=agenda]").await;
-    app.wait_for_text("#agenda-calls li.call-item", "Luna0").await;
+    app.wait_for_text("#agenda-calls li.call-item", "Luna0")
+        .await;
 }

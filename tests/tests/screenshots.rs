@@ -4,7 +4,7 @@
 //! (a client page of the demo clinic) and `docs/screenshots/visit-form-error.png` (the visit form
 //! refusing an impossible date, with what was typed kept).
 
-use fidelia_e2e::{run_with_timeout, workspace_dir, App, Key};
+use fidelia_e2e::{run_with_timeout, workspace_dir, App, Key, Options};
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -78,7 +78,8 @@ async fn docs_screenshots() {
     let out = workspace_dir().join("docs").join("screenshots");
     std::fs::create_dir_all(&out).expect("create docs/screenshots");
 
-    let app = App::start().await;
+    // A notification server on the bus, as on a clinic's desktop (no warning banner).
+    let app = App::start_with(Options::new().with_notify_server()).await;
     app.wait_for("#search").await;
     // The home view with its data: the clinic's name and the week's appointments.
     app.wait_for("main#view .view-home h1").await;
@@ -124,8 +125,26 @@ async fn docs_screenshots() {
     app.wait_for(&format!("{dialog} p.field-error[data-field=date]"))
         .await;
     settled_window_screenshot(&app, &out.join("visit-form-error.png")).await;
+    app.click(&format!("{dialog} button[data-action=cancel]"))
+        .await;
+    app.wait_gone(dialog).await;
 
-    for name in ["main.png", "client.png", "visit-form-error.png"] {
+    // The agenda: the demo clinic's follow-up calls for yesterday's cases, then one call open.
+    app.click("nav button[data-view=agenda]").await;
+    app.wait_for("#agenda-calls li.call-item").await;
+    settled_window_screenshot(&app, &out.join("agenda.png")).await;
+    app.click("#agenda-calls li.call-item button[data-action=open-call]")
+        .await;
+    app.wait_for("#call-page #call-script").await;
+    settled_window_screenshot(&app, &out.join("call.png")).await;
+
+    for name in [
+        "main.png",
+        "client.png",
+        "visit-form-error.png",
+        "agenda.png",
+        "call.png",
+    ] {
         let p = out.join(name);
         let len = std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0);
         assert!(len > 1000, "{} looks empty ({len} bytes)", p.display());

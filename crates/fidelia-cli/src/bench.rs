@@ -17,7 +17,13 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 fn report(label: &str, mut times: Vec<Duration>) {
     times.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    println!("{label:<34} median {:>7.3} ms   p95 {:>7.3} ms   max {:>7.3} ms   (n = {})", ms(percentile(&times, 0.5)), ms(percentile(&times, 0.95)), ms(*times.last().unwrap()), times.len());
+    println!(
+        "{label:<34} median {:>7.3} ms   p95 {:>7.3} ms   max {:>7.3} ms   (n = {})",
+        ms(percentile(&times, 0.5)),
+        ms(percentile(&times, 0.95)),
+        ms(*times.last().unwrap()),
+        times.len()
+    );
 }
 
 pub fn run(size: DemoSize, samples: usize) -> Result<(), Box<dyn std::error::Error>> {
@@ -25,11 +31,21 @@ pub fn run(size: DemoSize, samples: usize) -> Result<(), Box<dyn std::error::Err
     std::fs::create_dir_all(&dir)?;
     let path = dir.join("bench.sqlite3");
     let store = Store::open(&path)?;
-    println!("Large clinic: {} clients, {} pets, {} visits over {} years", size.clients, size.pets, size.visits, size.years);
+    println!(
+        "Large clinic: {} clients, {} pets, {} visits over {} years",
+        size.clients, size.pets, size.visits, size.years
+    );
     let t = Instant::now();
     let counts = store.load_demo(1, size, &crate::now())?;
-    println!("generated and written in {:.1} s ({} appointments)", t.elapsed().as_secs_f64(), counts.appointments);
-    println!("database size: {:.1} MiB", store.size_bytes()? as f64 / 1_048_576.0);
+    println!(
+        "generated and written in {:.1} s ({} appointments)",
+        t.elapsed().as_secs_f64(),
+        counts.appointments
+    );
+    println!(
+        "database size: {:.1} MiB",
+        store.size_bytes()? as f64 / 1_048_576.0
+    );
 
     // Queries: 2 to 6 characters cut from real names, half as written (accents), half folded.
     let mut rng = ChaCha8Rng::seed_from_u64(99);
@@ -39,7 +55,11 @@ pub fn run(size: DemoSize, samples: usize) -> Result<(), Box<dyn std::error::Err
     while accented.len() < samples / 2 || plain.len() < samples / 2 {
         let offset = rng.random_range(0..total);
         let hit = store.clients_list(offset, 1)?.1.remove(0);
-        let words: Vec<&str> = hit.full_name.split(' ').chain(hit.pets.iter().map(String::as_str)).collect();
+        let words: Vec<&str> = hit
+            .full_name
+            .split(' ')
+            .chain(hit.pets.iter().map(String::as_str))
+            .collect();
         let word: Vec<char> = words[rng.random_range(0..words.len())].chars().collect();
         let len = rng.random_range(2..=6).min(word.len());
         let start = rng.random_range(0..=word.len() - len);

@@ -16,7 +16,11 @@ use fidelia_store::Store;
 const DEMO_SEED: u64 = 2026;
 
 #[derive(Parser)]
-#[command(name = "fidelia", version, about = "Fidelia sin ventana: clínica de demostración, clínica limpia, exportación y benchmark")]
+#[command(
+    name = "fidelia",
+    version,
+    about = "Fidelia sin ventana: clínica de demostración, clínica limpia, exportación y benchmark"
+)]
 struct Cli {
     /// Database file (default: $FIDELIA_DB, else the OS app-data folder).
     #[arg(long, global = true)]
@@ -86,16 +90,29 @@ fn now() -> ClinicTime<Local> {
 }
 
 fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
-    let path = cli.db.clone().unwrap_or_else(fidelia_store::default_db_path);
+    let path = cli
+        .db
+        .clone()
+        .unwrap_or_else(fidelia_store::default_db_path);
     match cli.command {
         Command::Demo { seed } => {
             let store = Store::open(&path)?;
             let c = store.load_demo(seed, DemoSize::DEMO, &now())?;
-            println!("Demo clinic in {}: {} clients, {} pets, {} visits, {} appointments", path.display(), c.clients, c.pets, c.visits, c.appointments);
+            println!(
+                "Demo clinic in {}: {} clients, {} pets, {} visits, {} appointments",
+                path.display(),
+                c.clients,
+                c.pets,
+                c.visits,
+                c.appointments
+            );
         }
         Command::NewClinic { yes } => {
             if !yes {
-                return Err("this deletes every record of the clinic; run again with --yes to confirm".into());
+                return Err(
+                    "this deletes every record of the clinic; run again with --yes to confirm"
+                        .into(),
+                );
             }
             Store::open(&path)?.reset()?;
             println!("Clean clinic in {}", path.display());
@@ -103,7 +120,9 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Command::Export { format, out } => {
             let store = Store::open(&path)?;
             match format {
-                Format::Json if out.as_os_str() == "-" => store.export_json(&mut std::io::stdout().lock())?,
+                Format::Json if out.as_os_str() == "-" => {
+                    store.export_json(&mut std::io::stdout().lock())?
+                }
                 Format::Json => {
                     let mut f = std::io::BufWriter::new(std::fs::File::create(&out)?);
                     store.export_json(&mut f)?;
@@ -120,12 +139,32 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let store = Store::open(&path)?;
             let s = store.settings()?;
             println!("database: {}", path.display());
-            println!("clinic:   {}{}", s.clinic_name, if s.demo { " (demo)" } else { "" });
+            println!(
+                "clinic:   {}{}",
+                s.clinic_name,
+                if s.demo { " (demo)" } else { "" }
+            );
             println!("clients:  {}", store.clients_list(0, 1)?.0);
             println!("size:     {} KiB", store.size_bytes()? / 1024);
         }
-        Command::Bench { clients, pets, visits, years, samples } => {
-            bench::run(DemoSize { clients, pets, visits, years, upcoming_appointments: pets / 20, recent_cases: pets / 800 }, samples)?;
+        Command::Bench {
+            clients,
+            pets,
+            visits,
+            years,
+            samples,
+        } => {
+            bench::run(
+                DemoSize {
+                    clients,
+                    pets,
+                    visits,
+                    years,
+                    upcoming_appointments: pets / 20,
+                    recent_cases: pets / 800,
+                },
+                samples,
+            )?;
         }
     }
     Ok(())

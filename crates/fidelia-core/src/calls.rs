@@ -17,7 +17,10 @@ word_enum!(CallOutcome, "call_outcome", {
 impl CallOutcome {
     /// The client was reached (better, same, worse, needs a re-check).
     pub fn reached(self) -> bool {
-        matches!(self, CallOutcome::Better | CallOutcome::Same | CallOutcome::Worse | CallOutcome::Recheck)
+        matches!(
+            self,
+            CallOutcome::Better | CallOutcome::Same | CallOutcome::Worse | CallOutcome::Recheck
+        )
     }
 }
 
@@ -49,10 +52,20 @@ impl Default for CallRules {
             (VisitKind::Vaccination, None),
             (VisitKind::Other, None),
         ];
-        let by_severity = [(Severity::Severe, Some(12)), (Severity::Moderate, Some(24)), (Severity::Mild, None)];
+        let by_severity = [
+            (Severity::Severe, Some(12)),
+            (Severity::Moderate, Some(24)),
+            (Severity::Mild, None),
+        ];
         CallRules {
-            hours_by_kind: by_kind.into_iter().map(|(k, h)| (k.as_str().to_owned(), h)).collect(),
-            hours_by_severity: by_severity.into_iter().map(|(k, h)| (k.as_str().to_owned(), h)).collect(),
+            hours_by_kind: by_kind
+                .into_iter()
+                .map(|(k, h)| (k.as_str().to_owned(), h))
+                .collect(),
+            hours_by_severity: by_severity
+                .into_iter()
+                .map(|(k, h)| (k.as_str().to_owned(), h))
+                .collect(),
             slot_minutes: 5,
             retry_hours: 2,
             max_attempts: 3,
@@ -64,7 +77,11 @@ impl CallRules {
     /// Hours after a visit its follow-up call is due; `None` when it needs none.
     pub fn delay_hours(&self, kind: VisitKind, severity: Severity) -> Option<u32> {
         let k = self.hours_by_kind.get(kind.as_str()).copied().flatten();
-        let s = self.hours_by_severity.get(severity.as_str()).copied().flatten();
+        let s = self
+            .hours_by_severity
+            .get(severity.as_str())
+            .copied()
+            .flatten();
         match (k, s) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -80,20 +97,43 @@ impl CallRules {
         let mut errors = Vec::new();
         let known_kind = |k: &String| VisitKind::parse(k).is_some();
         let known_sev = |k: &String| Severity::parse(k).is_some();
-        if !self.hours_by_kind.keys().all(known_kind) || !self.hours_by_severity.keys().all(known_sev) {
-            errors.push(FieldError { field: "rules", key: "err.choice" });
+        if !self.hours_by_kind.keys().all(known_kind)
+            || !self.hours_by_severity.keys().all(known_sev)
+        {
+            errors.push(FieldError {
+                field: "rules",
+                key: "err.choice",
+            });
         }
-        if self.hours_by_kind.values().chain(self.hours_by_severity.values()).flatten().any(|h| !(1..=720).contains(h)) {
-            errors.push(FieldError { field: "rules", key: "err.rule_hours" });
+        if self
+            .hours_by_kind
+            .values()
+            .chain(self.hours_by_severity.values())
+            .flatten()
+            .any(|h| !(1..=720).contains(h))
+        {
+            errors.push(FieldError {
+                field: "rules",
+                key: "err.rule_hours",
+            });
         }
         if !(1..=60).contains(&self.slot_minutes) {
-            errors.push(FieldError { field: "slotMinutes", key: "err.slot_minutes" });
+            errors.push(FieldError {
+                field: "slotMinutes",
+                key: "err.slot_minutes",
+            });
         }
         if !(1..=72).contains(&self.retry_hours) {
-            errors.push(FieldError { field: "retryHours", key: "err.retry_hours" });
+            errors.push(FieldError {
+                field: "retryHours",
+                key: "err.retry_hours",
+            });
         }
         if !(1..=10).contains(&self.max_attempts) {
-            errors.push(FieldError { field: "maxAttempts", key: "err.max_attempts" });
+            errors.push(FieldError {
+                field: "maxAttempts",
+                key: "err.max_attempts",
+            });
         }
         if errors.is_empty() {
             Ok(self.clone())
@@ -105,7 +145,14 @@ impl CallRules {
 
 /// When a visit's follow-up call goes in the agenda: `delay` after the visit, never before
 /// `now` (a visit recorded late is called now, not lost in the past), at the next opening.
-pub fn follow_up_time<Tz: TimeZone>(visit_at: DateTime<Utc>, delay_hours: u32, rules: &CallRules, hours: &OpeningHours, tz: &Tz, now: DateTime<Utc>) -> DateTime<Utc> {
+pub fn follow_up_time<Tz: TimeZone>(
+    visit_at: DateTime<Utc>,
+    delay_hours: u32,
+    rules: &CallRules,
+    hours: &OpeningHours,
+    tz: &Tz,
+    now: DateTime<Utc>,
+) -> DateTime<Utc> {
     let due = (visit_at + Duration::hours(delay_hours as i64)).max(now);
     hours.next_slot(tz, due, rules.slot())
 }
@@ -123,13 +170,24 @@ pub enum AfterAttempt {
 
 /// Decides what follows attempt number `attempt` (1-based) made at `at`. A wrong number
 /// closes the call at once: calling it again would only bother a stranger.
-pub fn after_attempt<Tz: TimeZone>(outcome: CallOutcome, attempt: u32, at: DateTime<Utc>, rules: &CallRules, hours: &OpeningHours, tz: &Tz) -> AfterAttempt {
+pub fn after_attempt<Tz: TimeZone>(
+    outcome: CallOutcome,
+    attempt: u32,
+    at: DateTime<Utc>,
+    rules: &CallRules,
+    hours: &OpeningHours,
+    tz: &Tz,
+) -> AfterAttempt {
     if outcome.reached() {
         AfterAttempt::Done
     } else if outcome == CallOutcome::WrongNumber || attempt >= rules.max_attempts {
         AfterAttempt::Unreachable
     } else {
-        AfterAttempt::Retry(hours.next_slot(tz, at + Duration::hours(rules.retry_hours as i64), rules.slot()))
+        AfterAttempt::Retry(hours.next_slot(
+            tz,
+            at + Duration::hours(rules.retry_hours as i64),
+            rules.slot(),
+        ))
     }
 }
 
@@ -140,23 +198,52 @@ mod tests {
     use chrono_tz::Europe::Madrid;
 
     fn local(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
-        Madrid.from_local_datetime(&NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, min, 0).unwrap()).earliest().unwrap().with_timezone(&Utc)
+        Madrid
+            .from_local_datetime(
+                &NaiveDate::from_ymd_opt(y, m, d)
+                    .unwrap()
+                    .and_hms_opt(h, min, 0)
+                    .unwrap(),
+            )
+            .earliest()
+            .unwrap()
+            .with_timezone(&Utc)
     }
 
     fn show(t: DateTime<Utc>) -> String {
-        t.with_timezone(&Madrid).format("%a %d/%m %H:%M").to_string()
+        t.with_timezone(&Madrid)
+            .format("%a %d/%m %H:%M")
+            .to_string()
     }
 
     #[test]
     fn default_rules_follow_the_spec() {
         let r = CallRules::default();
         assert_eq!(r.delay_hours(VisitKind::Surgery, Severity::Mild), Some(12));
-        assert_eq!(r.delay_hours(VisitKind::Discharge, Severity::Mild), Some(12));
-        assert_eq!(r.delay_hours(VisitKind::Emergency, Severity::Moderate), Some(12), "the shorter delay wins");
+        assert_eq!(
+            r.delay_hours(VisitKind::Discharge, Severity::Mild),
+            Some(12)
+        );
+        assert_eq!(
+            r.delay_hours(VisitKind::Emergency, Severity::Moderate),
+            Some(12),
+            "the shorter delay wins"
+        );
         assert_eq!(r.delay_hours(VisitKind::Illness, Severity::Mild), Some(24));
-        assert_eq!(r.delay_hours(VisitKind::Checkup, Severity::Severe), Some(12), "severity grave alone needs a call");
-        assert_eq!(r.delay_hours(VisitKind::Vaccination, Severity::Moderate), Some(24));
-        assert_eq!(r.delay_hours(VisitKind::Checkup, Severity::Mild), None, "a routine check needs no call");
+        assert_eq!(
+            r.delay_hours(VisitKind::Checkup, Severity::Severe),
+            Some(12),
+            "severity grave alone needs a call"
+        );
+        assert_eq!(
+            r.delay_hours(VisitKind::Vaccination, Severity::Moderate),
+            Some(24)
+        );
+        assert_eq!(
+            r.delay_hours(VisitKind::Checkup, Severity::Mild),
+            None,
+            "a routine check needs no call"
+        );
         assert_eq!(r.delay_hours(VisitKind::Vaccination, Severity::Mild), None);
     }
 
@@ -164,7 +251,14 @@ mod tests {
     fn friday_evening_surgery_is_called_saturday_at_opening() {
         // Friday 27/11/2026 19:30 + 12 h = Saturday 07:30, before the 10:00 opening.
         let r = CallRules::default();
-        let t = follow_up_time(local(2026, 11, 27, 19, 30), 12, &r, &OpeningHours::typical(), &Madrid, local(2026, 11, 27, 19, 45));
+        let t = follow_up_time(
+            local(2026, 11, 27, 19, 30),
+            12,
+            &r,
+            &OpeningHours::typical(),
+            &Madrid,
+            local(2026, 11, 27, 19, 45),
+        );
         assert_eq!(show(t), "Sat 28/11 10:00");
     }
 
@@ -172,7 +266,14 @@ mod tests {
     fn a_clinic_closed_on_sundays_calls_on_monday() {
         // Saturday 28/11 11:00 illness + 24 h = Sunday 11:00, closed -> Monday 09:30.
         let r = CallRules::default();
-        let t = follow_up_time(local(2026, 11, 28, 11, 0), 24, &r, &OpeningHours::typical(), &Madrid, local(2026, 11, 28, 11, 30));
+        let t = follow_up_time(
+            local(2026, 11, 28, 11, 0),
+            24,
+            &r,
+            &OpeningHours::typical(),
+            &Madrid,
+            local(2026, 11, 28, 11, 30),
+        );
         assert_eq!(show(t), "Mon 30/11 09:30");
     }
 
@@ -182,11 +283,25 @@ mod tests {
         let mut h = OpeningHours::typical();
         h.days[6] = crate::hours::parse_day("09:00-14:00").unwrap();
         // Spring: Saturday 28/03 20:00 CET + 12 real hours = Sunday 09:00 CEST.
-        let t = follow_up_time(local(2026, 3, 28, 20, 0), 12, &r, &h, &Madrid, local(2026, 3, 28, 20, 10));
+        let t = follow_up_time(
+            local(2026, 3, 28, 20, 0),
+            12,
+            &r,
+            &h,
+            &Madrid,
+            local(2026, 3, 28, 20, 10),
+        );
         assert_eq!(show(t), "Sun 29/03 09:00");
         assert_eq!(t - local(2026, 3, 28, 20, 0), Duration::hours(12));
         // Autumn: Saturday 24/10 20:00 CEST + 12 real hours = Sunday 07:00 CET -> opens 09:00.
-        let t = follow_up_time(local(2026, 10, 24, 20, 0), 12, &r, &h, &Madrid, local(2026, 10, 24, 20, 10));
+        let t = follow_up_time(
+            local(2026, 10, 24, 20, 0),
+            12,
+            &r,
+            &h,
+            &Madrid,
+            local(2026, 10, 24, 20, 10),
+        );
         assert_eq!(show(t), "Sun 25/10 09:00");
     }
 
@@ -195,10 +310,24 @@ mod tests {
         // Surgery Monday 09:30, recorded on Tuesday 11:05: its 12 h call (Monday 21:30) is past.
         let r = CallRules::default();
         let now = local(2026, 11, 24, 11, 5);
-        let t = follow_up_time(local(2026, 11, 23, 9, 30), 12, &r, &OpeningHours::typical(), &Madrid, now);
+        let t = follow_up_time(
+            local(2026, 11, 23, 9, 30),
+            12,
+            &r,
+            &OpeningHours::typical(),
+            &Madrid,
+            now,
+        );
         assert_eq!(t, now, "due now, inside opening hours");
         // Recorded at night: due at the next opening.
-        let t = follow_up_time(local(2026, 11, 23, 9, 30), 12, &r, &OpeningHours::typical(), &Madrid, local(2026, 11, 24, 22, 0));
+        let t = follow_up_time(
+            local(2026, 11, 23, 9, 30),
+            12,
+            &r,
+            &OpeningHours::typical(),
+            &Madrid,
+            local(2026, 11, 24, 22, 0),
+        );
         assert_eq!(show(t), "Wed 25/11 09:30");
     }
 
@@ -207,12 +336,37 @@ mod tests {
         let r = CallRules::default();
         let h = OpeningHours::typical();
         let at = local(2026, 11, 25, 10, 0);
-        assert_eq!(after_attempt(CallOutcome::NoAnswer, 1, at, &r, &h, &Madrid), AfterAttempt::Retry(local(2026, 11, 25, 12, 0)));
+        assert_eq!(
+            after_attempt(CallOutcome::NoAnswer, 1, at, &r, &h, &Madrid),
+            AfterAttempt::Retry(local(2026, 11, 25, 12, 0))
+        );
         // 13:00 + 2 h = 15:00, lunch break -> 17:00.
-        assert_eq!(after_attempt(CallOutcome::Voicemail, 2, local(2026, 11, 25, 13, 0), &r, &h, &Madrid), AfterAttempt::Retry(local(2026, 11, 25, 17, 0)));
-        assert_eq!(after_attempt(CallOutcome::NoAnswer, 3, at, &r, &h, &Madrid), AfterAttempt::Unreachable, "three attempts at most");
-        assert_eq!(after_attempt(CallOutcome::WrongNumber, 1, at, &r, &h, &Madrid), AfterAttempt::Unreachable);
-        for o in [CallOutcome::Better, CallOutcome::Same, CallOutcome::Worse, CallOutcome::Recheck] {
+        assert_eq!(
+            after_attempt(
+                CallOutcome::Voicemail,
+                2,
+                local(2026, 11, 25, 13, 0),
+                &r,
+                &h,
+                &Madrid
+            ),
+            AfterAttempt::Retry(local(2026, 11, 25, 17, 0))
+        );
+        assert_eq!(
+            after_attempt(CallOutcome::NoAnswer, 3, at, &r, &h, &Madrid),
+            AfterAttempt::Unreachable,
+            "three attempts at most"
+        );
+        assert_eq!(
+            after_attempt(CallOutcome::WrongNumber, 1, at, &r, &h, &Madrid),
+            AfterAttempt::Unreachable
+        );
+        for o in [
+            CallOutcome::Better,
+            CallOutcome::Same,
+            CallOutcome::Worse,
+            CallOutcome::Recheck,
+        ] {
             assert_eq!(after_attempt(o, 1, at, &r, &h, &Madrid), AfterAttempt::Done);
         }
     }
@@ -225,7 +379,11 @@ mod tests {
         r.max_attempts = 11;
         r.hours_by_kind.insert("cirugia".into(), Some(0));
         let e = r.validate().unwrap_err();
-        assert!(e.has("slotMinutes", "err.slot_minutes") && e.has("maxAttempts", "err.max_attempts") && e.has("rules", "err.rule_hours"));
+        assert!(
+            e.has("slotMinutes", "err.slot_minutes")
+                && e.has("maxAttempts", "err.max_attempts")
+                && e.has("rules", "err.rule_hours")
+        );
     }
 }
 
@@ -297,13 +455,22 @@ impl AttemptForm {
         let mut errors = Vec::new();
         let outcome = CallOutcome::parse(&self.outcome);
         if outcome.is_none() {
-            errors.push(FieldError { field: "outcome", key: "err.choice" });
+            errors.push(FieldError {
+                field: "outcome",
+                key: "err.choice",
+            });
         }
         if self.call_id.is_none() {
-            errors.push(FieldError { field: "callId", key: "err.required" });
+            errors.push(FieldError {
+                field: "callId",
+                key: "err.required",
+            });
         }
         if self.notes.chars().count() > 2000 {
-            errors.push(FieldError { field: "notes", key: "err.too_long" });
+            errors.push(FieldError {
+                field: "notes",
+                key: "err.too_long",
+            });
         }
         match (self.call_id, outcome) {
             (Some(c), Some(o)) if errors.is_empty() => Ok((c, o)),
@@ -335,7 +502,10 @@ impl CourtesyForm {
             _ => None,
         };
         if self.reason.chars().count() > 500 {
-            c.0.push(FieldError { field: "reason", key: "err.too_long" });
+            c.0.push(FieldError {
+                field: "reason",
+                key: "err.too_long",
+            });
         }
         c.finish(|| (pet.unwrap_or(PetId(0)), at.unwrap_or_default()))
     }
@@ -343,12 +513,29 @@ impl CourtesyForm {
 
 /// Fills `{cliente}`, `{mascota}`, `{clinica}`, `{persona}`, `{motivo}` (and their English
 /// names `{client}`, `{pet}`, `{clinic}`, `{caller}`, `{reason}`) in a script.
-pub fn render_script(template: &str, client: &str, pet: &str, clinic: &str, caller: &str, reason: &str) -> String {
+pub fn render_script(
+    template: &str,
+    client: &str,
+    pet: &str,
+    clinic: &str,
+    caller: &str,
+    reason: &str,
+) -> String {
     let pairs = [
-        ("{cliente}", client), ("{client}", client), ("{mascota}", pet), ("{pet}", pet), ("{clinica}", clinic), ("{clinic}", clinic),
-        ("{persona}", caller), ("{caller}", caller), ("{motivo}", reason), ("{reason}", reason),
+        ("{cliente}", client),
+        ("{client}", client),
+        ("{mascota}", pet),
+        ("{pet}", pet),
+        ("{clinica}", clinic),
+        ("{clinic}", clinic),
+        ("{persona}", caller),
+        ("{caller}", caller),
+        ("{motivo}", reason),
+        ("{reason}", reason),
     ];
-    pairs.iter().fold(template.to_owned(), |s, (k, v)| s.replace(k, v))
+    pairs
+        .iter()
+        .fold(template.to_owned(), |s, (k, v)| s.replace(k, v))
 }
 
 #[cfg(test)]
@@ -358,23 +545,53 @@ mod form_tests {
     #[test]
     fn scripts_are_filled_in_either_language() {
         let s = render_script("Hola {cliente}, soy {persona} de {clinica}: ¿qué tal {mascota} tras la {motivo}? {pet}", "María", "Luna", "Clínica Peña", "Elena", "cirugía");
-        assert_eq!(s, "Hola María, soy Elena de Clínica Peña: ¿qué tal Luna tras la cirugía? Luna");
+        assert_eq!(
+            s,
+            "Hola María, soy Elena de Clínica Peña: ¿qué tal Luna tras la cirugía? Luna"
+        );
     }
 
     #[test]
     fn attempts_need_a_known_outcome() {
-        let f = AttemptForm { call_id: Some(CallId(1)), outcome: "no_contesta".into(), ..Default::default() };
+        let f = AttemptForm {
+            call_id: Some(CallId(1)),
+            outcome: "no_contesta".into(),
+            ..Default::default()
+        };
         assert_eq!(f.validate().unwrap(), (CallId(1), CallOutcome::NoAnswer));
-        let e = AttemptForm { outcome: "quizá".into(), ..Default::default() }.validate().unwrap_err();
+        let e = AttemptForm {
+            outcome: "quizá".into(),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap_err();
         assert!(e.has("outcome", "err.choice") && e.has("callId", "err.required"));
     }
 
     #[test]
     fn courtesy_calls_need_a_pet_and_a_real_time() {
         let tz = chrono::FixedOffset::east_opt(3600).unwrap();
-        let f = CourtesyForm { pet_id: Some(PetId(2)), date: "26/11/2026".into(), time: "10:00".into(), ..Default::default() };
-        assert_eq!(f.validate(&tz).unwrap().1.to_rfc3339(), "2026-11-26T09:00:00+00:00");
-        let e = CourtesyForm { date: "30/02/2026".into(), time: "10".into(), ..Default::default() }.validate(&tz).unwrap_err();
-        assert!(e.has("date", "err.date_impossible") && e.has("time", "err.time_format") && e.has("petId", "err.required"));
+        let f = CourtesyForm {
+            pet_id: Some(PetId(2)),
+            date: "26/11/2026".into(),
+            time: "10:00".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            f.validate(&tz).unwrap().1.to_rfc3339(),
+            "2026-11-26T09:00:00+00:00"
+        );
+        let e = CourtesyForm {
+            date: "30/02/2026".into(),
+            time: "10".into(),
+            ..Default::default()
+        }
+        .validate(&tz)
+        .unwrap_err();
+        assert!(
+            e.has("date", "err.date_impossible")
+                && e.has("time", "err.time_format")
+                && e.has("petId", "err.required")
+        );
     }
 }

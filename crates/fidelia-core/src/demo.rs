@@ -21,15 +21,30 @@ pub struct DemoSize {
     pub visits: usize,
     pub years: u32,
     pub upcoming_appointments: usize,
-    /// Pets seen yesterday for something that needs a follow-up call (so the agenda has work).
+    /// Pets seen in the last day and a half for something that needs a follow-up call (so the
+    /// agenda has work).
     pub recent_cases: usize,
 }
 
 impl DemoSize {
     /// The clinic the app opens on the first time.
-    pub const DEMO: DemoSize = DemoSize { clients: 300, pets: 460, visits: 2600, years: 2, upcoming_appointments: 60, recent_cases: 8 };
+    pub const DEMO: DemoSize = DemoSize {
+        clients: 300,
+        pets: 460,
+        visits: 2600,
+        years: 2,
+        upcoming_appointments: 60,
+        recent_cases: 8,
+    };
     /// The benchmark's large clinic.
-    pub const LARGE: DemoSize = DemoSize { clients: 20_000, pets: 40_000, visits: 500_000, years: 10, upcoming_appointments: 2_000, recent_cases: 50 };
+    pub const LARGE: DemoSize = DemoSize {
+        clients: 20_000,
+        pets: 40_000,
+        visits: 500_000,
+        years: 10,
+        upcoming_appointments: 2_000,
+        recent_cases: 50,
+    };
 }
 
 pub struct DemoClient {
@@ -72,41 +87,216 @@ pub fn staff() -> Vec<StaffData> {
         ("Carmen Díaz Soler", Role::Reception),
     ]
     .into_iter()
-    .map(|(name, role)| StaffData { name: name.into(), role, active: true })
+    .map(|(name, role)| StaffData {
+        name: name.into(),
+        role,
+        active: true,
+    })
     .collect()
 }
 
 const FIRST: &[&str] = &[
-    "María", "José", "Begoña", "Iñaki", "Ángel", "Inés", "Raúl", "Jesús", "Sofía", "Lucía", "Martín", "Álvaro", "Nuria", "Javier",
-    "Carmen", "Antonio", "Manuel", "Laura", "Pilar", "Andrés", "Rocío", "Mónica", "Héctor", "Íñigo", "Ainhoa", "Noelia", "Óscar",
-    "Adrián", "Marta", "Cristina", "Pablo", "Elena", "Ramón", "Sergio", "Beatriz", "Joaquín", "Encarnación", "Asunción", "Tomás",
-    "Nerea", "Alba", "Darío", "Rubén", "Paula", "Julián", "Verónica", "Germán", "Fátima", "Iván", "Irene",
+    "María",
+    "José",
+    "Begoña",
+    "Iñaki",
+    "Ángel",
+    "Inés",
+    "Raúl",
+    "Jesús",
+    "Sofía",
+    "Lucía",
+    "Martín",
+    "Álvaro",
+    "Nuria",
+    "Javier",
+    "Carmen",
+    "Antonio",
+    "Manuel",
+    "Laura",
+    "Pilar",
+    "Andrés",
+    "Rocío",
+    "Mónica",
+    "Héctor",
+    "Íñigo",
+    "Ainhoa",
+    "Noelia",
+    "Óscar",
+    "Adrián",
+    "Marta",
+    "Cristina",
+    "Pablo",
+    "Elena",
+    "Ramón",
+    "Sergio",
+    "Beatriz",
+    "Joaquín",
+    "Encarnación",
+    "Asunción",
+    "Tomás",
+    "Nerea",
+    "Alba",
+    "Darío",
+    "Rubén",
+    "Paula",
+    "Julián",
+    "Verónica",
+    "Germán",
+    "Fátima",
+    "Iván",
+    "Irene",
 ];
 const SURNAMES: &[&str] = &[
-    "García", "Fernández", "González", "Rodríguez", "López", "Martínez", "Sánchez", "Pérez", "Gómez", "Martín", "Jiménez", "Ruiz",
-    "Hernández", "Díaz", "Moreno", "Muñoz", "Álvarez", "Romero", "Núñez", "Ibáñez", "Peña", "Calvo", "Castaño", "Gil", "Ortiz",
-    "Rubio", "Marín", "Sanz", "Iglesias", "Medina", "Garrido", "Cortés", "Castillo", "Santos", "Lozano", "Guerrero", "Cano",
-    "Prieto", "Méndez", "Cruz", "Gallego", "Vidal", "León", "Márquez", "Herrera", "Flores", "Cabrera", "Campos", "Vega", "Fuentes",
-    "Carrasco", "Díez", "Caballero", "Reyes", "Nieto", "Aguilar", "Pascual", "Herrero", "Lorenzo", "Montero", "Hidalgo", "Giménez",
-    "Ferrer", "Durán", "Benítez", "Mora", "Vicente", "Vargas", "Arias", "Carmona", "Crespo", "Román", "Pastor", "Soto", "Sáez",
-    "Velasco", "Soler", "Parra", "Esteban", "Bravo", "Gallardo", "Pardo", "Merino", "Franco", "Lara", "Ríos", "Galán", "Montes",
-    "Sierra", "Segura", "Muñiz", "Ordóñez", "Zúñiga", "Beltrán", "Peláez",
+    "García",
+    "Fernández",
+    "González",
+    "Rodríguez",
+    "López",
+    "Martínez",
+    "Sánchez",
+    "Pérez",
+    "Gómez",
+    "Martín",
+    "Jiménez",
+    "Ruiz",
+    "Hernández",
+    "Díaz",
+    "Moreno",
+    "Muñoz",
+    "Álvarez",
+    "Romero",
+    "Núñez",
+    "Ibáñez",
+    "Peña",
+    "Calvo",
+    "Castaño",
+    "Gil",
+    "Ortiz",
+    "Rubio",
+    "Marín",
+    "Sanz",
+    "Iglesias",
+    "Medina",
+    "Garrido",
+    "Cortés",
+    "Castillo",
+    "Santos",
+    "Lozano",
+    "Guerrero",
+    "Cano",
+    "Prieto",
+    "Méndez",
+    "Cruz",
+    "Gallego",
+    "Vidal",
+    "León",
+    "Márquez",
+    "Herrera",
+    "Flores",
+    "Cabrera",
+    "Campos",
+    "Vega",
+    "Fuentes",
+    "Carrasco",
+    "Díez",
+    "Caballero",
+    "Reyes",
+    "Nieto",
+    "Aguilar",
+    "Pascual",
+    "Herrero",
+    "Lorenzo",
+    "Montero",
+    "Hidalgo",
+    "Giménez",
+    "Ferrer",
+    "Durán",
+    "Benítez",
+    "Mora",
+    "Vicente",
+    "Vargas",
+    "Arias",
+    "Carmona",
+    "Crespo",
+    "Román",
+    "Pastor",
+    "Soto",
+    "Sáez",
+    "Velasco",
+    "Soler",
+    "Parra",
+    "Esteban",
+    "Bravo",
+    "Gallardo",
+    "Pardo",
+    "Merino",
+    "Franco",
+    "Lara",
+    "Ríos",
+    "Galán",
+    "Montes",
+    "Sierra",
+    "Segura",
+    "Muñiz",
+    "Ordóñez",
+    "Zúñiga",
+    "Beltrán",
+    "Peláez",
 ];
 const PET_NAMES: &[&str] = &[
-    "Luna", "Max", "Coco", "Toby", "Nala", "Rocky", "Lola", "Simba", "Kira", "Thor", "Bruno", "Mía", "Chispa", "Canela", "Pelusa",
-    "Ñoño", "Pío", "Copito", "Tambor", "Lía", "Zeus", "Nube", "Manchas", "Golfo", "Trufa", "Churro", "Pipa", "Bimba", "Duna",
-    "Frida", "Oreo", "Sol", "Tango", "Leo", "Kiwi", "Mango", "Güera", "Moka", "Rayo", "Perla", "Tizón", "Michi", "Garbanzo",
+    "Luna", "Max", "Coco", "Toby", "Nala", "Rocky", "Lola", "Simba", "Kira", "Thor", "Bruno",
+    "Mía", "Chispa", "Canela", "Pelusa", "Ñoño", "Pío", "Copito", "Tambor", "Lía", "Zeus", "Nube",
+    "Manchas", "Golfo", "Trufa", "Churro", "Pipa", "Bimba", "Duna", "Frida", "Oreo", "Sol",
+    "Tango", "Leo", "Kiwi", "Mango", "Güera", "Moka", "Rayo", "Perla", "Tizón", "Michi",
+    "Garbanzo",
 ];
 const STREETS: &[&str] = &[
-    "Calle Mayor", "Avenida de la Constitución", "Calle del Olmo", "Plaza de España", "Calle San Fernando", "Paseo de la Alameda",
-    "Calle Real", "Avenida de Andalucía", "Calle de la Peña", "Ronda de Triana", "Calle Cervantes", "Calle Núñez de Balboa",
+    "Calle Mayor",
+    "Avenida de la Constitución",
+    "Calle del Olmo",
+    "Plaza de España",
+    "Calle San Fernando",
+    "Paseo de la Alameda",
+    "Calle Real",
+    "Avenida de Andalucía",
+    "Calle de la Peña",
+    "Ronda de Triana",
+    "Calle Cervantes",
+    "Calle Núñez de Balboa",
 ];
-const CITIES: &[&str] = &["Madrid", "Sevilla", "Valencia", "Zaragoza", "Málaga", "Córdoba", "Alcalá de Henares", "Logroño"];
+const CITIES: &[&str] = &[
+    "Madrid",
+    "Sevilla",
+    "Valencia",
+    "Zaragoza",
+    "Málaga",
+    "Córdoba",
+    "Alcalá de Henares",
+    "Logroño",
+];
 
 fn breeds(s: Species) -> &'static [&'static str] {
     match s {
-        Species::Dog => &["Mestizo", "Labrador", "Pastor alemán", "Yorkshire", "Galgo español", "Bichón maltés", "Podenco", "Chihuahua", "Beagle", "Bulldog francés"],
-        Species::Cat => &["Común europeo", "Siamés", "Persa", "Maine Coon", "British Shorthair"],
+        Species::Dog => &[
+            "Mestizo",
+            "Labrador",
+            "Pastor alemán",
+            "Yorkshire",
+            "Galgo español",
+            "Bichón maltés",
+            "Podenco",
+            "Chihuahua",
+            "Beagle",
+            "Bulldog francés",
+        ],
+        Species::Cat => &[
+            "Común europeo",
+            "Siamés",
+            "Persa",
+            "Maine Coon",
+            "British Shorthair",
+        ],
         Species::Rabbit => &["Belier", "Cabeza de león", "Enano holandés"],
         Species::Bird => &["Periquito", "Agapornis", "Canario", "Ninfa"],
         _ => &["—"],
@@ -115,13 +305,52 @@ fn breeds(s: Species) -> &'static [&'static str] {
 
 fn reasons(k: VisitKind) -> &'static [&'static str] {
     match k {
-        VisitKind::Illness => &["Vómitos y diarrea", "Otitis", "Cojera", "Picor y rascado", "Tos", "Pérdida de apetito", "Conjuntivitis", "Dermatitis"],
-        VisitKind::Checkup => &["Revisión anual", "Control de peso", "Revisión geriátrica", "Revisión postoperatoria"],
-        VisitKind::Vaccination => &["Vacuna polivalente", "Vacuna antirrábica", "Vacuna trivalente felina", "Vacuna mixomatosis"],
-        VisitKind::Surgery => &["Castración", "Esterilización", "Extirpación de nódulo", "Limpieza dental con anestesia", "Extracción de cuerpo extraño"],
-        VisitKind::Emergency => &["Atropello", "Intoxicación", "Golpe de calor", "Dificultad respiratoria", "Herida por mordedura"],
-        VisitKind::Discharge => &["Alta tras gastroenteritis", "Alta tras cirugía", "Alta tras fluidoterapia"],
-        VisitKind::Other => &["Microchip y pasaporte", "Corte de uñas", "Certificado de viaje"],
+        VisitKind::Illness => &[
+            "Vómitos y diarrea",
+            "Otitis",
+            "Cojera",
+            "Picor y rascado",
+            "Tos",
+            "Pérdida de apetito",
+            "Conjuntivitis",
+            "Dermatitis",
+        ],
+        VisitKind::Checkup => &[
+            "Revisión anual",
+            "Control de peso",
+            "Revisión geriátrica",
+            "Revisión postoperatoria",
+        ],
+        VisitKind::Vaccination => &[
+            "Vacuna polivalente",
+            "Vacuna antirrábica",
+            "Vacuna trivalente felina",
+            "Vacuna mixomatosis",
+        ],
+        VisitKind::Surgery => &[
+            "Castración",
+            "Esterilización",
+            "Extirpación de nódulo",
+            "Limpieza dental con anestesia",
+            "Extracción de cuerpo extraño",
+        ],
+        VisitKind::Emergency => &[
+            "Atropello",
+            "Intoxicación",
+            "Golpe de calor",
+            "Dificultad respiratoria",
+            "Herida por mordedura",
+        ],
+        VisitKind::Discharge => &[
+            "Alta tras gastroenteritis",
+            "Alta tras cirugía",
+            "Alta tras fluidoterapia",
+        ],
+        VisitKind::Other => &[
+            "Microchip y pasaporte",
+            "Corte de uñas",
+            "Certificado de viaje",
+        ],
     }
 }
 
@@ -149,9 +378,20 @@ fn spread(rng: &mut ChaCha8Rng, n: usize, total: usize, min: usize) -> Vec<usize
 fn phone(rng: &mut ChaCha8Rng) -> String {
     if rng.random_bool(0.85) {
         let first = if rng.random_bool(0.8) { 6 } else { 7 };
-        format!("{first}{:02} {:03} {:03}", rng.random_range(0..100), rng.random_range(0..1000), rng.random_range(0..1000))
+        format!(
+            "{first}{:02} {:03} {:03}",
+            rng.random_range(0..100),
+            rng.random_range(0..1000),
+            rng.random_range(0..1000)
+        )
     } else {
-        format!("9{} {:03} {:02} {:02}", rng.random_range(1..10), rng.random_range(0..1000), rng.random_range(0..100), rng.random_range(0..100))
+        format!(
+            "9{} {:03} {:02} {:02}",
+            rng.random_range(1..10),
+            rng.random_range(0..1000),
+            rng.random_range(0..100),
+            rng.random_range(0..100)
+        )
     }
 }
 
@@ -162,13 +402,26 @@ fn clinic_time<Tz: TimeZone>(rng: &mut ChaCha8Rng, tz: &Tz, mut day: NaiveDate) 
     }
     let morning = day.weekday() == Weekday::Sat || rng.random_bool(0.6);
     let (h0, h1) = if morning { (10, 14) } else { (17, 20) };
-    let t = NaiveTime::from_hms_opt(rng.random_range(h0..h1), [0, 15, 30, 45][rng.random_range(0..4)], 0).expect("valid time");
+    let t = NaiveTime::from_hms_opt(
+        rng.random_range(h0..h1),
+        [0, 15, 30, 45][rng.random_range(0..4)],
+        0,
+    )
+    .expect("valid time");
     let local = day.and_time(t);
-    local_to_utc(tz, local).or_else(|_| local_to_utc(tz, local + Duration::hours(1))).expect("an hour later exists")
+    local_to_utc(tz, local)
+        .or_else(|_| local_to_utc(tz, local + Duration::hours(1)))
+        .expect("an hour later exists")
 }
 
 /// Generates a clinic of `size`, as of `now`, calling `sink` once per client.
-pub fn generate<Tz: TimeZone>(seed: u64, size: DemoSize, now: DateTime<Utc>, tz: &Tz, mut sink: impl FnMut(DemoClient)) {
+pub fn generate<Tz: TimeZone>(
+    seed: u64,
+    size: DemoSize,
+    now: DateTime<Utc>,
+    tz: &Tz,
+    mut sink: impl FnMut(DemoClient),
+) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let today = now.with_timezone(tz).date_naive();
     let start = today - Duration::days(365 * size.years as i64);
@@ -190,7 +443,14 @@ pub fn generate<Tz: TimeZone>(seed: u64, size: DemoSize, now: DateTime<Utc>, tz:
         } else {
             String::new()
         };
-        let channel = match pick(&mut rng, &[(Channel::WhatsApp, 50), (Channel::Phone, 30), (Channel::Email, 20)]) {
+        let channel = match pick(
+            &mut rng,
+            &[
+                (Channel::WhatsApp, 50),
+                (Channel::Phone, 30),
+                (Channel::Email, 20),
+            ],
+        ) {
             Channel::Email if !has_email => Channel::Phone,
             c => c,
         };
@@ -198,9 +458,18 @@ pub fn generate<Tz: TimeZone>(seed: u64, size: DemoSize, now: DateTime<Utc>, tz:
             first_name: first.into(),
             surnames: format!("{s1} {s2}"),
             phone1: phone(&mut rng),
-            phone2: if rng.random_bool(0.2) { phone(&mut rng) } else { String::new() },
+            phone2: if rng.random_bool(0.2) {
+                phone(&mut rng)
+            } else {
+                String::new()
+            },
             email,
-            address: format!("{}, {}, {}", STREETS.choose(&mut rng).expect("streets"), rng.random_range(1..120), CITIES.choose(&mut rng).expect("cities")),
+            address: format!(
+                "{}, {}, {}",
+                STREETS.choose(&mut rng).expect("streets"),
+                rng.random_range(1..120),
+                CITIES.choose(&mut rng).expect("cities")
+            ),
             preferred_channel: channel,
             consent_care: rng.random_bool(0.95),
             consent_commercial: rng.random_bool(0.6),
@@ -211,22 +480,54 @@ pub fn generate<Tz: TimeZone>(seed: u64, size: DemoSize, now: DateTime<Utc>, tz:
         for _ in 0..n_pets {
             let n_visits = visits_per_pet[pet_index];
             pet_index += 1;
-            let species = pick(&mut rng, &[(Species::Dog, 55), (Species::Cat, 32), (Species::Rabbit, 7), (Species::Bird, 6)]);
+            let species = pick(
+                &mut rng,
+                &[
+                    (Species::Dog, 55),
+                    (Species::Cat, 32),
+                    (Species::Rabbit, 7),
+                    (Species::Bird, 6),
+                ],
+            );
             let birth = today - Duration::days(rng.random_range(120..365 * 15));
-            let deceased_on = rng.random_bool(0.03).then(|| today - Duration::days(rng.random_range(1..300)));
+            let age_days = (today - birth).num_days();
+            // Died after at least a month of life (never before being born).
+            let deceased_on = rng.random_bool(0.03).then(|| today - Duration::days(rng.random_range(1..300.min(age_days - 30).max(2))));
             let last_day = deceased_on.unwrap_or(today);
             let first_day = start.max(birth);
             let mut visits = Vec::with_capacity(n_visits);
             for _ in 0..n_visits {
                 let span = (last_day - first_day).num_days().clamp(1, span_days);
                 let day = first_day + Duration::days(rng.random_range(0..span));
-                let kind = pick(&mut rng, &[
-                    (VisitKind::Illness, 35), (VisitKind::Checkup, 20), (VisitKind::Vaccination, 25), (VisitKind::Surgery, 5),
-                    (VisitKind::Emergency, 7), (VisitKind::Discharge, 3), (VisitKind::Other, 5),
-                ]);
+                let kind = pick(
+                    &mut rng,
+                    &[
+                        (VisitKind::Illness, 35),
+                        (VisitKind::Checkup, 20),
+                        (VisitKind::Vaccination, 25),
+                        (VisitKind::Surgery, 5),
+                        (VisitKind::Emergency, 7),
+                        (VisitKind::Discharge, 3),
+                        (VisitKind::Other, 5),
+                    ],
+                );
                 let severity = match kind {
-                    VisitKind::Surgery | VisitKind::Emergency => pick(&mut rng, &[(Severity::Severe, 40), (Severity::Moderate, 40), (Severity::Mild, 20)]),
-                    VisitKind::Illness | VisitKind::Discharge => pick(&mut rng, &[(Severity::Mild, 60), (Severity::Moderate, 35), (Severity::Severe, 5)]),
+                    VisitKind::Surgery | VisitKind::Emergency => pick(
+                        &mut rng,
+                        &[
+                            (Severity::Severe, 40),
+                            (Severity::Moderate, 40),
+                            (Severity::Mild, 20),
+                        ],
+                    ),
+                    VisitKind::Illness | VisitKind::Discharge => pick(
+                        &mut rng,
+                        &[
+                            (Severity::Mild, 60),
+                            (Severity::Moderate, 35),
+                            (Severity::Severe, 5),
+                        ],
+                    ),
                     _ => Severity::Mild,
                 };
                 let (lo, hi) = match kind {
@@ -243,19 +544,31 @@ pub fn generate<Tz: TimeZone>(seed: u64, size: DemoSize, now: DateTime<Utc>, tz:
                     kind,
                     severity,
                     reason: reasons(kind).choose(&mut rng).expect("reasons").to_string(),
-                    amount_cents: rng.random_bool(0.9).then(|| rng.random_range(lo / 50..hi / 50) * 50),
+                    amount_cents: rng
+                        .random_bool(0.9)
+                        .then(|| rng.random_range(lo / 50..hi / 50) * 50),
                 });
             }
             let recent_every = (size.pets / size.recent_cases.max(1)).max(1);
             if size.recent_cases > 0 && deceased_on.is_none() && pet_index % recent_every == 0 {
-                // Seen yesterday (Saturday when yesterday was Sunday) for something that needs a call.
-                let kind = [VisitKind::Surgery, VisitKind::Emergency, VisitKind::Illness, VisitKind::Discharge][rng.random_range(0..4)];
-                let at = clinic_time(&mut rng, tz, today - Duration::days(1));
+                // Seen in the last day and a half for something that needs a call: some calls are
+                // overdue, some due later today, some tomorrow.
+                let kind = [
+                    VisitKind::Surgery,
+                    VisitKind::Emergency,
+                    VisitKind::Illness,
+                    VisitKind::Discharge,
+                ][rng.random_range(0..4)];
+                let at = now - Duration::minutes(rng.random_range(60..36 * 60) / 15 * 15);
                 visits.push(DemoVisit {
                     staff: rng.random_range(0..2),
                     at,
                     kind,
-                    severity: if kind == VisitKind::Illness { Severity::Moderate } else { Severity::Severe },
+                    severity: if kind == VisitKind::Illness {
+                        Severity::Moderate
+                    } else {
+                        Severity::Severe
+                    },
                     reason: reasons(kind).choose(&mut rng).expect("reasons").to_string(),
                     amount_cents: Some(rng.random_range(60..400) * 100),
                 });
@@ -266,9 +579,25 @@ pub fn generate<Tz: TimeZone>(seed: u64, size: DemoSize, now: DateTime<Utc>, tz:
                 let day = today + Duration::days(rng.random_range(1..15));
                 appointments.push(DemoAppointment {
                     staff: rng.random_range(0..staff_count.min(2)),
-                    starts_at: clinic_time(&mut rng, tz, if day.weekday() == Weekday::Sun { day + Duration::days(1) } else { day }),
+                    starts_at: clinic_time(
+                        &mut rng,
+                        tz,
+                        if day.weekday() == Weekday::Sun {
+                            day + Duration::days(1)
+                        } else {
+                            day
+                        },
+                    ),
                     duration_min: [15, 20, 30][rng.random_range(0..3)],
-                    reason: ["Revisión", "Vacuna anual", "Control postoperatorio", "Consulta de seguimiento"].choose(&mut rng).expect("r").to_string(),
+                    reason: [
+                        "Revisión",
+                        "Vacuna anual",
+                        "Control postoperatorio",
+                        "Consulta de seguimiento",
+                    ]
+                    .choose(&mut rng)
+                    .expect("r")
+                    .to_string(),
                     status: AppointmentStatus::Scheduled,
                 });
             }
@@ -277,8 +606,15 @@ pub fn generate<Tz: TimeZone>(seed: u64, size: DemoSize, now: DateTime<Utc>, tz:
                     client_id: ClientId(0),
                     name: PET_NAMES.choose(&mut rng).expect("pets").to_string(),
                     species,
-                    breed: breeds(species).choose(&mut rng).expect("breeds").to_string(),
-                    sex: if rng.random_bool(0.5) { Sex::Male } else { Sex::Female },
+                    breed: breeds(species)
+                        .choose(&mut rng)
+                        .expect("breeds")
+                        .to_string(),
+                    sex: if rng.random_bool(0.5) {
+                        Sex::Male
+                    } else {
+                        Sex::Female
+                    },
                     birth_date: Some(birth),
                     deceased_on,
                     notes: String::new(),
@@ -288,7 +624,11 @@ pub fn generate<Tz: TimeZone>(seed: u64, size: DemoSize, now: DateTime<Utc>, tz:
             });
         }
         let created_at = earliest - Duration::days(rng.random_range(0..30));
-        sink(DemoClient { client, created_at, pets });
+        sink(DemoClient {
+            client,
+            created_at,
+            pets,
+        });
     }
 }
 
@@ -298,9 +638,19 @@ mod tests {
     use chrono::FixedOffset;
 
     fn run(seed: u64) -> Vec<DemoClient> {
-        let now = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap().and_hms_opt(10, 0, 0).unwrap().and_utc();
+        let now = NaiveDate::from_ymd_opt(2026, 11, 25)
+            .unwrap()
+            .and_hms_opt(10, 0, 0)
+            .unwrap()
+            .and_utc();
         let mut out = Vec::new();
-        generate(seed, DemoSize::DEMO, now, &FixedOffset::east_opt(3600).unwrap(), |c| out.push(c));
+        generate(
+            seed,
+            DemoSize::DEMO,
+            now,
+            &FixedOffset::east_opt(3600).unwrap(),
+            |c| out.push(c),
+        );
         out
     }
 
@@ -311,17 +661,36 @@ mod tests {
         let pets: Vec<&DemoPet> = clinic.iter().flat_map(|c| &c.pets).collect();
         assert_eq!(pets.len(), DemoSize::DEMO.pets);
         let visits = pets.iter().map(|p| p.visits.len()).sum::<usize>();
-        assert!((DemoSize::DEMO.visits..=DemoSize::DEMO.visits + DemoSize::DEMO.recent_cases).contains(&visits), "{visits} visits");
-        assert!(pets.iter().any(|p| p.pet.deceased_on.is_some()), "a few deceased pets");
+        assert!(
+            (DemoSize::DEMO.visits..=DemoSize::DEMO.visits + DemoSize::DEMO.recent_cases)
+                .contains(&visits),
+            "{visits} visits"
+        );
+        assert!(
+            pets.iter().any(|p| p.pet.deceased_on.is_some()),
+            "a few deceased pets"
+        );
         assert!(pets.iter().filter(|p| p.pet.deceased_on.is_some()).count() < pets.len() / 10);
         for s in [Species::Dog, Species::Cat, Species::Rabbit, Species::Bird] {
             assert!(pets.iter().any(|p| p.pet.species == s), "{s:?} present");
         }
-        assert!(clinic.iter().any(|c| c.client.surnames.contains('ñ') || c.client.first_name.contains('á')), "accents");
-        assert!(pets.iter().any(|p| !p.appointments.is_empty()), "upcoming appointments");
+        assert!(
+            clinic
+                .iter()
+                .any(|c| c.client.surnames.contains('ñ') || c.client.first_name.contains('á')),
+            "accents"
+        );
+        assert!(
+            pets.iter().any(|p| !p.appointments.is_empty()),
+            "upcoming appointments"
+        );
         for c in &clinic {
             assert!(c.client.email.is_empty() || crate::parse::email(&c.client.email).is_ok());
-            assert!(crate::parse::phone(&c.client.phone1).is_ok(), "{}", c.client.phone1);
+            assert!(
+                crate::parse::phone(&c.client.phone1).is_ok(),
+                "{}",
+                c.client.phone1
+            );
         }
         for p in &pets {
             for v in &p.visits {
@@ -335,7 +704,16 @@ mod tests {
     #[test]
     fn the_generator_is_deterministic() {
         let (a, b) = (run(42), run(42));
-        let names = |c: &Vec<DemoClient>| c.iter().map(|c| format!("{} {} {}", c.client.first_name, c.client.surnames, c.client.phone1)).collect::<Vec<_>>();
+        let names = |c: &Vec<DemoClient>| {
+            c.iter()
+                .map(|c| {
+                    format!(
+                        "{} {} {}",
+                        c.client.first_name, c.client.surnames, c.client.phone1
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
         assert_eq!(names(&a), names(&b));
         assert_ne!(names(&a), names(&run(43)));
     }

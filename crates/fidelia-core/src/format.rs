@@ -34,8 +34,34 @@ pub fn date_short(d: NaiveDate) -> String {
 
 /// "24 de noviembre de 2026" / "24 November 2026".
 pub fn date_long(d: NaiveDate, lang: Lang) -> String {
-    const ES: [&str; 12] = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"];
-    const EN: [&str; 12] = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+    const ES: [&str; 12] = [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ];
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
     let m = d.month0() as usize;
     match lang {
         Lang::Es => format!("{} de {} de {}", d.day(), ES[m], d.year()),

@@ -42,7 +42,11 @@ pub fn parse_day(s: &str) -> Result<Vec<Range>, ErrKey> {
 
 /// Writes a day back in its canonical form, "10:00-14:00, 17:00-20:30"; "" when closed.
 pub fn format_day(ranges: &[Range]) -> String {
-    ranges.iter().map(|r| format!("{}-{}", r.start.format("%H:%M"), r.end.format("%H:%M"))).collect::<Vec<_>>().join(", ")
+    ranges
+        .iter()
+        .map(|r| format!("{}-{}", r.start.format("%H:%M"), r.end.format("%H:%M")))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl OpeningHours {
@@ -63,7 +67,17 @@ impl OpeningHours {
     pub fn typical() -> Self {
         let week = parse_day("09:30-14:00, 17:00-20:30").expect("valid");
         let saturday = parse_day("10:00-14:00").expect("valid");
-        OpeningHours { days: [week.clone(), week.clone(), week.clone(), week.clone(), week, saturday, Vec::new()] }
+        OpeningHours {
+            days: [
+                week.clone(),
+                week.clone(),
+                week.clone(),
+                week.clone(),
+                week,
+                saturday,
+                Vec::new(),
+            ],
+        }
     }
 }
 
@@ -74,12 +88,20 @@ mod tests {
     #[test]
     fn split_shifts_closed_days_and_canonical_form() {
         let r = parse_day(" 17:00-20:30 ; 10:00 - 14:00").unwrap();
-        assert_eq!(format_day(&r), "10:00-14:00, 17:00-20:30", "sorted and tidied");
+        assert_eq!(
+            format_day(&r),
+            "10:00-14:00, 17:00-20:30",
+            "sorted and tidied"
+        );
         assert!(parse_day("").unwrap().is_empty());
         assert!(parse_day("Cerrado").unwrap().is_empty());
         assert_eq!(parse_day("9-14"), Err("err.hours_format"));
         assert_eq!(parse_day("14:00-10:00"), Err("err.hours_order"));
-        assert_eq!(parse_day("10:00-14:00, 13:00-20:00"), Err("err.hours_order"), "ranges must not overlap");
+        assert_eq!(
+            parse_day("10:00-14:00, 13:00-20:00"),
+            Err("err.hours_order"),
+            "ranges must not overlap"
+        );
         assert_eq!(parse_day("10:00-25:00"), Err("err.hours_format"));
     }
 
@@ -88,7 +110,10 @@ mod tests {
         let mut days: [String; 7] = Default::default();
         days[2] = "10:00-".into();
         assert_eq!(OpeningHours::parse(&days), Err((2, "err.hours_format")));
-        assert_eq!(OpeningHours::parse(&OpeningHours::typical().to_strings()), Ok(OpeningHours::typical()));
+        assert_eq!(
+            OpeningHours::parse(&OpeningHours::typical().to_strings()),
+            Ok(OpeningHours::typical())
+        );
     }
 }
 
@@ -111,7 +136,12 @@ impl OpeningHours {
     /// The first minute from `at` on when a slot of `slot` fits inside opening hours (on the
     /// clinic's wall clock `tz`). Seconds are dropped, so "due now" is never pushed to the next
     /// minute. A clinic with no opening hours at all keeps `at`.
-    pub fn next_slot<Tz: TimeZone>(&self, tz: &Tz, at: DateTime<Utc>, slot: Duration) -> DateTime<Utc> {
+    pub fn next_slot<Tz: TimeZone>(
+        &self,
+        tz: &Tz,
+        at: DateTime<Utc>,
+        slot: Duration,
+    ) -> DateTime<Utc> {
         let at = DateTime::from_timestamp(at.timestamp().div_euclid(60) * 60, 0).unwrap_or(at);
         let first_day = at.with_timezone(tz).date_naive();
         for offset in 0..15 {
@@ -136,11 +166,22 @@ mod slot_tests {
     use chrono_tz::Europe::Madrid;
 
     fn local(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
-        Madrid.from_local_datetime(&NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, min, 0).unwrap()).earliest().unwrap().with_timezone(&Utc)
+        Madrid
+            .from_local_datetime(
+                &NaiveDate::from_ymd_opt(y, m, d)
+                    .unwrap()
+                    .and_hms_opt(h, min, 0)
+                    .unwrap(),
+            )
+            .earliest()
+            .unwrap()
+            .with_timezone(&Utc)
     }
 
     fn show(t: DateTime<Utc>) -> String {
-        t.with_timezone(&Madrid).format("%a %d/%m %H:%M %Z").to_string()
+        t.with_timezone(&Madrid)
+            .format("%a %d/%m %H:%M %Z")
+            .to_string()
     }
 
     const FIVE: Duration = Duration::minutes(5);
@@ -148,26 +189,54 @@ mod slot_tests {
     #[test]
     fn inside_opening_hours_the_time_is_kept() {
         let h = OpeningHours::typical();
-        assert_eq!(show(h.next_slot(&Madrid, local(2026, 11, 25, 11, 0), FIVE)), "Wed 25/11 11:00 CET");
-        assert_eq!(show(h.next_slot(&Madrid, local(2026, 11, 25, 11, 0) + Duration::seconds(20), FIVE)), "Wed 25/11 11:00 CET", "seconds dropped");
+        assert_eq!(
+            show(h.next_slot(&Madrid, local(2026, 11, 25, 11, 0), FIVE)),
+            "Wed 25/11 11:00 CET"
+        );
+        assert_eq!(
+            show(h.next_slot(
+                &Madrid,
+                local(2026, 11, 25, 11, 0) + Duration::seconds(20),
+                FIVE
+            )),
+            "Wed 25/11 11:00 CET",
+            "seconds dropped"
+        );
     }
 
     #[test]
     fn the_lunch_break_and_the_night_move_to_the_next_opening() {
         let h = OpeningHours::typical(); // weekdays 09:30-14:00, 17:00-20:30; Sat 10:00-14:00; Sun closed
-        assert_eq!(show(h.next_slot(&Madrid, local(2026, 11, 25, 15, 0), FIVE)), "Wed 25/11 17:00 CET");
-        assert_eq!(show(h.next_slot(&Madrid, local(2026, 11, 25, 13, 57), FIVE)), "Wed 25/11 17:00 CET", "a slot that does not fit before closing moves on");
-        assert_eq!(show(h.next_slot(&Madrid, local(2026, 11, 25, 23, 0), FIVE)), "Thu 26/11 09:30 CET");
+        assert_eq!(
+            show(h.next_slot(&Madrid, local(2026, 11, 25, 15, 0), FIVE)),
+            "Wed 25/11 17:00 CET"
+        );
+        assert_eq!(
+            show(h.next_slot(&Madrid, local(2026, 11, 25, 13, 57), FIVE)),
+            "Wed 25/11 17:00 CET",
+            "a slot that does not fit before closing moves on"
+        );
+        assert_eq!(
+            show(h.next_slot(&Madrid, local(2026, 11, 25, 23, 0), FIVE)),
+            "Thu 26/11 09:30 CET"
+        );
     }
 
     #[test]
     fn closed_days_are_skipped() {
         let h = OpeningHours::typical();
         // Saturday after closing -> Sunday closed -> Monday morning.
-        assert_eq!(show(h.next_slot(&Madrid, local(2026, 11, 28, 14, 30), FIVE)), "Mon 30/11 09:30 CET");
+        assert_eq!(
+            show(h.next_slot(&Madrid, local(2026, 11, 28, 14, 30), FIVE)),
+            "Mon 30/11 09:30 CET"
+        );
         let none = OpeningHours::default();
         let t = local(2026, 11, 28, 14, 30);
-        assert_eq!(none.next_slot(&Madrid, t, FIVE), t, "a clinic with no hours keeps the time");
+        assert_eq!(
+            none.next_slot(&Madrid, t, FIVE),
+            t,
+            "a clinic with no hours keeps the time"
+        );
     }
 
     #[test]
@@ -180,7 +249,10 @@ mod slot_tests {
         assert_eq!(show(h.next_slot(&Madrid, at, FIVE)), "Sun 29/03 03:00 CEST");
         // 12 hours after Saturday 21:00 CET is Sunday 10:00 CEST (only 11 wall-clock hours later).
         let due = local(2026, 3, 28, 21, 0) + Duration::hours(12);
-        assert_eq!(show(h.next_slot(&Madrid, due, FIVE)), "Sun 29/03 10:00 CEST");
+        assert_eq!(
+            show(h.next_slot(&Madrid, due, FIVE)),
+            "Sun 29/03 10:00 CEST"
+        );
     }
 
     #[test]

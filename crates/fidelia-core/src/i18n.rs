@@ -34,8 +34,12 @@ impl Lang {
 
 pub type Dictionary = BTreeMap<String, String>;
 
-static ES: LazyLock<Dictionary> = LazyLock::new(|| serde_json::from_str(include_str!("../i18n/es.json")).expect("es.json is valid JSON"));
-static EN: LazyLock<Dictionary> = LazyLock::new(|| serde_json::from_str(include_str!("../i18n/en.json")).expect("en.json is valid JSON"));
+static ES: LazyLock<Dictionary> = LazyLock::new(|| {
+    serde_json::from_str(include_str!("../i18n/es.json")).expect("es.json is valid JSON")
+});
+static EN: LazyLock<Dictionary> = LazyLock::new(|| {
+    serde_json::from_str(include_str!("../i18n/en.json")).expect("en.json is valid JSON")
+});
 
 pub fn dictionary(lang: Lang) -> &'static Dictionary {
     match lang {
@@ -46,7 +50,10 @@ pub fn dictionary(lang: Lang) -> &'static Dictionary {
 
 /// The text for `key` in `lang`; the key itself when missing (a test keeps that from shipping).
 pub fn t(lang: Lang, key: &str) -> String {
-    dictionary(lang).get(key).cloned().unwrap_or_else(|| key.to_owned())
+    dictionary(lang)
+        .get(key)
+        .cloned()
+        .unwrap_or_else(|| key.to_owned())
 }
 
 #[cfg(test)]
@@ -61,8 +68,14 @@ mod tests {
         let en: Vec<_> = EN.keys().collect();
         let only_es: Vec<_> = es.iter().filter(|k| !EN.contains_key(k.as_str())).collect();
         let only_en: Vec<_> = en.iter().filter(|k| !ES.contains_key(k.as_str())).collect();
-        assert!(only_es.is_empty() && only_en.is_empty(), "missing in en: {only_es:?}; missing in es: {only_en:?}");
-        assert!(ES.values().chain(EN.values()).all(|v| !v.trim().is_empty()), "no empty translation");
+        assert!(
+            only_es.is_empty() && only_en.is_empty(),
+            "missing in en: {only_es:?}; missing in es: {only_en:?}"
+        );
+        assert!(
+            ES.values().chain(EN.values()).all(|v| !v.trim().is_empty()),
+            "no empty translation"
+        );
     }
 
     /// Every key the code uses must be in the dictionaries: the error keys in this crate's
@@ -77,7 +90,10 @@ mod tests {
         collect(&root.join("../../ui"), &mut files);
         collect(&root.join("../../src-tauri/src"), &mut files);
         collect(&root.join("../fidelia-store/src"), &mut files);
-        assert!(files.iter().any(|f| f.ends_with("index.html")), "the window's files were scanned");
+        assert!(
+            files.iter().any(|f| f.ends_with("index.html")),
+            "the window's files were scanned"
+        );
         for f in &files {
             let text = std::fs::read_to_string(f).unwrap();
             let is_rust = f.extension().is_some_and(|x| x == "rs");
@@ -86,11 +102,28 @@ mod tests {
         macro_rules! words {
             ($($e:ty),*) => {$( for v in <$e>::ALL { used.push(format!("{}.{}", <$e>::KEY_PREFIX, v.as_str())); } )*};
         }
-        words!(Channel, Species, Sex, Role, VisitKind, Severity, AppointmentStatus, crate::calls::CallKind, crate::calls::CallStatus, crate::calls::CallOutcome);
+        words!(
+            Channel,
+            Species,
+            Sex,
+            Role,
+            VisitKind,
+            Severity,
+            AppointmentStatus,
+            crate::calls::CallKind,
+            crate::calls::CallStatus,
+            crate::calls::CallOutcome
+        );
         used.sort();
         used.dedup();
-        let missing: Vec<_> = used.iter().filter(|k| !ES.contains_key(k.as_str()) || !EN.contains_key(k.as_str())).collect();
-        assert!(missing.is_empty(), "keys used but missing from a dictionary: {missing:?}");
+        let missing: Vec<_> = used
+            .iter()
+            .filter(|k| !ES.contains_key(k.as_str()) || !EN.contains_key(k.as_str()))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "keys used but missing from a dictionary: {missing:?}"
+        );
     }
 
     /// The dictionary keys a source file names: in Rust, `"err.*"` literals; in the window's
@@ -110,7 +143,12 @@ mod tests {
             }
             return keys;
         }
-        for pat in ["data-i18n=\"", "data-i18n-placeholder=\"", "data-i18n-title=\"", "data-i18n-aria-label=\""] {
+        for pat in [
+            "data-i18n=\"",
+            "data-i18n-placeholder=\"",
+            "data-i18n-title=\"",
+            "data-i18n-aria-label=\"",
+        ] {
             for (i, _) in text.match_indices(pat) {
                 take(&text[i + pat.len()..], '"');
             }
@@ -137,12 +175,17 @@ mod tests {
     }
 
     fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
         for e in entries.flatten() {
             let p = e.path();
             if p.is_dir() {
                 collect(&p, out);
-            } else if matches!(p.extension().and_then(|x| x.to_str()), Some("rs" | "js" | "html")) {
+            } else if matches!(
+                p.extension().and_then(|x| x.to_str()),
+                Some("rs" | "js" | "html")
+            ) {
                 out.push(p);
             }
         }

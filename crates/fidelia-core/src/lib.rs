@@ -42,7 +42,11 @@ impl<Tz: TimeZone> ClinicTime<Tz> {
     pub fn day_start(&self, day: NaiveDate) -> DateTime<Utc> {
         let midnight = day.and_hms_opt(0, 0, 0).expect("midnight exists");
         (0..180)
-            .find_map(|m| self.tz.from_local_datetime(&(midnight + chrono::Duration::minutes(m))).earliest())
+            .find_map(|m| {
+                self.tz
+                    .from_local_datetime(&(midnight + chrono::Duration::minutes(m)))
+                    .earliest()
+            })
             .map(|t| t.with_timezone(&Utc))
             .unwrap_or_else(|| midnight.and_utc())
     }

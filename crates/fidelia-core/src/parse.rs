@@ -10,7 +10,11 @@ pub type ErrKey = &'static str;
 pub fn date(s: &str) -> Result<NaiveDate, ErrKey> {
     let s = s.trim();
     let parts: Vec<&str> = s.split(['/', '-', '.']).collect();
-    if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
+    if parts.len() != 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
         return Err("err.date_format");
     }
     if parts[0].len() > 2 || parts[1].len() > 2 || !(parts[2].len() == 2 || parts[2].len() == 4) {
@@ -65,14 +69,23 @@ pub fn local_to_utc<Tz: TimeZone>(tz: &Tz, at: NaiveDateTime) -> Result<DateTime
 /// With a single separator, a comma is decimal; a dot followed by exactly three digits is a
 /// thousands separator ("1.250" is 1250 €), otherwise decimal.
 pub fn amount_cents(s: &str) -> Result<i64, ErrKey> {
-    let s: String = s.trim().trim_end_matches('€').trim_start_matches('€').chars().filter(|c| !c.is_whitespace()).collect();
+    let s: String = s
+        .trim()
+        .trim_end_matches('€')
+        .trim_start_matches('€')
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     if s.is_empty() {
         return Err("err.amount_format");
     }
     if s.starts_with('-') {
         return Err("err.amount_negative");
     }
-    if !s.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b',') {
+    if !s
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+    {
         return Err("err.amount_format");
     }
     let last_comma = s.rfind(',');
@@ -111,13 +124,20 @@ pub fn amount_cents(s: &str) -> Result<i64, ErrKey> {
     if groups.len() > 1 && groups[1..].iter().any(|g| g.len() != 3) {
         return Err("err.amount_format");
     }
-    let euros: i64 = if int_digits.is_empty() { 0 } else { int_digits.parse().map_err(|_| "err.amount_format")? };
+    let euros: i64 = if int_digits.is_empty() {
+        0
+    } else {
+        int_digits.parse().map_err(|_| "err.amount_format")?
+    };
     let cents: i64 = match frac_part.len() {
         0 => 0,
         1 => frac_part.parse::<i64>().unwrap_or(0) * 10,
         _ => frac_part.parse().unwrap_or(0),
     };
-    euros.checked_mul(100).and_then(|e| e.checked_add(cents)).ok_or("err.amount_format")
+    euros
+        .checked_mul(100)
+        .and_then(|e| e.checked_add(cents))
+        .ok_or("err.amount_format")
 }
 
 /// Parses an optional amount: empty text is `None`.
@@ -136,7 +156,9 @@ pub fn phone(s: &str) -> Result<String, ErrKey> {
     if tidy.chars().any(|c| c.is_alphabetic()) {
         return Err("err.phone_letters");
     }
-    let allowed = |(i, c): (usize, char)| c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')') || (c == '+' && i == 0);
+    let allowed = |(i, c): (usize, char)| {
+        c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')') || (c == '+' && i == 0)
+    };
     if !tidy.char_indices().all(allowed) {
         return Err("err.phone_chars");
     }
@@ -153,8 +175,12 @@ pub fn email(s: &str) -> Result<String, ErrKey> {
     let Some((local, domain)) = s.split_once('@') else {
         return Err("err.email");
     };
-    let domain_ok = domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !domain.contains("..");
-    if local.is_empty() || domain.contains('@') || !domain_ok || s.chars().any(char::is_whitespace) {
+    let domain_ok = domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..");
+    if local.is_empty() || domain.contains('@') || !domain_ok || s.chars().any(char::is_whitespace)
+    {
         return Err("err.email");
     }
     Ok(s.to_owned())
@@ -182,17 +208,40 @@ mod tests {
         assert_eq!(date("24/11/2026"), Ok(d(2026, 11, 24)));
         assert_eq!(date("1/2/2024"), Ok(d(2024, 2, 1)));
         assert_eq!(date(" 05-03-2025 "), Ok(d(2025, 3, 5)));
-        assert_eq!(date("05.03.25"), Ok(d(2025, 3, 5)), "two-digit years are 20xx below 70");
+        assert_eq!(
+            date("05.03.25"),
+            Ok(d(2025, 3, 5)),
+            "two-digit years are 20xx below 70"
+        );
         assert_eq!(date("05/03/85"), Ok(d(1985, 3, 5)), "and 19xx from 70");
-        assert_eq!(date("29/02/2024"), Ok(d(2024, 2, 29)), "2024 is a leap year");
+        assert_eq!(
+            date("29/02/2024"),
+            Ok(d(2024, 2, 29)),
+            "2024 is a leap year"
+        );
     }
 
     #[test]
     fn impossible_and_malformed_dates_are_refused_with_the_right_reason() {
-        for s in ["32/13/2020", "29/02/2023", "31/04/2026", "00/01/2026", "15/00/2026", "01/01/1800"] {
+        for s in [
+            "32/13/2020",
+            "29/02/2023",
+            "31/04/2026",
+            "00/01/2026",
+            "15/00/2026",
+            "01/01/1800",
+        ] {
             assert_eq!(date(s), Err("err.date_impossible"), "{s} does not exist");
         }
-        for s in ["", "2026-11-24x", "24/11", "aa/bb/cccc", "24/11/026", "124/11/2026", "2026/11/24 10:00"] {
+        for s in [
+            "",
+            "2026-11-24x",
+            "24/11",
+            "aa/bb/cccc",
+            "24/11/026",
+            "124/11/2026",
+            "2026/11/24 10:00",
+        ] {
             assert_eq!(date(s), Err("err.date_format"), "{s:?} is not dd/mm/aaaa");
         }
         assert_eq!(optional_date("  "), Ok(None));
@@ -200,9 +249,15 @@ mod tests {
 
     #[test]
     fn times_are_24_hour() {
-        assert_eq!(time("09:30"), Ok(NaiveTime::from_hms_opt(9, 30, 0).unwrap()));
+        assert_eq!(
+            time("09:30"),
+            Ok(NaiveTime::from_hms_opt(9, 30, 0).unwrap())
+        );
         assert_eq!(time("9:05"), Ok(NaiveTime::from_hms_opt(9, 5, 0).unwrap()));
-        assert_eq!(time("20.30"), Ok(NaiveTime::from_hms_opt(20, 30, 0).unwrap()));
+        assert_eq!(
+            time("20.30"),
+            Ok(NaiveTime::from_hms_opt(20, 30, 0).unwrap())
+        );
         assert_eq!(time("25:00"), Err("err.time_impossible"));
         assert_eq!(time("10:61"), Err("err.time_impossible"));
         for s in ["", "1030", "10:3", "diez", "10:30pm"] {
@@ -215,7 +270,10 @@ mod tests {
         use chrono::FixedOffset;
         let madrid_winter = FixedOffset::east_opt(3600).unwrap();
         let at = d(2026, 11, 24).and_hms_opt(10, 0, 0).unwrap();
-        assert_eq!(local_to_utc(&madrid_winter, at).unwrap().to_rfc3339(), "2026-11-24T09:00:00+00:00");
+        assert_eq!(
+            local_to_utc(&madrid_winter, at).unwrap().to_rfc3339(),
+            "2026-11-24T09:00:00+00:00"
+        );
     }
 
     #[test]
@@ -251,7 +309,11 @@ mod tests {
         assert_eq!(phone("(93) 456-78-90"), Ok("(93) 456-78-90".into()));
         assert_eq!(phone("612 ABC 678"), Err("err.phone_letters"));
         assert_eq!(phone("612#345678"), Err("err.phone_chars"));
-        assert_eq!(phone("34+612345678"), Err("err.phone_chars"), "+ only at the start");
+        assert_eq!(
+            phone("34+612345678"),
+            Err("err.phone_chars"),
+            "+ only at the start"
+        );
         assert_eq!(phone("1234"), Err("err.phone_length"));
         assert_eq!(phone("1234567890123456"), Err("err.phone_length"));
     }
@@ -259,7 +321,16 @@ mod tests {
     #[test]
     fn emails_need_an_at_and_a_dotted_domain() {
         assert_eq!(email(" maria@ejemplo.es "), Ok("maria@ejemplo.es".into()));
-        for s in ["maria", "maria@", "@ejemplo.es", "maria@ejemplo", "ma ria@ejemplo.es", "a@b@c.es", "a@.es", "a@b..es"] {
+        for s in [
+            "maria",
+            "maria@",
+            "@ejemplo.es",
+            "maria@ejemplo",
+            "ma ria@ejemplo.es",
+            "a@b@c.es",
+            "a@.es",
+            "a@b..es",
+        ] {
             assert_eq!(email(s), Err("err.email"), "{s:?}");
         }
     }

@@ -78,20 +78,34 @@ impl Check {
     fn required(&mut self, field: &'static str, s: &str, max: usize) -> String {
         let s = s.trim();
         if s.is_empty() {
-            self.0.push(FieldError { field, key: "err.required" });
+            self.0.push(FieldError {
+                field,
+                key: "err.required",
+            });
         } else if s.chars().count() > max {
-            self.0.push(FieldError { field, key: "err.too_long" });
+            self.0.push(FieldError {
+                field,
+                key: "err.too_long",
+            });
         }
         s.to_owned()
     }
     fn optional(&mut self, field: &'static str, s: &str, max: usize) -> String {
         let s = s.trim();
         if s.chars().count() > max {
-            self.0.push(FieldError { field, key: "err.too_long" });
+            self.0.push(FieldError {
+                field,
+                key: "err.too_long",
+            });
         }
         s.to_owned()
     }
-    fn choice<E>(&mut self, field: &'static str, s: &str, parse: fn(&str) -> Option<E>) -> Option<E> {
+    fn choice<E>(
+        &mut self,
+        field: &'static str,
+        s: &str,
+        parse: fn(&str) -> Option<E>,
+    ) -> Option<E> {
         self.field(field, parse(s).ok_or("err.choice"))
     }
     pub(crate) fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, Invalid> {
@@ -146,19 +160,45 @@ impl ClientForm {
         let mut c = Check::default();
         let first_name = c.required("firstName", &self.first_name, NAME_MAX);
         let surnames = c.required("surnames", &self.surnames, NAME_MAX);
-        let phone1 = if self.phone1.trim().is_empty() { Some(String::new()) } else { c.field("phone1", parse::phone(&self.phone1)) };
-        let phone2 = if self.phone2.trim().is_empty() { Some(String::new()) } else { c.field("phone2", parse::phone(&self.phone2)) };
-        let email = if self.email.trim().is_empty() { Some(String::new()) } else { c.field("email", parse::email(&self.email)) };
+        let phone1 = if self.phone1.trim().is_empty() {
+            Some(String::new())
+        } else {
+            c.field("phone1", parse::phone(&self.phone1))
+        };
+        let phone2 = if self.phone2.trim().is_empty() {
+            Some(String::new())
+        } else {
+            c.field("phone2", parse::phone(&self.phone2))
+        };
+        let email = if self.email.trim().is_empty() {
+            Some(String::new())
+        } else {
+            c.field("email", parse::email(&self.email))
+        };
         let address = c.optional("address", &self.address, 200);
         let notes = c.optional("notes", &self.notes, TEXT_MAX);
         let channel = c.choice("preferredChannel", &self.preferred_channel, Channel::parse);
-        if self.phone1.trim().is_empty() && self.phone2.trim().is_empty() && self.email.trim().is_empty() {
-            c.0.push(FieldError { field: "phone1", key: "err.contact_required" });
+        if self.phone1.trim().is_empty()
+            && self.phone2.trim().is_empty()
+            && self.email.trim().is_empty()
+        {
+            c.0.push(FieldError {
+                field: "phone1",
+                key: "err.contact_required",
+            });
         }
         match channel {
-            Some(Channel::Email) if self.email.trim().is_empty() => c.0.push(FieldError { field: "preferredChannel", key: "err.channel_needs_email" }),
-            Some(Channel::Phone | Channel::WhatsApp) if self.phone1.trim().is_empty() && self.phone2.trim().is_empty() => {
-                c.0.push(FieldError { field: "preferredChannel", key: "err.channel_needs_phone" })
+            Some(Channel::Email) if self.email.trim().is_empty() => c.0.push(FieldError {
+                field: "preferredChannel",
+                key: "err.channel_needs_email",
+            }),
+            Some(Channel::Phone | Channel::WhatsApp)
+                if self.phone1.trim().is_empty() && self.phone2.trim().is_empty() =>
+            {
+                c.0.push(FieldError {
+                    field: "preferredChannel",
+                    key: "err.channel_needs_phone",
+                })
             }
             _ => {}
         }
@@ -231,20 +271,38 @@ impl PetForm {
         let client_id = c.field("clientId", self.client_id.ok_or("err.required"));
         let name = c.required("name", &self.name, NAME_MAX);
         let species = c.choice("species", &self.species, Species::parse);
-        let sex = if self.sex.is_empty() { Some(Sex::Unknown) } else { c.choice("sex", &self.sex, Sex::parse) };
+        let sex = if self.sex.is_empty() {
+            Some(Sex::Unknown)
+        } else {
+            c.choice("sex", &self.sex, Sex::parse)
+        };
         let breed = c.optional("breed", &self.breed, NAME_MAX);
         let notes = c.optional("notes", &self.notes, TEXT_MAX);
-        let birth = c.field("birthDate", parse::optional_date(&self.birth_date)).flatten();
+        let birth = c
+            .field("birthDate", parse::optional_date(&self.birth_date))
+            .flatten();
         if birth.is_some_and(|b| b > today) {
-            c.0.push(FieldError { field: "birthDate", key: "err.date_future" });
+            c.0.push(FieldError {
+                field: "birthDate",
+                key: "err.date_future",
+            });
         }
         let deceased_on = if self.deceased {
-            let on = c.field("deceasedOn", parse::optional_date(&self.deceased_on)).flatten().unwrap_or(today);
+            let on = c
+                .field("deceasedOn", parse::optional_date(&self.deceased_on))
+                .flatten()
+                .unwrap_or(today);
             if on > today {
-                c.0.push(FieldError { field: "deceasedOn", key: "err.date_future" });
+                c.0.push(FieldError {
+                    field: "deceasedOn",
+                    key: "err.date_future",
+                });
             }
             if birth.is_some_and(|b| on < b) {
-                c.0.push(FieldError { field: "deceasedOn", key: "err.deceased_before_birth" });
+                c.0.push(FieldError {
+                    field: "deceasedOn",
+                    key: "err.deceased_before_birth",
+                });
             }
             Some(on)
         } else {
@@ -295,7 +353,11 @@ impl StaffForm {
         let mut c = Check::default();
         let name = c.required("name", &self.name, NAME_MAX);
         let role = c.choice("role", &self.role, Role::parse);
-        c.finish(|| StaffData { name, role: role.unwrap_or(Role::Vet), active: self.active })
+        c.finish(|| StaffData {
+            name,
+            role: role.unwrap_or(Role::Vet),
+            active: self.active,
+        })
     }
 }
 
@@ -339,7 +401,12 @@ pub struct VisitData {
 }
 
 /// Parses a form's date and time fields into an instant in the clinic's time zone.
-fn date_time<Tz: TimeZone>(c: &mut Check, tz: &Tz, date: &str, time: &str) -> Option<DateTime<Utc>> {
+fn date_time<Tz: TimeZone>(
+    c: &mut Check,
+    tz: &Tz,
+    date: &str,
+    time: &str,
+) -> Option<DateTime<Utc>> {
     let d = c.field("date", parse::date(date));
     let t = c.field("time", parse::time(time));
     let (d, t) = (d?, t?);
@@ -349,12 +416,19 @@ fn date_time<Tz: TimeZone>(c: &mut Check, tz: &Tz, date: &str, time: &str) -> Op
 impl VisitForm {
     /// A visit cannot be later than `now` plus a day (a slip of the date, not a plan: plans are
     /// appointments).
-    pub fn validate<Tz: TimeZone>(&self, tz: &Tz, now: DateTime<Utc>) -> Result<VisitData, Invalid> {
+    pub fn validate<Tz: TimeZone>(
+        &self,
+        tz: &Tz,
+        now: DateTime<Utc>,
+    ) -> Result<VisitData, Invalid> {
         let mut c = Check::default();
         let pet_id = c.field("petId", self.pet_id.ok_or("err.required"));
         let at = date_time(&mut c, tz, &self.date, &self.time);
         if at.is_some_and(|at| at > now + chrono::Duration::days(1)) {
-            c.0.push(FieldError { field: "date", key: "err.visit_future" });
+            c.0.push(FieldError {
+                field: "date",
+                key: "err.visit_future",
+            });
         }
         let kind = c.choice("kind", &self.kind, VisitKind::parse);
         let severity = c.choice("severity", &self.severity, Severity::parse);
@@ -410,15 +484,32 @@ pub struct AppointmentData {
 
 impl AppointmentForm {
     /// A new appointment cannot start in the past; an existing one may keep its past date.
-    pub fn validate<Tz: TimeZone>(&self, tz: &Tz, now: DateTime<Utc>) -> Result<AppointmentData, Invalid> {
+    pub fn validate<Tz: TimeZone>(
+        &self,
+        tz: &Tz,
+        now: DateTime<Utc>,
+    ) -> Result<AppointmentData, Invalid> {
         let mut c = Check::default();
         let pet_id = c.field("petId", self.pet_id.ok_or("err.required"));
         let starts_at = date_time(&mut c, tz, &self.date, &self.time);
         if self.id.is_none() && starts_at.is_some_and(|s| s < now - chrono::Duration::minutes(5)) {
-            c.0.push(FieldError { field: "date", key: "err.appointment_past" });
+            c.0.push(FieldError {
+                field: "date",
+                key: "err.appointment_past",
+            });
         }
-        let duration = if self.duration_min.trim().is_empty() { Some(15) } else {
-            c.field("durationMin", self.duration_min.trim().parse::<i64>().ok().filter(|m| (5..=480).contains(m)).ok_or("err.duration"))
+        let duration = if self.duration_min.trim().is_empty() {
+            Some(15)
+        } else {
+            c.field(
+                "durationMin",
+                self.duration_min
+                    .trim()
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|m| (5..=480).contains(m))
+                    .ok_or("err.duration"),
+            )
         };
         let reason = c.optional("reason", &self.reason, TEXT_MAX);
         c.finish(|| AppointmentData {
@@ -513,14 +604,21 @@ mod tests {
     fn a_complete_client_is_valid_and_trimmed() {
         let mut f = client_form();
         f.first_name = "  María ".into();
-        let data = f.validate().expect("a client with name, surnames and phone is valid");
+        let data = f
+            .validate()
+            .expect("a client with name, surnames and phone is valid");
         assert_eq!(data.first_name, "María");
         assert_eq!(data.preferred_channel, Channel::WhatsApp);
     }
 
     #[test]
     fn client_errors_are_all_reported_at_once() {
-        let f = ClientForm { phone1: "612 abc".into(), email: "maria.es".into(), preferred_channel: "fax".into(), ..Default::default() };
+        let f = ClientForm {
+            phone1: "612 abc".into(),
+            email: "maria.es".into(),
+            preferred_channel: "fax".into(),
+            ..Default::default()
+        };
         let err = f.validate().unwrap_err();
         assert!(err.has("firstName", "err.required"));
         assert!(err.has("surnames", "err.required"));
@@ -533,14 +631,25 @@ mod tests {
     fn a_client_needs_a_way_to_be_contacted_on_their_channel() {
         let mut f = client_form();
         f.phone1.clear();
-        assert!(f.validate().unwrap_err().has("phone1", "err.contact_required"));
+        assert!(f
+            .validate()
+            .unwrap_err()
+            .has("phone1", "err.contact_required"));
         f.email = "maria@ejemplo.es".into();
-        assert!(f.validate().unwrap_err().has("preferredChannel", "err.channel_needs_phone"), "WhatsApp needs a phone");
+        assert!(
+            f.validate()
+                .unwrap_err()
+                .has("preferredChannel", "err.channel_needs_phone"),
+            "WhatsApp needs a phone"
+        );
         f.preferred_channel = "email".into();
         assert!(f.validate().is_ok());
         let mut f = client_form();
         f.preferred_channel = "email".into();
-        assert!(f.validate().unwrap_err().has("preferredChannel", "err.channel_needs_email"));
+        assert!(f
+            .validate()
+            .unwrap_err()
+            .has("preferredChannel", "err.channel_needs_email"));
     }
 
     #[test]
@@ -555,11 +664,21 @@ mod tests {
         // Markup is data like any other text: the window renders it as text.
         let mut f = client_form();
         f.first_name = "<img src=x onerror=alert(1)>".into();
-        assert_eq!(f.validate().unwrap().first_name, "<img src=x onerror=alert(1)>");
+        assert_eq!(
+            f.validate().unwrap().first_name,
+            "<img src=x onerror=alert(1)>"
+        );
     }
 
     fn pet_form() -> PetForm {
-        PetForm { client_id: Some(ClientId(1)), name: "Luna".into(), species: "perro".into(), sex: "hembra".into(), birth_date: "03/04/2020".into(), ..Default::default() }
+        PetForm {
+            client_id: Some(ClientId(1)),
+            name: "Luna".into(),
+            species: "perro".into(),
+            sex: "hembra".into(),
+            birth_date: "03/04/2020".into(),
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -570,11 +689,21 @@ mod tests {
 
         let mut f = pet_form();
         f.birth_date = "31/02/2020".into();
-        assert!(f.validate(today()).unwrap_err().has("birthDate", "err.date_impossible"));
+        assert!(f
+            .validate(today())
+            .unwrap_err()
+            .has("birthDate", "err.date_impossible"));
         f.birth_date = "01/01/2027".into();
-        assert!(f.validate(today()).unwrap_err().has("birthDate", "err.date_future"));
+        assert!(f
+            .validate(today())
+            .unwrap_err()
+            .has("birthDate", "err.date_future"));
 
-        let f = PetForm { species: "dinosaurio".into(), client_id: None, ..Default::default() };
+        let f = PetForm {
+            species: "dinosaurio".into(),
+            client_id: None,
+            ..Default::default()
+        };
         let err = f.validate(today()).unwrap_err();
         assert!(err.has("species", "err.choice"));
         assert!(err.has("name", "err.required"));
@@ -585,23 +714,51 @@ mod tests {
     fn a_deceased_pet_has_a_plausible_date_of_death() {
         let mut f = pet_form();
         f.deceased = true;
-        assert_eq!(f.validate(today()).unwrap().deceased_on, Some(today()), "no date given means today");
+        assert_eq!(
+            f.validate(today()).unwrap().deceased_on,
+            Some(today()),
+            "no date given means today"
+        );
         f.deceased_on = "01/01/2019".into();
-        assert!(f.validate(today()).unwrap_err().has("deceasedOn", "err.deceased_before_birth"));
+        assert!(f
+            .validate(today())
+            .unwrap_err()
+            .has("deceasedOn", "err.deceased_before_birth"));
         f.deceased_on = "26/11/2026".into();
-        assert!(f.validate(today()).unwrap_err().has("deceasedOn", "err.date_future"));
+        assert!(f
+            .validate(today())
+            .unwrap_err()
+            .has("deceasedOn", "err.date_future"));
     }
 
     #[test]
     fn staff_validation() {
-        let s = StaffForm { name: "Dra. Elena Ruiz".into(), role: "veterinario".into(), active: true, ..Default::default() };
+        let s = StaffForm {
+            name: "Dra. Elena Ruiz".into(),
+            role: "veterinario".into(),
+            active: true,
+            ..Default::default()
+        };
         assert_eq!(s.validate().unwrap().role, Role::Vet);
-        let err = StaffForm { role: "jefe".into(), ..Default::default() }.validate().unwrap_err();
+        let err = StaffForm {
+            role: "jefe".into(),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap_err();
         assert!(err.has("name", "err.required") && err.has("role", "err.choice"));
     }
 
     fn visit_form() -> VisitForm {
-        VisitForm { pet_id: Some(PetId(1)), date: "24/11/2026".into(), time: "19:30".into(), kind: "cirugia".into(), severity: "grave".into(), amount: "1.250,75".into(), ..Default::default() }
+        VisitForm {
+            pet_id: Some(PetId(1)),
+            date: "24/11/2026".into(),
+            time: "19:30".into(),
+            kind: "cirugia".into(),
+            severity: "grave".into(),
+            amount: "1.250,75".into(),
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -626,27 +783,48 @@ mod tests {
         assert!(err.has("severity", "err.choice"));
         let mut f = visit_form();
         f.date = "30/11/2026".into();
-        assert!(f.validate(&madrid(), now()).unwrap_err().has("date", "err.visit_future"));
+        assert!(f
+            .validate(&madrid(), now())
+            .unwrap_err()
+            .has("date", "err.visit_future"));
     }
 
     #[test]
     fn appointment_validation() {
-        let f = AppointmentForm { pet_id: Some(PetId(1)), date: "26/11/2026".into(), time: "10:00".into(), duration_min: "20".into(), ..Default::default() };
+        let f = AppointmentForm {
+            pet_id: Some(PetId(1)),
+            date: "26/11/2026".into(),
+            time: "10:00".into(),
+            duration_min: "20".into(),
+            ..Default::default()
+        };
         let a = f.validate(&madrid(), now()).unwrap();
         assert_eq!(a.duration_min, 20);
         assert_eq!(a.status, AppointmentStatus::Scheduled);
 
         let mut past = f.clone();
         past.date = "20/11/2026".into();
-        assert!(past.validate(&madrid(), now()).unwrap_err().has("date", "err.appointment_past"));
+        assert!(past
+            .validate(&madrid(), now())
+            .unwrap_err()
+            .has("date", "err.appointment_past"));
         past.id = Some(AppointmentId(3));
-        assert!(past.validate(&madrid(), now()).is_ok(), "an existing appointment may keep a past date");
+        assert!(
+            past.validate(&madrid(), now()).is_ok(),
+            "an existing appointment may keep a past date"
+        );
 
         let mut bad = f.clone();
         bad.duration_min = "0".into();
-        assert!(bad.validate(&madrid(), now()).unwrap_err().has("durationMin", "err.duration"));
+        assert!(bad
+            .validate(&madrid(), now())
+            .unwrap_err()
+            .has("durationMin", "err.duration"));
         bad.duration_min = "veinte".into();
-        assert!(bad.validate(&madrid(), now()).unwrap_err().has("durationMin", "err.duration"));
+        assert!(bad
+            .validate(&madrid(), now())
+            .unwrap_err()
+            .has("durationMin", "err.duration"));
     }
 
     #[test]
@@ -654,6 +832,9 @@ mod tests {
         for s in Species::ALL {
             assert_eq!(Species::parse(s.as_str()), Some(*s));
         }
-        assert_eq!(serde_json::to_string(&VisitKind::Discharge).unwrap(), "\"alta_hospitalaria\"");
+        assert_eq!(
+            serde_json::to_string(&VisitKind::Discharge).unwrap(),
+            "\"alta_hospitalaria\""
+        );
     }
 }

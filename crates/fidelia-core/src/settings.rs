@@ -9,7 +9,9 @@ use crate::parse;
 use crate::records::{FieldError, Invalid};
 
 /// Countries whose phone prefix the clinic may use by default.
-pub const COUNTRIES: &[&str] = &["ES", "MX", "AR", "CO", "CL", "PE", "US", "GB", "FR", "PT", "DE", "IT"];
+pub const COUNTRIES: &[&str] = &[
+    "ES", "MX", "AR", "CO", "CL", "PE", "US", "GB", "FR", "PT", "DE", "IT",
+];
 
 /// Largest logo accepted, as a data URL (about 1 MB of image).
 const LOGO_MAX: usize = 1_400_000;
@@ -54,7 +56,9 @@ impl Default for Settings {
     }
 }
 
-const DAY_FIELDS: [&str; 7] = ["hours0", "hours1", "hours2", "hours3", "hours4", "hours5", "hours6"];
+const DAY_FIELDS: [&str; 7] = [
+    "hours0", "hours1", "hours2", "hours3", "hours4", "hours5", "hours6",
+];
 
 impl Settings {
     /// Checks settings sent by the window and returns them tidied (hours in canonical form).
@@ -82,7 +86,9 @@ impl Settings {
         };
         let logo = self.logo_data_url.trim();
         let logo_ok = logo.is_empty()
-            || ((logo.starts_with("data:image/png;base64,") || logo.starts_with("data:image/jpeg;base64,")) && logo.len() <= LOGO_MAX);
+            || ((logo.starts_with("data:image/png;base64,")
+                || logo.starts_with("data:image/jpeg;base64,"))
+                && logo.len() <= LOGO_MAX);
         if !logo_ok {
             push("logo", "err.logo");
         }
@@ -105,7 +111,10 @@ impl Settings {
             }
         };
         if self.call_script.chars().count() > 4000 {
-            errors.push(FieldError { field: "callScript", key: "err.too_long" });
+            errors.push(FieldError {
+                field: "callScript",
+                key: "err.too_long",
+            });
         }
         if !errors.is_empty() {
             return Err(Invalid(errors));
@@ -136,8 +145,15 @@ mod tests {
 
     #[test]
     fn settings_are_tidied_and_demo_cannot_be_changed_from_the_window() {
-        let current = Settings { demo: true, ..Settings::default() };
-        let mut s = Settings { clinic_name: " Clínica Peña ".into(), default_country: "es".into(), ..Settings::default() };
+        let current = Settings {
+            demo: true,
+            ..Settings::default()
+        };
+        let mut s = Settings {
+            clinic_name: " Clínica Peña ".into(),
+            default_country: "es".into(),
+            ..Settings::default()
+        };
         s.opening_hours[6] = "cerrado".into();
         s.opening_hours[0] = "17:00-20:30,10:00-14:00".into();
         let v = s.validate(&current).unwrap();
@@ -150,11 +166,24 @@ mod tests {
 
     #[test]
     fn every_bad_setting_is_reported() {
-        let mut s = Settings { clinic_name: "".into(), phone: "9x".into(), email: "a@".into(), default_country: "XX".into(), ..Settings::default() };
+        let mut s = Settings {
+            clinic_name: "".into(),
+            phone: "9x".into(),
+            email: "a@".into(),
+            default_country: "XX".into(),
+            ..Settings::default()
+        };
         s.opening_hours[4] = "20:00-10:00".into();
         s.logo_data_url = "data:text/html;base64,PHA+".into();
         let e = s.validate(&Settings::default()).unwrap_err();
-        for (f, k) in [("clinicName", "err.required"), ("phone", "err.phone_letters"), ("email", "err.email"), ("defaultCountry", "err.country"), ("hours4", "err.hours_order"), ("logo", "err.logo")] {
+        for (f, k) in [
+            ("clinicName", "err.required"),
+            ("phone", "err.phone_letters"),
+            ("email", "err.email"),
+            ("defaultCountry", "err.country"),
+            ("hours4", "err.hours_order"),
+            ("logo", "err.logo"),
+        ] {
             assert!(e.has(f, k), "{f} {k}: {e:?}");
         }
     }

@@ -34,7 +34,12 @@ pub fn digits(s: &str) -> String {
 }
 
 /// The text a client is found by: their names, their pets' names and their phones' digits.
-pub fn client_search_key(first_name: &str, surnames: &str, pet_names: &[&str], phones: &[&str]) -> String {
+pub fn client_search_key(
+    first_name: &str,
+    surnames: &str,
+    pet_names: &[&str],
+    phones: &[&str],
+) -> String {
     let mut key = fold(&format!("{first_name} {surnames} {}", pet_names.join(" ")));
     for p in phones {
         let d = digits(p);
@@ -48,7 +53,11 @@ pub fn client_search_key(first_name: &str, surnames: &str, pet_names: &[&str], p
 
 /// Splits a search query into folded tokens; each must appear in a client's search key.
 pub fn query_tokens(q: &str) -> Vec<String> {
-    fold(q).split(' ').filter(|t| !t.is_empty()).map(str::to_owned).collect()
+    fold(q)
+        .split(' ')
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 #[cfg(test)]
@@ -62,7 +71,10 @@ mod tests {
         assert_eq!(fold("MARÍA  José-Güell"), "maria jose guell");
         assert_eq!(fold("Begoña Ibáñez"), "begona ibanez");
         assert_eq!(fold("  ¿Ñoño?  "), "nono");
-        assert_eq!(fold("<img src=x onerror=alert(1)>"), "img src x onerror alert 1");
+        assert_eq!(
+            fold("<img src=x onerror=alert(1)>"),
+            "img src x onerror alert 1"
+        );
     }
 
     #[test]

@@ -35,12 +35,20 @@ fn get(conn: &Connection, id: AppointmentId) -> Result<Appointment> {
 
 /// A client's appointments, newest first.
 pub(crate) fn of_client(conn: &Connection, id: ClientId) -> Result<Vec<Appointment>> {
-    let mut st = conn.prepare_cached(&format!("{SELECT} WHERE c.id = ?1 ORDER BY a.starts_at DESC, a.id DESC"))?;
-    let rows = st.query_map([id.0], from_row)?.collect::<rusqlite::Result<_>>()?;
+    let mut st = conn.prepare_cached(&format!(
+        "{SELECT} WHERE c.id = ?1 ORDER BY a.starts_at DESC, a.id DESC"
+    ))?;
+    let rows = st
+        .query_map([id.0], from_row)?
+        .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
 
-pub(crate) fn insert(conn: &Connection, d: &AppointmentData, now: DateTime<Utc>) -> Result<AppointmentId> {
+pub(crate) fn insert(
+    conn: &Connection,
+    d: &AppointmentData,
+    now: DateTime<Utc>,
+) -> Result<AppointmentId> {
     conn.prepare_cached(
         "INSERT INTO appointments (pet_id, staff_id, starts_at, duration_min, reason, status, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
@@ -51,7 +59,11 @@ pub(crate) fn insert(conn: &Connection, d: &AppointmentData, now: DateTime<Utc>)
 
 impl Store {
     /// Books (no id) or moves/edits (id) an appointment. A deceased pet cannot be booked.
-    pub fn save_appointment<Tz: TimeZone>(&self, form: &AppointmentForm, at: &ClinicTime<Tz>) -> Result<Appointment> {
+    pub fn save_appointment<Tz: TimeZone>(
+        &self,
+        form: &AppointmentForm,
+        at: &ClinicTime<Tz>,
+    ) -> Result<Appointment> {
         let d = form.validate(&at.tz, at.now)?;
         let mut conn = self.conn();
         let tx = conn.transaction()?;
@@ -78,7 +90,10 @@ impl Store {
 
     pub fn cancel_appointment(&self, id: AppointmentId, now: DateTime<Utc>) -> Result<Appointment> {
         let conn = self.conn();
-        let n = conn.execute("UPDATE appointments SET status = 'cancelada', updated_at = ?2 WHERE id = ?1", params![id.0, ts(now)])?;
+        let n = conn.execute(
+            "UPDATE appointments SET status = 'cancelada', updated_at = ?2 WHERE id = ?1",
+            params![id.0, ts(now)],
+        )?;
         if n == 0 {
             return Err(StoreError::NotFound);
         }
@@ -86,12 +101,19 @@ impl Store {
     }
 
     /// Scheduled appointments starting between `from` and `to`, optionally one staff member's.
-    pub fn appointments_between(&self, from: DateTime<Utc>, to: DateTime<Utc>, staff: Option<StaffId>) -> Result<Vec<Appointment>> {
+    pub fn appointments_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        staff: Option<StaffId>,
+    ) -> Result<Vec<Appointment>> {
         let conn = self.conn();
         let mut st = conn.prepare_cached(&format!(
             "{SELECT} WHERE a.starts_at >= ?1 AND a.starts_at < ?2 AND a.status = 'programada' AND (?3 IS NULL OR a.staff_id = ?3) ORDER BY a.starts_at, a.id"
         ))?;
-        let rows = st.query_map(params![ts(from), ts(to), staff.map(|s| s.0)], from_row)?.collect::<rusqlite::Result<_>>()?;
+        let rows = st
+            .query_map(params![ts(from), ts(to), staff.map(|s| s.0)], from_row)?
+            .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
 
@@ -99,7 +121,15 @@ impl Store {
     pub fn appointments_upcoming(&self, now: DateTime<Utc>, days: i64) -> Result<Vec<Appointment>> {
         let conn = self.conn();
         let mut st = conn.prepare_cached(&format!("{SELECT} WHERE a.starts_at >= ?1 AND a.starts_at < ?2 AND a.status = 'programada' ORDER BY a.starts_at, a.id"))?;
-        let rows = st.query_map([ts(now - Duration::hours(1)), ts(now + Duration::days(days.clamp(1, 366)))], from_row)?.collect::<rusqlite::Result<_>>()?;
+        let rows = st
+            .query_map(
+                [
+                    ts(now - Duration::hours(1)),
+                    ts(now + Duration::days(days.clamp(1, 366))),
+                ],
+                from_row,
+            )?
+            .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
 }
@@ -111,7 +141,14 @@ mod tests {
     use fidelia_core::*;
 
     fn form(pet: PetId) -> AppointmentForm {
-        AppointmentForm { pet_id: Some(pet), date: "26/11/2026".into(), time: "10:00".into(), duration_min: "20".into(), reason: "Revisión".into(), ..Default::default() }
+        AppointmentForm {
+            pet_id: Some(pet),
+            date: "26/11/2026".into(),
+            time: "10:00".into(),
+            duration_min: "20".into(),
+            reason: "Revisión".into(),
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -120,18 +157,32 @@ mod tests {
         let c = client(&s, "María", "Núñez", "612 345 678");
         let luna = pet(&s, c.id, "Luna");
         let a = s.save_appointment(&form(luna.id), &at()).unwrap();
-        assert_eq!((a.client_name.as_str(), a.pet_name.as_str()), ("María Núñez", "Luna"));
+        assert_eq!(
+            (a.client_name.as_str(), a.pet_name.as_str()),
+            ("María Núñez", "Luna")
+        );
         assert_eq!(s.appointments_upcoming(now(), 7).unwrap().len(), 1);
 
         let mut moved = form(luna.id);
         moved.id = Some(a.id);
         moved.date = "27/11/2026".into();
         let m = s.save_appointment(&moved, &at()).unwrap();
-        assert_eq!(m.data.starts_at.to_rfc3339(), "2026-11-27T09:00:00+00:00", "10:00 in Madrid is 09:00 UTC");
+        assert_eq!(
+            m.data.starts_at.to_rfc3339(),
+            "2026-11-27T09:00:00+00:00",
+            "10:00 in Madrid is 09:00 UTC"
+        );
 
         s.cancel_appointment(a.id, now()).unwrap();
-        assert!(s.appointments_upcoming(now(), 7).unwrap().is_empty(), "a cancelled appointment is not upcoming");
-        assert_eq!(s.client_page(c.id).unwrap().appointments[0].data.status, AppointmentStatus::Cancelled, "but stays on the client page");
+        assert!(
+            s.appointments_upcoming(now(), 7).unwrap().is_empty(),
+            "a cancelled appointment is not upcoming"
+        );
+        assert_eq!(
+            s.client_page(c.id).unwrap().appointments[0].data.status,
+            AppointmentStatus::Cancelled,
+            "but stays on the client page"
+        );
     }
 
     #[test]
@@ -139,7 +190,14 @@ mod tests {
         let s = store();
         let c = client(&s, "María", "Núñez", "612 345 678");
         let luna = pet(&s, c.id, "Luna");
-        let f = PetForm { id: Some(luna.id), client_id: Some(c.id), name: "Luna".into(), species: "perro".into(), deceased: true, ..Default::default() };
+        let f = PetForm {
+            id: Some(luna.id),
+            client_id: Some(c.id),
+            name: "Luna".into(),
+            species: "perro".into(),
+            deceased: true,
+            ..Default::default()
+        };
         s.save_pet(&f, &at()).unwrap();
         match s.save_appointment(&form(luna.id), &at()) {
             Err(StoreError::Invalid(e)) => assert!(e.has("petId", "err.pet_deceased")),

@@ -39,17 +39,29 @@ fn from_row(r: &Row, now: DateTime<Utc>) -> rusqlite::Result<Call> {
         reason: r.get(14)?,
         attempts: r.get(15)?,
         notified: r.get(16)?,
-        overdue: status == CallStatus::Pending && scheduled_at + Duration::minutes(duration_min) < now,
+        overdue: status == CallStatus::Pending
+            && scheduled_at + Duration::minutes(duration_min) < now,
     })
 }
 
 fn get(conn: &Connection, id: CallId, now: DateTime<Utc>) -> Result<Call> {
-    found(conn.query_row(&format!("{SELECT} WHERE k.id = ?1"), [id.0], |r| from_row(r, now)))
+    found(
+        conn.query_row(&format!("{SELECT} WHERE k.id = ?1"), [id.0], |r| {
+            from_row(r, now)
+        }),
+    )
 }
 
-fn query(conn: &Connection, where_order: &str, args: impl rusqlite::Params, now: DateTime<Utc>) -> Result<Vec<Call>> {
+fn query(
+    conn: &Connection,
+    where_order: &str,
+    args: impl rusqlite::Params,
+    now: DateTime<Utc>,
+) -> Result<Vec<Call>> {
     let mut st = conn.prepare_cached(&format!("{SELECT} {where_order}"))?;
-    let rows = st.query_map(args, |r| from_row(r, now))?.collect::<rusqlite::Result<_>>()?;
+    let rows = st
+        .query_map(args, |r| from_row(r, now))?
+        .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
 
@@ -57,7 +69,12 @@ fn query(conn: &Connection, where_order: &str, args: impl rusqlite::Params, now:
 /// a visit that needs a call gets one (placed at the next opening, never in the past); a change
 /// of kind, severity or time moves a call nobody has tried yet; a visit that no longer needs a
 /// call cancels its pending one. Calls already attempted or closed are left as they are.
-pub(crate) fn sync_for_visit<Tz: TimeZone>(conn: &Connection, visit: VisitId, d: &VisitData, at: &ClinicTime<Tz>) -> Result<()> {
+pub(crate) fn sync_for_visit<Tz: TimeZone>(
+    conn: &Connection,
+    visit: VisitId,
+    d: &VisitData,
+    at: &ClinicTime<Tz>,
+) -> Result<()> {
     let settings = crate::settings::read(conn)?;
     let rules = &settings.call_rules;
     let deceased = crate::pets::get(conn, d.pet_id)?.data.deceased_on.is_some();
@@ -68,7 +85,11 @@ pub(crate) fn sync_for_visit<Tz: TimeZone>(conn: &Connection, visit: VisitId, d:
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?;
-    let delay = if deceased { None } else { rules.delay_hours(d.kind, d.severity) };
+    let delay = if deceased {
+        None
+    } else {
+        rules.delay_hours(d.kind, d.severity)
+    };
     let now = ts(at.now);
     match (delay, existing) {
         (Some(h), None) => {
@@ -108,7 +129,11 @@ pub(crate) fn cancel_for_pet(conn: &Connection, pet: PetId, now: DateTime<Utc>) 
 }
 
 /// Cancels a visit's pending call (the visit is being deleted).
-pub(crate) fn cancel_for_visit(conn: &Connection, visit: VisitId, now: DateTime<Utc>) -> Result<()> {
+pub(crate) fn cancel_for_visit(
+    conn: &Connection,
+    visit: VisitId,
+    now: DateTime<Utc>,
+) -> Result<()> {
     conn.execute("UPDATE calls SET status = 'cancelada', closed_at = ?2, updated_at = ?2 WHERE visit_id = ?1 AND status = 'pendiente'", params![visit.0, ts(now)])?;
     Ok(())
 }
@@ -137,7 +162,13 @@ pub struct CallCounts {
 }
 
 impl Store {
-    pub fn agenda(&self, from: DateTime<Utc>, to: DateTime<Utc>, staff: Option<StaffId>, now: DateTime<Utc>) -> Result<Agenda> {
+    pub fn agenda(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        staff: Option<StaffId>,
+        now: DateTime<Utc>,
+    ) -> Result<Agenda> {
         let conn = self.conn();
         let staff_id = staff.map(|s| s.0);
         let calls = query(
@@ -150,11 +181,18 @@ impl Store {
         )?;
         drop(conn);
         let appointments = self.appointments_between(from, to, staff)?;
-        Ok(Agenda { calls, appointments })
+        Ok(Agenda {
+            calls,
+            appointments,
+        })
     }
 
     /// Counts of open calls as of `now`; `end_of_today` bounds "today".
-    pub fn call_counts(&self, now: DateTime<Utc>, end_of_today: DateTime<Utc>) -> Result<CallCounts> {
+    pub fn call_counts(
+        &self,
+        now: DateTime<Utc>,
+        end_of_today: DateTime<Utc>,
+    ) -> Result<CallCounts> {
         let conn = self.conn();
         let mut st = conn.prepare_cached(
             "SELECT count(*) FILTER (WHERE scheduled_at <= ?1),
@@ -162,7 +200,13 @@ impl Store {
                     count(*) FILTER (WHERE scheduled_at < ?2)
              FROM calls WHERE status = 'pendiente' AND scheduled_at < ?2",
         )?;
-        Ok(st.query_row([ts(now), ts(end_of_today)], |r| Ok(CallCounts { due: r.get(0)?, overdue: r.get(1)?, today: r.get(2)? }))?)
+        Ok(st.query_row([ts(now), ts(end_of_today)], |r| {
+            Ok(CallCounts {
+                due: r.get(0)?,
+                overdue: r.get(1)?,
+                today: r.get(2)?,
+            })
+        })?)
     }
 
     /// Everything the call screen shows, the script filled in for `lang`.
@@ -179,9 +223,19 @@ impl Store {
             "SELECT a.at, s.name, a.outcome, a.notes FROM call_attempts a LEFT JOIN staff s ON s.id = a.staff_id WHERE a.call_id = ?1 ORDER BY a.at, a.id",
         )?;
         let attempts = st
-            .query_map([id.0], |r| Ok(CallAttempt { at: parse_ts(&r.get::<_, String>(0)?)?, staff_name: r.get(1)?, outcome: word(r.get(2)?, CallOutcome::parse)?, notes: r.get(3)? }))?
+            .query_map([id.0], |r| {
+                Ok(CallAttempt {
+                    at: parse_ts(&r.get::<_, String>(0)?)?,
+                    staff_name: r.get(1)?,
+                    outcome: word(r.get(2)?, CallOutcome::parse)?,
+                    notes: r.get(3)?,
+                })
+            })?
             .collect::<rusqlite::Result<_>>()?;
-        let own: String = conn.query_row("SELECT script FROM calls WHERE id = ?1", [id.0], |r| r.get(0))?;
+        let own: String =
+            conn.query_row("SELECT script FROM calls WHERE id = ?1", [id.0], |r| {
+                r.get(0)
+            })?;
         let settings = crate::settings::read(&conn)?;
         let template = if !own.is_empty() {
             own
@@ -191,17 +245,39 @@ impl Store {
             t(lang, "call.script_default")
         };
         let reason = match &visit {
-            Some(v) => format!("{} ({})", t(lang, &format!("visit_kind.{}", v.data.kind.as_str())).to_lowercase(), v.data.reason),
+            Some(v) => format!(
+                "{} ({})",
+                t(lang, &format!("visit_kind.{}", v.data.kind.as_str())).to_lowercase(),
+                v.data.reason
+            ),
             None => call.reason.clone(),
         };
         let caller = call.staff_name.clone().unwrap_or_default();
-        let script = render_script(&template, &client.data.first_name, &pet.data.name, &settings.clinic_name, &caller, &reason);
-        Ok(CallDetail { call, client, pet, visit, attempts, script })
+        let script = render_script(
+            &template,
+            &client.data.first_name,
+            &pet.data.name,
+            &settings.clinic_name,
+            &caller,
+            &reason,
+        );
+        Ok(CallDetail {
+            call,
+            client,
+            pet,
+            visit,
+            attempts,
+            script,
+        })
     }
 
     /// Records an attempt and applies its consequence: done, a retry at the next opening after
     /// the retry delay, or closed as unreachable.
-    pub fn record_attempt<Tz: TimeZone>(&self, form: &AttemptForm, at: &ClinicTime<Tz>) -> Result<Call> {
+    pub fn record_attempt<Tz: TimeZone>(
+        &self,
+        form: &AttemptForm,
+        at: &ClinicTime<Tz>,
+    ) -> Result<Call> {
         let (id, outcome) = form.validate()?;
         let mut conn = self.conn();
         let tx = conn.transaction()?;
@@ -216,7 +292,10 @@ impl Store {
             params![id.0, now, form.staff_id.map(|s| s.0), outcome.as_str(), form.notes.trim()],
         )?;
         if !form.script.trim().is_empty() {
-            tx.execute("UPDATE calls SET script = ?2 WHERE id = ?1", params![id.0, form.script.trim()])?;
+            tx.execute(
+                "UPDATE calls SET script = ?2 WHERE id = ?1",
+                params![id.0, form.script.trim()],
+            )?;
         }
         match after_attempt(outcome, call.attempts as u32 + 1, at.now, &settings.call_rules, &settings.hours(), &at.tz) {
             AfterAttempt::Done => tx.execute("UPDATE calls SET status = 'realizada', closed_at = ?2, updated_at = ?2 WHERE id = ?1", params![id.0, now])?,
@@ -230,14 +309,21 @@ impl Store {
     }
 
     /// Adds a courtesy call by hand, placed at the next opening from the time asked for.
-    pub fn add_courtesy_call<Tz: TimeZone>(&self, form: &CourtesyForm, at: &ClinicTime<Tz>) -> Result<Call> {
+    pub fn add_courtesy_call<Tz: TimeZone>(
+        &self,
+        form: &CourtesyForm,
+        at: &ClinicTime<Tz>,
+    ) -> Result<Call> {
         let (pet, wanted) = form.validate(&at.tz)?;
         let conn = self.conn();
         if crate::pets::get(&conn, pet)?.data.deceased_on.is_some() {
             return Err(Invalid::single("petId", "err.pet_deceased").into());
         }
         let settings = crate::settings::read(&conn)?;
-        let scheduled = settings.hours().next_slot(&at.tz, wanted.max(at.now), settings.call_rules.slot());
+        let scheduled =
+            settings
+                .hours()
+                .next_slot(&at.tz, wanted.max(at.now), settings.call_rules.slot());
         conn.execute(
             "INSERT INTO calls (kind, pet_id, staff_id, due_at, scheduled_at, duration_min, status, reason, created_at, updated_at)
              VALUES ('cortesia', ?1, ?2, ?3, ?4, ?5, 'pendiente', ?6, ?7, ?7)",
@@ -247,9 +333,18 @@ impl Store {
     }
 
     /// Hands a call to another staff member.
-    pub fn assign_call(&self, id: CallId, staff: Option<StaffId>, now: DateTime<Utc>) -> Result<Call> {
+    pub fn assign_call(
+        &self,
+        id: CallId,
+        staff: Option<StaffId>,
+        now: DateTime<Utc>,
+    ) -> Result<Call> {
         let conn = self.conn();
-        if conn.execute("UPDATE calls SET staff_id = ?2, updated_at = ?3 WHERE id = ?1", params![id.0, staff.map(|s| s.0), ts(now)])? == 0 {
+        if conn.execute(
+            "UPDATE calls SET staff_id = ?2, updated_at = ?3 WHERE id = ?1",
+            params![id.0, staff.map(|s| s.0), ts(now)],
+        )? == 0
+        {
             return Err(StoreError::NotFound);
         }
         get(&conn, id, now)
@@ -265,7 +360,10 @@ impl Store {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         for id in ids {
-            tx.execute("UPDATE calls SET notified_at = ?2 WHERE id = ?1 AND notified_at IS NULL", params![id.0, ts(now)])?;
+            tx.execute(
+                "UPDATE calls SET notified_at = ?2 WHERE id = ?1 AND notified_at IS NULL",
+                params![id.0, ts(now)],
+            )?;
         }
         tx.commit()?;
         Ok(())
@@ -273,7 +371,12 @@ impl Store {
 
     /// The calls of a client's pets, newest first (for the client page).
     pub fn calls_of_client(&self, client: ClientId, now: DateTime<Utc>) -> Result<Vec<Call>> {
-        query(&self.conn(), "WHERE c.id = ?1 ORDER BY k.scheduled_at DESC, k.id DESC", [client.0], now)
+        query(
+            &self.conn(),
+            "WHERE c.id = ?1 ORDER BY k.scheduled_at DESC, k.id DESC",
+            [client.0],
+            now,
+        )
     }
 }
 
@@ -287,7 +390,15 @@ mod tests {
     use fidelia_core::*;
 
     fn surgery(s: &crate::Store, pet: PetId, date: &str, time: &str) -> Visit {
-        let f = VisitForm { pet_id: Some(pet), date: date.into(), time: time.into(), kind: "cirugia".into(), severity: "grave".into(), reason: "Castración".into(), ..Default::default() };
+        let f = VisitForm {
+            pet_id: Some(pet),
+            date: date.into(),
+            time: time.into(),
+            kind: "cirugia".into(),
+            severity: "grave".into(),
+            reason: "Castración".into(),
+            ..Default::default()
+        };
         s.save_visit(&f, &at()).unwrap()
     }
 
@@ -310,9 +421,20 @@ mod tests {
         // The test clock says Wednesday 11:00 Madrid, so "never in the past" moves it to now.
         surgery(&s, luna.id, "24/11/2026", "19:30");
         let call = the_call(&s, c.id);
-        assert_eq!(call.due_at, utc("2026-11-25T06:30:00Z"), "due 12 hours after the visit");
-        assert_eq!(call.scheduled_at, now(), "its time has passed: it is due now, not lost in the past");
-        assert_eq!((call.status, call.kind, call.pet_name.as_str()), (CallStatus::Pending, CallKind::FollowUp, "Luna"));
+        assert_eq!(
+            call.due_at,
+            utc("2026-11-25T06:30:00Z"),
+            "due 12 hours after the visit"
+        );
+        assert_eq!(
+            call.scheduled_at,
+            now(),
+            "its time has passed: it is due now, not lost in the past"
+        );
+        assert_eq!(
+            (call.status, call.kind, call.pet_name.as_str()),
+            (CallStatus::Pending, CallKind::FollowUp, "Luna")
+        );
     }
 
     #[test]
@@ -320,21 +442,47 @@ mod tests {
         let s = store();
         let c = client(&s, "María", "Núñez", "612 345 678");
         let luna = pet(&s, c.id, "Luna");
-        let f = VisitForm { pet_id: Some(luna.id), date: "25/11/2026".into(), time: "10:00".into(), kind: "vacunacion".into(), severity: "leve".into(), ..Default::default() };
+        let f = VisitForm {
+            pet_id: Some(luna.id),
+            date: "25/11/2026".into(),
+            time: "10:00".into(),
+            kind: "vacunacion".into(),
+            severity: "leve".into(),
+            ..Default::default()
+        };
         let v = s.save_visit(&f, &at()).unwrap();
-        assert!(s.calls_of_client(c.id, now()).unwrap().is_empty(), "a vaccination needs no call");
+        assert!(
+            s.calls_of_client(c.id, now()).unwrap().is_empty(),
+            "a vaccination needs no call"
+        );
         let mut f2 = f.clone();
         f2.id = Some(v.id);
         f2.kind = "consulta".into();
         s.save_visit(&f2, &at()).unwrap();
         let call = the_call(&s, c.id);
-        assert_eq!(call.due_at, utc("2026-11-26T09:00:00Z"), "an illness consultation: 24 h");
+        assert_eq!(
+            call.due_at,
+            utc("2026-11-26T09:00:00Z"),
+            "an illness consultation: 24 h"
+        );
         s.save_visit(&f.clone().tap_id(v.id), &at()).unwrap();
-        assert_eq!(the_call(&s, c.id).status, CallStatus::Cancelled, "back to a vaccination: the call is cancelled");
+        assert_eq!(
+            the_call(&s, c.id).status,
+            CallStatus::Cancelled,
+            "back to a vaccination: the call is cancelled"
+        );
         s.save_visit(&f2, &at()).unwrap();
-        assert_eq!(the_call(&s, c.id).status, CallStatus::Pending, "and reopened when needed again");
+        assert_eq!(
+            the_call(&s, c.id).status,
+            CallStatus::Pending,
+            "and reopened when needed again"
+        );
         s.delete_visit(v.id, now()).unwrap();
-        assert_eq!(the_call(&s, c.id).status, CallStatus::Cancelled, "deleting the visit cancels its call");
+        assert_eq!(
+            the_call(&s, c.id).status,
+            CallStatus::Cancelled,
+            "deleting the visit cancels its call"
+        );
     }
 
     trait TapId {
@@ -354,13 +502,34 @@ mod tests {
         let luna = pet(&s, c.id, "Luna");
         surgery(&s, luna.id, "24/11/2026", "19:30");
         let id = the_call(&s, c.id).id;
-        let attempt = |o: &str| s.record_attempt(&AttemptForm { call_id: Some(id), outcome: o.into(), notes: format!("intento {o}"), ..Default::default() }, &at());
+        let attempt = |o: &str| {
+            s.record_attempt(
+                &AttemptForm {
+                    call_id: Some(id),
+                    outcome: o.into(),
+                    notes: format!("intento {o}"),
+                    ..Default::default()
+                },
+                &at(),
+            )
+        };
         let after1 = attempt("no_contesta").unwrap();
-        assert_eq!(after1.scheduled_at, utc("2026-11-25T12:00:00Z"), "11:00 + 2 h = 13:00 Madrid");
-        assert_eq!((after1.status, after1.attempts, after1.notified), (CallStatus::Pending, 1, false));
+        assert_eq!(
+            after1.scheduled_at,
+            utc("2026-11-25T12:00:00Z"),
+            "11:00 + 2 h = 13:00 Madrid"
+        );
+        assert_eq!(
+            (after1.status, after1.attempts, after1.notified),
+            (CallStatus::Pending, 1, false)
+        );
         attempt("buzon").unwrap();
         let after3 = attempt("no_contesta").unwrap();
-        assert_eq!(after3.status, CallStatus::Unreachable, "three attempts, then unreachable");
+        assert_eq!(
+            after3.status,
+            CallStatus::Unreachable,
+            "three attempts, then unreachable"
+        );
         let detail = s.call_detail(id, Lang::Es, now()).unwrap();
         assert_eq!(detail.attempts.len(), 3);
         assert_eq!(detail.attempts[1].outcome, CallOutcome::Voicemail);
@@ -377,12 +546,41 @@ mod tests {
         let luna = pet(&s, c.id, "Luna");
         surgery(&s, luna.id, "24/11/2026", "19:30");
         let end_of_day = utc("2026-11-25T23:00:00Z");
-        assert_eq!(s.call_counts(now(), end_of_day).unwrap(), CallCounts { due: 1, overdue: 0, today: 1 });
-        assert_eq!(s.call_counts(now() + chrono::Duration::minutes(10), end_of_day).unwrap().overdue, 1, "past its 5-minute slot");
+        assert_eq!(
+            s.call_counts(now(), end_of_day).unwrap(),
+            CallCounts {
+                due: 1,
+                overdue: 0,
+                today: 1
+            }
+        );
+        assert_eq!(
+            s.call_counts(now() + chrono::Duration::minutes(10), end_of_day)
+                .unwrap()
+                .overdue,
+            1,
+            "past its 5-minute slot"
+        );
         let id = the_call(&s, c.id).id;
-        let done = s.record_attempt(&AttemptForm { call_id: Some(id), outcome: "mejor".into(), ..Default::default() }, &at()).unwrap();
+        let done = s
+            .record_attempt(
+                &AttemptForm {
+                    call_id: Some(id),
+                    outcome: "mejor".into(),
+                    ..Default::default()
+                },
+                &at(),
+            )
+            .unwrap();
         assert_eq!(done.status, CallStatus::Done);
-        assert_eq!(s.call_counts(now(), end_of_day).unwrap(), CallCounts { due: 0, overdue: 0, today: 0 });
+        assert_eq!(
+            s.call_counts(now(), end_of_day).unwrap(),
+            CallCounts {
+                due: 0,
+                overdue: 0,
+                today: 0
+            }
+        );
     }
 
     #[test]
@@ -391,10 +589,20 @@ mod tests {
         let c = client(&s, "María", "Núñez", "612 345 678");
         let luna = pet(&s, c.id, "Luna");
         surgery(&s, luna.id, "24/11/2026", "19:30");
-        let f = PetForm { id: Some(luna.id), client_id: Some(c.id), name: "Luna".into(), species: "perro".into(), deceased: true, ..Default::default() };
+        let f = PetForm {
+            id: Some(luna.id),
+            client_id: Some(c.id),
+            name: "Luna".into(),
+            species: "perro".into(),
+            deceased: true,
+            ..Default::default()
+        };
         s.save_pet(&f, &at()).unwrap();
         assert_eq!(the_call(&s, c.id).status, CallStatus::Cancelled);
-        assert!(s.calls_to_notify(now()).unwrap().is_empty(), "no notification for a deceased pet");
+        assert!(
+            s.calls_to_notify(now()).unwrap().is_empty(),
+            "no notification for a deceased pet"
+        );
     }
 
     #[test]
@@ -406,26 +614,71 @@ mod tests {
         let due = s.calls_to_notify(now()).unwrap();
         assert_eq!(due.len(), 1);
         s.mark_notified(&[due[0].id], now()).unwrap();
-        assert!(s.calls_to_notify(now() + chrono::Duration::hours(1)).unwrap().is_empty(), "never twice");
+        assert!(
+            s.calls_to_notify(now() + chrono::Duration::hours(1))
+                .unwrap()
+                .is_empty(),
+            "never twice"
+        );
     }
 
     #[test]
     fn the_agenda_lists_calls_and_appointments_and_filters_by_staff() {
         let s = store();
-        let vet = s.save_staff(&StaffForm { name: "Dra. Ruiz".into(), role: "veterinario".into(), active: true, ..Default::default() }).unwrap();
+        let vet = s
+            .save_staff(&StaffForm {
+                name: "Dra. Ruiz".into(),
+                role: "veterinario".into(),
+                active: true,
+                ..Default::default()
+            })
+            .unwrap();
         let c = client(&s, "María", "Núñez", "612 345 678");
         let luna = pet(&s, c.id, "Luna");
-        let f = VisitForm { pet_id: Some(luna.id), staff_id: Some(vet.id), date: "24/11/2026".into(), time: "19:30".into(), kind: "urgencia".into(), severity: "grave".into(), ..Default::default() };
+        let f = VisitForm {
+            pet_id: Some(luna.id),
+            staff_id: Some(vet.id),
+            date: "24/11/2026".into(),
+            time: "19:30".into(),
+            kind: "urgencia".into(),
+            severity: "grave".into(),
+            ..Default::default()
+        };
         s.save_visit(&f, &at()).unwrap();
-        let courtesy = s.add_courtesy_call(&CourtesyForm { pet_id: Some(luna.id), date: "25/11/2026".into(), time: "15:00".into(), reason: "Cortesía".into(), ..Default::default() }, &at()).unwrap();
-        assert_eq!(courtesy.scheduled_at, utc("2026-11-25T16:00:00Z"), "15:00 is the lunch break: 17:00 Madrid");
-        let a = AppointmentForm { pet_id: Some(luna.id), staff_id: Some(vet.id), date: "25/11/2026".into(), time: "18:00".into(), ..Default::default() };
+        let courtesy = s
+            .add_courtesy_call(
+                &CourtesyForm {
+                    pet_id: Some(luna.id),
+                    date: "25/11/2026".into(),
+                    time: "15:00".into(),
+                    reason: "Cortesía".into(),
+                    ..Default::default()
+                },
+                &at(),
+            )
+            .unwrap();
+        assert_eq!(
+            courtesy.scheduled_at,
+            utc("2026-11-25T16:00:00Z"),
+            "15:00 is the lunch break: 17:00 Madrid"
+        );
+        let a = AppointmentForm {
+            pet_id: Some(luna.id),
+            staff_id: Some(vet.id),
+            date: "25/11/2026".into(),
+            time: "18:00".into(),
+            ..Default::default()
+        };
         s.save_appointment(&a, &at()).unwrap();
         let (from, to) = (utc("2026-11-24T23:00:00Z"), utc("2026-11-25T23:00:00Z"));
         let all = s.agenda(from, to, None, now()).unwrap();
         assert_eq!((all.calls.len(), all.appointments.len()), (2, 1));
         let mine = s.agenda(from, to, Some(vet.id), now()).unwrap();
-        assert_eq!(mine.calls.len(), 1, "the courtesy call is nobody's; the emergency's is the vet's");
+        assert_eq!(
+            mine.calls.len(),
+            1,
+            "the courtesy call is nobody's; the emergency's is the vet's"
+        );
         assert_eq!(mine.calls[0].staff_name.as_deref(), Some("Dra. Ruiz"));
         let reassigned = s.assign_call(courtesy.id, Some(vet.id), now()).unwrap();
         assert_eq!(reassigned.staff_id, Some(vet.id));
@@ -439,7 +692,11 @@ mod tests {
         surgery(&s, luna.id, "24/11/2026", "19:30");
         let id = the_call(&s, c.id).id;
         let d = s.call_detail(id, Lang::Es, now()).unwrap();
-        assert!(d.script.contains("María") && d.script.contains("Luna"), "{}", d.script);
+        assert!(
+            d.script.contains("María") && d.script.contains("Luna"),
+            "{}",
+            d.script
+        );
         assert!(!d.script.contains('{'), "no placeholder left: {}", d.script);
         assert_eq!(d.visit.unwrap().data.reason, "Castración");
     }

@@ -29,7 +29,11 @@ fn from_row(r: &Row) -> rusqlite::Result<Client> {
 }
 
 pub(crate) fn get(conn: &Connection, id: ClientId) -> Result<Client> {
-    found(conn.query_row(&format!("SELECT {COLUMNS} FROM clients WHERE id = ?1"), [id.0], from_row))
+    found(conn.query_row(
+        &format!("SELECT {COLUMNS} FROM clients WHERE id = ?1"),
+        [id.0],
+        from_row,
+    ))
 }
 
 fn sort_key(d: &ClientData) -> String {
@@ -37,8 +41,18 @@ fn sort_key(d: &ClientData) -> String {
 }
 
 /// Inserts a client whose pets' names are already known (the demo and imports).
-pub(crate) fn insert(conn: &Connection, d: &ClientData, pet_names: &[&str], created_at: DateTime<Utc>) -> Result<ClientId> {
-    let key = client_search_key(&d.first_name, &d.surnames, pet_names, &[&d.phone1, &d.phone2]);
+pub(crate) fn insert(
+    conn: &Connection,
+    d: &ClientData,
+    pet_names: &[&str],
+    created_at: DateTime<Utc>,
+) -> Result<ClientId> {
+    let key = client_search_key(
+        &d.first_name,
+        &d.surnames,
+        pet_names,
+        &[&d.phone1, &d.phone2],
+    );
     conn.prepare_cached(
         "INSERT INTO clients (first_name, surnames, phone1, phone2, email, address, preferred_channel, consent_care,
                               consent_commercial, notes, search_key, sort_key, created_at, updated_at)
@@ -55,20 +69,42 @@ pub(crate) fn insert(conn: &Connection, d: &ClientData, pet_names: &[&str], crea
 pub(crate) fn refresh_search_key(conn: &Connection, id: ClientId) -> Result<()> {
     let c = get(conn, id)?;
     let mut st = conn.prepare_cached("SELECT name FROM pets WHERE client_id = ?1 ORDER BY id")?;
-    let pets: Vec<String> = st.query_map([id.0], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let pets: Vec<String> = st
+        .query_map([id.0], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     let pet_refs: Vec<&str> = pets.iter().map(String::as_str).collect();
-    let key = client_search_key(&c.data.first_name, &c.data.surnames, &pet_refs, &[&c.data.phone1, &c.data.phone2]);
-    conn.execute("UPDATE clients SET search_key = ?2 WHERE id = ?1", params![id.0, key])?;
+    let key = client_search_key(
+        &c.data.first_name,
+        &c.data.surnames,
+        &pet_refs,
+        &[&c.data.phone1, &c.data.phone2],
+    );
+    conn.execute(
+        "UPDATE clients SET search_key = ?2 WHERE id = ?1",
+        params![id.0, key],
+    )?;
     Ok(())
 }
 
 /// Turns client rows (id, first_name, surnames, phone1, phone2) into search hits with pet names.
-fn hits(conn: &Connection, rows: Vec<(i64, String, String, String, String)>) -> Result<Vec<SearchHit>> {
-    let mut st = conn.prepare_cached("SELECT name FROM pets WHERE client_id = ?1 ORDER BY deceased_on IS NOT NULL, id")?;
+fn hits(
+    conn: &Connection,
+    rows: Vec<(i64, String, String, String, String)>,
+) -> Result<Vec<SearchHit>> {
+    let mut st = conn.prepare_cached(
+        "SELECT name FROM pets WHERE client_id = ?1 ORDER BY deceased_on IS NOT NULL, id",
+    )?;
     rows.into_iter()
         .map(|(id, first, surnames, p1, p2)| {
-            let pets = st.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-            Ok(SearchHit { client_id: ClientId(id), full_name: format!("{first} {surnames}"), phone: if p1.is_empty() { p2 } else { p1 }, pets })
+            let pets = st
+                .query_map([id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(SearchHit {
+                client_id: ClientId(id),
+                full_name: format!("{first} {surnames}"),
+                phone: if p1.is_empty() { p2 } else { p1 },
+                pets,
+            })
         })
         .collect()
 }
@@ -112,7 +148,11 @@ impl Store {
         let conn = self.conn();
         let total = conn.query_row("SELECT count(*) FROM clients", [], |r| r.get(0))?;
         let mut st = conn.prepare_cached("SELECT id, first_name, surnames, phone1, phone2 FROM clients ORDER BY sort_key, id LIMIT ?1 OFFSET ?2")?;
-        let rows = st.query_map([limit.clamp(1, 500), offset.max(0)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?.collect::<rusqlite::Result<_>>()?;
+        let rows = st
+            .query_map([limit.clamp(1, 500), offset.max(0)], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
         Ok((total, hits(&conn, rows)?))
     }
 
@@ -125,7 +165,8 @@ impl Store {
             return Ok(Vec::new());
         }
         let conn = self.conn();
-        let mut sql = String::from("SELECT id, first_name, surnames, phone1, phone2 FROM clients WHERE 1");
+        let mut sql =
+            String::from("SELECT id, first_name, surnames, phone1, phone2 FROM clients WHERE 1");
         let mut args: Vec<String> = Vec::new();
         for t in &tokens {
             args.push(format!("%{t}%"));
@@ -141,7 +182,11 @@ impl Store {
             limit.clamp(1, 100)
         ));
         let mut st = conn.prepare_cached(&sql)?;
-        let rows = st.query_map(params_from_iter(&args), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?.collect::<rusqlite::Result<_>>()?;
+        let rows = st
+            .query_map(params_from_iter(&args), |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
         hits(&conn, rows)
     }
 
@@ -152,7 +197,8 @@ impl Store {
         let pets = crate::pets::of_client(&conn, id)?;
         let visits = crate::visits::of_client(&conn, id)?;
         let appointments = crate::appointments::of_client(&conn, id)?;
-        let mut timeline: Vec<TimelineEntry> = Vec::with_capacity(visits.len() + appointments.len() + 2);
+        let mut timeline: Vec<TimelineEntry> =
+            Vec::with_capacity(visits.len() + appointments.len() + 2);
         timeline.extend(visits.iter().map(|v| TimelineEntry {
             at: v.data.at,
             kind: "visit".into(),
@@ -180,9 +226,22 @@ impl Store {
                 staff_name: None,
             })
         }));
-        timeline.push(TimelineEntry { at: client.created_at, kind: "client_created".into(), pet_name: None, label: String::new(), detail: String::new(), staff_name: None });
+        timeline.push(TimelineEntry {
+            at: client.created_at,
+            kind: "client_created".into(),
+            pet_name: None,
+            label: String::new(),
+            detail: String::new(),
+            staff_name: None,
+        });
         timeline.sort_by(|a, b| b.at.cmp(&a.at));
-        Ok(ClientPage { client, pets, visits, appointments, timeline })
+        Ok(ClientPage {
+            client,
+            pets,
+            visits,
+            appointments,
+            timeline,
+        })
     }
 }
 
@@ -197,15 +256,32 @@ mod tests {
         let s = store();
         let c = client(&s, "María", "Núñez Peña", "612 345 678");
         assert_eq!(s.client(c.id).unwrap().full_name(), "María Núñez Peña");
-        let mut form = ClientForm { id: Some(c.id), first_name: "María José".into(), surnames: "Núñez Peña".into(), phone1: "612 345 678".into(), preferred_channel: "telefono".into(), ..Default::default() };
+        let mut form = ClientForm {
+            id: Some(c.id),
+            first_name: "María José".into(),
+            surnames: "Núñez Peña".into(),
+            phone1: "612 345 678".into(),
+            preferred_channel: "telefono".into(),
+            ..Default::default()
+        };
         s.save_client(&form, now()).unwrap();
         assert_eq!(s.client(c.id).unwrap().data.first_name, "María José");
         form.phone1 = "61234567A".into();
-        assert!(matches!(s.save_client(&form, now()), Err(StoreError::Invalid(_))));
-        assert_eq!(s.client(c.id).unwrap().data.phone1, "612 345 678", "the rejected edit changed nothing");
+        assert!(matches!(
+            s.save_client(&form, now()),
+            Err(StoreError::Invalid(_))
+        ));
+        assert_eq!(
+            s.client(c.id).unwrap().data.phone1,
+            "612 345 678",
+            "the rejected edit changed nothing"
+        );
         form.id = Some(ClientId(999));
         form.phone1 = "612 345 678".into();
-        assert!(matches!(s.save_client(&form, now()), Err(StoreError::NotFound)));
+        assert!(matches!(
+            s.save_client(&form, now()),
+            Err(StoreError::NotFound)
+        ));
     }
 
     #[test]
@@ -214,7 +290,13 @@ mod tests {
         let maria = client(&s, "María", "Núñez Peña", "612 345 678");
         let jose = client(&s, "José", "García", "93 456 78 90");
         pet(&s, jose.id, "Ñoño");
-        let ids = |q: &str| s.search(q, 10).unwrap().into_iter().map(|h| h.client_id).collect::<Vec<_>>();
+        let ids = |q: &str| {
+            s.search(q, 10)
+                .unwrap()
+                .into_iter()
+                .map(|h| h.client_id)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(ids("nunez"), [maria.id], "'nunez' finds 'Núñez'");
         assert_eq!(ids("NÚÑEZ"), [maria.id]);
         assert_eq!(ids("612345"), [maria.id], "phone digits without spaces");
@@ -223,9 +305,15 @@ mod tests {
         assert_eq!(ids("maria pena"), [maria.id], "every word must match");
         assert!(ids("maria garcia").is_empty());
         assert!(ids("   ").is_empty());
-        assert!(ids("%").is_empty(), "LIKE wildcards typed by the user are not wildcards");
+        assert!(
+            ids("%").is_empty(),
+            "LIKE wildcards typed by the user are not wildcards"
+        );
         let hit = &s.search("jose", 10).unwrap()[0];
-        assert_eq!((hit.full_name.as_str(), hit.phone.as_str(), hit.pets.clone()), ("José García", "93 456 78 90", vec!["Ñoño".to_string()]));
+        assert_eq!(
+            (hit.full_name.as_str(), hit.phone.as_str(), hit.pets.clone()),
+            ("José García", "93 456 78 90", vec!["Ñoño".to_string()])
+        );
     }
 
     #[test]
@@ -233,8 +321,17 @@ mod tests {
         let s = store();
         let a = client(&s, "Ana", "Ramos", "600000001"); // "ana" inside a word: "susANA"
         let b = client(&s, "Susana", "Abad", "600000002");
-        let ids: Vec<_> = s.search("ana", 10).unwrap().into_iter().map(|h| h.client_id).collect();
-        assert_eq!(ids, [a.id, b.id], "'Ana' starts a name, 'Susana' only contains it");
+        let ids: Vec<_> = s
+            .search("ana", 10)
+            .unwrap()
+            .into_iter()
+            .map(|h| h.client_id)
+            .collect();
+        assert_eq!(
+            ids,
+            [a.id, b.id],
+            "'Ana' starts a name, 'Susana' only contains it"
+        );
     }
 
     #[test]
@@ -242,8 +339,17 @@ mod tests {
         let s = store();
         let a = client(&s, "Luis", "Álvarez Núñez", "600000001");
         let b = client(&s, "María", "Núñez", "600000002");
-        let ids: Vec<_> = s.search("nunez", 10).unwrap().into_iter().map(|h| h.client_id).collect();
-        assert_eq!(ids, [b.id, a.id], "Núñez as first surname before Núñez as second");
+        let ids: Vec<_> = s
+            .search("nunez", 10)
+            .unwrap()
+            .into_iter()
+            .map(|h| h.client_id)
+            .collect();
+        assert_eq!(
+            ids,
+            [b.id, a.id],
+            "Núñez as first surname before Núñez as second"
+        );
     }
 
     #[test]
@@ -255,7 +361,11 @@ mod tests {
         let (total, page) = s.clients_list(0, 2).unwrap();
         assert_eq!(total, 3);
         let names: Vec<_> = page.into_iter().map(|h| h.full_name).collect();
-        assert_eq!(names, ["Zoe Álvarez", "Luis Ibáñez"], "accents do not push Álvarez to the end");
+        assert_eq!(
+            names,
+            ["Zoe Álvarez", "Luis Ibáñez"],
+            "accents do not push Álvarez to the end"
+        );
         assert_eq!(s.clients_list(2, 2).unwrap().1[0].full_name, "Ana Zapata");
     }
 }

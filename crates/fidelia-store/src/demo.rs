@@ -18,11 +18,19 @@ pub struct Counts {
 
 impl Store {
     /// Replaces the clinic's records with a generated clinic of `size` and marks it as demo data.
-    pub fn load_demo<Tz: TimeZone>(&self, seed: u64, size: DemoSize, at: &ClinicTime<Tz>) -> Result<Counts> {
+    pub fn load_demo<Tz: TimeZone>(
+        &self,
+        seed: u64,
+        size: DemoSize,
+        at: &ClinicTime<Tz>,
+    ) -> Result<Counts> {
         self.reset()?;
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let staff_ids = demo::staff().iter().map(|s| crate::staff::insert(&tx, s)).collect::<Result<Vec<_>>>()?;
+        let staff_ids = demo::staff()
+            .iter()
+            .map(|s| crate::staff::insert(&tx, s))
+            .collect::<Result<Vec<_>>>()?;
         let mut counts = Counts::default();
         let recent = at.now - chrono::Duration::hours(56);
         let mut failure = None;
@@ -35,19 +43,46 @@ impl Store {
                 let client_id = crate::clients::insert(&tx, &c.client, &names, c.created_at)?;
                 counts.clients += 1;
                 for p in &c.pets {
-                    let pet_id = crate::pets::insert(&tx, &PetData { client_id, ..p.pet.clone() }, c.created_at)?;
+                    let pet_id = crate::pets::insert(
+                        &tx,
+                        &PetData {
+                            client_id,
+                            ..p.pet.clone()
+                        },
+                        c.created_at,
+                    )?;
                     counts.pets += 1;
                     for v in &p.visits {
-                        let d = VisitData { pet_id, staff_id: Some(staff_ids[v.staff]), at: v.at, kind: v.kind, severity: v.severity, reason: v.reason.clone(), amount_cents: v.amount_cents };
+                        let d = VisitData {
+                            pet_id,
+                            staff_id: Some(staff_ids[v.staff]),
+                            at: v.at,
+                            kind: v.kind,
+                            severity: v.severity,
+                            reason: v.reason.clone(),
+                            amount_cents: v.amount_cents,
+                        };
                         let visit_id = crate::visits::insert(&tx, &d, v.at)?;
                         counts.visits += 1;
                         if v.at > recent {
                             // Recent visits have their follow-up calls, as if Fidelia had been open.
-                            crate::calls::sync_for_visit(&tx, visit_id, &d, &ClinicTime::new(v.at, at.tz.clone()))?;
+                            crate::calls::sync_for_visit(
+                                &tx,
+                                visit_id,
+                                &d,
+                                &ClinicTime::new(v.at, at.tz.clone()),
+                            )?;
                         }
                     }
                     for a in &p.appointments {
-                        let d = AppointmentData { pet_id, staff_id: Some(staff_ids[a.staff]), starts_at: a.starts_at, duration_min: a.duration_min, reason: a.reason.clone(), status: a.status };
+                        let d = AppointmentData {
+                            pet_id,
+                            staff_id: Some(staff_ids[a.staff]),
+                            starts_at: a.starts_at,
+                            duration_min: a.duration_min,
+                            reason: a.reason.clone(),
+                            status: a.status,
+                        };
                         crate::appointments::insert(&tx, &d, at.now)?;
                         counts.appointments += 1;
                     }
@@ -61,6 +96,13 @@ impl Store {
         if let Some(e) = failure {
             return Err(e);
         }
+        // As if the clinic had been using Fidelia: calls already due were made, but for the two
+        // latest, still waiting (overdue) when the demo opens.
+        let past_due = "SELECT id FROM calls WHERE status = 'pendiente' AND scheduled_at < ?1
+                        AND id NOT IN (SELECT id FROM calls WHERE status = 'pendiente' AND scheduled_at < ?1 ORDER BY scheduled_at DESC LIMIT 2)";
+        let now = crate::ts(at.now);
+        tx.execute(&format!("INSERT INTO call_attempts (call_id, at, staff_id, outcome, notes) SELECT id, scheduled_at, staff_id, 'mejor', '' FROM calls WHERE id IN ({past_due})"), [&now])?;
+        tx.execute(&format!("UPDATE calls SET status = 'realizada', closed_at = scheduled_at, notified_at = scheduled_at, updated_at = scheduled_at WHERE id IN ({past_due})"), [&now])?;
         let language = crate::settings::read(&tx)?.language;
         let settings = Settings {
             clinic_name: "Clínica Veterinaria San Antón".into(),
@@ -86,19 +128,38 @@ mod tests {
     fn the_demo_clinic_is_written_whole_and_marked_as_demo() {
         let s = store();
         let counts = s.load_demo(1, DemoSize::DEMO, &at()).unwrap();
-        assert_eq!((counts.clients, counts.pets), (DemoSize::DEMO.clients, DemoSize::DEMO.pets));
+        assert_eq!(
+            (counts.clients, counts.pets),
+            (DemoSize::DEMO.clients, DemoSize::DEMO.pets)
+        );
         assert!(counts.visits >= DemoSize::DEMO.visits);
-        assert!(s.call_counts(now(), now() + chrono::Duration::days(7)).unwrap().today > 0, "the demo's agenda has calls");
+        assert!(
+            s.call_counts(now(), now() + chrono::Duration::days(7))
+                .unwrap()
+                .today
+                > 0,
+            "the demo's agenda has calls"
+        );
         assert!(counts.appointments > 0);
         assert!(s.settings().unwrap().demo);
         assert_eq!(s.staff_list().unwrap().len(), 4);
-        assert_eq!(s.clients_list(0, 10).unwrap().0, DemoSize::DEMO.clients as i64);
+        assert_eq!(
+            s.clients_list(0, 10).unwrap().0,
+            DemoSize::DEMO.clients as i64
+        );
         assert!(!s.appointments_upcoming(now(), 14).unwrap().is_empty());
         // Loading again replaces, never doubles.
         s.load_demo(1, DemoSize::DEMO, &at()).unwrap();
-        assert_eq!(s.clients_list(0, 10).unwrap().0, DemoSize::DEMO.clients as i64);
+        assert_eq!(
+            s.clients_list(0, 10).unwrap().0,
+            DemoSize::DEMO.clients as i64
+        );
         s.reset().unwrap();
-        assert_eq!(s.clients_list(0, 10).unwrap().0, 0, "a clean clinic has no records");
+        assert_eq!(
+            s.clients_list(0, 10).unwrap().0,
+            0,
+            "a clean clinic has no records"
+        );
         assert!(!s.settings().unwrap().demo);
         assert!(s.integrity_ok().unwrap());
     }

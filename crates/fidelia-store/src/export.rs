@@ -9,7 +9,14 @@ use serde_json::{Map, Value};
 use crate::{Result, Store};
 
 /// The tables exported, in an order where every reference points backwards.
-pub const TABLES: &[&str] = &["staff", "clients", "pets", "visits", "appointments", "preventive_treatments"];
+pub const TABLES: &[&str] = &[
+    "staff",
+    "clients",
+    "pets",
+    "visits",
+    "appointments",
+    "preventive_treatments",
+];
 
 /// Columns kept out of exports: derived data.
 const DERIVED: &[&str] = &["search_key", "sort_key"];
@@ -26,16 +33,25 @@ fn json_value(v: ValueRef) -> Value {
 
 impl Store {
     /// Calls `row` with the column names and each row's values, for every row of `table`.
-    fn each_row(&self, table: &str, mut row: impl FnMut(&[String], Vec<Value>) -> Result<()>) -> Result<()> {
+    fn each_row(
+        &self,
+        table: &str,
+        mut row: impl FnMut(&[String], Vec<Value>) -> Result<()>,
+    ) -> Result<()> {
         assert!(TABLES.contains(&table), "only known tables are exported");
         let conn = self.conn();
         let mut st = conn.prepare(&format!("SELECT * FROM {table} ORDER BY id"))?;
         let names: Vec<String> = st.column_names().into_iter().map(str::to_owned).collect();
-        let keep: Vec<usize> = (0..names.len()).filter(|i| !DERIVED.contains(&names[*i].as_str())).collect();
+        let keep: Vec<usize> = (0..names.len())
+            .filter(|i| !DERIVED.contains(&names[*i].as_str()))
+            .collect();
         let kept_names: Vec<String> = keep.iter().map(|i| names[*i].clone()).collect();
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
-            let values = keep.iter().map(|i| r.get_ref(*i).map(json_value)).collect::<rusqlite::Result<Vec<_>>>()?;
+            let values = keep
+                .iter()
+                .map(|i| r.get_ref(*i).map(json_value))
+                .collect::<rusqlite::Result<Vec<_>>>()?;
             row(&kept_names, values)?;
         }
         Ok(())
@@ -84,7 +100,11 @@ impl Store {
                 // An empty table still gets its header, read from the schema.
                 let conn = self.conn();
                 let st = conn.prepare(&format!("SELECT * FROM {t} LIMIT 0"))?;
-                let names: Vec<&str> = st.column_names().into_iter().filter(|n| !DERIVED.contains(n)).collect();
+                let names: Vec<&str> = st
+                    .column_names()
+                    .into_iter()
+                    .filter(|n| !DERIVED.contains(n))
+                    .collect();
                 w.write_record(&names)?;
             }
             w.flush()?;
@@ -108,7 +128,10 @@ mod tests {
         let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(v["clients"][0]["surnames"], "Núñez");
         assert_eq!(v["pets"][0]["name"], "Luna");
-        assert!(v["clients"][0].get("search_key").is_none(), "derived columns are not exported");
+        assert!(
+            v["clients"][0].get("search_key").is_none(),
+            "derived columns are not exported"
+        );
         assert_eq!(v["visits"].as_array().unwrap().len(), 0);
     }
 
@@ -124,9 +147,15 @@ mod tests {
         let row = r.records().next().unwrap().unwrap();
         let header = r.headers().unwrap().clone();
         let surnames = header.iter().position(|h| h == "surnames").unwrap();
-        assert_eq!(&row[surnames], "Núñez, \"la del perro\"", "the CSV round-trips separators and quotes");
+        assert_eq!(
+            &row[surnames], "Núñez, \"la del perro\"",
+            "the CSV round-trips separators and quotes"
+        );
         let visits = std::fs::read_to_string(dir.join("visits.csv")).unwrap();
-        assert!(visits.starts_with("id,pet_id,staff_id,at"), "an empty table still has its header: {visits}");
+        assert!(
+            visits.starts_with("id,pet_id,staff_id,at"),
+            "an empty table still has its header: {visits}"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -65,7 +65,10 @@ pub fn default_db_path() -> PathBuf {
     if let Some(p) = std::env::var_os(DB_ENV).filter(|p| !p.is_empty()) {
         return PathBuf::from(p);
     }
-    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join(APP_ID).join("fidelia.sqlite3")
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join(APP_ID)
+        .join("fidelia.sqlite3")
 }
 
 fn configure(conn: &Connection) -> Result<()> {
@@ -85,7 +88,10 @@ impl Store {
         let mut conn = Connection::open(path)?;
         configure(&conn)?;
         migrations::migrations().to_latest(&mut conn)?;
-        Ok(Store { conn: Mutex::new(conn), path: Some(path.to_owned()) })
+        Ok(Store {
+            conn: Mutex::new(conn),
+            path: Some(path.to_owned()),
+        })
     }
 
     /// A fresh database in memory, for tests.
@@ -93,7 +99,10 @@ impl Store {
         let mut conn = Connection::open_in_memory()?;
         configure(&conn)?;
         migrations::migrations().to_latest(&mut conn)?;
-        Ok(Store { conn: Mutex::new(conn), path: None })
+        Ok(Store {
+            conn: Mutex::new(conn),
+            path: None,
+        })
     }
 
     pub fn path(&self) -> Option<&Path> {
@@ -107,7 +116,9 @@ impl Store {
 
     /// Runs `PRAGMA quick_check`; `Ok(true)` when the file is sound.
     pub fn integrity_ok(&self) -> Result<bool> {
-        let r: String = self.conn().query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+        let r: String = self
+            .conn()
+            .query_row("PRAGMA quick_check", [], |r| r.get(0))?;
         Ok(r == "ok")
     }
 
@@ -120,14 +131,24 @@ impl Store {
             "DELETE FROM call_attempts; DELETE FROM calls; DELETE FROM preventive_treatments; DELETE FROM appointments; DELETE FROM visits;
              DELETE FROM pets; DELETE FROM clients; DELETE FROM staff; DELETE FROM settings;",
         )?;
-        settings::write(&tx, &fidelia_core::settings::Settings { language, ..Default::default() })?;
+        settings::write(
+            &tx,
+            &fidelia_core::settings::Settings {
+                language,
+                ..Default::default()
+            },
+        )?;
         tx.commit()?;
         Ok(())
     }
 
     /// Database size in bytes (pages × page size).
     pub fn size_bytes(&self) -> Result<i64> {
-        Ok(self.conn().query_row("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()", [], |r| r.get(0))?)
+        Ok(self.conn().query_row(
+            "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+            [],
+            |r| r.get(0),
+        )?)
     }
 }
 
@@ -138,7 +159,11 @@ pub(crate) fn ts(t: DateTime<Utc>) -> String {
 }
 
 pub(crate) fn parse_ts(s: &str) -> rusqlite::Result<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+        })
 }
 
 pub(crate) fn day(d: NaiveDate) -> String {
@@ -146,13 +171,23 @@ pub(crate) fn day(d: NaiveDate) -> String {
 }
 
 pub(crate) fn parse_day(s: Option<String>) -> rusqlite::Result<Option<NaiveDate>> {
-    s.map(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))))
-        .transpose()
+    s.map(|s| {
+        NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+        })
+    })
+    .transpose()
 }
 
 /// Reads a closed-list word from a column.
 pub(crate) fn word<T>(s: String, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
-    parse(&s).ok_or_else(|| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, format!("unknown value {s:?}").into()))
+    parse(&s).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            0,
+            rusqlite::types::Type::Text,
+            format!("unknown value {s:?}").into(),
+        )
+    })
 }
 
 /// Maps "no row" to `NotFound`.
@@ -182,12 +217,25 @@ pub(crate) mod test_util {
     }
 
     pub fn client(s: &Store, first: &str, surnames: &str, phone: &str) -> Client {
-        let f = ClientForm { first_name: first.into(), surnames: surnames.into(), phone1: phone.into(), preferred_channel: "telefono".into(), consent_care: true, ..Default::default() };
+        let f = ClientForm {
+            first_name: first.into(),
+            surnames: surnames.into(),
+            phone1: phone.into(),
+            preferred_channel: "telefono".into(),
+            consent_care: true,
+            ..Default::default()
+        };
         s.save_client(&f, now()).expect("valid client")
     }
 
     pub fn pet(s: &Store, client: ClientId, name: &str) -> Pet {
-        let f = PetForm { client_id: Some(client), name: name.into(), species: "perro".into(), sex: "hembra".into(), ..Default::default() };
+        let f = PetForm {
+            client_id: Some(client),
+            name: name.into(),
+            species: "perro".into(),
+            sex: "hembra".into(),
+            ..Default::default()
+        };
         s.save_pet(&f, &at()).expect("valid pet")
     }
 }

@@ -5,7 +5,10 @@
 
 use rusqlite_migration::{Migrations, M};
 
-const SQL: &[&str] = &[include_str!("../migrations/0001_records.sql"), include_str!("../migrations/0002_calls.sql")];
+const SQL: &[&str] = &[
+    include_str!("../migrations/0001_records.sql"),
+    include_str!("../migrations/0002_calls.sql"),
+];
 
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(SQL.iter().map(|s| M::up(s)).collect())
@@ -17,12 +20,16 @@ mod tests {
 
     /// FNV-1a, enough to notice an edit.
     fn hash(s: &str) -> u64 {
-        s.bytes().fold(0xcbf29ce484222325, |h, b| (h ^ b as u64).wrapping_mul(0x100000001b3))
+        s.bytes().fold(0xcbf29ce484222325, |h, b| {
+            (h ^ b as u64).wrapping_mul(0x100000001b3)
+        })
     }
 
     #[test]
     fn migrations_are_valid() {
-        migrations().validate().expect("every migration applies on an empty database");
+        migrations()
+            .validate()
+            .expect("every migration applies on an empty database");
     }
 
     #[test]
@@ -30,7 +37,12 @@ mod tests {
         const SHIPPED: &[u64] = &[0x0];
         for (i, (sql, want)) in SQL.iter().zip(SHIPPED).enumerate() {
             if *want != 0 {
-                assert_eq!(hash(sql), *want, "migration {} was edited after it shipped: add a new migration instead", i + 1);
+                assert_eq!(
+                    hash(sql),
+                    *want,
+                    "migration {} was edited after it shipped: add a new migration instead",
+                    i + 1
+                );
             }
         }
         assert!(SHIPPED.len() <= SQL.len());

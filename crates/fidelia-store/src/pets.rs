@@ -25,13 +25,19 @@ fn from_row(r: &Row) -> rusqlite::Result<Pet> {
 }
 
 pub(crate) fn get(conn: &Connection, id: PetId) -> Result<Pet> {
-    found(conn.query_row(&format!("SELECT {COLUMNS} FROM pets WHERE id = ?1"), [id.0], from_row))
+    found(conn.query_row(
+        &format!("SELECT {COLUMNS} FROM pets WHERE id = ?1"),
+        [id.0],
+        from_row,
+    ))
 }
 
 /// A client's pets, living first, then by name.
 pub(crate) fn of_client(conn: &Connection, id: ClientId) -> Result<Vec<Pet>> {
     let mut st = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM pets WHERE client_id = ?1 ORDER BY deceased_on IS NOT NULL, name, id"))?;
-    let rows = st.query_map([id.0], from_row)?.collect::<rusqlite::Result<_>>()?;
+    let rows = st
+        .query_map([id.0], from_row)?
+        .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
 
@@ -92,10 +98,22 @@ mod tests {
         let c = client(&s, "María", "Núñez", "612 345 678");
         let luna = pet(&s, c.id, "Luna");
         assert_eq!(s.pet(luna.id).unwrap().data.name, "Luna");
-        assert_eq!(s.search("luna", 5).unwrap()[0].client_id, c.id, "a new pet's name finds its owner at once");
+        assert_eq!(
+            s.search("luna", 5).unwrap()[0].client_id,
+            c.id,
+            "a new pet's name finds its owner at once"
+        );
 
-        let orphan = PetForm { client_id: Some(ClientId(99)), name: "Max".into(), species: "gato".into(), ..Default::default() };
-        assert!(matches!(s.save_pet(&orphan, &at()), Err(StoreError::NotFound)));
+        let orphan = PetForm {
+            client_id: Some(ClientId(99)),
+            name: "Max".into(),
+            species: "gato".into(),
+            ..Default::default()
+        };
+        assert!(matches!(
+            s.save_pet(&orphan, &at()),
+            Err(StoreError::NotFound)
+        ));
     }
 
     #[test]
@@ -104,13 +122,25 @@ mod tests {
         let c = client(&s, "María", "Núñez", "612 345 678");
         let luna = pet(&s, c.id, "Luna");
         pet(&s, c.id, "Max");
-        let f = PetForm { id: Some(luna.id), client_id: Some(c.id), name: "Luna".into(), species: "perro".into(), sex: "hembra".into(), deceased: true, deceased_on: "20/11/2026".into(), ..Default::default() };
+        let f = PetForm {
+            id: Some(luna.id),
+            client_id: Some(c.id),
+            name: "Luna".into(),
+            species: "perro".into(),
+            sex: "hembra".into(),
+            deceased: true,
+            deceased_on: "20/11/2026".into(),
+            ..Default::default()
+        };
         let dead = s.save_pet(&f, &at()).unwrap();
         assert_eq!(dead.data.deceased_on.unwrap().to_string(), "2026-11-20");
         let page = s.client_page(c.id).unwrap();
         let names: Vec<_> = page.pets.iter().map(|p| p.data.name.as_str()).collect();
         assert_eq!(names, ["Max", "Luna"]);
-        assert!(page.timeline.iter().any(|e| e.kind == "pet_deceased" && e.pet_name.as_deref() == Some("Luna")));
+        assert!(page
+            .timeline
+            .iter()
+            .any(|e| e.kind == "pet_deceased" && e.pet_name.as_deref() == Some("Luna")));
     }
 
     #[test]
@@ -118,7 +148,14 @@ mod tests {
         let s = store();
         let c = client(&s, "María", "Núñez", "612 345 678");
         let luna = pet(&s, c.id, "Luna");
-        let f = PetForm { id: Some(luna.id), client_id: Some(c.id), name: "Lunita".into(), species: "perro".into(), birth_date: "31/02/2020".into(), ..Default::default() };
+        let f = PetForm {
+            id: Some(luna.id),
+            client_id: Some(c.id),
+            name: "Lunita".into(),
+            species: "perro".into(),
+            birth_date: "31/02/2020".into(),
+            ..Default::default()
+        };
         match s.save_pet(&f, &at()) {
             Err(StoreError::Invalid(e)) => assert!(e.has("birthDate", "err.date_impossible")),
             other => panic!("expected a validation error, got {other:?}"),

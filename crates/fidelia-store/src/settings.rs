@@ -9,7 +9,11 @@ use crate::{Result, Store};
 const KEY: &str = "clinic";
 
 pub(crate) fn read(conn: &Connection) -> Result<Settings> {
-    let json: Option<String> = conn.query_row("SELECT value FROM settings WHERE key = ?1", [KEY], |r| r.get(0)).optional()?;
+    let json: Option<String> = conn
+        .query_row("SELECT value FROM settings WHERE key = ?1", [KEY], |r| {
+            r.get(0)
+        })
+        .optional()?;
     Ok(match json {
         Some(j) => serde_json::from_str(&j)?,
         None => Settings::default(),
@@ -37,7 +41,10 @@ impl Store {
     /// Marks the clinic as holding demo data, or not.
     pub fn set_demo(&self, demo: bool) -> Result<()> {
         let conn = self.conn();
-        let s = Settings { demo, ..read(&conn)? };
+        let s = Settings {
+            demo,
+            ..read(&conn)?
+        };
         write(&conn, &s)
     }
 }
@@ -50,11 +57,28 @@ mod tests {
     #[test]
     fn settings_round_trip_and_bad_ones_change_nothing() {
         let s = store();
-        assert_eq!(s.settings().unwrap(), Settings::default(), "a new clinic has the defaults");
-        let saved = s.save_settings(&Settings { clinic_name: "Clínica Peña".into(), language: Lang::En, ..Settings::default() }).unwrap();
+        assert_eq!(
+            s.settings().unwrap(),
+            Settings::default(),
+            "a new clinic has the defaults"
+        );
+        let saved = s
+            .save_settings(&Settings {
+                clinic_name: "Clínica Peña".into(),
+                language: Lang::En,
+                ..Settings::default()
+            })
+            .unwrap();
         assert_eq!(s.settings().unwrap(), saved);
-        let bad = Settings { clinic_name: "".into(), ..saved.clone() };
+        let bad = Settings {
+            clinic_name: "".into(),
+            ..saved.clone()
+        };
         assert!(s.save_settings(&bad).is_err());
-        assert_eq!(s.settings().unwrap().clinic_name, "Clínica Peña", "a rejected form loses nothing already saved");
+        assert_eq!(
+            s.settings().unwrap().clinic_name,
+            "Clínica Peña",
+            "a rejected form loses nothing already saved"
+        );
     }
 }

@@ -32,8 +32,12 @@ pub(crate) fn get(conn: &Connection, id: VisitId) -> Result<Visit> {
 
 /// A client's visits, newest first.
 pub(crate) fn of_client(conn: &Connection, id: ClientId) -> Result<Vec<Visit>> {
-    let mut st = conn.prepare_cached(&format!("{SELECT} WHERE p.client_id = ?1 ORDER BY v.at DESC, v.id DESC"))?;
-    let rows = st.query_map([id.0], from_row)?.collect::<rusqlite::Result<_>>()?;
+    let mut st = conn.prepare_cached(&format!(
+        "{SELECT} WHERE p.client_id = ?1 ORDER BY v.at DESC, v.id DESC"
+    ))?;
+    let rows = st
+        .query_map([id.0], from_row)?
+        .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
 
@@ -91,7 +95,16 @@ mod tests {
     use fidelia_core::*;
 
     fn visit_form(pet: PetId) -> VisitForm {
-        VisitForm { pet_id: Some(pet), date: "24/11/2026".into(), time: "19:30".into(), kind: "cirugia".into(), severity: "grave".into(), reason: "Castración".into(), amount: "250,00".into(), ..Default::default() }
+        VisitForm {
+            pet_id: Some(pet),
+            date: "24/11/2026".into(),
+            time: "19:30".into(),
+            kind: "cirugia".into(),
+            severity: "grave".into(),
+            reason: "Castración".into(),
+            amount: "250,00".into(),
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -100,12 +113,25 @@ mod tests {
         let c = client(&s, "María", "Núñez", "612 345 678");
         let luna = pet(&s, c.id, "Luna");
         let v = s.save_visit(&visit_form(luna.id), &at()).unwrap();
-        assert_eq!((v.pet_name.as_str(), v.data.amount_cents), ("Luna", Some(25000)));
+        assert_eq!(
+            (v.pet_name.as_str(), v.data.amount_cents),
+            ("Luna", Some(25000))
+        );
         let page = s.client_page(c.id).unwrap();
         assert_eq!(page.visits.len(), 1);
         // Newest first: the client was registered today, after yesterday's visit was seen.
-        let kinds: Vec<_> = page.timeline.iter().map(|e| (e.kind.as_str(), e.label.as_str(), e.detail.as_str())).collect();
-        assert_eq!(kinds, [("client_created", "", ""), ("visit", "cirugia", "Castración")]);
+        let kinds: Vec<_> = page
+            .timeline
+            .iter()
+            .map(|e| (e.kind.as_str(), e.label.as_str(), e.detail.as_str()))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("client_created", "", ""),
+                ("visit", "cirugia", "Castración")
+            ]
+        );
     }
 
     #[test]
@@ -117,12 +143,25 @@ mod tests {
         let mut f = visit_form(luna.id);
         f.id = Some(v.id);
         f.severity = "moderada".into();
-        assert_eq!(s.save_visit(&f, &at()).unwrap().data.severity, Severity::Moderate);
+        assert_eq!(
+            s.save_visit(&f, &at()).unwrap().data.severity,
+            Severity::Moderate
+        );
         f.date = "32/13/2020".into();
-        assert!(matches!(s.save_visit(&f, &at()), Err(StoreError::Invalid(_))));
-        assert_eq!(s.client_page(c.id).unwrap().visits[0].data.severity, Severity::Moderate, "the rejected edit changed nothing");
+        assert!(matches!(
+            s.save_visit(&f, &at()),
+            Err(StoreError::Invalid(_))
+        ));
+        assert_eq!(
+            s.client_page(c.id).unwrap().visits[0].data.severity,
+            Severity::Moderate,
+            "the rejected edit changed nothing"
+        );
         s.delete_visit(v.id, now()).unwrap();
         assert!(s.client_page(c.id).unwrap().visits.is_empty());
-        assert!(matches!(s.delete_visit(v.id, now()), Err(StoreError::NotFound)));
+        assert!(matches!(
+            s.delete_visit(v.id, now()),
+            Err(StoreError::NotFound)
+        ));
     }
 }
