@@ -21,11 +21,19 @@ impl IpcError {
     /// An unexpected failure outside the store (logged; the window gets the generic message).
     pub fn internal(detail: &str) -> IpcError {
         log::error!("internal: {detail}");
-        IpcError { code: "internal", message: t(Lang::Es, "err.internal"), fields: BTreeMap::new() }
+        IpcError {
+            code: "internal",
+            message: t(Lang::Es, "err.internal"),
+            fields: BTreeMap::new(),
+        }
     }
 
     pub fn from_store(e: StoreError, lang: Lang) -> IpcError {
-        let simple = |code, key| IpcError { code, message: t(lang, key), fields: BTreeMap::new() };
+        let simple = |code, key| IpcError {
+            code,
+            message: t(lang, key),
+            fields: BTreeMap::new(),
+        };
         match e {
             StoreError::Invalid(inv) => {
                 let mut fields = BTreeMap::new();
@@ -33,7 +41,11 @@ impl IpcError {
                     // The first problem of a field is the one shown.
                     fields.entry(f.field).or_insert_with(|| t(lang, f.key));
                 }
-                IpcError { code: "validation", message: t(lang, "err.invalid_form"), fields }
+                IpcError {
+                    code: "validation",
+                    message: t(lang, "err.invalid_form"),
+                    fields,
+                }
             }
             StoreError::NotFound => simple("not_found", "err.not_found"),
             StoreError::Sqlite(e) => {
@@ -56,11 +68,21 @@ mod tests {
     #[test]
     fn a_validation_error_crosses_ipc_as_this_exact_json() {
         let inv = Invalid(vec![
-            FieldError { field: "phone1", key: "err.phone_letters" },
-            FieldError { field: "phone1", key: "err.contact_required" },
-            FieldError { field: "date", key: "err.date_impossible" },
+            FieldError {
+                field: "phone1",
+                key: "err.phone_letters",
+            },
+            FieldError {
+                field: "phone1",
+                key: "err.contact_required",
+            },
+            FieldError {
+                field: "date",
+                key: "err.date_impossible",
+            },
         ]);
-        let json = serde_json::to_string(&IpcError::from_store(StoreError::Invalid(inv), Lang::Es)).unwrap();
+        let json = serde_json::to_string(&IpcError::from_store(StoreError::Invalid(inv), Lang::Es))
+            .unwrap();
         assert_eq!(
             json,
             r#"{"code":"validation","message":"Revise los campos marcados.","fields":{"date":"Esa fecha no existe (revise el día y el mes).","phone1":"El teléfono no puede llevar letras."}}"#
@@ -69,7 +91,11 @@ mod tests {
 
     #[test]
     fn other_errors_carry_a_code_and_a_translated_message() {
-        let json = serde_json::to_string(&IpcError::from_store(StoreError::NotFound, Lang::En)).unwrap();
-        assert_eq!(json, r#"{"code":"not_found","message":"The record no longer exists.","fields":{}}"#);
+        let json =
+            serde_json::to_string(&IpcError::from_store(StoreError::NotFound, Lang::En)).unwrap();
+        assert_eq!(
+            json,
+            r#"{"code":"not_found","message":"The record no longer exists.","fields":{}}"#
+        );
     }
 }

@@ -42,7 +42,10 @@ pub fn open_store(path: &std::path::Path) -> Result<Store, fidelia_store::StoreE
         store.load_demo(commands::app::DEMO_SEED, DemoSize::DEMO, &clinic_time())?;
     }
     if !store.integrity_ok()? {
-        log::error!("the database at {} failed its integrity check", path.display());
+        log::error!(
+            "the database at {} failed its integrity check",
+            path.display()
+        );
     }
     Ok(store)
 }
@@ -83,8 +86,13 @@ pub fn builder<R: Runtime>() -> Builder<R> {
 
 /// With `FIDELIA_MEASURE=1`, prints `first-paint-ms <n>` when the page has loaded (read by
 /// `scripts/measure-window.sh`).
-pub fn report_first_paint(started: std::time::Instant, payload: &tauri::webview::PageLoadPayload<'_>) {
-    if payload.event() == tauri::webview::PageLoadEvent::Finished && std::env::var_os("FIDELIA_MEASURE").is_some() {
+pub fn report_first_paint(
+    started: std::time::Instant,
+    payload: &tauri::webview::PageLoadPayload<'_>,
+) {
+    if payload.event() == tauri::webview::PageLoadEvent::Finished
+        && std::env::var_os("FIDELIA_MEASURE").is_some()
+    {
         println!("first-paint-ms {}", started.elapsed().as_millis());
     }
 }
@@ -97,14 +105,21 @@ pub fn counts_now(store: &Store) -> Result<CallCounts, StoreError> {
 
 /// Seconds between scheduler passes (`FIDELIA_SCHEDULER_SECS`, default 20).
 fn scheduler_period() -> std::time::Duration {
-    let secs = std::env::var("FIDELIA_SCHEDULER_SECS").ok().and_then(|s| s.parse().ok()).filter(|s: &u64| *s > 0).unwrap_or(20);
+    let secs = std::env::var("FIDELIA_SCHEDULER_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .filter(|s: &u64| *s > 0)
+        .unwrap_or(20);
     std::time::Duration::from_secs(secs)
 }
 
 /// Starts the scheduler on Tauri's async runtime: a tokio interval that skips missed ticks.
 fn start_scheduler<R: Runtime>(app: tauri::AppHandle<R>) {
     tauri::async_runtime::spawn(async move {
-        let notifier = Arc::new(scheduler::Bounded { inner: Arc::new(scheduler::DesktopNotifier), limit: std::time::Duration::from_secs(5) });
+        let notifier = Arc::new(scheduler::Bounded {
+            inner: Arc::new(scheduler::DesktopNotifier),
+            limit: std::time::Duration::from_secs(5),
+        });
         let mut interval = tokio::time::interval(scheduler_period());
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         let mut first_pass = true;
@@ -113,7 +128,13 @@ fn start_scheduler<R: Runtime>(app: tauri::AppHandle<R>) {
             let (app2, notifier) = (app.clone(), notifier.clone());
             let pass = tauri::async_runtime::spawn_blocking(move || {
                 let state = app2.state::<AppState>();
-                let shown = scheduler::tick(&state.store, notifier.as_ref(), &state.notify_status, clinic_time().now, first_pass)?;
+                let shown = scheduler::tick(
+                    &state.store,
+                    notifier.as_ref(),
+                    &state.notify_status,
+                    clinic_time().now,
+                    first_pass,
+                )?;
                 let counts = counts_now(&state.store)?;
                 tray::show_count(&app2, counts.today, state.store.settings()?.language);
                 Ok::<_, StoreError>(shown)
@@ -138,21 +159,34 @@ pub fn run() {
     let store = match open_store(&path) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("Fidelia: no se pudo abrir la base de datos {}: {e}", path.display());
+            eprintln!(
+                "Fidelia: no se pudo abrir la base de datos {}: {e}",
+                path.display()
+            );
             std::process::exit(2);
         }
     };
     let lang = store.settings().map(|s| s.language).unwrap_or_default();
     builder::<tauri::Wry>()
         // First plugin: a second launch focuses this window and exits.
-        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| tray::show_main(app, None)))
-        .plugin(tauri_plugin_autostart::init(tauri_plugin_autostart::MacosLauncher::LaunchAgent, Some(vec!["--hidden"])))
-        .manage(AppState { store, notify_status: Default::default() })
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            tray::show_main(app, None)
+        }))
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            Some(vec!["--hidden"]),
+        ))
+        .manage(AppState {
+            store,
+            notify_status: Default::default(),
+        })
         .on_page_load(move |_, payload| report_first_paint(started, payload))
         .setup(move |app| {
             // A tray that cannot be created (no tray library) must not stop the clinic's work.
             let handle = app.handle().clone();
-            let tray_ok = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| tray::create(&handle, lang))) {
+            let tray_ok = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                tray::create(&handle, lang)
+            })) {
                 Ok(Ok(())) => true,
                 Ok(Err(e)) => {
                     log::warn!("no tray icon: {e}");
@@ -191,7 +225,13 @@ mod tests {
 
     #[test]
     fn the_db_flag_wins() {
-        assert_eq!(db_path_from_args(["--db".to_string(), "/x/y.sqlite3".into()]), PathBuf::from("/x/y.sqlite3"));
-        assert_eq!(db_path_from_args(["--db=/x/z.sqlite3".to_string()]), PathBuf::from("/x/z.sqlite3"));
+        assert_eq!(
+            db_path_from_args(["--db".to_string(), "/x/y.sqlite3".into()]),
+            PathBuf::from("/x/y.sqlite3")
+        );
+        assert_eq!(
+            db_path_from_args(["--db=/x/z.sqlite3".to_string()]),
+            PathBuf::from("/x/z.sqlite3")
+        );
     }
 }

@@ -59,8 +59,17 @@ pub struct Shown {
 }
 
 fn call_line(c: &Call, lang: Lang) -> String {
-    let who = c.staff_name.clone().unwrap_or_else(|| t(lang, "call.unassigned"));
-    format!("{} · {} — {}: {}", c.client_name, c.pet_name, t(lang, "call.assigned_to"), who)
+    let who = c
+        .staff_name
+        .clone()
+        .unwrap_or_else(|| t(lang, "call.unassigned"));
+    format!(
+        "{} · {} — {}: {}",
+        c.client_name,
+        c.pet_name,
+        t(lang, "call.assigned_to"),
+        who
+    )
 }
 
 /// The notifications for calls due now. On the first pass after start-up, two or more calls
@@ -71,13 +80,27 @@ pub fn plan(due: &[Call], lang: Lang, first_pass: bool) -> Vec<Shown> {
         if due.len() > 5 {
             lines.push(t(lang, "notify.and_more").replace("{n}", &(due.len() - 5).to_string()));
         }
-        return vec![Shown { summary: t(lang, "notify.summary_title").replace("{n}", &due.len().to_string()), body: lines.join("\n") }];
+        return vec![Shown {
+            summary: t(lang, "notify.summary_title").replace("{n}", &due.len().to_string()),
+            body: lines.join("\n"),
+        }];
     }
-    due.iter().map(|c| Shown { summary: t(lang, "notify.call_due_title"), body: call_line(c, lang) }).collect()
+    due.iter()
+        .map(|c| Shown {
+            summary: t(lang, "notify.call_due_title"),
+            body: call_line(c, lang),
+        })
+        .collect()
 }
 
 /// One pass: notify what is due at `now`, then record it as notified.
-pub fn tick(store: &Store, notifier: &dyn Notifier, status: &SharedStatus, now: DateTime<Utc>, first_pass: bool) -> Result<usize, StoreError> {
+pub fn tick(
+    store: &Store,
+    notifier: &dyn Notifier,
+    status: &SharedStatus,
+    now: DateTime<Utc>,
+    first_pass: bool,
+) -> Result<usize, StoreError> {
     let due = store.calls_to_notify(now)?;
     if due.is_empty() {
         return Ok(0);
@@ -121,7 +144,12 @@ impl<N: Notifier> Notifier for Bounded<N> {
         std::thread::spawn(move || {
             let _ = tx.send(inner.notify(&summary, &body));
         });
-        rx.recv_timeout(self.limit).unwrap_or_else(|_| Err(format!("no answer from the notification service within {:?}", self.limit)))
+        rx.recv_timeout(self.limit).unwrap_or_else(|_| {
+            Err(format!(
+                "no answer from the notification service within {:?}",
+                self.limit
+            ))
+        })
     }
 }
 
@@ -161,9 +189,41 @@ mod tests {
         let s = Store::open_in_memory().unwrap();
         let at = ClinicTime::new(now(), chrono::FixedOffset::east_opt(3600).unwrap());
         for i in 0..n {
-            let c = s.save_client(&ClientForm { first_name: format!("Cliente{i}"), surnames: "Núñez".into(), phone1: "612345678".into(), preferred_channel: "telefono".into(), ..Default::default() }, now()).unwrap();
-            let p = s.save_pet(&PetForm { client_id: Some(c.id), name: format!("Luna{i}"), species: "perro".into(), ..Default::default() }, &at).unwrap();
-            s.save_visit(&VisitForm { pet_id: Some(p.id), date: "24/11/2026".into(), time: "19:30".into(), kind: "cirugia".into(), severity: "grave".into(), ..Default::default() }, &at).unwrap();
+            let c = s
+                .save_client(
+                    &ClientForm {
+                        first_name: format!("Cliente{i}"),
+                        surnames: "Núñez".into(),
+                        phone1: "612345678".into(),
+                        preferred_channel: "telefono".into(),
+                        ..Default::default()
+                    },
+                    now(),
+                )
+                .unwrap();
+            let p = s
+                .save_pet(
+                    &PetForm {
+                        client_id: Some(c.id),
+                        name: format!("Luna{i}"),
+                        species: "perro".into(),
+                        ..Default::default()
+                    },
+                    &at,
+                )
+                .unwrap();
+            s.save_visit(
+                &VisitForm {
+                    pet_id: Some(p.id),
+                    date: "24/11/2026".into(),
+                    time: "19:30".into(),
+                    kind: "cirugia".into(),
+                    severity: "grave".into(),
+                    ..Default::default()
+                },
+                &at,
+            )
+            .unwrap();
         }
         s
     }
@@ -174,11 +234,26 @@ mod tests {
         let rec = Recorder::default();
         let status = SharedStatus::default();
         assert_eq!(tick(&s, &rec, &status, now(), false).unwrap(), 1);
-        assert_eq!(tick(&s, &rec, &status, now() + chrono::Duration::minutes(1), false).unwrap(), 0, "never twice");
+        assert_eq!(
+            tick(
+                &s,
+                &rec,
+                &status,
+                now() + chrono::Duration::minutes(1),
+                false
+            )
+            .unwrap(),
+            0,
+            "never twice"
+        );
         let shown = rec.0.lock().unwrap();
         assert_eq!(shown.len(), 1);
         assert_eq!(shown[0].0, "Llamada de seguimiento pendiente");
-        assert!(shown[0].1.contains("Cliente0 Núñez · Luna0"), "{}", shown[0].1);
+        assert!(
+            shown[0].1.contains("Cliente0 Núñez · Luna0"),
+            "{}",
+            shown[0].1
+        );
         assert_eq!(status.lock().unwrap().shown, 1);
     }
 
@@ -186,7 +261,10 @@ mod tests {
     fn calls_due_while_closed_make_one_summary_at_start_up() {
         let s = store_with_due_calls(3);
         let rec = Recorder::default();
-        assert_eq!(tick(&s, &rec, &SharedStatus::default(), now(), true).unwrap(), 3);
+        assert_eq!(
+            tick(&s, &rec, &SharedStatus::default(), now(), true).unwrap(),
+            3
+        );
         let shown = rec.0.lock().unwrap();
         assert_eq!(shown.len(), 1, "one summary, not three");
         assert_eq!(shown[0].0, "3 llamadas pendientes");
@@ -204,7 +282,10 @@ mod tests {
 
     #[test]
     fn a_hanging_notification_service_is_cut_short() {
-        let bounded = Bounded { inner: Arc::new(Hangs), limit: Duration::from_millis(200) };
+        let bounded = Bounded {
+            inner: Arc::new(Hangs),
+            limit: Duration::from_millis(200),
+        };
         let t = std::time::Instant::now();
         assert!(bounded.notify("a", "b").is_err());
         assert!(t.elapsed() < Duration::from_secs(2));

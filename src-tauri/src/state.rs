@@ -15,7 +15,11 @@ impl AppState {
     /// Runs `f` on the store; an error comes back ready for the window, in the clinic's language.
     pub fn call<T>(&self, f: impl FnOnce(&Store) -> Result<T, StoreError>) -> Result<T, IpcError> {
         f(&self.store).map_err(|e| {
-            let lang = self.store.settings().map(|s| s.language).unwrap_or_default();
+            let lang = self
+                .store
+                .settings()
+                .map(|s| s.language)
+                .unwrap_or_default();
             IpcError::from_store(e, lang)
         })
     }

@@ -23,22 +23,33 @@ pub fn show_main<R: Runtime>(app: &AppHandle<R>, view: Option<&str>) {
         let _ = w.set_focus();
         if let Some(v) = view.filter(|v| v.chars().all(|c| c.is_ascii_alphanumeric())) {
             // A DOM event the window's router listens to (no IPC permission needed).
-            let _ = w.eval(format!("window.dispatchEvent(new CustomEvent('fidelia-navigate', {{ detail: '{v}' }}))"));
+            let _ = w.eval(format!(
+                "window.dispatchEvent(new CustomEvent('fidelia-navigate', {{ detail: '{v}' }}))"
+            ));
         }
     }
 }
 
 pub fn create<R: Runtime>(app: &AppHandle<R>, lang: Lang) -> tauri::Result<()> {
     let open = MenuItem::with_id(app, "open", t(lang, "tray.open"), true, None::<&str>)?;
-    let calls = MenuItem::with_id(app, CALLS_ITEM, t(lang, "tray.calls_today").replace("{n}", "0"), true, None::<&str>)?;
+    let calls = MenuItem::with_id(
+        app,
+        CALLS_ITEM,
+        t(lang, "tray.calls_today").replace("{n}", "0"),
+        true,
+        None::<&str>,
+    )?;
     let quit = MenuItem::with_id(app, "quit", t(lang, "tray.quit"), true, None::<&str>)?;
     let menu = Menu::with_items(app, &[&open, &calls, &quit])?;
-    let mut builder = TrayIconBuilder::with_id("fidelia").tooltip("Fidelia").menu(&menu).on_menu_event(|app, event| match event.id.as_ref() {
-        "open" => show_main(app, None),
-        CALLS_ITEM => show_main(app, Some("agenda")),
-        "quit" => app.exit(0),
-        _ => {}
-    });
+    let mut builder = TrayIconBuilder::with_id("fidelia")
+        .tooltip("Fidelia")
+        .menu(&menu)
+        .on_menu_event(|app, event| match event.id.as_ref() {
+            "open" => show_main(app, None),
+            CALLS_ITEM => show_main(app, Some("agenda")),
+            "quit" => app.exit(0),
+            _ => {}
+        });
     if let Some(icon) = app.default_window_icon() {
         builder = builder.icon(icon.clone());
     }
@@ -50,9 +61,14 @@ pub fn create<R: Runtime>(app: &AppHandle<R>, lang: Lang) -> tauri::Result<()> {
 /// Puts today's open-call count in the tray menu (and the tooltip).
 pub fn show_count<R: Runtime>(app: &AppHandle<R>, today: i64, lang: Lang) {
     if let Some(items) = app.try_state::<TrayItems<R>>() {
-        let _ = items.calls.set_text(t(lang, "tray.calls_today").replace("{n}", &today.to_string()));
+        let _ = items
+            .calls
+            .set_text(t(lang, "tray.calls_today").replace("{n}", &today.to_string()));
     }
     if let Some(tray) = app.tray_by_id("fidelia") {
-        let _ = tray.set_tooltip(Some(format!("Fidelia — {}", t(lang, "tray.calls_today").replace("{n}", &today.to_string()))));
+        let _ = tray.set_tooltip(Some(format!(
+            "Fidelia — {}",
+            t(lang, "tray.calls_today").replace("{n}", &today.to_string())
+        )));
     }
 }

@@ -26,22 +26,47 @@ fn report(label: &str, mut times: Vec<Duration>) {
     );
 }
 
-pub fn run(size: DemoSize, samples: usize) -> Result<(), Box<dyn std::error::Error>> {
-    let dir = std::env::temp_dir().join(format!("fidelia-bench-{}", std::process::id()));
+type BenchResult<T> = Result<T, Box<dyn std::error::Error>>;
+
+/// A generated clinic of `size` in a temporary file, with `past_calls` closed calls of history.
+fn build(size: DemoSize, past_calls: i64, tag: &str) -> BenchResult<(Store, std::path::PathBuf)> {
+    let dir = std::env::temp_dir().join(format!("fidelia-bench-{}-{tag}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    let path = dir.join("bench.sqlite3");
-    let store = Store::open(&path)?;
+    let store = Store::open(&dir.join("bench.sqlite3"))?;
+    let at = crate::now();
+    store.load_demo(1, size, &at)?;
+    store.seed_past_calls(past_calls, at.now)?;
+    Ok((store, dir))
+}
+
+/// Times what the scheduler and the agenda ask every pass: today's due/overdue counts and the
+/// calls to notify; and today's agenda.
+fn time_calls(store: &Store, samples: usize) -> BenchResult<(Vec<Duration>, Vec<Duration>)> {
+    let at = crate::now();
+    let start = at.day_start(at.today());
+    let end = at.day_start(at.today() + chrono::Duration::days(1));
+    let mut counts = Vec::with_capacity(samples);
+    let mut agenda = Vec::with_capacity(samples);
+    for _ in 0..samples {
+        let t = Instant::now();
+        store.call_counts(at.now, end)?;
+        store.calls_to_notify(at.now)?;
+        counts.push(t.elapsed());
+        let t = Instant::now();
+        store.agenda(start, end, None, at.now)?;
+        agenda.push(t.elapsed());
+    }
+    Ok((counts, agenda))
+}
+
+pub fn run(size: DemoSize, samples: usize) -> BenchResult<()> {
     println!(
-        "Large clinic: {} clients, {} pets, {} visits over {} years",
+        "Large clinic: {} clients, {} pets, {} visits over {} years, 300,000 past calls",
         size.clients, size.pets, size.visits, size.years
     );
     let t = Instant::now();
-    let counts = store.load_demo(1, size, &crate::now())?;
-    println!(
-        "generated and written in {:.1} s ({} appointments)",
-        t.elapsed().as_secs_f64(),
-        counts.appointments
-    );
+    let (store, dir) = build(size, 300_000, "large")?;
+    println!("generated and written in {:.1} s", t.elapsed().as_secs_f64());
     println!(
         "database size: {:.1} MiB",
         store.size_bytes()? as f64 / 1_048_576.0
@@ -98,7 +123,28 @@ pub fn run(size: DemoSize, samples: usize) -> Result<(), Box<dyn std::error::Err
         })
         .collect::<Result<_, Box<dyn std::error::Error>>>()?;
     report("open a client page", pages);
+
+    let (counts, agenda) = time_calls(&store, samples)?;
+    report("calls due/overdue today (scheduler)", counts);
+    report("today's agenda (calls + appointments)", agenda);
     drop(store);
     std::fs::remove_dir_all(&dir)?;
+
+    println!("\nGrowth of the scheduler's query with the clinic's size (past calls = 60 % of visits):");
+    for visits in [10_000, 100_000, 500_000] {
+        let scale = visits as f64 / size.visits as f64;
+        let small = DemoSize {
+            clients: ((size.clients as f64 * scale) as usize).max(100),
+            pets: ((size.pets as f64 * scale) as usize).max(150),
+            visits,
+            ..size
+        };
+        let (store, dir) = build(small, visits as i64 * 6 / 10, &visits.to_string())?;
+        let due = store.call_counts(crate::now().now, crate::now().now + chrono::Duration::days(1))?;
+        let (counts, _) = time_calls(&store, samples)?;
+        report(&format!("{visits:>7} visits, {:>3} open calls", due.today), counts);
+        drop(store);
+        std::fs::remove_dir_all(&dir)?;
+    }
     Ok(())
 }

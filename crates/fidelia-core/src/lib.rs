@@ -9,6 +9,8 @@ pub mod demo;
 pub mod format;
 pub mod hours;
 pub mod i18n;
+pub mod loyalty;
+pub mod import;
 pub mod parse;
 pub mod settings;
 pub mod text;

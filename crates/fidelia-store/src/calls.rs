@@ -171,14 +171,22 @@ impl Store {
     ) -> Result<Agenda> {
         let conn = self.conn();
         let staff_id = staff.map(|s| s.0);
-        let calls = query(
+        // Two index-friendly queries (open calls by time, closed ones by when they closed)
+        // rather than one OR that would read the clinic's whole history of calls.
+        let mut calls = query(
             &conn,
-            "WHERE ((k.status = 'pendiente' AND k.scheduled_at < ?2) OR (k.status <> 'pendiente' AND k.closed_at >= ?1 AND k.closed_at < ?2 AND k.status <> 'cancelada'))
-               AND (?3 IS NULL OR k.staff_id = ?3)
-             ORDER BY k.scheduled_at, k.id",
-            params![ts(from), ts(to), staff_id],
+            "WHERE k.status = 'pendiente' AND k.scheduled_at < ?1 AND (?2 IS NULL OR k.staff_id = ?2)",
+            params![ts(to), staff_id],
             now,
         )?;
+        calls.extend(query(
+            &conn,
+            "WHERE k.status IN ('realizada', 'ilocalizable') AND k.closed_at >= ?1 AND k.closed_at < ?2
+               AND (?3 IS NULL OR k.staff_id = ?3)",
+            params![ts(from), ts(to), staff_id],
+            now,
+        )?);
+        calls.sort_by_key(|c| (c.scheduled_at, c.id));
         drop(conn);
         let appointments = self.appointments_between(from, to, staff)?;
         Ok(Agenda {
@@ -366,6 +374,20 @@ impl Store {
             )?;
         }
         tx.commit()?;
+        Ok(())
+    }
+
+    /// Adds `n` closed calls spread over the ten years before `now`, for benchmarks (a clinic's
+    /// history of calls made).
+    pub fn seed_past_calls(&self, n: i64, now: DateTime<Utc>) -> Result<()> {
+        let conn = self.conn();
+        conn.execute(
+            "INSERT INTO calls (kind, pet_id, due_at, scheduled_at, duration_min, status, reason, notified_at, closed_at, created_at, updated_at)
+             WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ?1),
+                  times(i, t) AS (SELECT i, strftime('%Y-%m-%dT%H:%M:%SZ', ?2, '-' || (i * 7919 % 3650) || ' days', '-' || (i % 600) || ' minutes') FROM seq)
+             SELECT 'seguimiento', 1 + (i % (SELECT max(id) FROM pets)), t, t, 5, 'realizada', '', t, t, t, t FROM times",
+            params![n, ts(now)],
+        )?;
         Ok(())
     }
 
@@ -682,6 +704,19 @@ mod tests {
         assert_eq!(mine.calls[0].staff_name.as_deref(), Some("Dra. Ruiz"));
         let reassigned = s.assign_call(courtesy.id, Some(vet.id), now()).unwrap();
         assert_eq!(reassigned.staff_id, Some(vet.id));
+    }
+
+    #[test]
+    fn a_history_of_past_calls_leaves_todays_counts_alone() {
+        let s = store();
+        let c = client(&s, "María", "Núñez", "612 345 678");
+        let luna = pet(&s, c.id, "Luna");
+        surgery(&s, luna.id, "24/11/2026", "19:30");
+        let end_of_day = utc("2026-11-25T23:00:00Z");
+        let before = s.call_counts(now(), end_of_day).unwrap();
+        s.seed_past_calls(500, now()).unwrap();
+        assert_eq!(s.call_counts(now(), end_of_day).unwrap(), before, "closed calls are history, not work");
+        assert_eq!(s.calls_of_client(c.id, now()).unwrap().len(), 1 + 500, "all on the only pet");
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod calls;
 mod clients;
 pub mod demo;
 pub mod export;
+pub mod import;
 mod migrations;
 mod pets;
 mod settings;

@@ -8,6 +8,8 @@ use rusqlite_migration::{Migrations, M};
 const SQL: &[&str] = &[
     include_str!("../migrations/0001_records.sql"),
     include_str!("../migrations/0002_calls.sql"),
+    include_str!("../migrations/0003_import.sql"),
+    include_str!("../migrations/0004_call_indexes.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

@@ -29,7 +29,10 @@ pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, IpcError> {
         let settings = s.settings()?;
         Ok(AppInfo {
             version: env!("CARGO_PKG_VERSION"),
-            db_path: s.path().map(|p| p.display().to_string()).unwrap_or_default(),
+            db_path: s
+                .path()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
             demo: settings.demo,
             language: settings.language,
             today: clinic_time().today().to_string(),
@@ -55,6 +58,13 @@ pub fn settings_save(state: State<'_, AppState>, form: Settings) -> Result<Setti
 /// Starts a clean clinic (`demo: false`) or regenerates the demo clinic (`demo: true`).
 #[tauri::command]
 pub async fn clinic_reset(state: State<'_, AppState>, demo: bool) -> Result<AppInfo, IpcError> {
-    state.call(|s| if demo { s.load_demo(DEMO_SEED, DemoSize::DEMO, &clinic_time()).map(drop) } else { s.reset() })?;
+    state.call(|s| {
+        if demo {
+            s.load_demo(DEMO_SEED, DemoSize::DEMO, &clinic_time())
+                .map(drop)
+        } else {
+            s.reset()
+        }
+    })?;
     app_info(state)
 }

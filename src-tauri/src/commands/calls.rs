@@ -14,16 +14,35 @@ use crate::state::{clinic_time, AppState};
 
 /// `days` days of agenda from `from` (`YYYY-MM-DD`, local), optionally one person's.
 #[tauri::command]
-pub fn calls_agenda(state: State<'_, AppState>, from: NaiveDate, days: i64, staff_id: Option<StaffId>) -> Result<Agenda, IpcError> {
+pub fn calls_agenda(
+    state: State<'_, AppState>,
+    from: NaiveDate,
+    days: i64,
+    staff_id: Option<StaffId>,
+) -> Result<Agenda, IpcError> {
     let at = clinic_time();
-    let (start, end) = (at.day_start(from), at.day_start(from + Duration::days(days.clamp(1, 31))));
+    let (start, end) = (
+        at.day_start(from),
+        at.day_start(from + Duration::days(days.clamp(1, 31))),
+    );
     state.call(|s| s.agenda(start, end, staff_id, at.now))
 }
 
 #[tauri::command]
-pub fn calls_counts<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<CallCounts, IpcError> {
+pub fn calls_counts<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<CallCounts, IpcError> {
     let counts = state.call(|s| crate::counts_now(s))?;
-    crate::tray::show_count(&app, counts.today, state.store.settings().map(|s| s.language).unwrap_or_default());
+    crate::tray::show_count(
+        &app,
+        counts.today,
+        state
+            .store
+            .settings()
+            .map(|s| s.language)
+            .unwrap_or_default(),
+    );
     Ok(counts)
 }
 
@@ -43,7 +62,11 @@ pub fn call_add_courtesy(state: State<'_, AppState>, form: CourtesyForm) -> Resu
 }
 
 #[tauri::command]
-pub fn call_assign(state: State<'_, AppState>, id: CallId, staff_id: Option<StaffId>) -> Result<Call, IpcError> {
+pub fn call_assign(
+    state: State<'_, AppState>,
+    id: CallId,
+    staff_id: Option<StaffId>,
+) -> Result<Call, IpcError> {
     state.call(|s| s.assign_call(id, staff_id, clinic_time().now))
 }
 
@@ -54,7 +77,11 @@ pub fn client_calls(state: State<'_, AppState>, id: ClientId) -> Result<Vec<Call
 
 #[tauri::command]
 pub fn notifications_status(state: State<'_, AppState>) -> NotifyStatus {
-    state.notify_status.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    state
+        .notify_status
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone()
 }
 
 #[tauri::command]

@@ -8,7 +8,11 @@ use crate::error::IpcError;
 use crate::state::{clinic_time, AppState};
 
 #[tauri::command]
-pub fn search_clients(state: State<'_, AppState>, query: String, limit: Option<i64>) -> Result<Vec<SearchHit>, IpcError> {
+pub fn search_clients(
+    state: State<'_, AppState>,
+    query: String,
+    limit: Option<i64>,
+) -> Result<Vec<SearchHit>, IpcError> {
     state.call(|s| s.search(&query, limit.unwrap_or(12)))
 }
 
@@ -19,8 +23,15 @@ pub struct ClientList {
 }
 
 #[tauri::command]
-pub fn clients_list(state: State<'_, AppState>, offset: i64, limit: i64) -> Result<ClientList, IpcError> {
-    state.call(|s| s.clients_list(offset, limit).map(|(total, items)| ClientList { total, items }))
+pub fn clients_list(
+    state: State<'_, AppState>,
+    offset: i64,
+    limit: i64,
+) -> Result<ClientList, IpcError> {
+    state.call(|s| {
+        s.clients_list(offset, limit)
+            .map(|(total, items)| ClientList { total, items })
+    })
 }
 
 #[tauri::command]
@@ -59,16 +70,25 @@ pub fn visit_delete(state: State<'_, AppState>, id: VisitId) -> Result<(), IpcEr
 }
 
 #[tauri::command]
-pub fn appointment_save(state: State<'_, AppState>, form: AppointmentForm) -> Result<Appointment, IpcError> {
+pub fn appointment_save(
+    state: State<'_, AppState>,
+    form: AppointmentForm,
+) -> Result<Appointment, IpcError> {
     state.call(|s| s.save_appointment(&form, &clinic_time()))
 }
 
 #[tauri::command]
-pub fn appointment_cancel(state: State<'_, AppState>, id: AppointmentId) -> Result<Appointment, IpcError> {
+pub fn appointment_cancel(
+    state: State<'_, AppState>,
+    id: AppointmentId,
+) -> Result<Appointment, IpcError> {
     state.call(|s| s.cancel_appointment(id, clinic_time().now))
 }
 
 #[tauri::command]
-pub fn appointments_upcoming(state: State<'_, AppState>, days: i64) -> Result<Vec<Appointment>, IpcError> {
+pub fn appointments_upcoming(
+    state: State<'_, AppState>,
+    days: i64,
+) -> Result<Vec<Appointment>, IpcError> {
     state.call(|s| s.appointments_upcoming(clinic_time().now, days))
 }

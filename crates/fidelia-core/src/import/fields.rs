@@ -51,7 +51,14 @@ pub enum Shape {
 }
 
 impl Shape {
-    pub const ALL: &'static [Shape] = &[Shape::Combined, Shape::Clients, Shape::Pets, Shape::Visits, Shape::Appointments, Shape::Vaccinations];
+    pub const ALL: &'static [Shape] = &[
+        Shape::Combined,
+        Shape::Clients,
+        Shape::Pets,
+        Shape::Visits,
+        Shape::Appointments,
+        Shape::Vaccinations,
+    ];
     pub fn as_str(self) -> &'static str {
         match self {
             Shape::Combined => "combined",
@@ -80,8 +87,25 @@ impl Shape {
             Shape::Combined => {
                 need.push(Field::ClientId);
                 name(&mut need);
-                let visit = [Field::VisitId, Field::VisitDate, Field::VisitTime, Field::VisitKind, Field::Severity, Field::Reason, Field::Amount, Field::Staff];
-                let pet = [Field::PetId, Field::Species, Field::Breed, Field::Sex, Field::BirthDate, Field::Deceased, Field::DeceasedOn];
+                let visit = [
+                    Field::VisitId,
+                    Field::VisitDate,
+                    Field::VisitTime,
+                    Field::VisitKind,
+                    Field::Severity,
+                    Field::Reason,
+                    Field::Amount,
+                    Field::Staff,
+                ];
+                let pet = [
+                    Field::PetId,
+                    Field::Species,
+                    Field::Breed,
+                    Field::Sex,
+                    Field::BirthDate,
+                    Field::Deceased,
+                    Field::DeceasedOn,
+                ];
                 if visit.iter().chain(&pet).any(|f| has(*f)) {
                     need.push(Field::PetName);
                 }
@@ -113,17 +137,74 @@ enum Guess {
     Unknown,
 }
 
-const ID: &[&str] = &["id", "codigo", "cod", "code", "n", "no", "num", "numero", "number", "ref", "referencia", "nhc", "historia"];
-const CLIENT: &[&str] = &["cliente", "client", "customer", "propietario", "propietaria", "tutor", "tutora", "owner", "dueno", "duena", "titular"];
+const ID: &[&str] = &[
+    "id",
+    "codigo",
+    "cod",
+    "code",
+    "n",
+    "no",
+    "num",
+    "numero",
+    "number",
+    "ref",
+    "referencia",
+    "nhc",
+    "historia",
+];
+const CLIENT: &[&str] = &[
+    "cliente",
+    "client",
+    "customer",
+    "propietario",
+    "propietaria",
+    "tutor",
+    "tutora",
+    "owner",
+    "dueno",
+    "duena",
+    "titular",
+];
 const PET: &[&str] = &["mascota", "paciente", "animal", "pet", "patient"];
 const VISIT: &[&str] = &["visita", "visit", "consulta", "consultation", "atencion"];
 const APPT: &[&str] = &["cita", "appointment", "reserva", "booking"];
-const TREAT: &[&str] = &["vacuna", "vacunacion", "vaccine", "vaccination", "tratamiento", "treatment", "desparasitacion", "preventivo"];
+const TREAT: &[&str] = &[
+    "vacuna",
+    "vacunacion",
+    "vaccine",
+    "vaccination",
+    "tratamiento",
+    "treatment",
+    "desparasitacion",
+    "preventivo",
+];
 const DATE: &[&str] = &["fecha", "date", "dia", "day"];
 const TIME: &[&str] = &["hora", "time"];
 const NAME: &[&str] = &["nombre", "name", "first", "firstname", "given"];
-const PHONE: &[&str] = &["telefono", "tel", "tlf", "tfno", "telf", "phone", "telephone", "movil", "mobile", "celular", "fijo", "cell"];
-const REASON: &[&str] = &["motivo", "reason", "diagnostico", "diagnosis", "concepto", "descripcion", "description", "asunto"];
+const PHONE: &[&str] = &[
+    "telefono",
+    "tel",
+    "tlf",
+    "tfno",
+    "telf",
+    "phone",
+    "telephone",
+    "movil",
+    "mobile",
+    "celular",
+    "fijo",
+    "cell",
+];
+const REASON: &[&str] = &[
+    "motivo",
+    "reason",
+    "diagnostico",
+    "diagnosis",
+    "concepto",
+    "descripcion",
+    "description",
+    "asunto",
+];
 const KIND: &[&str] = &["tipo", "type", "clase", "kind", "categoria"];
 
 /// Guesses what a header means from its folded words. Order matters: the specific before the
@@ -161,19 +242,46 @@ fn guess(header: &str) -> Guess {
             return Guess::Id;
         }
     }
-    if has(&["nacimiento", "birth", "birthdate", "birthday", "dob", "nac", "nacido"]) {
+    if has(&[
+        "nacimiento",
+        "birth",
+        "birthdate",
+        "birthday",
+        "dob",
+        "nac",
+        "nacido",
+    ]) {
         return f(BirthDate);
     }
     if has(&["fallecimiento", "defuncion", "death", "muerte", "obito"]) {
         return f(DeceasedOn);
     }
     if has(&["fallecido", "fallecida", "deceased", "muerto", "dead"]) {
-        return if has(DATE) { f(DeceasedOn) } else { f(Deceased) };
+        return if has(DATE) {
+            f(DeceasedOn)
+        } else {
+            f(Deceased)
+        };
     }
-    if has(&["proxima", "proximo", "next", "siguiente", "revacunacion", "due", "vencimiento"]) {
+    if has(&[
+        "proxima",
+        "proximo",
+        "next",
+        "siguiente",
+        "revacunacion",
+        "due",
+        "vencimiento",
+    ]) {
         return f(NextDueOn);
     }
-    if has(&["aplicacion", "applied", "administracion", "administered", "aplicada", "aplicado"]) {
+    if has(&[
+        "aplicacion",
+        "applied",
+        "administracion",
+        "administered",
+        "aplicada",
+        "aplicado",
+    ]) {
         return f(AppliedOn);
     }
     if has(&["duracion", "duration", "minutos", "minutes", "min"]) {
@@ -225,22 +333,56 @@ fn guess(header: &str) -> Guess {
         return f(Email);
     }
     if has(PHONE) {
-        let second = has(&["2", "segundo", "second", "secundario", "alternativo", "otro", "other", "alt"]);
+        let second = has(&[
+            "2",
+            "segundo",
+            "second",
+            "secundario",
+            "alternativo",
+            "otro",
+            "other",
+            "alt",
+        ]);
         return if second { f(Phone2) } else { f(Phone) };
     }
     if has(&["direccion", "domicilio", "address", "calle", "street"]) {
         return f(Address);
     }
-    if has(&["comercial", "commercial", "publicidad", "marketing", "promociones", "ofertas", "newsletter"]) {
+    if has(&[
+        "comercial",
+        "commercial",
+        "publicidad",
+        "marketing",
+        "promociones",
+        "ofertas",
+        "newsletter",
+    ]) {
         return f(ConsentCommercial);
     }
-    if has(&["consentimiento", "consent", "recordatorios", "reminders", "rgpd", "lopd", "avisos"]) {
+    if has(&[
+        "consentimiento",
+        "consent",
+        "recordatorios",
+        "reminders",
+        "rgpd",
+        "lopd",
+        "avisos",
+    ]) {
         return f(ConsentCare);
     }
     if has(&["canal", "channel", "preferencia"]) {
         return f(PreferredChannel);
     }
-    if has(&["apellidos", "apellido", "surname", "surnames", "last", "lastname", "apellido1", "apellido2"]) {
+    if has(&[
+        "apellidos",
+        "apellido",
+        "surname",
+        "surnames",
+        "last",
+        "lastname",
+        "apellido1",
+        "apellido2",
+    ]) {
         return f(Surnames);
     }
     if has(&["especie", "species"]) || is("tipo animal") || is("tipo de animal") {
@@ -255,17 +397,37 @@ fn guess(header: &str) -> Guess {
     if has(&["gravedad", "severity", "prioridad", "priority"]) {
         return f(Severity);
     }
-    if has(&["importe", "amount", "precio", "price", "total", "euros", "coste", "cost", "pvp", "eur", "cobrado"]) {
+    if has(&[
+        "importe", "amount", "precio", "price", "total", "euros", "coste", "cost", "pvp", "eur",
+        "cobrado",
+    ]) {
         return f(Amount);
     }
-    if has(&["veterinario", "veterinaria", "vet", "doctor", "doctora", "profesional", "staff", "atendido", "atendida", "responsable", "empleado", "clinico"]) {
+    if has(&[
+        "veterinario",
+        "veterinaria",
+        "vet",
+        "doctor",
+        "doctora",
+        "profesional",
+        "staff",
+        "atendido",
+        "atendida",
+        "responsable",
+        "empleado",
+        "clinico",
+    ]) {
         return f(Staff);
     }
     if has(PET) {
         return f(PetName);
     }
     if has(CLIENT) || (has(NAME) && has(&["completo", "full", "apellidos"])) {
-        return if has(NAME) && !has(&["completo", "full"]) { f(FirstName) } else { f(FullName) };
+        return if has(NAME) && !has(&["completo", "full"]) {
+            f(FirstName)
+        } else {
+            f(FullName)
+        };
     }
     if has(DATE) {
         return Guess::Date;
@@ -279,7 +441,15 @@ fn guess(header: &str) -> Guess {
     if has(REASON) {
         return Guess::Reason;
     }
-    if has(&["notas", "notes", "observaciones", "comentarios", "comments", "nota", "observacion"]) {
+    if has(&[
+        "notas",
+        "notes",
+        "observaciones",
+        "comentarios",
+        "comments",
+        "nota",
+        "observacion",
+    ]) {
         return Guess::Notes;
     }
     if has(KIND) {
@@ -293,9 +463,19 @@ pub fn detect_shape(fields: &[Field]) -> Shape {
     use Field::*;
     let has = |set: &[Field]| fields.iter().any(|f| set.contains(f));
     let client = has(&[FirstName, Surnames, FullName, Phone, Phone2, Email, Address]);
-    let visit = has(&[VisitId, VisitDate, VisitTime, VisitKind, Severity, Amount, Staff, Reason]);
-    let pet = has(&[PetName, Species, Breed, Sex, BirthDate, Deceased, DeceasedOn]);
-    if has(&[AppointmentId, AppointmentDate, AppointmentTime, Duration, AppointmentReason]) {
+    let visit = has(&[
+        VisitId, VisitDate, VisitTime, VisitKind, Severity, Amount, Staff, Reason,
+    ]);
+    let pet = has(&[
+        PetName, Species, Breed, Sex, BirthDate, Deceased, DeceasedOn,
+    ]);
+    if has(&[
+        AppointmentId,
+        AppointmentDate,
+        AppointmentTime,
+        Duration,
+        AppointmentReason,
+    ]) {
         Shape::Appointments
     } else if has(&[TreatmentId, AppliedOn, NextDueOn, Product, TreatmentKind]) {
         Shape::Vaccinations
@@ -315,12 +495,30 @@ pub fn detect_shape(fields: &[Field]) -> Shape {
 /// joined), the others are ignored.
 pub fn detect(headers: &[String]) -> (Vec<Field>, Shape) {
     let guesses: Vec<Guess> = headers.iter().map(|h| guess(h)).collect();
-    let known: Vec<Field> = guesses.iter().filter_map(|g| if let Guess::Field(f) = g { Some(*f) } else { None }).collect();
+    let known: Vec<Field> = guesses
+        .iter()
+        .filter_map(|g| {
+            if let Guess::Field(f) = g {
+                Some(*f)
+            } else {
+                None
+            }
+        })
+        .collect();
     let mut shape = detect_shape(&known);
     // A generic "Fecha" with client columns is a one-row-per-visit file.
-    if guesses.contains(&Guess::Date) && shape == Shape::Clients && known.iter().any(|f| matches!(f, Field::FirstName | Field::FullName | Field::Surnames)) && known.contains(&Field::PetId) {
+    if guesses.contains(&Guess::Date)
+        && shape == Shape::Clients
+        && known
+            .iter()
+            .any(|f| matches!(f, Field::FirstName | Field::FullName | Field::Surnames))
+        && known.contains(&Field::PetId)
+    {
         shape = Shape::Combined;
-    } else if guesses.contains(&Guess::Date) && shape == Shape::Pets && !known.contains(&Field::ClientId) {
+    } else if guesses.contains(&Guess::Date)
+        && shape == Shape::Pets
+        && !known.contains(&Field::ClientId)
+    {
         shape = Shape::Visits;
     }
     let resolved = resolve(&guesses, shape);
@@ -375,7 +573,11 @@ fn resolve(guesses: &[Guess], shape: Shape) -> Vec<Field> {
             continue;
         }
         if seen.contains(f) {
-            *f = if *f == Phone && !seen.contains(&Phone2) { Phone2 } else { Ignore };
+            *f = if *f == Phone && !seen.contains(&Phone2) {
+                Phone2
+            } else {
+                Ignore
+            };
         }
         seen.push(*f);
     }
@@ -385,8 +587,14 @@ fn resolve(guesses: &[Guess], shape: Shape) -> Vec<Field> {
 /// A file's header signature: its folded header names in order, hashed (FNV-1a, hex). Two
 /// exports from the same screen of the practice-management system share it.
 pub fn signature(headers: &[String]) -> String {
-    let joined = headers.iter().map(|h| fold(h)).collect::<Vec<_>>().join("\u{1f}");
-    let h = joined.bytes().fold(0xcbf29ce484222325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100000001b3));
+    let joined = headers
+        .iter()
+        .map(|h| fold(h))
+        .collect::<Vec<_>>()
+        .join("\u{1f}");
+    let h = joined.bytes().fold(0xcbf29ce484222325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100000001b3)
+    });
     format!("{h:016x}")
 }
 
@@ -400,9 +608,32 @@ mod tests {
 
     #[test]
     fn spanish_and_english_headers_with_or_without_accents() {
-        let (f, shape) = detect(&h(&["Cód. Cliente", "Nombre", "Apellidos", "Teléfono", "telefono 2", "E-mail", "Nº Mascota", "Mascota", "Especie", "Fecha nacimiento", "Fecha visita", "Tipo de visita", "Gravedad", "Motivo", "Importe (€)", "Veterinario"]));
+        let (f, shape) = detect(&h(&[
+            "Cód. Cliente",
+            "Nombre",
+            "Apellidos",
+            "Teléfono",
+            "telefono 2",
+            "E-mail",
+            "Nº Mascota",
+            "Mascota",
+            "Especie",
+            "Fecha nacimiento",
+            "Fecha visita",
+            "Tipo de visita",
+            "Gravedad",
+            "Motivo",
+            "Importe (€)",
+            "Veterinario",
+        ]));
         use Field::*;
-        assert_eq!(f, [ClientId, FirstName, Surnames, Phone, Phone2, Email, PetId, PetName, Species, BirthDate, VisitDate, VisitKind, Severity, Reason, Amount, Staff]);
+        assert_eq!(
+            f,
+            [
+                ClientId, FirstName, Surnames, Phone, Phone2, Email, PetId, PetName, Species,
+                BirthDate, VisitDate, VisitKind, Severity, Reason, Amount, Staff
+            ]
+        );
         assert_eq!(shape, Shape::Combined);
         let (f, shape) = detect(&h(&["Client ID", "Full name", "Phone", "Mobile", "Email"]));
         assert_eq!(f, [ClientId, FullName, Phone, Phone2, Email]);
@@ -412,27 +643,101 @@ mod tests {
     #[test]
     fn generic_headers_depend_on_the_shape() {
         use Field::*;
-        let (f, s) = detect(&h(&["ID", "ID Cliente", "Nombre", "Especie", "Raza", "Sexo"]));
-        assert_eq!((f, s), (vec![PetId, ClientId, PetName, Species, Breed, Sex], Shape::Pets));
-        let (f, s) = detect(&h(&["ID", "ID Mascota", "Fecha", "Hora", "Duración", "Motivo", "Estado"]));
-        assert_eq!((f, s), (vec![AppointmentId, PetId, AppointmentDate, AppointmentTime, Duration, AppointmentReason, AppointmentStatus], Shape::Appointments));
-        let (f, s) = detect(&h(&["Id", "Id paciente", "Vacuna", "Fecha aplicación", "Próxima dosis"]));
-        assert_eq!((f, s), (vec![TreatmentId, PetId, Product, AppliedOn, NextDueOn], Shape::Vaccinations));
-        let (f, s) = detect(&h(&["ID", "ID Mascota", "Fecha", "Tipo", "Motivo", "Importe"]));
-        assert_eq!((f, s), (vec![VisitId, PetId, VisitDate, VisitKind, Reason, Amount], Shape::Visits));
+        let (f, s) = detect(&h(&[
+            "ID",
+            "ID Cliente",
+            "Nombre",
+            "Especie",
+            "Raza",
+            "Sexo",
+        ]));
+        assert_eq!(
+            (f, s),
+            (
+                vec![PetId, ClientId, PetName, Species, Breed, Sex],
+                Shape::Pets
+            )
+        );
+        let (f, s) = detect(&h(&[
+            "ID",
+            "ID Mascota",
+            "Fecha",
+            "Hora",
+            "Duración",
+            "Motivo",
+            "Estado",
+        ]));
+        assert_eq!(
+            (f, s),
+            (
+                vec![
+                    AppointmentId,
+                    PetId,
+                    AppointmentDate,
+                    AppointmentTime,
+                    Duration,
+                    AppointmentReason,
+                    AppointmentStatus
+                ],
+                Shape::Appointments
+            )
+        );
+        let (f, s) = detect(&h(&[
+            "Id",
+            "Id paciente",
+            "Vacuna",
+            "Fecha aplicación",
+            "Próxima dosis",
+        ]));
+        assert_eq!(
+            (f, s),
+            (
+                vec![TreatmentId, PetId, Product, AppliedOn, NextDueOn],
+                Shape::Vaccinations
+            )
+        );
+        let (f, s) = detect(&h(&[
+            "ID",
+            "ID Mascota",
+            "Fecha",
+            "Tipo",
+            "Motivo",
+            "Importe",
+        ]));
+        assert_eq!(
+            (f, s),
+            (
+                vec![VisitId, PetId, VisitDate, VisitKind, Reason, Amount],
+                Shape::Visits
+            )
+        );
     }
 
     #[test]
     fn signatures_ignore_accents_and_case_but_not_order() {
-        assert_eq!(signature(&h(&["Teléfono", "Nombre"])), signature(&h(&["telefono", "NOMBRE"])));
-        assert_ne!(signature(&h(&["Teléfono", "Nombre"])), signature(&h(&["Nombre", "Teléfono"])));
+        assert_eq!(
+            signature(&h(&["Teléfono", "Nombre"])),
+            signature(&h(&["telefono", "NOMBRE"]))
+        );
+        assert_ne!(
+            signature(&h(&["Teléfono", "Nombre"])),
+            signature(&h(&["Nombre", "Teléfono"]))
+        );
     }
 
     #[test]
     fn missing_columns_are_named() {
         let has = |set: &'static [Field]| move |f| set.contains(&f);
-        assert_eq!(Shape::Combined.missing(has(&[Field::FirstName, Field::PetName, Field::VisitDate])), [Field::ClientId]);
-        assert_eq!(Shape::Pets.missing(has(&[Field::PetId, Field::PetName])), [Field::ClientId]);
-        assert!(Shape::Clients.missing(has(&[Field::ClientId, Field::FullName])).is_empty());
+        assert_eq!(
+            Shape::Combined.missing(has(&[Field::FirstName, Field::PetName, Field::VisitDate])),
+            [Field::ClientId]
+        );
+        assert_eq!(
+            Shape::Pets.missing(has(&[Field::PetId, Field::PetName])),
+            [Field::ClientId]
+        );
+        assert!(Shape::Clients
+            .missing(has(&[Field::ClientId, Field::FullName]))
+            .is_empty());
     }
 }

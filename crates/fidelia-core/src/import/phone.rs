@@ -13,8 +13,18 @@
 
 /// Calling codes of the countries the settings offer.
 const CODES: &[(&str, &str)] = &[
-    ("ES", "34"), ("MX", "52"), ("AR", "54"), ("CO", "57"), ("CL", "56"), ("PE", "51"),
-    ("US", "1"), ("GB", "44"), ("FR", "33"), ("PT", "351"), ("DE", "49"), ("IT", "39"),
+    ("ES", "34"),
+    ("MX", "52"),
+    ("AR", "54"),
+    ("CO", "57"),
+    ("CL", "56"),
+    ("PE", "51"),
+    ("US", "1"),
+    ("GB", "44"),
+    ("FR", "33"),
+    ("PT", "351"),
+    ("DE", "49"),
+    ("IT", "39"),
 ];
 
 fn spanish_national(d: &str) -> bool {
@@ -24,7 +34,11 @@ fn spanish_national(d: &str) -> bool {
 /// The number in E.164 (`+34612345678`), or `None` when it cannot be read.
 pub fn to_e164(typed: &str, country: &str) -> Option<String> {
     let t = typed.trim();
-    if t.is_empty() || !t.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '(' | ')' | '+' | '/')) {
+    if t.is_empty()
+        || !t
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '(' | ')' | '+' | '/'))
+    {
         return None;
     }
     if t.rfind('+').is_some_and(|i| i != 0) {
@@ -53,8 +67,14 @@ pub fn to_e164(typed: &str, country: &str) -> Option<String> {
         return None;
     }
     let code = CODES.iter().find(|(c, _)| *c == country)?.1;
-    let national = if country == "IT" { digits.as_str() } else { digits.trim_start_matches('0') };
-    (6..=12).contains(&national.len()).then(|| format!("+{code}{national}"))
+    let national = if country == "IT" {
+        digits.as_str()
+    } else {
+        digits.trim_start_matches('0')
+    };
+    (6..=12)
+        .contains(&national.len())
+        .then(|| format!("+{code}{national}"))
 }
 
 #[cfg(test)]
@@ -63,25 +83,62 @@ mod tests {
 
     #[test]
     fn spanish_mobiles_and_landlines() {
-        assert_eq!(to_e164("+34 699 111 222", "ES").as_deref(), Some("+34699111222"));
-        assert_eq!(to_e164("612 345 678", "ES").as_deref(), Some("+34612345678"));
-        assert_eq!(to_e164("93 456 78 90", "ES").as_deref(), Some("+34934567890"));
-        assert_eq!(to_e164("(91) 123-45-67", "ES").as_deref(), Some("+34911234567"));
-        assert_eq!(to_e164("0034 612.345.678", "ES").as_deref(), Some("+34612345678"));
-        assert_eq!(to_e164("34612345678", "ES").as_deref(), Some("+34612345678"));
-        assert_eq!(to_e164("+33 6 12 34 56 78", "ES").as_deref(), Some("+33612345678"), "a foreign number keeps its prefix");
+        assert_eq!(
+            to_e164("+34 699 111 222", "ES").as_deref(),
+            Some("+34699111222")
+        );
+        assert_eq!(
+            to_e164("612 345 678", "ES").as_deref(),
+            Some("+34612345678")
+        );
+        assert_eq!(
+            to_e164("93 456 78 90", "ES").as_deref(),
+            Some("+34934567890")
+        );
+        assert_eq!(
+            to_e164("(91) 123-45-67", "ES").as_deref(),
+            Some("+34911234567")
+        );
+        assert_eq!(
+            to_e164("0034 612.345.678", "ES").as_deref(),
+            Some("+34612345678")
+        );
+        assert_eq!(
+            to_e164("34612345678", "ES").as_deref(),
+            Some("+34612345678")
+        );
+        assert_eq!(
+            to_e164("+33 6 12 34 56 78", "ES").as_deref(),
+            Some("+33612345678"),
+            "a foreign number keeps its prefix"
+        );
     }
 
     #[test]
     fn unreadable_numbers_give_none() {
-        for s in ["", "12 34 56", "512 345 678", "+34 512 345 678", "6123456789", "612 ABC 678", "612#345678", "34+612"] {
+        for s in [
+            "",
+            "12 34 56",
+            "512 345 678",
+            "+34 512 345 678",
+            "6123456789",
+            "612 ABC 678",
+            "612#345678",
+            "34+612",
+        ] {
             assert_eq!(to_e164(s, "ES"), None, "{s:?}");
         }
     }
 
     #[test]
     fn other_countries_use_their_code() {
-        assert_eq!(to_e164("020 7946 0958", "GB").as_deref(), Some("+442079460958"));
-        assert_eq!(to_e164("06 12 34 56 78", "IT").as_deref(), Some("+390612345678"));
+        assert_eq!(
+            to_e164("020 7946 0958", "GB").as_deref(),
+            Some("+442079460958")
+        );
+        assert_eq!(
+            to_e164("06 12 34 56 78", "IT").as_deref(),
+            Some("+390612345678")
+        );
     }
 }

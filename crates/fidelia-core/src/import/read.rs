@@ -32,7 +32,9 @@ impl Encoding {
         match s.trim().to_ascii_lowercase().as_str() {
             "utf-8" | "utf8" => Some(Encoding::Utf8),
             "utf-8-bom" | "utf8-bom" | "utf-8 bom" => Some(Encoding::Utf8Bom),
-            "windows-1252" | "cp1252" | "latin1" | "iso-8859-1" | "ansi" => Some(Encoding::Windows1252),
+            "windows-1252" | "cp1252" | "latin1" | "iso-8859-1" | "ansi" => {
+                Some(Encoding::Windows1252)
+            }
             _ => None,
         }
     }
@@ -69,7 +71,11 @@ pub fn detect_encoding(mut r: impl Read) -> io::Result<Encoding> {
             Err(_) => return Ok(Encoding::Windows1252),
         }
         if n == 0 {
-            return Ok(if bom { Encoding::Utf8Bom } else { Encoding::Utf8 });
+            return Ok(if bom {
+                Encoding::Utf8Bom
+            } else {
+                Encoding::Utf8
+            });
         }
     }
 }
@@ -136,7 +142,11 @@ impl<R: Read> Read for DecodingReader<R> {
                 self.in_end = n;
                 self.eof = n == 0;
             }
-            let (res, read, written, _) = self.decoder.decode_to_utf8(&self.input[self.in_start..self.in_end], &mut self.output, self.eof);
+            let (res, read, written, _) = self.decoder.decode_to_utf8(
+                &self.input[self.in_start..self.in_end],
+                &mut self.output,
+                self.eof,
+            );
             self.in_start += read;
             self.out_start = 0;
             self.out_end = written;
@@ -174,22 +184,43 @@ pub fn detect_separator(header_line: &str) -> u8 {
 /// The first line of a file (decoded, up to 64 KiB read), to find the separator.
 pub fn first_line(r: impl Read, encoding: Encoding) -> io::Result<String> {
     let mut text = String::new();
-    DecodingReader::new(r, encoding).take(64 * 1024).read_to_string(&mut text).or_else(|e| {
-        // Cutting at 64 KiB may split a character: keep what decoded.
-        if e.kind() == io::ErrorKind::InvalidData {
-            Ok(0)
-        } else {
-            Err(e)
-        }
-    })?;
+    DecodingReader::new(r, encoding)
+        .take(64 * 1024)
+        .read_to_string(&mut text)
+        .or_else(|e| {
+            // Cutting at 64 KiB may split a character: keep what decoded.
+            if e.kind() == io::ErrorKind::InvalidData {
+                Ok(0)
+            } else {
+                Err(e)
+            }
+        })?;
     let end = text.find('\n').unwrap_or(text.len());
     Ok(text[..end].trim_end_matches('\r').to_owned())
 }
 
 /// A CSV reader over a decoded file: flexible (rows with too many or too few fields are
 /// returned, the caller reports them), no header handling (the header is record 1, line 1).
-pub fn csv_reader<R: Read>(r: R, encoding: Encoding, separator: u8) -> csv::Reader<DecodingReader<R>> {
-    csv::ReaderBuilder::new().delimiter(separator).flexible(true).has_headers(false).from_reader(DecodingReader::new(r, encoding))
+pub fn csv_reader<R: Read>(
+    r: R,
+    encoding: Encoding,
+    separator: u8,
+) -> csv::Reader<DecodingReader<R>> {
+    // Only `\n` ends a record, so that a record's position counts the lines before it exactly
+    // (with CRLF as terminator the `\n` would be counted with the next record); the `\r` that
+    // stays at the end of the last field is trimmed with the other spaces.
+    csv::ReaderBuilder::new()
+        .delimiter(separator)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(DecodingReader::new(r, encoding))
+}
+
+/// The physical line a record starts on (the header is line 1), counting the line breaks
+/// inside quoted fields.
+pub fn record_line(rec: &csv::StringRecord) -> u64 {
+    rec.position().map_or(0, |p| p.line())
 }
 
 /// True for a record whose every field is empty (Excel writes `;;;;` for blank rows).
@@ -203,9 +234,18 @@ mod tests {
 
     #[test]
     fn encodings_are_told_apart() {
-        assert_eq!(detect_encoding("Núñez;Peña".as_bytes()).unwrap(), Encoding::Utf8);
-        assert_eq!(detect_encoding(&b"\xEF\xBB\xBFN\xC3\xBA\xC3\xB1ez"[..]).unwrap(), Encoding::Utf8Bom);
-        assert_eq!(detect_encoding(&b"N\xFA\xF1ez"[..]).unwrap(), Encoding::Windows1252);
+        assert_eq!(
+            detect_encoding("Núñez;Peña".as_bytes()).unwrap(),
+            Encoding::Utf8
+        );
+        assert_eq!(
+            detect_encoding(&b"\xEF\xBB\xBFN\xC3\xBA\xC3\xB1ez"[..]).unwrap(),
+            Encoding::Utf8Bom
+        );
+        assert_eq!(
+            detect_encoding(&b"N\xFA\xF1ez"[..]).unwrap(),
+            Encoding::Windows1252
+        );
         // A two-byte character split across the 64 KiB chunk boundary is still UTF-8.
         let mut big = vec![b'a'; 64 * 1024 - 1];
         big.extend_from_slice("ñ".as_bytes());
@@ -215,16 +255,37 @@ mod tests {
     #[test]
     fn decoding_streams_windows_1252_and_drops_the_bom() {
         let mut s = String::new();
-        DecodingReader::new(&b"Ib\xE1\xF1ez \x80"[..], Encoding::Windows1252).read_to_string(&mut s).unwrap();
+        DecodingReader::new(&b"Ib\xE1\xF1ez \x80"[..], Encoding::Windows1252)
+            .read_to_string(&mut s)
+            .unwrap();
         assert_eq!(s, "Ibáñez €");
         let mut s = String::new();
-        DecodingReader::new(&b"\xEF\xBB\xBFa;b"[..], Encoding::Utf8Bom).read_to_string(&mut s).unwrap();
+        DecodingReader::new(&b"\xEF\xBB\xBFa;b"[..], Encoding::Utf8Bom)
+            .read_to_string(&mut s)
+            .unwrap();
         assert_eq!(s, "a;b");
     }
 
     #[test]
+    fn record_lines_are_physical_lines() {
+        let mut r = csv_reader(&b"a;b\r\n1;\"x\r\ny\"\r\n2;z\r\n"[..], Encoding::Utf8, b';');
+        let mut rec = csv::StringRecord::new();
+        let mut lines = Vec::new();
+        let mut last = String::new();
+        while r.read_record(&mut rec).unwrap() {
+            lines.push(record_line(&rec));
+            last = rec[1].to_owned();
+        }
+        assert_eq!(lines, [1, 2, 4]);
+        assert_eq!(last, "z\r", "the CR stays, for the caller's trim");
+    }
+
+    #[test]
     fn separators_are_found_outside_quotes() {
-        assert_eq!(detect_separator("Nombre;Apellidos;\"Dirección, piso\""), b';');
+        assert_eq!(
+            detect_separator("Nombre;Apellidos;\"Dirección, piso\""),
+            b';'
+        );
         assert_eq!(detect_separator("name,surname,phone"), b',');
         assert_eq!(detect_separator("name\tsurname\tphone"), b'\t');
         assert_eq!(detect_separator("\"a;b\",c,d"), b',');

@@ -1,0 +1,415 @@
+//! Importing the clinic's records from its practice-management system's CSV exports.
+//!
+//! The domain half of the import (no database): reading files the way Excel writes them
+//! ([`read`]), what each column means ([`fields`]), one row to records ([`row`]), phones to
+//! E.164 ([`phone`]), and the preview / report shapes with the report as CSV. The store
+//! (`fidelia_store::import`) matches the rows on source ids and writes them in one transaction.
+
+pub mod fields;
+pub mod phone;
+pub mod read;
+pub mod row;
+
+use std::io::{self, Read};
+
+use serde::{Deserialize, Serialize};
+
+pub use fields::{Field, Shape};
+pub use read::Encoding;
+
+use crate::i18n::{t, Lang};
+use crate::text::fold;
+
+/// The kinds of the `preventive_treatments` table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TreatmentKind {
+    #[serde(rename = "vacuna")]
+    Vaccine,
+    #[serde(rename = "desparasitacion_interna")]
+    InternalDeworming,
+    #[serde(rename = "desparasitacion_externa")]
+    ExternalDeworming,
+    #[serde(rename = "otro")]
+    Other,
+}
+
+impl TreatmentKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TreatmentKind::Vaccine => "vacuna",
+            TreatmentKind::InternalDeworming => "desparasitacion_interna",
+            TreatmentKind::ExternalDeworming => "desparasitacion_externa",
+            TreatmentKind::Other => "otro",
+        }
+    }
+    /// From the export's words; empty is a vaccine (the file is a vaccinations export).
+    pub fn from_text(s: &str) -> TreatmentKind {
+        let f = fold(s);
+        let has = |set: &[&str]| f.split(' ').any(|w| set.contains(&w));
+        if f.is_empty()
+            || has(&[
+                "vacuna",
+                "vacunacion",
+                "vaccine",
+                "vaccination",
+                "rabia",
+                "polivalente",
+            ])
+        {
+            TreatmentKind::Vaccine
+        } else if has(&["interna", "internal", "interno", "antiparasitario"])
+            && !has(&["externa", "external"])
+        {
+            TreatmentKind::InternalDeworming
+        } else if has(&["externa", "external", "pipeta", "collar", "antipulgas"]) {
+            TreatmentKind::ExternalDeworming
+        } else {
+            TreatmentKind::Other
+        }
+    }
+}
+
+/// Which column holds what, and the file's shape.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Mapping {
+    pub headers: Vec<String>,
+    pub fields: Vec<Field>,
+    pub shape: Shape,
+}
+
+impl Mapping {
+    /// The first column holding `f`.
+    pub fn column(&self, f: Field) -> Option<usize> {
+        self.fields.iter().position(|x| *x == f)
+    }
+    pub fn columns(&self, f: Field) -> impl Iterator<Item = usize> + '_ {
+        self.fields
+            .iter()
+            .enumerate()
+            .filter(move |(_, x)| **x == f)
+            .map(|(i, _)| i)
+    }
+    pub fn has(&self, f: Field) -> bool {
+        self.fields.contains(&f)
+    }
+    /// Required columns absent for this shape.
+    pub fn missing(&self) -> Vec<Field> {
+        self.shape.missing(|f| self.has(f))
+    }
+    pub fn header(&self, column: Option<usize>) -> String {
+        column
+            .and_then(|i| self.headers.get(i))
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+/// Where the mapping in use came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum MappingSource {
+    Detected,
+    Remembered,
+    Given,
+}
+
+/// What the caller may set; everything else is detected.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ImportOptions {
+    pub encoding: Option<Encoding>,
+    /// `;`, `,` or tab.
+    pub separator: Option<char>,
+    /// One field per column, in the header's order (from the preview, possibly changed).
+    pub fields: Option<Vec<Field>>,
+    pub shape: Option<Shape>,
+    /// Overwrite records entered or edited by hand in Fidelia.
+    pub overwrite_manual: bool,
+    /// Remember this file's mapping for the next file with the same headers (on import).
+    pub remember_mapping: bool,
+    /// The country for phones without a prefix (Settings.default_country); "" = settings'.
+    pub default_country: String,
+}
+
+/// The file-level facts: encoding, separator, headers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileHead {
+    pub encoding: Encoding,
+    pub separator: char,
+    pub headers: Vec<String>,
+    pub signature: String,
+}
+
+/// Reads a file's encoding, separator and header. `open` opens the file from its start (it is
+/// called more than once: the file is streamed, never held).
+pub fn read_head<R: Read>(
+    open: &mut dyn FnMut() -> io::Result<R>,
+    opts: &ImportOptions,
+) -> Result<FileHead, ImportError> {
+    let encoding = match opts.encoding {
+        Some(e) => e,
+        None => read::detect_encoding(open()?)?,
+    };
+    let separator = match opts.separator {
+        Some(c) if c.is_ascii() => c as u8,
+        Some(_) => return Err(ImportError::BadMapping),
+        None => read::detect_separator(&read::first_line(open()?, encoding)?),
+    };
+    let mut rdr = read::csv_reader(open()?, encoding, separator);
+    let mut rec = csv::StringRecord::new();
+    if !rdr.read_record(&mut rec)? || read::is_blank(&rec) {
+        return Err(ImportError::Empty);
+    }
+    let headers: Vec<String> = rec.iter().map(|h| h.trim().to_owned()).collect();
+    let signature = fields::signature(&headers);
+    Ok(FileHead {
+        encoding,
+        separator: separator as char,
+        headers,
+        signature,
+    })
+}
+
+/// A file-level problem: nothing was imported.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("the file could not be read: {0}")]
+    Io(#[from] io::Error),
+    #[error("CSV error: {0}")]
+    Csv(#[from] csv::Error),
+    #[error("the file is empty")]
+    Empty,
+    #[error("required columns missing: {0:?}")]
+    MissingColumns(Vec<Field>),
+    #[error("the mapping does not match the file's columns")]
+    BadMapping,
+    #[error("cancelled")]
+    Cancelled,
+}
+
+impl ImportError {
+    /// The i18n key of the message.
+    pub fn key(&self) -> &'static str {
+        match self {
+            ImportError::Io(_) | ImportError::Csv(_) => "err.import_file",
+            ImportError::Empty => "err.import_empty",
+            ImportError::MissingColumns(_) => "err.import_missing_column",
+            ImportError::BadMapping => "err.import_mapping",
+            ImportError::Cancelled => "err.import_cancelled",
+        }
+    }
+    /// The message in plain words; a missing column is named ("Falta la columna obligatoria
+    /// «Código de cliente»…").
+    pub fn message(&self, lang: Lang) -> String {
+        let text = t(lang, self.key());
+        match self {
+            ImportError::MissingColumns(fields) => {
+                let names: Vec<String> = fields
+                    .iter()
+                    .map(|f| format!("«{}»", field_label(*f, lang)))
+                    .collect();
+                text.replace("{column}", &names.join(", "))
+            }
+            _ => text,
+        }
+    }
+}
+
+/// A field's name in the clinic's language.
+pub fn field_label(f: Field, lang: Lang) -> String {
+    t(lang, &format!("{}.{}", Field::KEY_PREFIX, f.as_str()))
+}
+
+/// One column as the preview shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ColumnPreview {
+    pub index: usize,
+    pub header: String,
+    pub field: Field,
+    /// The first data rows' values, to help the user decide.
+    pub samples: Vec<String>,
+}
+
+/// Created / updated / unchanged / kept (edited by hand, not overwritten) for one kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Counts {
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    /// Records entered or edited by hand in Fidelia that the file would have changed.
+    pub kept_manual: u64,
+}
+
+/// A rejected row's problem: line (the physical line the record starts on; header = 1),
+/// column (header name, "" for the whole row), the value, and the reason's i18n key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RejectedRow {
+    pub line: u64,
+    pub column: String,
+    pub value: String,
+    pub reason: String,
+}
+
+/// How many problems a report keeps in detail (all rejected rows are counted).
+pub const REJECTED_KEPT: usize = 1000;
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    /// Nothing was saved (preview or `--dry-run`).
+    pub dry_run: bool,
+    pub rows_total: u64,
+    pub rows_imported: u64,
+    pub rows_rejected: u64,
+    pub clients: Counts,
+    pub pets: Counts,
+    pub visits: Counts,
+    pub appointments: Counts,
+    pub vaccinations: Counts,
+    pub staff_created: u64,
+    /// Phones kept as typed because they could not be read.
+    pub phones_flagged: u64,
+    /// The first `REJECTED_KEPT` problems, in file order.
+    pub rejected: Vec<RejectedRow>,
+    /// Problems beyond those kept.
+    pub rejected_more: u64,
+}
+
+impl Report {
+    pub fn push_rejected(&mut self, r: RejectedRow) {
+        if self.rejected.len() < REJECTED_KEPT {
+            self.rejected.push(r);
+        } else {
+            self.rejected_more += 1;
+        }
+    }
+    pub fn created(&self) -> u64 {
+        [
+            self.clients,
+            self.pets,
+            self.visits,
+            self.appointments,
+            self.vaccinations,
+        ]
+        .iter()
+        .map(|c| c.created)
+        .sum()
+    }
+}
+
+/// What the preview shows before anything is written.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Preview {
+    pub encoding: Encoding,
+    pub separator: char,
+    pub shape: Shape,
+    pub signature: String,
+    pub mapping_source: MappingSource,
+    pub columns: Vec<ColumnPreview>,
+    /// Required columns not found: the import would stop before writing anything.
+    pub missing: Vec<Field>,
+    /// The outcome of a dry run (nothing written); empty when columns are missing.
+    pub report: Report,
+}
+
+/// The report's rejected rows as CSV (`;`, UTF-8 with BOM so Excel opens it with accents):
+/// line, column, value, reason in the clinic's language.
+pub fn report_csv(report: &Report, lang: Lang) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let head = [
+        "import.csv.line",
+        "import.csv.column",
+        "import.csv.value",
+        "import.csv.reason",
+    ]
+    .map(|k| t(lang, k));
+    w.write_record(&head).expect("writing to memory");
+    for r in &report.rejected {
+        w.write_record([
+            r.line.to_string(),
+            r.column.clone(),
+            r.value.clone(),
+            t(lang, &r.reason),
+        ])
+        .expect("writing to memory");
+    }
+    let bytes = w.into_inner().expect("writing to memory");
+    format!(
+        "\u{feff}{}",
+        String::from_utf8(bytes).expect("UTF-8 in, UTF-8 out")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn report_serialises_in_camel_case_and_as_csv() {
+        let mut r = Report {
+            rows_total: 3,
+            rows_rejected: 1,
+            ..Default::default()
+        };
+        r.clients.created = 2;
+        r.push_rejected(RejectedRow {
+            line: 4,
+            column: "Fecha visita".into(),
+            value: "32/13/2020".into(),
+            reason: "err.date_impossible".into(),
+        });
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["rowsRejected"], 1);
+        assert_eq!(json["clients"]["keptManual"], 0);
+        assert_eq!(json["rejected"][0]["line"], 4);
+        let csv = report_csv(&r, Lang::Es);
+        assert!(csv.starts_with('\u{feff}'));
+        let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+        assert_eq!(lines[0], "Línea;Columna;Valor;Motivo");
+        assert_eq!(
+            lines[1],
+            format!(
+                "4;Fecha visita;32/13/2020;{}",
+                t(Lang::Es, "err.date_impossible")
+            )
+        );
+    }
+
+    #[test]
+    fn a_missing_column_is_named_in_the_message() {
+        let e = ImportError::MissingColumns(vec![Field::ClientId]);
+        assert!(
+            e.message(Lang::Es).contains("«Código de cliente»"),
+            "{}",
+            e.message(Lang::Es)
+        );
+        assert!(e.message(Lang::En).contains("«Client ID»"));
+    }
+
+    #[test]
+    fn every_field_has_a_label_in_both_languages() {
+        for f in Field::ALL {
+            for lang in [Lang::Es, Lang::En] {
+                let key = format!("import.field.{}", f.as_str());
+                assert_ne!(t(lang, &key), key, "{key} missing in {lang:?}");
+            }
+        }
+        for k in [
+            "import.csv.line",
+            "import.csv.column",
+            "import.csv.value",
+            "import.csv.reason",
+        ] {
+            assert_ne!(t(Lang::En, k), k);
+        }
+    }
+}

@@ -1,0 +1,790 @@
+//! One CSV record to the records it carries: a client, a pet, a visit, an appointment or a
+//! preventive treatment, each with its source-system id. Values are checked with the same
+//! forms the window uses (`ClientForm::validate`…); every problem names its column.
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use csv::StringRecord;
+
+use super::fields::{Field, Shape};
+use super::{phone, Mapping, TreatmentKind};
+use crate::parse::{self, ErrKey};
+use crate::records::*;
+use crate::text::fold;
+
+/// A problem with one value of a row: the column (index in the header) and the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    pub column: Option<usize>,
+    pub key: ErrKey,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientRow {
+    pub source_id: String,
+    pub data: ClientData,
+    /// E.164 forms of phone1 / phone2 ("" when empty or unreadable).
+    pub phone1_e164: String,
+    pub phone2_e164: String,
+    /// A phone was present but could not be read: kept as typed, flagged for a person to check.
+    pub phone_flag: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PetRow {
+    pub source_id: String,
+    pub client_source_id: String,
+    /// `client_id` is a placeholder: the store resolves `client_source_id`.
+    pub data: PetData,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct VisitRow {
+    pub source_id: String,
+    pub pet_source_id: String,
+    /// `pet_id` and `staff_id` are placeholders: the store resolves them.
+    pub data: VisitData,
+    pub staff_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppointmentRow {
+    pub source_id: String,
+    pub pet_source_id: String,
+    pub data: AppointmentData,
+    pub staff_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TreatmentRow {
+    pub source_id: String,
+    pub pet_source_id: String,
+    pub kind: TreatmentKind,
+    pub product: String,
+    pub applied_on: NaiveDate,
+    pub next_due_on: Option<NaiveDate>,
+}
+
+/// What one row carries.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ImportRow {
+    pub client: Option<ClientRow>,
+    pub pet: Option<PetRow>,
+    pub visit: Option<VisitRow>,
+    pub appointment: Option<AppointmentRow>,
+    pub treatment: Option<TreatmentRow>,
+}
+
+/// The clinic's clock and country, for dates and phones.
+pub struct RowContext<'a, Tz: TimeZone> {
+    pub tz: &'a Tz,
+    pub now: DateTime<Utc>,
+    pub today: NaiveDate,
+    pub country: &'a str,
+}
+
+/// The time given to a visit or appointment whose export has a date but no time.
+pub const DEFAULT_TIME: &str = "12:00";
+
+/// Converts one record. `Err` lists every problem found (the row is rejected as a whole).
+pub fn convert<Tz: TimeZone>(
+    m: &Mapping,
+    rec: &StringRecord,
+    ctx: &RowContext<Tz>,
+) -> Result<ImportRow, Vec<RowError>> {
+    let mut errs: Vec<RowError> = Vec::new();
+    let r = Reader { m, rec };
+    let mut row = ImportRow::default();
+    match m.shape {
+        Shape::Clients => row.client = client(&r, ctx, &mut errs),
+        Shape::Combined => {
+            row.client = client(&r, ctx, &mut errs);
+            let visit_cols = [
+                Field::VisitId,
+                Field::VisitDate,
+                Field::VisitTime,
+                Field::VisitKind,
+                Field::Severity,
+                Field::Reason,
+                Field::Amount,
+                Field::Staff,
+            ]
+            .iter()
+            .any(|f| m.has(*f));
+            let client_sid = r.get(Field::ClientId);
+            if visit_cols || !r.get(Field::PetName).is_empty() || !r.get(Field::PetId).is_empty() {
+                let pet_sid = match r.get(Field::PetId) {
+                    "" => format!("{client_sid}/{}", fold(r.get(Field::PetName))),
+                    s => s.to_owned(),
+                };
+                row.pet = pet(&r, ctx, &mut errs, pet_sid.clone(), client_sid.to_owned());
+                if visit_cols {
+                    row.visit = visit(&r, ctx, &mut errs, pet_sid);
+                }
+            }
+        }
+        Shape::Pets => {
+            let client_sid = r.required(Field::ClientId, &mut errs);
+            let pet_sid = r.required(Field::PetId, &mut errs);
+            row.pet = pet(&r, ctx, &mut errs, pet_sid, client_sid);
+        }
+        Shape::Visits => {
+            let pet_sid = r.required(Field::PetId, &mut errs);
+            row.visit = visit(&r, ctx, &mut errs, pet_sid);
+        }
+        Shape::Appointments => {
+            let pet_sid = r.required(Field::PetId, &mut errs);
+            row.appointment = appointment(&r, ctx, &mut errs, pet_sid);
+        }
+        Shape::Vaccinations => {
+            let pet_sid = r.required(Field::PetId, &mut errs);
+            row.treatment = treatment(&r, &mut errs, pet_sid);
+        }
+    }
+    if errs.is_empty() {
+        Ok(row)
+    } else {
+        errs.sort_by_key(|e| e.column);
+        errs.dedup();
+        Err(errs)
+    }
+}
+
+struct Reader<'a> {
+    m: &'a Mapping,
+    rec: &'a StringRecord,
+}
+
+impl Reader<'_> {
+    fn get(&self, f: Field) -> &str {
+        self.m
+            .column(f)
+            .and_then(|i| self.rec.get(i))
+            .map(str::trim)
+            .unwrap_or("")
+    }
+    fn col(&self, f: Field) -> Option<usize> {
+        self.m.column(f)
+    }
+    fn err(&self, errs: &mut Vec<RowError>, f: Field, key: ErrKey) {
+        errs.push(RowError {
+            column: self.col(f),
+            key,
+        });
+    }
+    fn required(&self, f: Field, errs: &mut Vec<RowError>) -> String {
+        let v = self.get(f);
+        if v.is_empty() {
+            self.err(errs, f, "err.required");
+        }
+        v.to_owned()
+    }
+    /// Several surname columns ("Apellido 1", "Apellido 2") are joined.
+    fn surnames(&self) -> String {
+        self.m
+            .columns(Field::Surnames)
+            .filter_map(|i| self.rec.get(i))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+    /// Moves a form's field errors onto the columns they came from.
+    fn form_errors(&self, errs: &mut Vec<RowError>, invalid: Invalid, to: impl Fn(&str) -> Field) {
+        for e in invalid.0 {
+            errs.push(RowError {
+                column: self.col(to(e.field)),
+                key: e.key,
+            });
+        }
+    }
+}
+
+/// Splits one full-name column: "Núñez Peña, María" (surnames first, with a comma) or
+/// "María José Núñez Peña" (the last two words, with their particles "de", "del", "la"…,
+/// are the surnames; with two words the last one).
+pub fn split_full_name(s: &str) -> (String, String) {
+    let s = s.trim();
+    if let Some((surnames, first)) = s.split_once(',') {
+        return (first.trim().to_owned(), surnames.trim().to_owned());
+    }
+    let words: Vec<&str> = s.split_whitespace().collect();
+    if words.len() < 2 {
+        return (s.to_owned(), String::new());
+    }
+    let particle = |w: &str| {
+        matches!(
+            fold(w).as_str(),
+            "de" | "del" | "la" | "las" | "los" | "y" | "san" | "da" | "van" | "von"
+        )
+    };
+    if words.len() == 2 {
+        return (words[0].to_owned(), words[1].to_owned());
+    }
+    // Two surnames from the end, each with the particles before it ("de la Fuente"), leaving
+    // at least one word for the first name.
+    let mut start = words.len();
+    for _ in 0..2 {
+        if start <= 1 {
+            break;
+        }
+        start -= 1;
+        while start > 1 && particle(words[start - 1]) {
+            start -= 1;
+        }
+    }
+    (words[..start].join(" "), words[start..].join(" "))
+}
+
+fn client<Tz: TimeZone>(
+    r: &Reader,
+    ctx: &RowContext<Tz>,
+    errs: &mut Vec<RowError>,
+) -> Option<ClientRow> {
+    let source_id = r.required(Field::ClientId, errs);
+    let name_field = if r.m.has(Field::FirstName) {
+        Field::FirstName
+    } else {
+        Field::FullName
+    };
+    let (first_name, surnames) = if name_field == Field::FirstName {
+        (r.get(Field::FirstName).to_owned(), r.surnames())
+    } else {
+        split_full_name(r.get(Field::FullName))
+    };
+    let mut flag = false;
+    let mut phones: [(String, String, String); 2] = Default::default(); // (for the form, kept, e164)
+    for (i, f) in [Field::Phone, Field::Phone2].into_iter().enumerate() {
+        let raw = r.get(f);
+        if raw.is_empty() {
+            continue;
+        }
+        let kept = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        match parse::phone(raw) {
+            Err("err.phone_letters") => {
+                r.err(errs, f, "err.phone_letters");
+                // A stand-in keeps the form from adding "no contact" to the same problem.
+                phones[i] = ("600000000".into(), kept, String::new());
+            }
+            Ok(tidy) => {
+                let e164 = phone::to_e164(&tidy, ctx.country);
+                flag |= e164.is_none();
+                phones[i] = (tidy.clone(), tidy, e164.unwrap_or_default());
+            }
+            Err(_) => {
+                // Unreadable but not wrong: kept as typed and flagged; a valid stand-in lets the
+                // form check the rest.
+                flag = true;
+                phones[i] = ("600000000".into(), kept, String::new());
+            }
+        }
+    }
+    let channel = match fold(r.get(Field::PreferredChannel)).as_str() {
+        "" => {
+            if !phones[0].0.is_empty() || !phones[1].0.is_empty() || r.get(Field::Email).is_empty()
+            {
+                "telefono"
+            } else {
+                "email"
+            }
+        }
+        "telefono" | "phone" | "llamada" | "tel" | "sms" | "movil" | "call" => "telefono",
+        "whatsapp" | "wa" | "whats app" => "whatsapp",
+        "email" | "e mail" | "correo" | "mail" | "correo electronico" => "email",
+        _ => {
+            r.err(errs, Field::PreferredChannel, "err.import_value_unknown");
+            "telefono"
+        }
+    };
+    let yes_no = |f: Field, default: bool, errs: &mut Vec<RowError>| match r.get(f) {
+        "" => default,
+        v => parse::boolean(v).unwrap_or_else(|k| {
+            r.err(errs, f, k);
+            default
+        }),
+    };
+    let consent_care = yes_no(Field::ConsentCare, true, errs);
+    let consent_commercial = yes_no(Field::ConsentCommercial, false, errs);
+    let form = ClientForm {
+        id: None,
+        first_name,
+        surnames,
+        phone1: phones[0].0.clone(),
+        phone2: phones[1].0.clone(),
+        email: r.get(Field::Email).to_owned(),
+        address: r.get(Field::Address).to_owned(),
+        preferred_channel: channel.into(),
+        consent_care,
+        consent_commercial,
+        notes: r.get(Field::ClientNotes).to_owned(),
+    };
+    match form.validate() {
+        Ok(mut data) => {
+            data.phone1 = std::mem::take(&mut phones[0].1);
+            data.phone2 = std::mem::take(&mut phones[1].1);
+            Some(ClientRow {
+                source_id,
+                data,
+                phone1_e164: std::mem::take(&mut phones[0].2),
+                phone2_e164: std::mem::take(&mut phones[1].2),
+                phone_flag: flag,
+            })
+        }
+        Err(e) => {
+            let surname_field = if name_field == Field::FirstName {
+                Field::Surnames
+            } else {
+                Field::FullName
+            };
+            r.form_errors(errs, e, |f| match f {
+                "firstName" => name_field,
+                "surnames" => surname_field,
+                "phone1" if !r.m.has(Field::Phone) && !r.m.has(Field::Phone2) => Field::Email,
+                "phone1" => Field::Phone,
+                "phone2" => Field::Phone2,
+                "email" => Field::Email,
+                "address" => Field::Address,
+                "notes" => Field::ClientNotes,
+                _ => Field::PreferredChannel,
+            });
+            None
+        }
+    }
+}
+
+/// "24/11/2026 19:30:00" → ("24/11/2026", Some("19:30")); "2026-11-24" → ("24/11/2026", None).
+pub fn split_date_time(s: &str) -> (String, Option<String>) {
+    let s = s.trim();
+    let (d, t) = match s.split_once([' ', 'T']) {
+        Some((d, t)) => (d, Some(t.trim())),
+        None => (s, None),
+    };
+    let d = match d.split('-').collect::<Vec<_>>()[..] {
+        [y, m, day] if y.len() == 4 => format!("{day}/{m}/{y}"),
+        _ => d.to_owned(),
+    };
+    (d, t.filter(|t| !t.is_empty()).map(tidy_time))
+}
+
+/// "19:30:00" → "19:30" (Excel adds seconds).
+fn tidy_time(t: &str) -> String {
+    let t = t.trim();
+    match t.splitn(3, ':').collect::<Vec<_>>()[..] {
+        [h, m, s] if s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit()) => format!("{h}:{m}"),
+        _ => t.to_owned(),
+    }
+}
+
+fn species(s: &str) -> Species {
+    let f = fold(s);
+    let has = |set: &[&str]| f.split(' ').any(|w| set.contains(&w));
+    if has(&[
+        "perro", "perra", "canino", "canina", "can", "dog", "canine", "cachorro",
+    ]) {
+        Species::Dog
+    } else if has(&[
+        "gato", "gata", "felino", "felina", "cat", "feline", "gatito",
+    ]) {
+        Species::Cat
+    } else if has(&["conejo", "coneja", "rabbit", "lagomorfo"]) {
+        Species::Rabbit
+    } else if has(&[
+        "ave",
+        "aves",
+        "pajaro",
+        "loro",
+        "periquito",
+        "canario",
+        "agapornis",
+        "cacatua",
+        "bird",
+        "parrot",
+        "ninfa",
+    ]) {
+        Species::Bird
+    } else if has(&["huron", "ferret"]) {
+        Species::Ferret
+    } else if has(&[
+        "roedor",
+        "hamster",
+        "cobaya",
+        "cobayo",
+        "raton",
+        "rata",
+        "chinchilla",
+        "jerbo",
+        "rodent",
+        "guinea",
+        "degu",
+    ]) {
+        Species::Rodent
+    } else if has(&[
+        "reptil",
+        "tortuga",
+        "iguana",
+        "serpiente",
+        "gecko",
+        "lagarto",
+        "reptile",
+        "turtle",
+        "tortoise",
+        "snake",
+        "camaleon",
+    ]) {
+        Species::Reptile
+    } else {
+        Species::Other
+    }
+}
+
+fn sex(s: &str) -> Sex {
+    let f = fold(s);
+    let first = f.split(' ').next().unwrap_or("");
+    match first {
+        "macho" | "m" | "male" | "masculino" | "entero" | "castrado" => Sex::Male,
+        "hembra" | "h" | "f" | "female" | "femenino" | "esterilizada" | "castrada" => Sex::Female,
+        _ => Sex::Unknown,
+    }
+}
+
+fn pet<Tz: TimeZone>(
+    r: &Reader,
+    ctx: &RowContext<Tz>,
+    errs: &mut Vec<RowError>,
+    source_id: String,
+    client_source_id: String,
+) -> Option<PetRow> {
+    let deceased_text = r.get(Field::Deceased);
+    let deceased_on = split_date_time(r.get(Field::DeceasedOn)).0;
+    let deceased = match deceased_text {
+        "" => false,
+        v => parse::boolean(v).unwrap_or_else(|k| {
+            r.err(errs, Field::Deceased, k);
+            false
+        }),
+    } || !deceased_on.is_empty();
+    let form = PetForm {
+        id: None,
+        client_id: Some(ClientId(0)),
+        name: r.get(Field::PetName).to_owned(),
+        species: species(r.get(Field::Species)).as_str().into(),
+        breed: r.get(Field::Breed).to_owned(),
+        sex: sex(r.get(Field::Sex)).as_str().into(),
+        birth_date: split_date_time(r.get(Field::BirthDate)).0,
+        deceased,
+        deceased_on,
+        notes: r.get(Field::PetNotes).to_owned(),
+    };
+    match form.validate(ctx.today) {
+        Ok(data) => Some(PetRow {
+            source_id,
+            client_source_id,
+            data,
+        }),
+        Err(e) => {
+            r.form_errors(errs, e, |f| match f {
+                "name" => Field::PetName,
+                "birthDate" => Field::BirthDate,
+                "deceasedOn" => Field::DeceasedOn,
+                "breed" => Field::Breed,
+                "notes" => Field::PetNotes,
+                _ => Field::Species,
+            });
+            None
+        }
+    }
+}
+
+/// The date and time of a visit or appointment: a date column that may carry the time, and
+/// an optional time column.
+fn when(r: &Reader, date: Field, time: Field) -> (String, String) {
+    let (d, t) = split_date_time(r.get(date));
+    let t = match r.get(time) {
+        "" => t.unwrap_or_else(|| DEFAULT_TIME.into()),
+        t => tidy_time(t),
+    };
+    (d, t)
+}
+
+fn visit_kind(s: &str) -> VisitKind {
+    let f = fold(s);
+    let has = |set: &[&str]| f.split(' ').any(|w| set.contains(&w));
+    if f.is_empty() {
+        VisitKind::Illness
+    } else if has(&[
+        "urgencia",
+        "urgencias",
+        "emergencia",
+        "emergency",
+        "urgente",
+    ]) {
+        VisitKind::Emergency
+    } else if has(&[
+        "cirugia",
+        "operacion",
+        "quirurgica",
+        "quirurgico",
+        "intervencion",
+        "surgery",
+        "castracion",
+        "esterilizacion",
+        "quirofano",
+    ]) {
+        VisitKind::Surgery
+    } else if has(&["alta", "discharge", "hospitalizacion", "hospitalization"]) {
+        VisitKind::Discharge
+    } else if has(&["vacuna", "vacunacion", "vaccination", "vaccine", "vacunas"]) {
+        VisitKind::Vaccination
+    } else if has(&[
+        "revision",
+        "control",
+        "chequeo",
+        "checkup",
+        "check",
+        "seguimiento",
+        "recheck",
+    ]) {
+        VisitKind::Checkup
+    } else if has(&[
+        "consulta",
+        "enfermedad",
+        "illness",
+        "consultation",
+        "visita",
+        "visit",
+        "general",
+    ]) {
+        VisitKind::Illness
+    } else {
+        VisitKind::Other
+    }
+}
+
+fn severity(s: &str) -> Option<Severity> {
+    match fold(s).as_str() {
+        "" | "leve" | "mild" | "low" | "baja" | "bajo" | "leves" | "1" => Some(Severity::Mild),
+        "moderada" | "moderado" | "moderate" | "media" | "medio" | "medium" | "2" => {
+            Some(Severity::Moderate)
+        }
+        "grave" | "severe" | "alta" | "alto" | "high" | "critica" | "critico" | "serious" | "3" => {
+            Some(Severity::Severe)
+        }
+        _ => None,
+    }
+}
+
+fn visit<Tz: TimeZone>(
+    r: &Reader,
+    ctx: &RowContext<Tz>,
+    errs: &mut Vec<RowError>,
+    pet_sid: String,
+) -> Option<VisitRow> {
+    let (date, time) = when(r, Field::VisitDate, Field::VisitTime);
+    let sev = severity(r.get(Field::Severity));
+    if sev.is_none() {
+        r.err(errs, Field::Severity, "err.import_value_unknown");
+    }
+    let form = VisitForm {
+        id: None,
+        pet_id: Some(PetId(0)),
+        staff_id: None,
+        date,
+        time,
+        kind: visit_kind(r.get(Field::VisitKind)).as_str().into(),
+        severity: sev.unwrap_or(Severity::Mild).as_str().into(),
+        reason: r.get(Field::Reason).to_owned(),
+        amount: r.get(Field::Amount).to_owned(),
+    };
+    let time_col = if r.m.has(Field::VisitTime) {
+        Field::VisitTime
+    } else {
+        Field::VisitDate
+    };
+    match form.validate(ctx.tz, ctx.now) {
+        Ok(data) => {
+            let source_id = match r.get(Field::VisitId) {
+                "" => format!("{pet_sid}@{}", data.at.format("%Y-%m-%dT%H:%M")),
+                s => s.to_owned(),
+            };
+            Some(VisitRow {
+                source_id,
+                pet_source_id: pet_sid,
+                data,
+                staff_name: r.get(Field::Staff).to_owned(),
+            })
+        }
+        Err(e) => {
+            r.form_errors(errs, e, |f| match f {
+                "date" => Field::VisitDate,
+                "time" => time_col,
+                "amount" => Field::Amount,
+                "reason" => Field::Reason,
+                "kind" => Field::VisitKind,
+                _ => Field::Severity,
+            });
+            None
+        }
+    }
+}
+
+fn appointment<Tz: TimeZone>(
+    r: &Reader,
+    ctx: &RowContext<Tz>,
+    errs: &mut Vec<RowError>,
+    pet_sid: String,
+) -> Option<AppointmentRow> {
+    let (date, time) = when(r, Field::AppointmentDate, Field::AppointmentTime);
+    let status = match fold(r.get(Field::AppointmentStatus)).as_str() {
+        "" | "programada" | "pendiente" | "scheduled" | "confirmada" | "reservada" | "booked"
+        | "pending" => AppointmentStatus::Scheduled,
+        "cancelada" | "anulada" | "cancelled" | "canceled" | "no asistio" | "no show" => {
+            AppointmentStatus::Cancelled
+        }
+        "realizada" | "hecha" | "done" | "completada" | "atendida" | "completed" | "finalizada" => {
+            AppointmentStatus::Done
+        }
+        _ => {
+            r.err(errs, Field::AppointmentStatus, "err.import_value_unknown");
+            AppointmentStatus::Scheduled
+        }
+    };
+    // An existing id lets a past appointment through: the export holds the clinic's history.
+    let form = AppointmentForm {
+        id: Some(AppointmentId(0)),
+        pet_id: Some(PetId(0)),
+        staff_id: None,
+        date,
+        time,
+        duration_min: r.get(Field::Duration).to_owned(),
+        reason: r.get(Field::AppointmentReason).to_owned(),
+    };
+    let time_col = if r.m.has(Field::AppointmentTime) {
+        Field::AppointmentTime
+    } else {
+        Field::AppointmentDate
+    };
+    match form.validate(ctx.tz, ctx.now) {
+        Ok(mut data) => {
+            data.status = status;
+            let source_id = match r.get(Field::AppointmentId) {
+                "" => format!("{pet_sid}@cita@{}", data.starts_at.format("%Y-%m-%dT%H:%M")),
+                s => s.to_owned(),
+            };
+            Some(AppointmentRow {
+                source_id,
+                pet_source_id: pet_sid,
+                data,
+                staff_name: r.get(Field::Staff).to_owned(),
+            })
+        }
+        Err(e) => {
+            r.form_errors(errs, e, |f| match f {
+                "date" => Field::AppointmentDate,
+                "time" => time_col,
+                "durationMin" => Field::Duration,
+                _ => Field::AppointmentReason,
+            });
+            None
+        }
+    }
+}
+
+fn treatment(r: &Reader, errs: &mut Vec<RowError>, pet_sid: String) -> Option<TreatmentRow> {
+    let date = |f: Field, errs: &mut Vec<RowError>| -> Option<NaiveDate> {
+        parse::optional_date(&split_date_time(r.get(f)).0).unwrap_or_else(|k| {
+            r.err(errs, f, k);
+            None
+        })
+    };
+    let applied_on = date(Field::AppliedOn, errs);
+    if applied_on.is_none() && r.get(Field::AppliedOn).is_empty() {
+        r.err(errs, Field::AppliedOn, "err.required");
+    }
+    let next_due_on = date(Field::NextDueOn, errs);
+    if let (Some(a), Some(n)) = (applied_on, next_due_on) {
+        if n < a {
+            r.err(errs, Field::NextDueOn, "err.import_next_before_applied");
+        }
+    }
+    let kind = TreatmentKind::from_text(r.get(Field::TreatmentKind));
+    let product = r.get(Field::Product).to_owned();
+    let applied_on = applied_on?;
+    if !errs.is_empty() {
+        return None;
+    }
+    let source_id = match r.get(Field::TreatmentId) {
+        "" => format!(
+            "{pet_sid}@{}@{}@{}",
+            kind.as_str(),
+            applied_on,
+            fold(&product)
+        ),
+        s => s.to_owned(),
+    };
+    Some(TreatmentRow {
+        source_id,
+        pet_source_id: pet_sid,
+        kind,
+        product,
+        applied_on,
+        next_due_on,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_names_are_split_sensibly() {
+        let s = |x: &str| split_full_name(x);
+        assert_eq!(
+            s("Núñez Peña, María"),
+            ("María".into(), "Núñez Peña".into())
+        );
+        assert_eq!(
+            s("María José Núñez Peña"),
+            ("María José".into(), "Núñez Peña".into())
+        );
+        assert_eq!(
+            s("Juan de la Fuente García"),
+            ("Juan".into(), "de la Fuente García".into())
+        );
+        assert_eq!(s("Ana García"), ("Ana".into(), "García".into()));
+        assert_eq!(
+            s("Íñigo Martínez de la Fuente"),
+            ("Íñigo".into(), "Martínez de la Fuente".into())
+        );
+        assert_eq!(s("Cher"), ("Cher".into(), "".into()));
+    }
+
+    #[test]
+    fn dates_with_times_and_iso_dates() {
+        assert_eq!(
+            split_date_time("24/11/2026 19:30:00"),
+            ("24/11/2026".into(), Some("19:30".into()))
+        );
+        assert_eq!(split_date_time("2026-11-24"), ("24/11/2026".into(), None));
+        assert_eq!(
+            split_date_time("24/11/26 9:05"),
+            ("24/11/26".into(), Some("9:05".into()))
+        );
+    }
+
+    #[test]
+    fn words_map_to_our_lists() {
+        assert_eq!(species("Canino"), Species::Dog);
+        assert_eq!(species("FELINO"), Species::Cat);
+        assert_eq!(species("Pájaro"), Species::Bird);
+        assert_eq!(species("Cobaya"), Species::Rodent);
+        assert_eq!(species("Caballo"), Species::Other);
+        assert_eq!(sex("Hembra esterilizada"), Sex::Female);
+        assert_eq!(sex("M"), Sex::Male);
+        assert_eq!(visit_kind("Cirugía"), VisitKind::Surgery);
+        assert_eq!(visit_kind("Vacunación anual"), VisitKind::Vaccination);
+        assert_eq!(visit_kind("Revisión"), VisitKind::Checkup);
+        assert_eq!(visit_kind("Urgencias"), VisitKind::Emergency);
+        assert_eq!(visit_kind("Peluquería"), VisitKind::Other);
+        assert_eq!(severity("Moderada"), Some(Severity::Moderate));
+        assert_eq!(severity("regular"), None);
+    }
+}

@@ -1,0 +1,2 @@
+-- The agenda lists calls closed during the day it shows: find them by when they closed.
+CREATE INDEX calls_status_closed ON calls (status, closed_at);

@@ -1,0 +1,1458 @@
+//! Importing the clinic's records from its practice-management system's CSV exports.
+//!
+//! # Public API
+//!
+//! ```ignore
+//! // What Fidelia understood, and what an import would do (a dry run: nothing is written).
+//! store.import_preview(ImportSource::Path(&path), &options, &clinic_time) -> Result<Preview, ImportFailure>
+//! // The import itself: one transaction; `progress(rows_done, rows_total)`; `cancel` is checked
+//! // between rows and leaves the database as it was. `options.dry_run`-style runs: `import_dry_run`.
+//! store.import(ImportSource::Path(&path), &options, &mut |done, total| .., &cancel, &clinic_time) -> Result<Report, ImportFailure>
+//! store.import_dry_run(source, &options, &clinic_time) -> Result<Report, ImportFailure>
+//! // The mapping chosen for files with these headers (by `FileHead::signature`), and saving one.
+//! store.remembered_mapping(&signature) -> Result<Option<Mapping>>
+//! store.remember_mapping(&mapping, now) -> Result<()>
+//! // Report as CSV for "save the report": fidelia_core::import::report_csv(&report, lang)
+//! ```
+//!
+//! `ImportSource` is a path (read in several streamed passes: encoding, separator, a row count
+//! for the progress bar, the rows; never held whole in memory) or bytes already in memory.
+//! `ImportOptions` (fidelia_core::import) carries the user's choices: encoding, separator, the
+//! field of each column (from the preview, possibly changed), shape, `overwrite_manual`,
+//! `remember_mapping`, default country. The mapping used is the given one, else the one
+//! remembered for the file's header signature, else the one detected from the headers.
+//!
+//! # Rules
+//!
+//! - Records are matched on `source_id`. A record unchanged by the row counts as unchanged; a
+//!   changed one is updated; a record entered in Fidelia (`origin = 'manual'`) or edited by
+//!   hand since its last import (`updated_at > imported_at`) is left alone and counted as
+//!   `keptManual`, unless `overwrite_manual`.
+//! - A client or pet appearing on many rows (one row per visit) is counted once.
+//! - Files without visit / pet / appointment / treatment ids get stable ids made from the
+//!   parent's id and the date (and the pet's folded name), so re-imports still match.
+//! - Staff named in a visit are matched by name (accents and case ignored) or created as vets.
+//! - Follow-up calls are scheduled (by the clinic's rules) only for visits of the last 3 days:
+//!   history does not flood the agenda.
+//! - A missing required column stops everything before any write (`ImportFailure::File(
+//!   ImportError::MissingColumns)`, message naming the column); bad rows are rejected one by one
+//!   with line, column, value and reason, the good rows are kept.
+
+use std::collections::{HashMap, HashSet};
+use std::io::{self, Read};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use chrono::{DateTime, TimeZone, Utc};
+use csv::StringRecord;
+use fidelia_core::import::row::{self, ImportRow, RowContext, RowError};
+use fidelia_core::import::{
+    self as imp, fields, read, ColumnPreview, Counts, FileHead, ImportError, ImportOptions,
+    Mapping, MappingSource, Preview, RejectedRow, Report,
+};
+use fidelia_core::text::fold;
+use fidelia_core::*;
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::{day, parse_ts, ts, word, Result, Store, StoreError};
+
+/// Where the file comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum ImportSource<'a> {
+    Path(&'a Path),
+    Bytes(&'a [u8]),
+}
+
+impl<'a> ImportSource<'a> {
+    fn open(&self) -> io::Result<Box<dyn Read + 'a>> {
+        Ok(match *self {
+            ImportSource::Path(p) => Box::new(io::BufReader::with_capacity(
+                64 * 1024,
+                std::fs::File::open(p)?,
+            )),
+            ImportSource::Bytes(b) => Box::new(b),
+        })
+    }
+}
+
+/// Why an import did not happen at all (nothing was written).
+#[derive(Debug, thiserror::Error)]
+pub enum ImportFailure {
+    #[error(transparent)]
+    File(#[from] ImportError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for ImportFailure {
+    fn from(e: rusqlite::Error) -> Self {
+        ImportFailure::Store(e.into())
+    }
+}
+
+impl From<csv::Error> for ImportFailure {
+    fn from(e: csv::Error) -> Self {
+        ImportFailure::File(e.into())
+    }
+}
+
+impl ImportFailure {
+    /// The i18n key of the message ("err.import_missing_column", "err.import_cancelled"…).
+    pub fn key(&self) -> &'static str {
+        match self {
+            ImportFailure::File(e) => e.key(),
+            ImportFailure::Store(_) => "err.database",
+        }
+    }
+    /// The message in the clinic's language, naming missing columns.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            ImportFailure::File(e) => e.message(lang),
+            ImportFailure::Store(_) => i18n::t(lang, "err.database"),
+        }
+    }
+}
+
+type Outcome<T> = std::result::Result<T, ImportFailure>;
+
+/// How many data rows the preview shows as samples per column.
+const SAMPLES: usize = 3;
+/// Visits older than this do not get a follow-up call when imported.
+const CALLS_FOR_LAST_HOURS: i64 = 72;
+
+impl Store {
+    /// The mapping remembered for files whose headers have this signature.
+    pub fn remembered_mapping(&self, signature: &str) -> Result<Option<Mapping>> {
+        let conn = self.conn();
+        remembered(&conn, signature)
+    }
+
+    /// Remembers a mapping for the next file with the same headers.
+    pub fn remember_mapping(&self, mapping: &Mapping, now: DateTime<Utc>) -> Result<()> {
+        remember(&self.conn(), mapping, now)
+    }
+
+    /// What Fidelia understood of the file and what importing it would do; writes nothing.
+    /// Missing required columns are listed (`missing`), not an error.
+    pub fn import_preview<Tz: TimeZone>(
+        &self,
+        src: ImportSource,
+        opts: &ImportOptions,
+        at: &ClinicTime<Tz>,
+    ) -> Outcome<Preview> {
+        let mut conn = self.conn();
+        let (head, mapping, source) = plan(&conn, src, opts)?;
+        let missing = mapping.missing();
+        let mut columns: Vec<ColumnPreview> = mapping
+            .headers
+            .iter()
+            .zip(&mapping.fields)
+            .enumerate()
+            .map(|(index, (header, field))| ColumnPreview {
+                index,
+                header: header.clone(),
+                field: *field,
+                samples: Vec::new(),
+            })
+            .collect();
+        let mut rdr = read::csv_reader(
+            src.open().map_err(ImportError::from)?,
+            head.encoding,
+            head.separator as u8,
+        );
+        let mut rec = StringRecord::new();
+        let mut n = 0;
+        while n <= SAMPLES && rdr.read_record(&mut rec)? {
+            if n > 0 && !read::is_blank(&rec) {
+                for c in columns.iter_mut() {
+                    c.samples
+                        .push(rec.get(c.index).unwrap_or("").trim().to_owned());
+                }
+            }
+            n += 1;
+        }
+        let report = if missing.is_empty() {
+            let tx = conn.transaction()?;
+            let r = run(
+                &tx,
+                src,
+                &head,
+                &mapping,
+                opts,
+                at,
+                &mut |_, _| {},
+                &AtomicBool::new(false),
+            )?;
+            drop(tx); // rolled back: a preview writes nothing
+            Report { dry_run: true, ..r }
+        } else {
+            Report {
+                dry_run: true,
+                ..Default::default()
+            }
+        };
+        Ok(Preview {
+            encoding: head.encoding,
+            separator: head.separator,
+            shape: mapping.shape,
+            signature: head.signature,
+            mapping_source: source,
+            columns,
+            missing,
+            report,
+        })
+    }
+
+    /// Imports the file in one transaction. `progress(rows_done, rows_total)` is called as rows
+    /// go; setting `cancel` stops between rows and leaves the database as it was
+    /// (`ImportError::Cancelled`).
+    pub fn import<Tz: TimeZone>(
+        &self,
+        src: ImportSource,
+        opts: &ImportOptions,
+        progress: &mut dyn FnMut(u64, u64),
+        cancel: &AtomicBool,
+        at: &ClinicTime<Tz>,
+    ) -> Outcome<Report> {
+        let mut conn = self.conn();
+        let (head, mapping, source) = plan(&conn, src, opts)?;
+        let tx = conn.transaction()?;
+        let report = run(&tx, src, &head, &mapping, opts, at, progress, cancel)?;
+        if opts.remember_mapping || source == MappingSource::Given {
+            remember(&tx, &mapping, at.now)?;
+        }
+        tx.commit()?;
+        Ok(report)
+    }
+
+    /// The report an import would give, without writing anything (the CLI's `--dry-run`).
+    pub fn import_dry_run<Tz: TimeZone>(
+        &self,
+        src: ImportSource,
+        opts: &ImportOptions,
+        at: &ClinicTime<Tz>,
+    ) -> Outcome<Report> {
+        let mut conn = self.conn();
+        let (head, mapping, _) = plan(&conn, src, opts)?;
+        let tx = conn.transaction()?;
+        let r = run(
+            &tx,
+            src,
+            &head,
+            &mapping,
+            opts,
+            at,
+            &mut |_, _| {},
+            &AtomicBool::new(false),
+        )?;
+        drop(tx);
+        Ok(Report { dry_run: true, ..r })
+    }
+}
+
+fn remembered(conn: &Connection, signature: &str) -> Result<Option<Mapping>> {
+    let json: Option<String> = conn
+        .query_row(
+            "SELECT mapping FROM import_mappings WHERE signature = ?1",
+            [signature],
+            |r| r.get(0),
+        )
+        .optional()?;
+    // A mapping that no longer reads (an older version's) is as good as none.
+    Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
+}
+
+fn remember(conn: &Connection, m: &Mapping, now: DateTime<Utc>) -> Result<()> {
+    conn.execute(
+        "INSERT INTO import_mappings (signature, mapping, updated_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (signature) DO UPDATE SET mapping = excluded.mapping, updated_at = excluded.updated_at",
+        params![fields::signature(&m.headers), serde_json::to_string(m)?, ts(now)],
+    )?;
+    Ok(())
+}
+
+/// The file's head and the mapping to use: given, remembered, or detected.
+fn plan(
+    conn: &Connection,
+    src: ImportSource,
+    opts: &ImportOptions,
+) -> Outcome<(FileHead, Mapping, MappingSource)> {
+    let head = imp::read_head(&mut || src.open(), opts)?;
+    let n = head.headers.len();
+    let (fields, shape, source) = if let Some(f) = &opts.fields {
+        if f.len() != n {
+            return Err(ImportError::BadMapping.into());
+        }
+        (f.clone(), fields::detect_shape(f), MappingSource::Given)
+    } else if let Some(m) = remembered(conn, &head.signature)?.filter(|m| m.fields.len() == n) {
+        (m.fields, m.shape, MappingSource::Remembered)
+    } else {
+        let (f, s) = fields::detect(&head.headers);
+        (f, s, MappingSource::Detected)
+    };
+    let mapping = Mapping {
+        headers: head.headers.clone(),
+        fields,
+        shape: opts.shape.unwrap_or(shape),
+    };
+    Ok((head, mapping, source))
+}
+
+/// Per-import memory: what this import already wrote (a client on many rows is counted once),
+/// staff by folded name, clients whose search key needs refreshing. Bounded by the clinic's
+/// size, not the file's.
+struct State {
+    clients: HashMap<String, ClientId>,
+    pets: HashMap<String, PetId>,
+    staff: HashMap<String, StaffId>,
+    touched: HashSet<ClientId>,
+    overwrite: bool,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run<Tz: TimeZone>(
+    conn: &Connection,
+    src: ImportSource,
+    head: &FileHead,
+    m: &Mapping,
+    opts: &ImportOptions,
+    at: &ClinicTime<Tz>,
+    progress: &mut dyn FnMut(u64, u64),
+    cancel: &AtomicBool,
+) -> Outcome<Report> {
+    let missing = m.missing();
+    if !missing.is_empty() {
+        return Err(ImportError::MissingColumns(missing).into());
+    }
+    let open = || src.open().map_err(ImportError::from);
+    // A first pass counts the rows for the progress bar (streamed, nothing kept).
+    let mut rec = StringRecord::new();
+    let mut total: u64 = 0;
+    {
+        let mut rdr = read::csv_reader(open()?, head.encoding, head.separator as u8);
+        let mut first = true;
+        while rdr.read_record(&mut rec)? {
+            if !std::mem::take(&mut first) && !read::is_blank(&rec) {
+                total += 1;
+            }
+        }
+    }
+    progress(0, total);
+    let settings = crate::settings::read(conn)?;
+    let country = if opts.default_country.trim().is_empty() {
+        settings.default_country.clone()
+    } else {
+        opts.default_country.clone()
+    };
+    let ctx = RowContext {
+        tz: &at.tz,
+        now: at.now,
+        today: at.today(),
+        country: &country,
+    };
+    let mut state = State {
+        clients: HashMap::new(),
+        pets: HashMap::new(),
+        staff: staff_by_name(conn)?,
+        touched: HashSet::new(),
+        overwrite: opts.overwrite_manual,
+    };
+    let mut report = Report {
+        rows_total: total,
+        ..Default::default()
+    };
+    let mut rdr = read::csv_reader(open()?, head.encoding, head.separator as u8);
+    let mut first = true;
+    let mut done: u64 = 0;
+    let width = m.headers.len();
+    while rdr.read_record(&mut rec)? {
+        if std::mem::take(&mut first) || read::is_blank(&rec) {
+            continue;
+        }
+        if cancel.load(Ordering::Relaxed) {
+            return Err(ImportError::Cancelled.into());
+        }
+        let line = read::record_line(&rec);
+        let reject = |report: &mut Report, errs: Vec<RowError>| {
+            report.rows_rejected += 1;
+            for e in errs {
+                let value = e
+                    .column
+                    .and_then(|i| rec.get(i))
+                    .unwrap_or("")
+                    .trim()
+                    .to_owned();
+                report.push_rejected(RejectedRow {
+                    line,
+                    column: m.header(e.column),
+                    value,
+                    reason: e.key.to_owned(),
+                });
+            }
+        };
+        if rec.len() != width {
+            let key = if rec.len() > width {
+                "err.import_too_many_fields"
+            } else {
+                "err.import_too_few_fields"
+            };
+            report.rows_rejected += 1;
+            report.push_rejected(RejectedRow {
+                line,
+                column: String::new(),
+                value: format!("{}/{}", rec.len(), width),
+                reason: key.into(),
+            });
+        } else {
+            match row::convert(m, &rec, &ctx) {
+                Err(errs) => reject(&mut report, errs),
+                Ok(r) => match apply(conn, &mut state, &mut report, m, r, at)? {
+                    Ok(()) => report.rows_imported += 1,
+                    Err(e) => reject(&mut report, vec![e]),
+                },
+            }
+        }
+        done += 1;
+        if done.is_multiple_of(500) {
+            progress(done, total);
+        }
+    }
+    for id in state.touched {
+        crate::clients::refresh_search_key(conn, id)?;
+    }
+    progress(done, total);
+    Ok(report)
+}
+
+fn staff_by_name(conn: &Connection) -> Result<HashMap<String, StaffId>> {
+    let mut st = conn.prepare("SELECT id, name FROM staff ORDER BY active DESC, id")?;
+    let mut map = HashMap::new();
+    for r in st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+        let (id, name) = r?;
+        map.entry(fold(&name)).or_insert(StaffId(id));
+    }
+    Ok(map)
+}
+
+/// A preventive treatment's stored values: pet, kind, product, applied on, next due on.
+type TreatmentValues = (i64, String, String, String, Option<String>);
+
+/// What to do with an existing record.
+enum Existing<I> {
+    New,
+    Found { id: I, protected: bool },
+}
+
+/// Looks a record up by source id; `protected` when entered or edited by hand.
+fn find<I>(conn: &Connection, table: &str, sid: &str, wrap: fn(i64) -> I) -> Result<Existing<I>> {
+    let sql = format!("SELECT id, origin = 'manual' OR (imported_at IS NOT NULL AND updated_at > imported_at) FROM {table} WHERE source_id = ?1");
+    let r: Option<(i64, bool)> = conn
+        .prepare_cached(&sql)?
+        .query_row([sid], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    Ok(match r {
+        None => Existing::New,
+        Some((id, protected)) => Existing::Found {
+            id: wrap(id),
+            protected,
+        },
+    })
+}
+
+/// Marks a row just written by the import.
+fn stamp(conn: &Connection, table: &str, id: i64, sid: &str, now: &str) -> Result<()> {
+    let sql = format!("UPDATE {table} SET source_id = ?2, origin = 'import', imported_at = ?3, updated_at = ?3 WHERE id = ?1");
+    conn.prepare_cached(&sql)?.execute(params![id, sid, now])?;
+    Ok(())
+}
+
+/// Decides unchanged / kept / update and counts it; `true` when the record must be written.
+fn must_write(counts: &mut Counts, same: bool, protected: bool, overwrite: bool) -> bool {
+    if same {
+        counts.unchanged += 1;
+        false
+    } else if protected && !overwrite {
+        counts.kept_manual += 1;
+        false
+    } else {
+        counts.updated += 1;
+        true
+    }
+}
+
+/// Writes one converted row. `Ok(Err(_))` rejects the row (a reference to an unknown client
+/// or pet); such a row has written nothing.
+fn apply<Tz: TimeZone>(
+    conn: &Connection,
+    st: &mut State,
+    report: &mut Report,
+    m: &Mapping,
+    r: ImportRow,
+    at: &ClinicTime<Tz>,
+) -> Result<Result<(), RowError>> {
+    let now = ts(at.now);
+    let unknown = |f: fields::Field, key| RowError {
+        column: m.column(f),
+        key,
+    };
+    if let Some(c) = r.client {
+        if c.phone_flag && !st.clients.contains_key(&c.source_id) {
+            report.phones_flagged += 1;
+        }
+        client(conn, st, report, c, at.now)?;
+    }
+    if let Some(p) = r.pet {
+        let Some(client_id) = client_id(conn, st, &p.client_source_id)? else {
+            return Ok(Err(unknown(
+                fields::Field::ClientId,
+                "err.import_unknown_client",
+            )));
+        };
+        pet(conn, st, report, p, client_id, at)?;
+    }
+    if let Some(mut v) = r.visit {
+        let Some(pet_id) = pet_id(conn, st, &v.pet_source_id)? else {
+            return Ok(Err(unknown(fields::Field::PetId, "err.import_unknown_pet")));
+        };
+        v.data.pet_id = pet_id;
+        v.data.staff_id = staff(conn, st, report, &v.staff_name)?;
+        let write = match find(conn, "visits", &v.source_id, VisitId)? {
+            Existing::New => {
+                let id = crate::visits::insert(conn, &v.data, at.now)?;
+                stamp(conn, "visits", id.0, &v.source_id, &now)?;
+                report.visits.created += 1;
+                Some(id)
+            }
+            Existing::Found { id, protected } => {
+                let same = crate::visits::get(conn, id)?.data == v.data;
+                must_write(&mut report.visits, same, protected, st.overwrite).then(|| {
+                    conn.prepare_cached(
+                        "UPDATE visits SET pet_id = ?2, staff_id = ?3, at = ?4, kind = ?5, severity = ?6, reason = ?7, amount_cents = ?8,
+                                updated_at = ?9, imported_at = ?9 WHERE id = ?1",
+                    )
+                    .and_then(|mut s| s.execute(params![id.0, v.data.pet_id.0, v.data.staff_id.map(|s| s.0), ts(v.data.at), v.data.kind.as_str(), v.data.severity.as_str(), v.data.reason, v.data.amount_cents, now]))
+                    .map(|_| id)
+                })
+                .transpose()?
+            }
+        };
+        if let Some(id) = write {
+            if v.data.at >= at.now - chrono::Duration::hours(CALLS_FOR_LAST_HOURS) {
+                crate::calls::sync_for_visit(conn, id, &v.data, at)?;
+            }
+        }
+    }
+    if let Some(mut a) = r.appointment {
+        let Some(pet_id) = pet_id(conn, st, &a.pet_source_id)? else {
+            return Ok(Err(unknown(fields::Field::PetId, "err.import_unknown_pet")));
+        };
+        a.data.pet_id = pet_id;
+        a.data.staff_id = staff(conn, st, report, &a.staff_name)?;
+        match find(conn, "appointments", &a.source_id, AppointmentId)? {
+            Existing::New => {
+                let id = crate::appointments::insert(conn, &a.data, at.now)?;
+                stamp(conn, "appointments", id.0, &a.source_id, &now)?;
+                report.appointments.created += 1;
+            }
+            Existing::Found { id, protected } => {
+                let same = appointment_data(conn, id)? == a.data;
+                if must_write(&mut report.appointments, same, protected, st.overwrite) {
+                    conn.prepare_cached(
+                        "UPDATE appointments SET pet_id = ?2, staff_id = ?3, starts_at = ?4, duration_min = ?5, reason = ?6, status = ?7,
+                                updated_at = ?8, imported_at = ?8 WHERE id = ?1",
+                    )?
+                    .execute(params![id.0, a.data.pet_id.0, a.data.staff_id.map(|s| s.0), ts(a.data.starts_at), a.data.duration_min, a.data.reason, a.data.status.as_str(), now])?;
+                }
+            }
+        }
+    }
+    if let Some(t) = r.treatment {
+        let Some(pet_id) = pet_id(conn, st, &t.pet_source_id)? else {
+            return Ok(Err(unknown(fields::Field::PetId, "err.import_unknown_pet")));
+        };
+        let existing: Option<(i64, bool, TreatmentValues)> = conn
+            .prepare_cached(
+                "SELECT id, origin = 'manual', pet_id, kind, product, applied_on, next_due_on
+                 FROM preventive_treatments WHERE source_id = ?1",
+            )?
+            .query_row([&t.source_id], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    (r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?),
+                ))
+            })
+            .optional()?;
+        let values = (
+            pet_id.0,
+            t.kind.as_str().to_owned(),
+            t.product.clone(),
+            day(t.applied_on),
+            t.next_due_on.map(day),
+        );
+        match existing {
+            None => {
+                conn.prepare_cached(
+                    "INSERT INTO preventive_treatments (pet_id, kind, product, applied_on, next_due_on, source_id, origin, imported_at, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'import', ?7, ?7)",
+                )?
+                .execute(params![values.0, values.1, values.2, values.3, values.4, t.source_id, now])?;
+                report.vaccinations.created += 1;
+            }
+            Some((id, protected, old)) => {
+                let same = old == values;
+                if must_write(&mut report.vaccinations, same, protected, st.overwrite) {
+                    conn.prepare_cached("UPDATE preventive_treatments SET pet_id = ?2, kind = ?3, product = ?4, applied_on = ?5, next_due_on = ?6, imported_at = ?7 WHERE id = ?1")?
+                        .execute(params![id, values.0, values.1, values.2, values.3, values.4, now])?;
+                }
+            }
+        }
+    }
+    Ok(Ok(()))
+}
+
+fn client_id(conn: &Connection, st: &State, sid: &str) -> Result<Option<ClientId>> {
+    if let Some(id) = st.clients.get(sid) {
+        return Ok(Some(*id));
+    }
+    Ok(conn
+        .prepare_cached("SELECT id FROM clients WHERE source_id = ?1")?
+        .query_row([sid], |r| r.get(0))
+        .optional()?
+        .map(ClientId))
+}
+
+fn pet_id(conn: &Connection, st: &State, sid: &str) -> Result<Option<PetId>> {
+    if let Some(id) = st.pets.get(sid) {
+        return Ok(Some(*id));
+    }
+    Ok(conn
+        .prepare_cached("SELECT id FROM pets WHERE source_id = ?1")?
+        .query_row([sid], |r| r.get(0))
+        .optional()?
+        .map(PetId))
+}
+
+fn staff(
+    conn: &Connection,
+    st: &mut State,
+    report: &mut Report,
+    name: &str,
+) -> Result<Option<StaffId>> {
+    let key = fold(name);
+    if key.is_empty() {
+        return Ok(None);
+    }
+    if let Some(id) = st.staff.get(&key) {
+        return Ok(Some(*id));
+    }
+    let id = crate::staff::insert(
+        conn,
+        &StaffData {
+            name: name.trim().to_owned(),
+            role: Role::Vet,
+            active: true,
+        },
+    )?;
+    report.staff_created += 1;
+    st.staff.insert(key, id);
+    Ok(Some(id))
+}
+
+fn client(
+    conn: &Connection,
+    st: &mut State,
+    report: &mut Report,
+    c: row::ClientRow,
+    now: DateTime<Utc>,
+) -> Result<ClientId> {
+    if let Some(id) = st.clients.get(&c.source_id) {
+        return Ok(*id);
+    }
+    let stamp_now = ts(now);
+    let d = &c.data;
+    let id = match find(conn, "clients", &c.source_id, ClientId)? {
+        Existing::New => {
+            let id = crate::clients::insert(conn, d, &[], now)?;
+            stamp(conn, "clients", id.0, &c.source_id, &stamp_now)?;
+            conn.prepare_cached("UPDATE clients SET phone1_e164 = ?2, phone2_e164 = ?3, phone_flag = ?4 WHERE id = ?1")?
+                .execute(params![id.0, c.phone1_e164, c.phone2_e164, c.phone_flag])?;
+            report.clients.created += 1;
+            st.touched.insert(id);
+            id
+        }
+        Existing::Found { id, protected } => {
+            let old = crate::clients::get(conn, id)?;
+            let phones: (String, String, bool) = conn
+                .prepare_cached(
+                    "SELECT phone1_e164, phone2_e164, phone_flag FROM clients WHERE id = ?1",
+                )?
+                .query_row([id.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            let same = old.data == *d
+                && phones == (c.phone1_e164.clone(), c.phone2_e164.clone(), c.phone_flag);
+            if must_write(&mut report.clients, same, protected, st.overwrite) {
+                conn.prepare_cached(
+                    "UPDATE clients SET first_name = ?2, surnames = ?3, phone1 = ?4, phone2 = ?5, email = ?6, address = ?7, preferred_channel = ?8,
+                            consent_care = ?9, consent_commercial = ?10, notes = ?11, sort_key = ?12, phone1_e164 = ?13, phone2_e164 = ?14,
+                            phone_flag = ?15, updated_at = ?16, imported_at = ?16
+                     WHERE id = ?1",
+                )?
+                .execute(params![
+                    id.0, d.first_name, d.surnames, d.phone1, d.phone2, d.email, d.address, d.preferred_channel.as_str(), d.consent_care,
+                    d.consent_commercial, d.notes, fold(&format!("{} {}", d.surnames, d.first_name)), c.phone1_e164, c.phone2_e164, c.phone_flag, stamp_now
+                ])?;
+                st.touched.insert(id);
+            }
+            id
+        }
+    };
+    st.clients.insert(c.source_id, id);
+    Ok(id)
+}
+
+fn pet<Tz: TimeZone>(
+    conn: &Connection,
+    st: &mut State,
+    report: &mut Report,
+    mut p: row::PetRow,
+    client_id: ClientId,
+    at: &ClinicTime<Tz>,
+) -> Result<PetId> {
+    if let Some(id) = st.pets.get(&p.source_id) {
+        return Ok(*id);
+    }
+    p.data.client_id = client_id;
+    let now = ts(at.now);
+    let id = match find(conn, "pets", &p.source_id, PetId)? {
+        Existing::New => {
+            let id = crate::pets::insert(conn, &p.data, at.now)?;
+            stamp(conn, "pets", id.0, &p.source_id, &now)?;
+            report.pets.created += 1;
+            st.touched.insert(client_id);
+            id
+        }
+        Existing::Found { id, protected } => {
+            let old = crate::pets::get(conn, id)?;
+            let d = &p.data;
+            if must_write(&mut report.pets, old.data == *d, protected, st.overwrite) {
+                conn.prepare_cached(
+                    "UPDATE pets SET client_id = ?2, name = ?3, species = ?4, breed = ?5, sex = ?6, birth_date = ?7, deceased_on = ?8, notes = ?9,
+                            updated_at = ?10, imported_at = ?10 WHERE id = ?1",
+                )?
+                .execute(params![id.0, d.client_id.0, d.name, d.species.as_str(), d.breed, d.sex.as_str(), d.birth_date.map(day), d.deceased_on.map(day), d.notes, now])?;
+                if d.deceased_on.is_some() && old.data.deceased_on.is_none() {
+                    crate::calls::cancel_for_pet(conn, id, at.now)?;
+                }
+                st.touched.insert(client_id);
+                st.touched.insert(old.data.client_id);
+            }
+            id
+        }
+    };
+    st.pets.insert(p.source_id, id);
+    Ok(id)
+}
+
+fn appointment_data(conn: &Connection, id: AppointmentId) -> Result<AppointmentData> {
+    Ok(conn.prepare_cached("SELECT pet_id, staff_id, starts_at, duration_min, reason, status FROM appointments WHERE id = ?1")?.query_row([id.0], |r| {
+        Ok(AppointmentData {
+            pet_id: PetId(r.get(0)?),
+            staff_id: r.get::<_, Option<i64>>(1)?.map(StaffId),
+            starts_at: parse_ts(&r.get::<_, String>(2)?)?,
+            duration_min: r.get(3)?,
+            reason: r.get(4)?,
+            status: word(r.get(5)?, AppointmentStatus::parse)?,
+        })
+    })?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_util::*;
+    use fidelia_core::import::{Encoding, Field, Shape};
+    use std::path::PathBuf;
+
+    fn fixture(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/fixtures/import")
+            .join(name)
+    }
+
+    fn import(s: &Store, name: &str, opts: &ImportOptions) -> Report {
+        s.import(
+            ImportSource::Path(&fixture(name)),
+            opts,
+            &mut |_, _| {},
+            &AtomicBool::new(false),
+            &at(),
+        )
+        .expect("the import runs")
+    }
+
+    fn count(s: &Store, table: &str) -> i64 {
+        s.conn()
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    }
+
+    fn client_by_sid(s: &Store, sid: &str) -> (Client, String, String, bool) {
+        let conn = s.conn();
+        let (id, e1, e2, flag): (i64, String, String, bool) = conn
+            .query_row(
+                "SELECT id, phone1_e164, phone2_e164, phone_flag FROM clients WHERE source_id = ?1",
+                [sid],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
+        (
+            crate::clients::get(&conn, ClientId(id)).unwrap(),
+            e1,
+            e2,
+            flag,
+        )
+    }
+
+    fn visit_by_sid(s: &Store, sid: &str) -> Visit {
+        let conn = s.conn();
+        let id: i64 = conn
+            .query_row("SELECT id FROM visits WHERE source_id = ?1", [sid], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        crate::visits::get(&conn, VisitId(id)).unwrap()
+    }
+
+    fn rejected(r: &Report) -> Vec<(u64, &str, &str, &str)> {
+        r.rejected
+            .iter()
+            .map(|x| {
+                (
+                    x.line,
+                    x.column.as_str(),
+                    x.value.as_str(),
+                    x.reason.as_str(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn one_row_per_visit_in_windows_1252_with_semicolons() {
+        let s = store();
+        let p = s
+            .import_preview(
+                ImportSource::Path(&fixture("visitas_cp1252_punto_y_coma.csv")),
+                &ImportOptions::default(),
+                &at(),
+            )
+            .unwrap();
+        assert_eq!(
+            (p.encoding, p.separator, p.shape, p.mapping_source),
+            (
+                Encoding::Windows1252,
+                ';',
+                Shape::Combined,
+                MappingSource::Detected
+            )
+        );
+        assert_eq!(p.columns[0].header, "Cód. Cliente");
+        assert_eq!(p.columns[0].field, Field::ClientId);
+        assert_eq!(p.columns[14].field, Field::VisitDate);
+        assert_eq!(p.columns[9].samples, ["Luna", "Luna", "Michi"]);
+        assert_eq!(
+            (
+                p.report.clients.created,
+                p.report.visits.created,
+                p.report.rows_rejected
+            ),
+            (3, 5, 0)
+        );
+        assert_eq!(count(&s, "clients"), 0, "a preview writes nothing");
+
+        let r = import(
+            &s,
+            "visitas_cp1252_punto_y_coma.csv",
+            &ImportOptions::default(),
+        );
+        assert!(!r.dry_run);
+        assert_eq!(
+            (r.rows_total, r.rows_imported, r.rows_rejected),
+            (5, 5, 0),
+            "{:?}",
+            r.rejected
+        );
+        assert_eq!(
+            (
+                r.clients.created,
+                r.pets.created,
+                r.visits.created,
+                r.staff_created,
+                r.phones_flagged
+            ),
+            (3, 4, 5, 2, 1)
+        );
+        assert_eq!(
+            (count(&s, "clients"), count(&s, "pets"), count(&s, "visits")),
+            (3, 4, 5)
+        );
+
+        let (maria, e1, e2, flag) = client_by_sid(&s, "C001");
+        assert_eq!(maria.full_name(), "María Núñez Peña");
+        assert_eq!(
+            maria.data.address, "C/ Mayor, 5; 2º B",
+            "a quoted field keeps its separators"
+        );
+        assert_eq!(
+            (maria.data.phone1.as_str(), e1.as_str(), e2.as_str(), flag),
+            ("+34 699 111 222", "+34699111222", "+34612345678", false)
+        );
+        assert!(maria.data.consent_commercial, "Sí is yes");
+        let (jose, e1, _, _) = client_by_sid(&s, "C002");
+        assert_eq!(
+            (jose.data.first_name.as_str(), e1.as_str()),
+            ("José Luis", "+34934567890")
+        );
+        let (begona, e1, _, flag) = client_by_sid(&s, "C003");
+        assert_eq!(
+            (begona.data.phone1.as_str(), e1.as_str(), flag),
+            ("12 34", "", true),
+            "an unreadable phone is kept as typed and flagged"
+        );
+
+        let surgery = visit_by_sid(&s, "M001@2025-05-20T11:00");
+        assert_eq!(
+            surgery.data.reason,
+            "Castración; \"todo bien\"\nRevisar puntos en 10 días".replace('\n', "\r\n")
+        );
+        assert_eq!(
+            (
+                surgery.data.kind,
+                surgery.data.severity,
+                surgery.data.amount_cents
+            ),
+            (VisitKind::Surgery, Severity::Severe, Some(125075))
+        );
+        assert_eq!(surgery.staff_name.as_deref(), Some("Dra. Elena Ruiz"));
+        let first = visit_by_sid(&s, "M001@2025-03-12T09:30");
+        assert_eq!(
+            (first.data.amount_cents, first.pet_name.as_str()),
+            (Some(4550), "Luna")
+        );
+        let vaccine = visit_by_sid(&s, "M002@2025-06-02T16:45");
+        assert_eq!(
+            (vaccine.data.kind, vaccine.data.amount_cents),
+            (VisitKind::Vaccination, Some(3800)),
+            "17:45:00 at UTC+1, 38.00 €"
+        );
+        assert_eq!(
+            s.search("nunez luna", 5).unwrap().len(),
+            1,
+            "imported clients are found by pet name"
+        );
+        assert_eq!(
+            s.search("934567890", 5).unwrap()[0].full_name,
+            "José Luis García Muñoz"
+        );
+    }
+
+    #[test]
+    fn reimporting_the_same_file_creates_nothing_and_reports_unchanged() {
+        let s = store();
+        import(
+            &s,
+            "visitas_cp1252_punto_y_coma.csv",
+            &ImportOptions::default(),
+        );
+        let r = import(
+            &s,
+            "visitas_cp1252_punto_y_coma.csv",
+            &ImportOptions::default(),
+        );
+        assert_eq!(r.created(), 0);
+        assert_eq!(
+            (
+                r.clients.unchanged,
+                r.pets.unchanged,
+                r.visits.unchanged,
+                r.staff_created
+            ),
+            (3, 4, 5, 0)
+        );
+        assert_eq!(
+            (r.clients.updated, r.pets.updated, r.visits.updated),
+            (0, 0, 0)
+        );
+        assert_eq!(
+            (
+                count(&s, "clients"),
+                count(&s, "pets"),
+                count(&s, "visits"),
+                count(&s, "staff")
+            ),
+            (3, 4, 5, 2)
+        );
+    }
+
+    #[test]
+    fn a_changed_row_updates_its_record() {
+        let s = store();
+        import(
+            &s,
+            "visitas_cp1252_punto_y_coma.csv",
+            &ImportOptions::default(),
+        );
+        let r = import(&s, "visitas_cambiadas.csv", &ImportOptions::default());
+        assert_eq!(r.created(), 0);
+        assert_eq!(
+            (
+                r.visits.updated,
+                r.visits.unchanged,
+                r.clients.updated,
+                r.clients.unchanged
+            ),
+            (1, 4, 1, 2)
+        );
+        assert_eq!(
+            visit_by_sid(&s, "M003@2025-09-15T08:00").data.amount_cents,
+            Some(3000)
+        );
+        assert_eq!(client_by_sid(&s, "C003").0.data.email, "begona@ejemplo.es");
+    }
+
+    #[test]
+    fn a_record_edited_by_hand_is_not_overwritten_unless_asked() {
+        let s = store();
+        import(
+            &s,
+            "visitas_cp1252_punto_y_coma.csv",
+            &ImportOptions::default(),
+        );
+        let (jose, ..) = client_by_sid(&s, "C002");
+        let mut f = ClientForm {
+            id: Some(jose.id),
+            ..Default::default()
+        };
+        let d = &jose.data;
+        (f.first_name, f.surnames, f.phone1, f.email, f.address) = (
+            d.first_name.clone(),
+            d.surnames.clone(),
+            "600 111 222".into(),
+            d.email.clone(),
+            d.address.clone(),
+        );
+        f.preferred_channel = "telefono".into();
+        s.save_client(&f, now() + chrono::Duration::hours(1))
+            .unwrap();
+        // And a client entered in Fidelia that happens to carry the source id of the next file's.
+        let later = ClinicTime::new(now() + chrono::Duration::hours(2), at().tz);
+        let run = |opts: &ImportOptions| {
+            s.import(
+                ImportSource::Path(&fixture("visitas_cambiadas.csv")),
+                opts,
+                &mut |_, _| {},
+                &AtomicBool::new(false),
+                &later,
+            )
+            .unwrap()
+        };
+        let r = run(&ImportOptions::default());
+        assert_eq!(r.clients.kept_manual, 1, "José's phone was changed by hand");
+        assert_eq!(client_by_sid(&s, "C002").0.data.phone1, "600 111 222");
+        let r = run(&ImportOptions {
+            overwrite_manual: true,
+            ..Default::default()
+        });
+        assert_eq!((r.clients.kept_manual, r.clients.updated), (0, 1));
+        assert_eq!(
+            client_by_sid(&s, "C002").0.data.phone1,
+            "93 456 78 90",
+            "overwritten when the user says so"
+        );
+
+        let manual = crate::test_util::client(&s, "Ana", "Zapata", "600 000 000");
+        s.conn()
+            .execute(
+                "UPDATE clients SET source_id = 'C005' WHERE id = ?1",
+                [manual.id.0],
+            )
+            .unwrap();
+        let r = import(&s, "clientes_utf8_bom_coma.csv", &ImportOptions::default());
+        assert_eq!(r.clients.kept_manual, 1);
+        assert_eq!(
+            s.client(manual.id).unwrap().data.phone1,
+            "600 000 000",
+            "a client entered in Fidelia stays as entered"
+        );
+    }
+
+    #[test]
+    fn clients_file_in_utf8_with_bom_commas_and_english_headers() {
+        let s = store();
+        let p = s
+            .import_preview(
+                ImportSource::Path(&fixture("clientes_utf8_bom_coma.csv")),
+                &ImportOptions::default(),
+                &at(),
+            )
+            .unwrap();
+        assert_eq!(
+            (p.encoding, p.separator, p.shape),
+            (Encoding::Utf8Bom, ',', Shape::Clients)
+        );
+        assert_eq!(
+            p.columns.iter().map(|c| c.field).collect::<Vec<_>>(),
+            [
+                Field::ClientId,
+                Field::FullName,
+                Field::Phone,
+                Field::Phone2,
+                Field::Email,
+                Field::Address,
+                Field::ConsentCare,
+                Field::ConsentCommercial
+            ]
+        );
+        let r = import(&s, "clientes_utf8_bom_coma.csv", &ImportOptions::default());
+        assert_eq!(
+            (r.clients.created, r.rows_rejected),
+            (3, 0),
+            "{:?}",
+            r.rejected
+        );
+        let (maria, ..) = client_by_sid(&s, "C001");
+        assert_eq!(
+            (maria.data.first_name.as_str(), maria.data.surnames.as_str()),
+            ("María", "Núñez Peña")
+        );
+        let (inigo, e1, ..) = client_by_sid(&s, "C004");
+        assert_eq!(
+            (
+                inigo.data.first_name.as_str(),
+                inigo.data.surnames.as_str(),
+                e1.as_str()
+            ),
+            ("Íñigo", "Martínez de la Fuente", "+34655443322")
+        );
+        assert_eq!(inigo.data.address, "Calle \"El Pilar\" 3");
+        assert!(inigo.data.consent_commercial && inigo.data.consent_care);
+        let (ana, ..) = client_by_sid(&s, "C005");
+        assert_eq!(
+            ana.data.preferred_channel,
+            Channel::Email,
+            "no phone: e-mail is the channel"
+        );
+    }
+
+    #[test]
+    fn pets_file_tab_separated_linked_by_client_ids() {
+        let s = store();
+        import(&s, "clientes_utf8_bom_coma.csv", &ImportOptions::default());
+        let p = s
+            .import_preview(
+                ImportSource::Path(&fixture("mascotas_utf8_tabulador.csv")),
+                &ImportOptions::default(),
+                &at(),
+            )
+            .unwrap();
+        assert_eq!(
+            (p.encoding, p.separator, p.shape),
+            (Encoding::Utf8, '\t', Shape::Pets)
+        );
+        let r = import(&s, "mascotas_utf8_tabulador.csv", &ImportOptions::default());
+        assert_eq!(r.pets.created, 3);
+        assert_eq!(
+            rejected(&r),
+            [(5, "ID Cliente", "C999", "err.import_unknown_client")]
+        );
+        let (maria, ..) = client_by_sid(&s, "C001");
+        let pets = s.client_page(maria.id).unwrap().pets;
+        let rocco = pets.iter().find(|p| p.data.name == "Rocco").unwrap();
+        assert_eq!(
+            (rocco.data.species, rocco.data.sex),
+            (Species::Dog, Sex::Male)
+        );
+        assert_eq!(
+            (
+                rocco.data.birth_date.unwrap().to_string(),
+                rocco.data.deceased_on.unwrap().to_string()
+            ),
+            ("2008-05-05".into(), "2024-02-14".into())
+        );
+        let nube = pets.iter().find(|p| p.data.name == "Nube").unwrap();
+        assert_eq!(
+            (nube.data.species, nube.data.sex, nube.data.deceased_on),
+            (Species::Cat, Sex::Female, None)
+        );
+    }
+
+    #[test]
+    fn separate_visit_appointment_and_vaccination_files() {
+        let s = store();
+        import(&s, "clientes_utf8_bom_coma.csv", &ImportOptions::default());
+        import(&s, "mascotas_utf8_tabulador.csv", &ImportOptions::default());
+        let r = import(&s, "visitas_separadas.csv", &ImportOptions::default());
+        assert_eq!(r.visits.created, 2);
+        assert_eq!(
+            rejected(&r),
+            [(4, "ID Mascota", "P404", "err.import_unknown_pet")]
+        );
+        let v = visit_by_sid(&s, "V101");
+        assert_eq!(
+            (v.data.amount_cents, v.data.severity, v.data.at.to_rfc3339()),
+            (
+                Some(125075),
+                Severity::Mild,
+                "2025-07-08T11:00:00+00:00".into()
+            ),
+            "no time: 12:00 local"
+        );
+        assert_eq!(visit_by_sid(&s, "V100").data.amount_cents, Some(4550));
+
+        let r = import(&s, "citas.csv", &ImportOptions::default());
+        assert_eq!(
+            (r.appointments.created, r.rows_rejected),
+            (2, 0),
+            "{:?}",
+            r.rejected
+        );
+        let (maria, ..) = client_by_sid(&s, "C001");
+        let appts = s.client_page(maria.id).unwrap().appointments;
+        assert_eq!(
+            (
+                appts[0].data.duration_min,
+                appts[0].data.status,
+                appts[0].data.reason.as_str()
+            ),
+            (20, AppointmentStatus::Scheduled, "Revisión de la tos")
+        );
+        let r = import(&s, "citas.csv", &ImportOptions::default());
+        assert_eq!((r.appointments.created, r.appointments.unchanged), (0, 2));
+
+        let r = import(&s, "vacunas.csv", &ImportOptions::default());
+        assert_eq!(
+            (r.vaccinations.created, r.rows_rejected),
+            (2, 0),
+            "{:?}",
+            r.rejected
+        );
+        let next: Option<String> = s
+            .conn()
+            .query_row(
+                "SELECT next_due_on FROM preventive_treatments WHERE source_id = 'T01'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(next.as_deref(), Some("2026-03-10"));
+        let r = import(&s, "vacunas.csv", &ImportOptions::default());
+        assert_eq!((r.vaccinations.created, r.vaccinations.unchanged), (0, 2));
+    }
+
+    #[test]
+    fn bad_rows_are_rejected_with_line_column_and_reason_and_good_rows_kept() {
+        let s = store();
+        let r = import(&s, "filas_erroneas.csv", &ImportOptions::default());
+        assert_eq!((r.rows_total, r.rows_imported, r.rows_rejected), (11, 2, 9));
+        assert_eq!(
+            rejected(&r),
+            [
+                (3, "Fecha visita", "32/13/2020", "err.date_impossible"),
+                (4, "Fecha visita", "29/02/2023", "err.date_impossible"),
+                (5, "Teléfono", "61A 345 678", "err.phone_letters"),
+                (6, "Importe", "abc", "err.amount_format"),
+                (7, "E-mail", "antonio.ejemplo.es", "err.email"),
+                (8, "Apellidos", "", "err.required"),
+                (9, "", "21/20", "err.import_too_many_fields"),
+                (10, "", "16/20", "err.import_too_few_fields"),
+                (13, "Acepta publicidad", "Quizá", "err.boolean"),
+            ]
+        );
+        assert_eq!(
+            (count(&s, "clients"), count(&s, "visits")),
+            (2, 2),
+            "the good rows are kept"
+        );
+        assert_eq!(
+            visit_by_sid(&s, "M019@2025-03-03T17:00").data.reason,
+            "Herida\r\nen la pata"
+        );
+
+        let csv = fidelia_core::import::report_csv(&r, Lang::Es);
+        let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+        assert_eq!(lines[0], "Línea;Columna;Valor;Motivo");
+        assert_eq!(
+            lines[1],
+            "3;Fecha visita;32/13/2020;Esa fecha no existe (revise el día y el mes)."
+        );
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["rejected"][2]["reason"], "err.phone_letters");
+        assert_eq!(json["rowsRejected"], 9);
+    }
+
+    #[test]
+    fn a_missing_required_column_stops_before_anything_is_written() {
+        let s = store();
+        let p = s
+            .import_preview(
+                ImportSource::Path(&fixture("falta_columna.csv")),
+                &ImportOptions::default(),
+                &at(),
+            )
+            .unwrap();
+        assert_eq!(p.missing, [Field::ClientId]);
+        let e = s
+            .import(
+                ImportSource::Path(&fixture("falta_columna.csv")),
+                &ImportOptions::default(),
+                &mut |_, _| {},
+                &AtomicBool::new(false),
+                &at(),
+            )
+            .unwrap_err();
+        assert!(
+            matches!(&e, ImportFailure::File(ImportError::MissingColumns(f)) if f == &[Field::ClientId]),
+            "{e:?}"
+        );
+        assert_eq!(
+            e.message(Lang::Es),
+            "Falta la columna obligatoria «Código de cliente». No se ha importado nada."
+        );
+        assert!(e.message(Lang::En).contains("«Client ID»"));
+        assert_eq!(
+            (
+                count(&s, "clients"),
+                count(&s, "pets"),
+                count(&s, "visits"),
+                count(&s, "staff")
+            ),
+            (0, 0, 0, 0)
+        );
+    }
+
+    #[test]
+    fn a_cancelled_import_leaves_the_database_as_it_was() {
+        let s = store();
+        import(&s, "clientes_utf8_bom_coma.csv", &ImportOptions::default());
+        let cancel = AtomicBool::new(false);
+        let mut calls = 0;
+        let e = s
+            .import(
+                ImportSource::Bytes(&big_file(2000)),
+                &ImportOptions::default(),
+                &mut |done, _| {
+                    calls += 1;
+                    if done >= 1000 {
+                        cancel.store(true, Ordering::Relaxed);
+                    }
+                },
+                &cancel,
+                &at(),
+            )
+            .unwrap_err();
+        assert!(matches!(e, ImportFailure::File(ImportError::Cancelled)));
+        assert!(calls >= 2);
+        assert_eq!(
+            (
+                count(&s, "clients"),
+                count(&s, "pets"),
+                count(&s, "visits"),
+                count(&s, "staff")
+            ),
+            (3, 0, 0, 0),
+            "nothing of the cancelled import stays"
+        );
+    }
+
+    #[test]
+    fn a_chosen_mapping_is_remembered_for_files_with_the_same_headers() {
+        let s = store();
+        let path = fixture("visitas_separadas.csv");
+        let p = s
+            .import_preview(ImportSource::Path(&path), &ImportOptions::default(), &at())
+            .unwrap();
+        assert_eq!(p.mapping_source, MappingSource::Detected);
+        assert!(s.remembered_mapping(&p.signature).unwrap().is_none());
+        // The user says the "Motivo" column is not to be imported.
+        let mut fields: Vec<Field> = p.columns.iter().map(|c| c.field).collect();
+        fields[6] = Field::Ignore;
+        let opts = ImportOptions {
+            fields: Some(fields.clone()),
+            ..Default::default()
+        };
+        import(&s, "visitas_separadas.csv", &opts);
+        assert_eq!(
+            s.remembered_mapping(&p.signature).unwrap().unwrap().fields,
+            fields
+        );
+        let again = s
+            .import_preview(ImportSource::Path(&path), &ImportOptions::default(), &at())
+            .unwrap();
+        assert_eq!(again.mapping_source, MappingSource::Remembered);
+        assert_eq!(again.columns[6].field, Field::Ignore);
+        let wrong = ImportOptions {
+            fields: Some(vec![Field::Ignore; 3]),
+            ..Default::default()
+        };
+        assert!(matches!(
+            s.import_preview(ImportSource::Path(&path), &wrong, &at()),
+            Err(ImportFailure::File(ImportError::BadMapping))
+        ));
+    }
+
+    /// A one-row-per-visit export as a clinic's would be: Windows-1252, `;`, CRLF, a client
+    /// every ten visits, a pet every five.
+    fn big_file(rows: usize) -> Vec<u8> {
+        let mut text = String::from("Cód. Cliente;Nombre;Apellidos;Teléfono;E-mail;Nº Mascota;Mascota;Especie;Fecha visita;Tipo de visita;Gravedad;Motivo;Importe;Veterinario\r\n");
+        for i in 0..rows {
+            let (c, p) = (i / 10, i / 5);
+            let day = 1 + i % 28;
+            let month = 1 + (i / 28) % 12;
+            text.push_str(&format!(
+                "C{c:05};María José;Núñez Peña {c};6{:08};cliente{c}@ejemplo.es;M{p:06};Luna {p};Perro;{day:02}/{month:02}/2025 {:02}:{:02};Consulta;Leve;\"Revisión; nota {i}\";{},{:02};Dra. Elena Ruiz\r\n",
+                c % 100_000_000,
+                9 + i % 10,
+                (i * 7) % 60,
+                20 + i % 80,
+                i % 100
+            ));
+        }
+        // Every character here is in Latin-1, where Windows-1252 has the same bytes.
+        text.chars()
+            .map(|c| u8::try_from(c as u32).expect("Latin-1"))
+            .collect()
+    }
+
+    #[test]
+    fn twenty_thousand_rows_stream_in_one_transaction() {
+        let s = store();
+        let path = std::env::temp_dir().join(format!("fidelia-import-{}.csv", std::process::id()));
+        std::fs::write(&path, big_file(20_000)).unwrap();
+        let mut last = (0, 0);
+        let t0 = std::time::Instant::now();
+        let r = s
+            .import(
+                ImportSource::Path(&path),
+                &ImportOptions::default(),
+                &mut |d, t| last = (d, t),
+                &AtomicBool::new(false),
+                &at(),
+            )
+            .unwrap();
+        let took = t0.elapsed();
+        std::fs::remove_file(&path).ok();
+        eprintln!("20,000 rows imported in {took:?}");
+        assert_eq!(last, (20_000, 20_000), "progress reaches the end");
+        assert_eq!(
+            (r.rows_imported, r.rows_rejected),
+            (20_000, 0),
+            "{:?}",
+            r.rejected.first()
+        );
+        assert_eq!(
+            (r.clients.created, r.pets.created, r.visits.created),
+            (2_000, 4_000, 20_000)
+        );
+        assert_eq!(count(&s, "visits"), 20_000);
+    }
+}
