@@ -48,6 +48,7 @@ impl IpcError {
                 }
             }
             StoreError::NotFound => simple("not_found", "err.not_found"),
+            StoreError::Refused(message) => IpcError { code: "refused", message, fields: BTreeMap::new() },
             StoreError::Sqlite(e) => {
                 log::error!("database: {e}");
                 simple("database", "err.database")

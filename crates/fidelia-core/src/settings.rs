@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::calls::CallRules;
+use crate::loyalty::LoyaltyRules;
 use crate::hours::OpeningHours;
 use crate::i18n::Lang;
 use crate::parse;
@@ -33,6 +34,8 @@ pub struct Settings {
     pub demo: bool,
     /// Follow-up call rules (Flow 1).
     pub call_rules: CallRules,
+    /// The loyalty review, letters and birthday coupons (Flow 5).
+    pub loyalty: LoyaltyRules,
     /// The call screen's script; "" = the dictionary's default. Placeholders: {cliente},
     /// {mascota}, {clinica}, {persona}, {motivo}.
     pub call_script: String,
@@ -52,6 +55,7 @@ impl Default for Settings {
             demo: false,
             call_rules: CallRules::default(),
             call_script: String::new(),
+            loyalty: LoyaltyRules::default(),
         }
     }
 }
@@ -110,6 +114,13 @@ impl Settings {
                 CallRules::default()
             }
         };
+        let loyalty = match self.loyalty.validate() {
+            Ok(r) => r,
+            Err(Invalid(e)) => {
+                errors.extend(e);
+                LoyaltyRules::default()
+            }
+        };
         if self.call_script.chars().count() > 4000 {
             errors.push(FieldError {
                 field: "callScript",
@@ -131,6 +142,7 @@ impl Settings {
             demo: current.demo,
             call_rules,
             call_script: self.call_script.trim().to_owned(),
+            loyalty,
         })
     }
 

@@ -11,6 +11,7 @@ mod clients;
 pub mod demo;
 pub mod export;
 pub mod import;
+pub mod loyalty;
 mod migrations;
 mod pets;
 mod settings;
@@ -35,6 +36,9 @@ pub enum StoreError {
     Invalid(Invalid),
     #[error("record not found")]
     NotFound,
+    /// The action was refused; the message is already in the clinic's language.
+    #[error("refused: {0}")]
+    Refused(String),
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("migration error: {0}")]
@@ -129,7 +133,7 @@ impl Store {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         tx.execute_batch(
-            "DELETE FROM call_attempts; DELETE FROM calls; DELETE FROM preventive_treatments; DELETE FROM appointments; DELETE FROM visits;
+            "DELETE FROM coupons; DELETE FROM letters; DELETE FROM call_attempts; DELETE FROM calls; DELETE FROM preventive_treatments; DELETE FROM appointments; DELETE FROM visits;
              DELETE FROM pets; DELETE FROM clients; DELETE FROM staff; DELETE FROM settings;",
         )?;
         settings::write(

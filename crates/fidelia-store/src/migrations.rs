@@ -10,6 +10,7 @@ const SQL: &[&str] = &[
     include_str!("../migrations/0002_calls.sql"),
     include_str!("../migrations/0003_import.sql"),
     include_str!("../migrations/0004_call_indexes.sql"),
+    include_str!("../migrations/0005_letters.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

@@ -75,6 +75,7 @@ impl Store {
         if d.deceased_on.is_some() {
             // No cheerful message after a death: open calls and future appointments go.
             crate::calls::cancel_for_pet(&tx, id, at.now)?;
+            crate::loyalty::cancel_coupons_for_pet(&tx, id)?;
         }
         let pet = get(&tx, id)?;
         tx.commit()?;
