@@ -28,6 +28,19 @@ const COMMANDS: &[&str] = &[
     "notifications_status",
     "autostart_get",
     "autostart_set",
+    "loyalty_review",
+    "loyalty_issue",
+    "condolence_draft",
+    "condolence_issue",
+    "birthdays_list",
+    "coupon_issue",
+    "coupon_redeem",
+    "letter_open",
+    "import_preview",
+    "import_run",
+    "import_progress",
+    "import_cancel",
+    "import_report_csv",
 ];
 
 fn main() {

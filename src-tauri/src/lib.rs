@@ -52,7 +52,7 @@ pub fn open_store(path: &std::path::Path) -> Result<Store, fidelia_store::StoreE
 
 /// The app's builder with its commands, shared by `run` and the IPC tests.
 pub fn builder<R: Runtime>() -> Builder<R> {
-    use commands::{app::*, calls::*, records::*};
+    use commands::{app::*, calls::*, loyalty::*, records::*};
     Builder::<R>::new().invoke_handler(tauri::generate_handler![
         app_info,
         i18n_dictionary,
@@ -81,6 +81,19 @@ pub fn builder<R: Runtime>() -> Builder<R> {
         notifications_status,
         autostart_get,
         autostart_set,
+        commands::import::import_preview,
+        commands::import::import_run,
+        commands::import::import_progress,
+        commands::import::import_cancel,
+        commands::import::import_report_csv,
+        loyalty_review,
+        loyalty_issue,
+        condolence_draft,
+        condolence_issue,
+        birthdays_list,
+        coupon_issue,
+        coupon_redeem,
+        letter_open,
     ])
 }
 
@@ -172,6 +185,7 @@ pub fn run() {
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
             tray::show_main(app, None)
         }))
+        .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_autostart::init(
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             Some(vec!["--hidden"]),
@@ -180,6 +194,7 @@ pub fn run() {
             store,
             notify_status: Default::default(),
         })
+        .manage(commands::import::ImportJob::default())
         .on_page_load(move |_, payload| report_first_paint(started, payload))
         .setup(move |app| {
             // A tray that cannot be created (no tray library) must not stop the clinic's work.

@@ -135,7 +135,16 @@ impl Store {
     /// Issues thank-you letters to `clients` for the current period, all or none: a client who
     /// cannot be thanked (already thanked this period, or not a candidate) refuses the whole
     /// batch with a message naming them. `template` "" = the clinic's (or the built-in) one.
-    pub fn issue_thanks(&self, clients: &[ClientId], template: &str, today: NaiveDate, now: DateTime<Utc>) -> Result<Vec<IssuedLetter>> {
+    /// `deliver` gets the letters before anything is recorded (to write the PDFs): if it fails,
+    /// nothing is recorded.
+    pub fn issue_thanks(
+        &self,
+        clients: &[ClientId],
+        template: &str,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+        deliver: &mut dyn FnMut(&[IssuedLetter]) -> std::result::Result<(), String>,
+    ) -> Result<Vec<IssuedLetter>> {
         if clients.is_empty() {
             return Err(Invalid::single("clients", "err.none_selected").into());
         }
@@ -180,6 +189,7 @@ impl Store {
         if !refused.is_empty() {
             return Err(StoreError::Refused(t(lang, "err.cannot_thank").replace("{clientes}", &refused.join(", "))));
         }
+        deliver(&issued).map_err(StoreError::Refused)?;
         tx.commit()?;
         Ok(issued)
     }
@@ -367,9 +377,9 @@ mod tests {
     fn thank_you_letters_are_recorded_and_never_twice_in_a_period() {
         let s = store();
         let begona = loyal(&s, "Begoña", "Ibáñez Muñoz", 20, &["Ñoño", "Pío"]);
-        let issued = s.issue_thanks(&[begona], "Gracias, {cliente}, por {años} años con {mascotas}.", today(), now()).unwrap();
+        let issued = s.issue_thanks(&[begona], "Gracias, {cliente}, por {años} años con {mascotas}.", today(), now(), &mut |_| Ok(())).unwrap();
         assert_eq!(issued[0].body, "Gracias, Begoña Ibáñez Muñoz, por 8 años con Ñoño y Pío.");
-        match s.issue_thanks(&[begona], "", today(), now()) {
+        match s.issue_thanks(&[begona], "", today(), now(), &mut |_| Ok(())) {
             Err(StoreError::Refused(m)) => assert!(m.contains("Begoña Ibáñez Muñoz") && m.contains("Ya agradecido"), "{m}"),
             other => panic!("a second thank-you in the period must be refused: {other:?}"),
         }
@@ -378,7 +388,7 @@ mod tests {
         assert_eq!(r.ranked.iter().find(|c| c.client_id == begona).unwrap().exclusion, Some(Exclusion::AlreadyThanked));
         // The next quarter, she can be thanked again.
         let next = NaiveDate::from_ymd_opt(2027, 1, 10).unwrap();
-        assert_eq!(s.issue_thanks(&[begona], "", next, now()).unwrap().len(), 1);
+        assert_eq!(s.issue_thanks(&[begona], "", next, now(), &mut |_| Ok(())).unwrap().len(), 1);
     }
 
     #[test]
@@ -386,8 +396,17 @@ mod tests {
         let s = store();
         let a = loyal(&s, "Begoña", "Ibáñez Muñoz", 20, &["Ñoño"]);
         let once = loyal(&s, "Ana", "Una Vez", 1, &["Max"]);
-        assert!(matches!(s.issue_thanks(&[a, once], "", today(), now()), Err(StoreError::Refused(_))));
+        assert!(matches!(s.issue_thanks(&[a, once], "", today(), now(), &mut |_| Ok(())), Err(StoreError::Refused(_))));
         assert_eq!(s.loyalty_review(today()).unwrap().thanked_this_period, 0, "all or none");
+    }
+
+    #[test]
+    fn nothing_is_recorded_when_the_letters_cannot_be_written() {
+        let s = store();
+        let a = loyal(&s, "Begoña", "Ibáñez Muñoz", 20, &["Ñoño"]);
+        let r = s.issue_thanks(&[a], "", today(), now(), &mut |_| Err("disco lleno".into()));
+        assert!(matches!(r, Err(StoreError::Refused(m)) if m == "disco lleno"));
+        assert_eq!(s.loyalty_review(today()).unwrap().thanked_this_period, 0);
     }
 
     #[test]

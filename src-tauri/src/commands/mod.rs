@@ -2,4 +2,6 @@
 
 pub mod app;
 pub mod calls;
+pub mod loyalty;
+pub mod import;
 pub mod records;

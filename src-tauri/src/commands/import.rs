@@ -1,0 +1,150 @@
+//! Importing a CSV export from the window. The page has no file-system access: it reads the
+//! chosen file itself (`<input type=file>`) and sends its bytes, base64-encoded, with each
+//! preview and import. The import runs on a blocking thread; the page polls `import_progress`
+//! (it has no event permission) and may `import_cancel`, which leaves the database as it was.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use base64::Engine as _;
+use fidelia_core::import::{report_csv, ImportError, ImportOptions, Preview, Report};
+use fidelia_core::Lang;
+use fidelia_store::import::{ImportFailure, ImportSource};
+use serde::Serialize;
+use tauri::{AppHandle, Manager, Runtime, State};
+
+use crate::error::IpcError;
+use crate::state::{clinic_time, AppState};
+
+/// The import under way: rows done / total, whether one is running, and the cancel flag.
+#[derive(Default)]
+pub struct ImportJob {
+    progress: Arc<Mutex<(u64, u64)>>,
+    running: AtomicBool,
+    cancel: Arc<AtomicBool>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportProgress {
+    pub done: u64,
+    pub total: u64,
+    pub running: bool,
+}
+
+fn lang_of(state: &AppState) -> Lang {
+    state
+        .store
+        .settings()
+        .map(|s| s.language)
+        .unwrap_or_default()
+}
+
+/// A failed import for the window: `code` "import" (the file: unreadable, empty, a required
+/// column missing, named in the message), "cancelled", or the store's codes.
+pub fn failure(e: ImportFailure, lang: Lang) -> IpcError {
+    match e {
+        ImportFailure::Store(e) => IpcError::from_store(e, lang),
+        ImportFailure::File(e) => {
+            if !matches!(e, ImportError::Cancelled | ImportError::MissingColumns(_)) {
+                log::warn!("import: {e}");
+            }
+            IpcError {
+                code: if matches!(e, ImportError::Cancelled) {
+                    "cancelled"
+                } else {
+                    "import"
+                },
+                message: e.message(lang),
+                fields: Default::default(),
+            }
+        }
+    }
+}
+
+fn decode(data: &str, lang: Lang) -> Result<Vec<u8>, IpcError> {
+    base64::engine::general_purpose::STANDARD
+        .decode(data.trim())
+        .map_err(|_| failure(ImportError::Empty.into(), lang))
+}
+
+/// What Fidelia understood of the file and what importing it would do (nothing is written).
+#[tauri::command]
+pub async fn import_preview<R: Runtime>(
+    app: AppHandle<R>,
+    data: String,
+    options: ImportOptions,
+) -> Result<Preview, IpcError> {
+    tauri::async_runtime::spawn_blocking(move || {
+        let state = app.state::<AppState>();
+        let lang = lang_of(&state);
+        let bytes = decode(&data, lang)?;
+        drop(data);
+        state
+            .store
+            .import_preview(ImportSource::Bytes(&bytes), &options, &clinic_time())
+            .map_err(|e| failure(e, lang))
+    })
+    .await
+    .map_err(|e| IpcError::internal(&format!("import preview task: {e}")))?
+}
+
+/// Imports the file in one transaction on a blocking thread; progress in `import_progress`.
+#[tauri::command]
+pub async fn import_run<R: Runtime>(
+    app: AppHandle<R>,
+    job: State<'_, ImportJob>,
+    data: String,
+    options: ImportOptions,
+) -> Result<Report, IpcError> {
+    if job.running.swap(true, Ordering::SeqCst) {
+        return Err(IpcError::internal("an import is already running"));
+    }
+    job.cancel.store(false, Ordering::SeqCst);
+    *job.progress.lock().unwrap_or_else(|p| p.into_inner()) = (0, 0);
+    let (progress, cancel) = (job.progress.clone(), job.cancel.clone());
+    let result = tauri::async_runtime::spawn_blocking(move || {
+        let state = app.state::<AppState>();
+        let lang = lang_of(&state);
+        let bytes = decode(&data, lang)?;
+        drop(data);
+        state
+            .store
+            .import(
+                ImportSource::Bytes(&bytes),
+                &options,
+                &mut |done, total| {
+                    *progress.lock().unwrap_or_else(|p| p.into_inner()) = (done, total)
+                },
+                &cancel,
+                &clinic_time(),
+            )
+            .map_err(|e| failure(e, lang))
+    })
+    .await;
+    job.running.store(false, Ordering::SeqCst);
+    result.map_err(|e| IpcError::internal(&format!("import task: {e}")))?
+}
+
+/// Rows done / total of the import under way (polled by the window).
+#[tauri::command]
+pub fn import_progress(job: State<'_, ImportJob>) -> ImportProgress {
+    let (done, total) = *job.progress.lock().unwrap_or_else(|p| p.into_inner());
+    ImportProgress {
+        done,
+        total,
+        running: job.running.load(Ordering::SeqCst),
+    }
+}
+
+/// Stops the import under way between two rows; nothing of it is kept.
+#[tauri::command]
+pub fn import_cancel(job: State<'_, ImportJob>) {
+    job.cancel.store(true, Ordering::SeqCst);
+}
+
+/// The report's rejected rows as CSV (`;`, UTF-8 with BOM), in the clinic's language.
+#[tauri::command]
+pub fn import_report_csv(state: State<'_, AppState>, report: Report) -> String {
+    report_csv(&report, lang_of(&state))
+}
