@@ -72,4 +72,18 @@ export const api = {
   notificationsStatus: () => invoke("notifications_status"),
   autostartGet: () => invoke("autostart_get"),
   autostartSet: (enabled) => invoke("autostart_set", { enabled }),
+  loyaltyReview: () => invoke("loyalty_review"),
+  loyaltyIssue: (request) => invoke("loyalty_issue", { request }),
+  condolenceDraft: (petId) => invoke("condolence_draft", { petId }),
+  condolenceIssue: (petId, body, print) => invoke("condolence_issue", { petId, body, print }),
+  birthdaysList: () => invoke("birthdays_list"),
+  couponIssue: (petId) => invoke("coupon_issue", { petId }),
+  couponRedeem: (code) => invoke("coupon_redeem", { code }),
+  letterOpen: (path) => invoke("letter_open", { path }),
+  // `data`: the chosen file's bytes, base64; `options`: ImportOptions (docs/ipc.md).
+  importPreview: (data, options) => invoke("import_preview", { data, options }),
+  importRun: (data, options) => invoke("import_run", { data, options }),
+  importProgress: () => invoke("import_progress"),
+  importCancel: () => invoke("import_cancel"),
+  importReportCsv: (report) => invoke("import_report_csv", { report }),
 };

@@ -12,6 +12,8 @@ import { staffView } from "./views/staff.js";
 import { settingsView } from "./views/settings.js";
 import { agendaView } from "./views/agenda.js";
 import { callView } from "./views/call.js";
+import { loyaltyView } from "./views/loyalty.js";
+import { importView } from "./views/import.js";
 
 const VIEWS = {
   home: homeView,
@@ -21,6 +23,8 @@ const VIEWS = {
   settings: settingsView,
   agenda: agendaView,
   call: callView,
+  loyalty: loyaltyView,
+  import: importView,
 };
 /** Which nav button is lit for a view. */
 const NAV_OF = { client: "clients", call: "agenda" };

@@ -48,7 +48,11 @@ impl IpcError {
                 }
             }
             StoreError::NotFound => simple("not_found", "err.not_found"),
-            StoreError::Refused(message) => IpcError { code: "refused", message, fields: BTreeMap::new() },
+            StoreError::Refused(message) => IpcError {
+                code: "refused",
+                message,
+                fields: BTreeMap::new(),
+            },
             StoreError::Sqlite(e) => {
                 log::error!("database: {e}");
                 simple("database", "err.database")

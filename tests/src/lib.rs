@@ -986,6 +986,15 @@ impl App {
         let deadline = Instant::now() + WAIT;
         loop {
             let e = self.wait_for(css).await;
+            // WebKitWebDriver may silently miss an element at the window's very edge: bring it
+            // to the middle first, as a person would scroll to it.
+            let _ = self
+                .client()
+                .execute(
+                    "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'})",
+                    vec![serde_json::to_value(&e).unwrap_or(Value::Null)],
+                )
+                .await;
             match e.click().await {
                 Ok(()) => return,
                 Err(err) if Instant::now() >= deadline => {

@@ -176,6 +176,9 @@ async fn a_surgery_leads_to_a_call_that_is_retried_done_and_cancelled_by_a_death
     app.wait_for(&dialog("pet")).await;
     app.click(&input("pet", "deceased")).await;
     save_ok(&app, "pet").await;
+    // A condolence letter is offered; this time, no.
+    app.click("#condolence-dialog #condolence-skip").await;
+    app.wait_gone("#condolence-dialog").await;
     app.wait_for("#pets li.pet .badge--deceased").await;
     assert_eq!(
         app.count("#client-calls li.call-item[data-status=pendiente]")

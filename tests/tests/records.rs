@@ -335,7 +335,8 @@ async fn set_language(app: &App, lang: &str) {
 
 /// The nav's words (without the agenda's call counter).
 async fn nav_texts(app: &App) -> Vec<String> {
-    app.texts(".mainnav button[data-view] > [data-i18n], .mainnav button[data-view][data-i18n]").await
+    app.texts(".mainnav button[data-view] > [data-i18n], .mainnav button[data-view][data-i18n]")
+        .await
 }
 
 #[tokio::test]

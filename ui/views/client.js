@@ -55,6 +55,52 @@ async function withStaff() {
   }
 }
 
+/** After a pet's death is recorded: a short condolence letter, printed or not as staff decide. */
+async function offerCondolence(pet) {
+  let draft;
+  try {
+    draft = await api.condolenceDraft(pet.id);
+  } catch (err) {
+    toastError(err);
+    return;
+  }
+  return new Promise((resolve) => {
+    const body = h("textarea", { id: "condolence-body", rows: 9, value: draft.body });
+    const error = h("p", { class: "form-error", role: "alert", hidden: true });
+    const dialog = h(
+      "dialog",
+      { id: "condolence-dialog", class: "form-dialog", "aria-labelledby": "condolence-title" },
+      h("h2", { id: "condolence-title", class: "dialog-title" }, t("condolence.title", { pet: pet.name })),
+      h("p", null, t("condolence.intro", { pet: pet.name })),
+      error,
+      h("div", { class: "field field--wide" }, h("label", { for: "condolence-body" }, t("condolence.text")), body),
+      h(
+        "div",
+        { class: "form-actions" },
+        h("button", { type: "button", class: "btn", id: "condolence-skip", onclick: () => dialog.close() }, t("condolence.skip")),
+        h("button", { type: "button", class: "btn", id: "condolence-record", onclick: () => send(false) }, t("condolence.record")),
+        h("button", { type: "button", class: "btn btn--primary", id: "condolence-print", onclick: () => send(true) }, t("condolence.print")),
+      ),
+    );
+    async function send(print) {
+      try {
+        const r = await api.condolenceIssue(pet.id, body.value, print);
+        toast(r.file ? t("condolence.printed") : t("condolence.recorded"));
+        dialog.close();
+      } catch (err) {
+        error.textContent = err.message || t("error.unexpected");
+        error.hidden = false;
+      }
+    }
+    dialog.addEventListener("close", () => {
+      dialog.remove();
+      resolve();
+    });
+    document.body.appendChild(dialog);
+    dialog.showModal();
+  });
+}
+
 function callsSection(calls) {
   const body =
     calls.length === 0
@@ -141,7 +187,12 @@ export async function clientView(params) {
                   class: "btn btn--small",
                   dataset: { action: "edit-pet", id: p.id },
                   "aria-label": t("pet.edit_named", { name: p.name }),
-                  onclick: async () => afterSave(await openPetForm(c.id, p)),
+                  onclick: async () => {
+                    const saved = await openPetForm(c.id, p);
+                    // A death just recorded: offer a condolence letter instead of any message.
+                    if (saved && saved.deceasedOn && !p.deceasedOn) await offerCondolence(saved);
+                    afterSave(saved);
+                  },
                 },
                 t("common.edit"),
               ),

@@ -144,6 +144,33 @@ function collectRules(form) {
   return { hoursByKind: map("kind", VISIT_KINDS), hoursBySeverity: map("sev", SEVERITIES), slotMinutes: num("slotMinutes"), retryHours: num("retryHours"), maxAttempts: num("maxAttempts") };
 }
 
+/** Loyalty review settings: tiers, period, signature, coupon. */
+function loyaltyFieldset(l) {
+  return h(
+    "fieldset",
+    { class: "hours field field--wide", name: "tiers", dataset: { field: "tiers" } },
+    h("legend", null, t("settings.loyalty")),
+    h(
+      "div",
+      { class: "form-grid" },
+      numberInput("gold", t("tier.oro"), l.gold),
+      numberInput("silver", t("tier.plata"), l.silver),
+      numberInput("bronze", t("tier.bronce"), l.bronze),
+      selectField(F, { name: "periodMonths", label: t("settings.period"), options: [1, 2, 3, 4, 6, 12].map((m) => ({ value: m, label: t("settings.period_months", { n: m }) })), value: l.periodMonths ?? 3 }),
+      textField(F, { name: "signerName", label: t("settings.signer_name"), value: l.signerName }),
+      textField(F, { name: "signerRole", label: t("settings.signer_role"), value: l.signerRole }),
+      numberInput("couponPercent", t("settings.coupon_percent"), l.couponPercent),
+      numberInput("couponDays", t("settings.coupon_days"), l.couponDays),
+    ),
+  );
+}
+
+function collectLoyalty(form, current) {
+  const v = (name) => form.elements.namedItem(name).value;
+  const num = (name) => hoursValue(v(name)) ?? 0;
+  return { ...current, gold: num("gold"), silver: num("silver"), bronze: num("bronze"), periodMonths: Number(v("periodMonths")), signerName: v("signerName"), signerRole: v("signerRole"), couponPercent: num("couponPercent"), couponDays: num("couponDays") };
+}
+
 async function autostartSection() {
   let enabled = false;
   try {
@@ -220,6 +247,7 @@ export async function settingsView() {
         value: s.language,
       }),
       callRulesFieldset(s.callRules || {}, s.callScript),
+      loyaltyFieldset(s.loyalty || {}),
     ),
     h("div", { class: "form-actions form-actions--start" }, submit),
   );
@@ -243,6 +271,7 @@ export async function settingsView() {
       demo: Boolean(s.demo),
       callRules: collectRules(form),
       callScript: v("callScript"),
+      loyalty: collectLoyalty(form, s.loyalty || {}),
     };
     try {
       const saved = await api.settingsSave(payload);

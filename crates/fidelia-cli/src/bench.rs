@@ -66,7 +66,10 @@ pub fn run(size: DemoSize, samples: usize) -> BenchResult<()> {
     );
     let t = Instant::now();
     let (store, dir) = build(size, 300_000, "large")?;
-    println!("generated and written in {:.1} s", t.elapsed().as_secs_f64());
+    println!(
+        "generated and written in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
     println!(
         "database size: {:.1} MiB",
         store.size_bytes()? as f64 / 1_048_576.0
@@ -130,7 +133,9 @@ pub fn run(size: DemoSize, samples: usize) -> BenchResult<()> {
     drop(store);
     std::fs::remove_dir_all(&dir)?;
 
-    println!("\nGrowth of the scheduler's query with the clinic's size (past calls = 60 % of visits):");
+    println!(
+        "\nGrowth of the scheduler's query with the clinic's size (past calls = 60 % of visits):"
+    );
     for visits in [10_000, 100_000, 500_000] {
         let scale = visits as f64 / size.visits as f64;
         let small = DemoSize {
@@ -140,9 +145,15 @@ pub fn run(size: DemoSize, samples: usize) -> BenchResult<()> {
             ..size
         };
         let (store, dir) = build(small, visits as i64 * 6 / 10, &visits.to_string())?;
-        let due = store.call_counts(crate::now().now, crate::now().now + chrono::Duration::days(1))?;
+        let due = store.call_counts(
+            crate::now().now,
+            crate::now().now + chrono::Duration::days(1),
+        )?;
         let (counts, _) = time_calls(&store, samples)?;
-        report(&format!("{visits:>7} visits, {:>3} open calls", due.today), counts);
+        report(
+            &format!("{visits:>7} visits, {:>3} open calls", due.today),
+            counts,
+        );
         drop(store);
         std::fs::remove_dir_all(&dir)?;
     }

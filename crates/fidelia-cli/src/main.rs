@@ -2,6 +2,7 @@
 //! and the benchmark. Built without Tauri.
 
 mod bench;
+mod import;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -19,7 +20,7 @@ const DEMO_SEED: u64 = 2026;
 #[command(
     name = "fidelia",
     version,
-    about = "Fidelia sin ventana: clínica de demostración, clínica limpia, exportación y benchmark"
+    about = "Fidelia sin ventana: clínica de demostración, clínica limpia, importación, exportación y benchmark"
 )]
 struct Cli {
     /// Database file (default: $FIDELIA_DB, else the OS app-data folder).
@@ -52,6 +53,9 @@ enum Command {
     },
     /// Show where the database is and what it holds.
     Info,
+    /// Import a CSV export (clients, pets, visits, appointments, vaccinations); prints the
+    /// report; exits 1 when rows were rejected, 2 when nothing was imported.
+    Import(import::ImportArgs),
     /// Build a large clinic in a temporary file and print search and client-page latencies.
     Bench {
         #[arg(long, default_value_t = DemoSize::LARGE.clients)]
@@ -76,6 +80,13 @@ enum Format {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::Import(args) = &cli.command {
+        let path = cli
+            .db
+            .clone()
+            .unwrap_or_else(fidelia_store::default_db_path);
+        return import::main(&path, args);
+    }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -147,6 +158,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             println!("clients:  {}", store.clients_list(0, 1)?.0);
             println!("size:     {} KiB", store.size_bytes()? / 1024);
         }
+        Command::Import(_) => unreachable!("handled in main"),
         Command::Bench {
             clients,
             pets,

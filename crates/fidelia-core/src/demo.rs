@@ -492,7 +492,9 @@ pub fn generate<Tz: TimeZone>(
             let birth = today - Duration::days(rng.random_range(120..365 * 15));
             let age_days = (today - birth).num_days();
             // Died after at least a month of life (never before being born).
-            let deceased_on = rng.random_bool(0.03).then(|| today - Duration::days(rng.random_range(1..300.min(age_days - 30).max(2))));
+            let deceased_on = rng.random_bool(0.03).then(|| {
+                today - Duration::days(rng.random_range(1..300.min(age_days - 30).max(2)))
+            });
             let last_day = deceased_on.unwrap_or(today);
             let first_day = start.max(birth);
             let mut visits = Vec::with_capacity(n_visits);

@@ -58,20 +58,38 @@ impl LoyaltyRules {
     pub fn validate(&self) -> Result<LoyaltyRules, Invalid> {
         let mut e = Vec::new();
         if !(self.bronze < self.silver && self.silver < self.gold && self.gold <= 100) {
-            e.push(FieldError { field: "tiers", key: "err.tiers" });
+            e.push(FieldError {
+                field: "tiers",
+                key: "err.tiers",
+            });
         }
         if ![1, 2, 3, 4, 6, 12].contains(&self.period_months) {
-            e.push(FieldError { field: "periodMonths", key: "err.period" });
+            e.push(FieldError {
+                field: "periodMonths",
+                key: "err.period",
+            });
         }
         if !(1..=90).contains(&self.coupon_percent) {
-            e.push(FieldError { field: "couponPercent", key: "err.coupon_percent" });
+            e.push(FieldError {
+                field: "couponPercent",
+                key: "err.coupon_percent",
+            });
         }
         if !(1..=365).contains(&self.coupon_days) {
-            e.push(FieldError { field: "couponDays", key: "err.coupon_days" });
+            e.push(FieldError {
+                field: "couponDays",
+                key: "err.coupon_days",
+            });
         }
-        for (field, t) in [("thanksTemplate", &self.thanks_template), ("condolenceTemplate", &self.condolence_template)] {
+        for (field, t) in [
+            ("thanksTemplate", &self.thanks_template),
+            ("condolenceTemplate", &self.condolence_template),
+        ] {
             if t.chars().count() > 6000 {
-                e.push(FieldError { field, key: "err.too_long" });
+                e.push(FieldError {
+                    field,
+                    key: "err.too_long",
+                });
             }
         }
         if e.is_empty() {
@@ -149,7 +167,9 @@ fn months_between(from: NaiveDate, to: NaiveDate) -> i64 {
 pub fn score(h: &ClientHistory, today: NaiveDate) -> Score {
     let first = h.first_visit.map(|t| t.date_naive());
     let last = h.last_visit.map(|t| t.date_naive());
-    let tenure_years = first.map(|f| (today - f).num_days().max(0) as f64 / 365.25).unwrap_or(0.0);
+    let tenure_years = first
+        .map(|f| (today - f).num_days().max(0) as f64 / 365.25)
+        .unwrap_or(0.0);
     let tenure_points = (tenure_years.min(10.0) * 2.5).round() as u32;
     let frequency_points = ((h.visits_24m.min(12) as f64) / 12.0 * 35.0).round() as u32;
     let months_since_last = last.map(|l| months_between(l, today).max(0)).unwrap_or(999);
@@ -161,7 +181,10 @@ pub fn score(h: &ClientHistory, today: NaiveDate) -> Score {
         _ => 0,
     };
     let (spend, spend_points) = if h.spend_known {
-        (Some(h.spend_24m_cents), Some(((h.spend_24m_cents.clamp(0, 100_000) as f64) / 100_000.0 * 20.0).round() as u32))
+        (
+            Some(h.spend_24m_cents),
+            Some(((h.spend_24m_cents.clamp(0, 100_000) as f64) / 100_000.0 * 20.0).round() as u32),
+        )
     } else {
         (None, None)
     };
@@ -171,7 +194,17 @@ pub fn score(h: &ClientHistory, today: NaiveDate) -> Score {
         None => ((base as f64) * 100.0 / 80.0).round() as u32,
     }
     .min(100);
-    Score { tenure_years: (tenure_years * 10.0).round() / 10.0, tenure_points, visits_24m: h.visits_24m, frequency_points, months_since_last, recency_points, spend_24m_cents: spend, spend_points, total }
+    Score {
+        tenure_years: (tenure_years * 10.0).round() / 10.0,
+        tenure_points,
+        visits_24m: h.visits_24m,
+        frequency_points,
+        months_since_last,
+        recency_points,
+        spend_24m_cents: spend,
+        spend_points,
+        total,
+    }
 }
 
 pub fn tier(total: u32, rules: &LoyaltyRules) -> Tier {
@@ -189,7 +222,12 @@ pub fn tier(total: u32, rules: &LoyaltyRules) -> Tier {
 /// Scores a client and says whether they can be thanked this period. Never a candidate: a
 /// single visit, less than 12 months with the clinic, all pets deceased (shown apart: a thank-you
 /// needs care), no commercial consent when the letter carries an offer, or already thanked.
-pub fn assess(h: &ClientHistory, today: NaiveDate, rules: &LoyaltyRules, thanked_this_period: bool) -> Candidate {
+pub fn assess(
+    h: &ClientHistory,
+    today: NaiveDate,
+    rules: &LoyaltyRules,
+    thanked_this_period: bool,
+) -> Candidate {
     let s = score(h, today);
     let first = h.first_visit.map(|t| t.date_naive());
     let exclusion = if h.visits_total <= 1 {
@@ -228,11 +266,20 @@ pub struct Period {
 }
 
 pub fn period_of(day: NaiveDate, months: u32) -> Period {
-    let months = if [1, 2, 3, 4, 6, 12].contains(&months) { months } else { 3 };
+    let months = if [1, 2, 3, 4, 6, 12].contains(&months) {
+        months
+    } else {
+        3
+    };
     let index = (day.month0() / months) as i32;
     let start = NaiveDate::from_ymd_opt(day.year(), index as u32 * months + 1, 1).expect("valid");
     let next_month0 = (index as u32 + 1) * months;
-    let next_start = if next_month0 >= 12 { NaiveDate::from_ymd_opt(day.year() + 1, 1, 1) } else { NaiveDate::from_ymd_opt(day.year(), next_month0 + 1, 1) }.expect("valid");
+    let next_start = if next_month0 >= 12 {
+        NaiveDate::from_ymd_opt(day.year() + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(day.year(), next_month0 + 1, 1)
+    }
+    .expect("valid");
     let key = match months {
         3 => format!("{}-T{}", day.year(), index + 1),
         6 => format!("{}-S{}", day.year(), index + 1),
@@ -240,7 +287,11 @@ pub fn period_of(day: NaiveDate, months: u32) -> Period {
         1 => format!("{}-{:02}", day.year(), day.month()),
         _ => format!("{}-P{}", day.year(), index + 1),
     };
-    Period { key, start, next_start }
+    Period {
+        key,
+        start,
+        next_start,
+    }
 }
 
 // ---------------------------------------------------------------- birthdays
@@ -248,7 +299,11 @@ pub fn period_of(day: NaiveDate, months: u32) -> Period {
 /// This year's (or next year's) birthday of someone born on `birth`, on or after `from`.
 /// 29 February is celebrated on 28 February in other years.
 pub fn next_birthday(birth: NaiveDate, from: NaiveDate) -> NaiveDate {
-    let on = |y: i32| NaiveDate::from_ymd_opt(y, birth.month(), birth.day()).or_else(|| NaiveDate::from_ymd_opt(y, 2, 28)).expect("valid");
+    let on = |y: i32| {
+        NaiveDate::from_ymd_opt(y, birth.month(), birth.day())
+            .or_else(|| NaiveDate::from_ymd_opt(y, 2, 28))
+            .expect("valid")
+    };
     let this_year = on(from.year());
     if this_year >= from {
         this_year
@@ -349,22 +404,51 @@ mod tests {
     #[test]
     fn tiers_follow_the_thresholds() {
         let r = LoyaltyRules::default();
-        assert_eq!([tier(70, &r), tier(69, &r), tier(50, &r), tier(30, &r), tier(29, &r)], [Tier::Gold, Tier::Silver, Tier::Silver, Tier::Bronze, Tier::None]);
+        assert_eq!(
+            [
+                tier(70, &r),
+                tier(69, &r),
+                tier(50, &r),
+                tier(30, &r),
+                tier(29, &r)
+            ],
+            [
+                Tier::Gold,
+                Tier::Silver,
+                Tier::Silver,
+                Tier::Bronze,
+                Tier::None
+            ]
+        );
     }
 
     #[test]
     fn never_a_candidate() {
         let r = LoyaltyRules::default();
-        let check = |h: ClientHistory, rules: &LoyaltyRules, thanked: bool| assess(&h, today(), rules, thanked).exclusion;
-        assert_eq!(check(loyal(), &r, false), None, "a loyal client is a candidate");
+        let check = |h: ClientHistory, rules: &LoyaltyRules, thanked: bool| {
+            assess(&h, today(), rules, thanked).exclusion
+        };
+        assert_eq!(
+            check(loyal(), &r, false),
+            None,
+            "a loyal client is a candidate"
+        );
 
         let mut once = loyal();
         once.visits_total = 1;
-        assert_eq!(check(once, &r, false), Some(Exclusion::SingleVisit), "a first-timer is never thanked as loyal");
+        assert_eq!(
+            check(once, &r, false),
+            Some(Exclusion::SingleVisit),
+            "a first-timer is never thanked as loyal"
+        );
 
         let mut new = loyal();
         new.first_visit = at(2026, 1, 10);
-        assert_eq!(check(new, &r, false), Some(Exclusion::TooNew), "less than 12 months with the clinic");
+        assert_eq!(
+            check(new, &r, false),
+            Some(Exclusion::TooNew),
+            "less than 12 months with the clinic"
+        );
 
         let mut bereaved = loyal();
         bereaved.all_pets_deceased = true;
@@ -373,17 +457,35 @@ mod tests {
 
         let mut no_consent = loyal();
         no_consent.consent_commercial = false;
-        assert_eq!(check(no_consent.clone(), &r, false), None, "a plain thank-you needs no commercial consent");
-        let offer = LoyaltyRules { letter_includes_offer: true, ..r.clone() };
-        assert_eq!(check(no_consent, &offer, false), Some(Exclusion::NoCommercialConsent), "an offer does");
+        assert_eq!(
+            check(no_consent.clone(), &r, false),
+            None,
+            "a plain thank-you needs no commercial consent"
+        );
+        let offer = LoyaltyRules {
+            letter_includes_offer: true,
+            ..r.clone()
+        };
+        assert_eq!(
+            check(no_consent, &offer, false),
+            Some(Exclusion::NoCommercialConsent),
+            "an offer does"
+        );
 
-        assert_eq!(check(loyal(), &r, true), Some(Exclusion::AlreadyThanked), "never twice in one period");
+        assert_eq!(
+            check(loyal(), &r, true),
+            Some(Exclusion::AlreadyThanked),
+            "never twice in one period"
+        );
     }
 
     #[test]
     fn review_periods() {
         let q = period_of(today(), 3);
-        assert_eq!((q.key.as_str(), q.start, q.next_start), ("2026-T4", d(2026, 10, 1), d(2027, 1, 1)));
+        assert_eq!(
+            (q.key.as_str(), q.start, q.next_start),
+            ("2026-T4", d(2026, 10, 1), d(2027, 1, 1))
+        );
         assert_eq!(period_of(d(2026, 2, 28), 3).key, "2026-T1");
         assert_eq!(period_of(d(2026, 7, 1), 6).key, "2026-S2");
         assert_eq!(period_of(d(2026, 11, 3), 1).next_start, d(2026, 12, 1));
@@ -394,11 +496,27 @@ mod tests {
     fn birthdays_in_the_next_seven_days() {
         assert!(birthday_within(d(2019, 11, 30), today(), 7));
         assert!(birthday_within(d(2019, 11, 25), today(), 7), "today counts");
-        assert!(!birthday_within(d(2019, 12, 2), today(), 7), "in 7 days is outside");
-        assert!(!birthday_within(d(2019, 11, 24), today(), 7), "yesterday is past");
-        assert!(birthday_within(d(2020, 1, 1), d(2026, 12, 28), 7), "across the new year");
-        assert_eq!(next_birthday(d(2020, 2, 29), d(2026, 2, 1)), d(2026, 2, 28), "leap-day pets celebrate on the 28th");
-        assert!(!birthday_within(d(2026, 11, 26), today(), 7), "not born yet is no birthday");
+        assert!(
+            !birthday_within(d(2019, 12, 2), today(), 7),
+            "in 7 days is outside"
+        );
+        assert!(
+            !birthday_within(d(2019, 11, 24), today(), 7),
+            "yesterday is past"
+        );
+        assert!(
+            birthday_within(d(2020, 1, 1), d(2026, 12, 28), 7),
+            "across the new year"
+        );
+        assert_eq!(
+            next_birthday(d(2020, 2, 29), d(2026, 2, 1)),
+            d(2026, 2, 28),
+            "leap-day pets celebrate on the 28th"
+        );
+        assert!(
+            !birthday_within(d(2026, 11, 26), today(), 7),
+            "not born yet is no birthday"
+        );
     }
 
     #[test]
@@ -406,13 +524,26 @@ mod tests {
         let codes: std::collections::HashSet<String> = (1..5000).map(coupon_code).collect();
         assert_eq!(codes.len(), 4999, "no two alike");
         let c = coupon_code(42);
-        assert!(c.starts_with("FID-") && c.len() == 10 && !c[4..].contains(['0', 'O', '1', 'I']), "{c}");
+        assert!(
+            c.starts_with("FID-") && c.len() == 10 && !c[4..].contains(['0', 'O', '1', 'I']),
+            "{c}"
+        );
     }
 
     #[test]
     fn rules_are_validated() {
-        let bad = LoyaltyRules { gold: 40, silver: 50, period_months: 5, coupon_percent: 0, ..Default::default() };
+        let bad = LoyaltyRules {
+            gold: 40,
+            silver: 50,
+            period_months: 5,
+            coupon_percent: 0,
+            ..Default::default()
+        };
         let e = bad.validate().unwrap_err();
-        assert!(e.has("tiers", "err.tiers") && e.has("periodMonths", "err.period") && e.has("couponPercent", "err.coupon_percent"));
+        assert!(
+            e.has("tiers", "err.tiers")
+                && e.has("periodMonths", "err.period")
+                && e.has("couponPercent", "err.coupon_percent")
+        );
     }
 }

@@ -3,9 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::calls::CallRules;
-use crate::loyalty::LoyaltyRules;
 use crate::hours::OpeningHours;
 use crate::i18n::Lang;
+use crate::loyalty::LoyaltyRules;
 use crate::parse;
 use crate::records::{FieldError, Invalid};
 

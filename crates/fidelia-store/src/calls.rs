@@ -715,8 +715,16 @@ mod tests {
         let end_of_day = utc("2026-11-25T23:00:00Z");
         let before = s.call_counts(now(), end_of_day).unwrap();
         s.seed_past_calls(500, now()).unwrap();
-        assert_eq!(s.call_counts(now(), end_of_day).unwrap(), before, "closed calls are history, not work");
-        assert_eq!(s.calls_of_client(c.id, now()).unwrap().len(), 1 + 500, "all on the only pet");
+        assert_eq!(
+            s.call_counts(now(), end_of_day).unwrap(),
+            before,
+            "closed calls are history, not work"
+        );
+        assert_eq!(
+            s.calls_of_client(c.id, now()).unwrap().len(),
+            1 + 500,
+            "all on the only pet"
+        );
     }
 
     #[test]

@@ -60,9 +60,13 @@ pub fn join_names(names: &[String], lang: Lang) -> String {
 
 /// Every client's history in one pass over the visits.
 fn histories(conn: &Connection, today: NaiveDate) -> Result<Vec<ClientHistory>> {
-    let since = ts((today - Duration::days(730)).and_hms_opt(0, 0, 0).expect("midnight").and_utc());
+    let since = ts((today - Duration::days(730))
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight")
+        .and_utc());
     let mut pets: HashMap<i64, (Vec<String>, bool)> = HashMap::new();
-    let mut st = conn.prepare("SELECT client_id, name, deceased_on IS NOT NULL FROM pets ORDER BY id")?;
+    let mut st =
+        conn.prepare("SELECT client_id, name, deceased_on IS NOT NULL FROM pets ORDER BY id")?;
     let mut rows = st.query([])?;
     while let Some(r) = rows.next()? {
         let e = pets.entry(r.get(0)?).or_insert((Vec::new(), true));
@@ -87,8 +91,14 @@ fn histories(conn: &Connection, today: NaiveDate) -> Result<Vec<ClientHistory>> 
                 client_id: ClientId(id),
                 name: r.get(1)?,
                 consent_commercial: r.get(2)?,
-                first_visit: r.get::<_, Option<String>>(3)?.map(|s| parse_ts(&s)).transpose()?,
-                last_visit: r.get::<_, Option<String>>(4)?.map(|s| parse_ts(&s)).transpose()?,
+                first_visit: r
+                    .get::<_, Option<String>>(3)?
+                    .map(|s| parse_ts(&s))
+                    .transpose()?,
+                last_visit: r
+                    .get::<_, Option<String>>(4)?
+                    .map(|s| parse_ts(&s))
+                    .transpose()?,
                 visits_total: r.get(5)?,
                 visits_24m: r.get(6)?,
                 spend_24m_cents: r.get(7)?,
@@ -102,8 +112,12 @@ fn histories(conn: &Connection, today: NaiveDate) -> Result<Vec<ClientHistory>> 
 }
 
 fn thanked_in(conn: &Connection, period: &str) -> Result<HashSet<i64>> {
-    let mut st = conn.prepare_cached("SELECT client_id FROM letters WHERE kind = 'agradecimiento' AND period = ?1")?;
-    let ids = st.query_map([period], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let mut st = conn.prepare_cached(
+        "SELECT client_id FROM letters WHERE kind = 'agradecimiento' AND period = ?1",
+    )?;
+    let ids = st
+        .query_map([period], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     Ok(ids)
 }
 
@@ -122,14 +136,24 @@ impl Store {
             }
             if c.exclusion == Some(Exclusion::AllPetsDeceased) {
                 apart.push(c);
-            } else if !matches!(c.exclusion, Some(Exclusion::SingleVisit | Exclusion::TooNew)) {
+            } else if !matches!(
+                c.exclusion,
+                Some(Exclusion::SingleVisit | Exclusion::TooNew)
+            ) {
                 ranked.push(c);
             }
         }
-        let by_score = |a: &Candidate, b: &Candidate| b.score.total.cmp(&a.score.total).then(a.name.cmp(&b.name));
+        let by_score = |a: &Candidate, b: &Candidate| {
+            b.score.total.cmp(&a.score.total).then(a.name.cmp(&b.name))
+        };
         ranked.sort_by(by_score);
         apart.sort_by(by_score);
-        Ok(Review { period, thanked_this_period: thanked.len() as i64, ranked, apart })
+        Ok(Review {
+            period,
+            thanked_this_period: thanked.len() as i64,
+            ranked,
+            apart,
+        })
     }
 
     /// Issues thank-you letters to `clients` for the current period, all or none: a client who
@@ -155,7 +179,11 @@ impl Store {
         let period = period_of(today, rules.period_months);
         let thanked = thanked_in(&tx, &period.key)?;
         let wanted: HashSet<i64> = clients.iter().map(|c| c.0).collect();
-        let found: HashMap<i64, ClientHistory> = histories(&tx, today)?.into_iter().filter(|h| wanted.contains(&h.client_id.0)).map(|h| (h.client_id.0, h)).collect();
+        let found: HashMap<i64, ClientHistory> = histories(&tx, today)?
+            .into_iter()
+            .filter(|h| wanted.contains(&h.client_id.0))
+            .map(|h| (h.client_id.0, h))
+            .collect();
         let template = match (template.trim(), rules.thanks_template.trim()) {
             ("", "") => t(lang, "letter.thanks_default"),
             ("", own) => own.to_owned(),
@@ -165,29 +193,52 @@ impl Store {
         let mut issued = Vec::new();
         for id in clients {
             let Some(h) = found.get(&id.0) else {
-                refused.push(format!("{} ({})", crate::clients::get(&tx, *id)?.full_name(), t(lang, "exclusion.una_visita")));
+                refused.push(format!(
+                    "{} ({})",
+                    crate::clients::get(&tx, *id)?.full_name(),
+                    t(lang, "exclusion.una_visita")
+                ));
                 continue;
             };
             let c = assess(h, today, rules, thanked.contains(&id.0));
             if let Some(why) = c.exclusion {
-                refused.push(format!("{} ({})", c.name, t(lang, &format!("exclusion.{}", why.as_str()))));
+                refused.push(format!(
+                    "{} ({})",
+                    c.name,
+                    t(lang, &format!("exclusion.{}", why.as_str()))
+                ));
                 continue;
             }
             let client = crate::clients::get(&tx, *id)?;
             let years = c.years_with_clinic.to_string();
             let pets = join_names(&c.living_pets, lang);
-            let body = fill(&template, &[
-                ("cliente", &c.name), ("nombre", &client.data.first_name), ("mascotas", &pets), ("años", &years), ("anos", &years),
-                ("clinica", &settings.clinic_name), ("firma", &rules.signer_name),
-            ]);
+            let body = fill(
+                &template,
+                &[
+                    ("cliente", &c.name),
+                    ("nombre", &client.data.first_name),
+                    ("mascotas", &pets),
+                    ("años", &years),
+                    ("anos", &years),
+                    ("clinica", &settings.clinic_name),
+                    ("firma", &rules.signer_name),
+                ],
+            );
             tx.execute(
                 "INSERT INTO letters (kind, client_id, period, tier, score, body, printed, created_at) VALUES ('agradecimiento', ?1, ?2, ?3, ?4, ?5, 1, ?6)",
                 params![id.0, period.key, c.tier.as_str(), c.score.total, body, ts(now)],
             )?;
-            issued.push(IssuedLetter { letter_id: tx.last_insert_rowid(), client_id: *id, client_name: c.name, body });
+            issued.push(IssuedLetter {
+                letter_id: tx.last_insert_rowid(),
+                client_id: *id,
+                client_name: c.name,
+                body,
+            });
         }
         if !refused.is_empty() {
-            return Err(StoreError::Refused(t(lang, "err.cannot_thank").replace("{clientes}", &refused.join(", "))));
+            return Err(StoreError::Refused(
+                t(lang, "err.cannot_thank").replace("{clientes}", &refused.join(", ")),
+            ));
         }
         deliver(&issued).map_err(StoreError::Refused)?;
         tx.commit()?;
@@ -200,13 +251,37 @@ impl Store {
         let p = crate::pets::get(&conn, pet)?;
         let c = crate::clients::get(&conn, p.data.client_id)?;
         let s = crate::settings::read(&conn)?;
-        let template = if s.loyalty.condolence_template.trim().is_empty() { t(s.language, "letter.condolence_default") } else { s.loyalty.condolence_template.clone() };
-        let body = fill(&template, &[("cliente", &c.full_name()), ("nombre", &c.data.first_name), ("mascota", &p.data.name), ("clinica", &s.clinic_name), ("firma", &s.loyalty.signer_name)]);
-        Ok(IssuedLetter { letter_id: 0, client_id: c.id, client_name: c.full_name(), body })
+        let template = if s.loyalty.condolence_template.trim().is_empty() {
+            t(s.language, "letter.condolence_default")
+        } else {
+            s.loyalty.condolence_template.clone()
+        };
+        let body = fill(
+            &template,
+            &[
+                ("cliente", &c.full_name()),
+                ("nombre", &c.data.first_name),
+                ("mascota", &p.data.name),
+                ("clinica", &s.clinic_name),
+                ("firma", &s.loyalty.signer_name),
+            ],
+        );
+        Ok(IssuedLetter {
+            letter_id: 0,
+            client_id: c.id,
+            client_name: c.full_name(),
+            body,
+        })
     }
 
     /// Records a condolence letter (printed or not).
-    pub fn record_condolence(&self, pet: PetId, body: &str, printed: bool, now: DateTime<Utc>) -> Result<IssuedLetter> {
+    pub fn record_condolence(
+        &self,
+        pet: PetId,
+        body: &str,
+        printed: bool,
+        now: DateTime<Utc>,
+    ) -> Result<IssuedLetter> {
         let conn = self.conn();
         let p = crate::pets::get(&conn, pet)?;
         if p.data.deceased_on.is_none() {
@@ -214,13 +289,26 @@ impl Store {
         }
         let c = crate::clients::get(&conn, p.data.client_id)?;
         if body.trim().is_empty() || body.chars().count() > 6000 {
-            return Err(Invalid::single("body", if body.trim().is_empty() { "err.required" } else { "err.too_long" }).into());
+            return Err(Invalid::single(
+                "body",
+                if body.trim().is_empty() {
+                    "err.required"
+                } else {
+                    "err.too_long"
+                },
+            )
+            .into());
         }
         conn.execute(
             "INSERT INTO letters (kind, client_id, pet_id, body, printed, created_at) VALUES ('condolencia', ?1, ?2, ?3, ?4, ?5)",
             params![c.id.0, pet.0, body.trim(), printed, ts(now)],
         )?;
-        Ok(IssuedLetter { letter_id: conn.last_insert_rowid(), client_id: c.id, client_name: c.full_name(), body: body.trim().to_owned() })
+        Ok(IssuedLetter {
+            letter_id: conn.last_insert_rowid(),
+            client_id: c.id,
+            client_name: c.full_name(),
+            body: body.trim().to_owned(),
+        })
     }
 
     /// Living pets whose birthday falls in the next `days` days, of clients who accepted
@@ -232,16 +320,26 @@ impl Store {
              FROM pets p JOIN clients c ON c.id = p.client_id
              WHERE p.deceased_on IS NULL AND p.birth_date IS NOT NULL AND c.consent_commercial = 1",
         )?;
-        let rows: Vec<(i64, String, i64, String, Option<String>)> = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?.collect::<rusqlite::Result<_>>()?;
-        let mut coupon = conn.prepare_cached("SELECT code, status FROM coupons WHERE pet_id = ?1 AND birthday = ?2")?;
+        let rows: Vec<(i64, String, i64, String, Option<String>)> = st
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut coupon = conn.prepare_cached(
+            "SELECT code, status FROM coupons WHERE pet_id = ?1 AND birthday = ?2",
+        )?;
         let mut out = Vec::new();
         for (pet, pet_name, client, client_name, birth) in rows {
-            let Some(birth) = parse_day(birth)? else { continue };
+            let Some(birth) = parse_day(birth)? else {
+                continue;
+            };
             if !birthday_within(birth, today, days) {
                 continue;
             }
             let bday = next_birthday(birth, today);
-            let c: Option<(String, String)> = coupon.query_row(params![pet, day(bday)], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+            let c: Option<(String, String)> = coupon
+                .query_row(params![pet, day(bday)], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
             out.push(Birthday {
                 pet_id: PetId(pet),
                 pet_name,
@@ -270,21 +368,41 @@ impl Store {
         if !c.data.consent_commercial {
             return Err(Invalid::single("petId", "err.no_commercial_consent").into());
         }
-        let birth = p.data.birth_date.ok_or_else(|| StoreError::from(Invalid::single("petId", "err.no_birth_date")))?;
+        let birth = p
+            .data
+            .birth_date
+            .ok_or_else(|| StoreError::from(Invalid::single("petId", "err.no_birth_date")))?;
         let bday = next_birthday(birth, today);
-        if let Some(existing) = tx.query_row("SELECT code FROM coupons WHERE pet_id = ?1 AND birthday = ?2", params![pet.0, day(bday)], |r| r.get::<_, String>(0)).optional()? {
+        if let Some(existing) = tx
+            .query_row(
+                "SELECT code FROM coupons WHERE pet_id = ?1 AND birthday = ?2",
+                params![pet.0, day(bday)],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()?
+        {
             drop(tx);
             drop(conn);
             return self.coupon(&existing);
         }
         let s = crate::settings::read(&tx)?;
         let expires = today + Duration::days(s.loyalty.coupon_days as i64);
-        let next_id: i64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM coupons", [], |r| r.get(0))?;
+        let next_id: i64 =
+            tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM coupons", [], |r| {
+                r.get(0)
+            })?;
         let code = coupon_code(next_id as u64 + 7919 * pet.0 as u64);
-        let message = fill(&t(s.language, "coupon.message_default"), &[
-            ("mascota", &p.data.name), ("nombre", &c.data.first_name), ("clinica", &s.clinic_name),
-            ("descuento", &s.loyalty.coupon_percent.to_string()), ("codigo", &code), ("caduca", &fidelia_core::format::date_short(expires)),
-        ]);
+        let message = fill(
+            &t(s.language, "coupon.message_default"),
+            &[
+                ("mascota", &p.data.name),
+                ("nombre", &c.data.first_name),
+                ("clinica", &s.clinic_name),
+                ("descuento", &s.loyalty.coupon_percent.to_string()),
+                ("codigo", &code),
+                ("caduca", &fidelia_core::format::date_short(expires)),
+            ],
+        );
         tx.execute(
             "INSERT INTO coupons (code, pet_id, client_id, birthday, percent, expires_on, message, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![code, pet.0, c.id.0, day(bday), s.loyalty.coupon_percent, day(expires), message, ts(now)],
@@ -316,25 +434,38 @@ impl Store {
     }
 
     /// Marks a coupon as redeemed (once; not after it expired or was cancelled).
-    pub fn redeem_coupon(&self, code: &str, today: NaiveDate, now: DateTime<Utc>) -> Result<Coupon> {
+    pub fn redeem_coupon(
+        &self,
+        code: &str,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<Coupon> {
         let c = self.coupon(code)?;
         if c.status != "emitido" || c.expires_on < today {
             return Err(Invalid::single("code", "err.coupon_not_valid").into());
         }
-        self.conn().execute("UPDATE coupons SET status = 'canjeado', redeemed_at = ?2 WHERE code = ?1", params![c.code, ts(now)])?;
+        self.conn().execute(
+            "UPDATE coupons SET status = 'canjeado', redeemed_at = ?2 WHERE code = ?1",
+            params![c.code, ts(now)],
+        )?;
         self.coupon(&c.code)
     }
 }
 
 /// Cancels a deceased pet's unused coupons (inside the pet's transaction).
 pub(crate) fn cancel_coupons_for_pet(conn: &Connection, pet: PetId) -> Result<()> {
-    conn.execute("UPDATE coupons SET status = 'cancelado' WHERE pet_id = ?1 AND status = 'emitido'", [pet.0])?;
+    conn.execute(
+        "UPDATE coupons SET status = 'cancelado' WHERE pet_id = ?1 AND status = 'emitido'",
+        [pet.0],
+    )?;
     Ok(())
 }
 
 /// Fills `{name}` placeholders.
 fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    values.iter().fold(template.to_owned(), |s, (k, v)| s.replace(&format!("{{{k}}}"), v))
+    values.iter().fold(template.to_owned(), |s, (k, v)| {
+        s.replace(&format!("{{{k}}}"), v)
+    })
 }
 
 #[cfg(test)]
@@ -352,7 +483,15 @@ mod tests {
         for i in 0..n {
             let year = 2018 + (i % 8) as i32;
             let date = format!("{:02}/{:02}/{year}", 1 + i % 27, 1 + (i % 10));
-            let f = VisitForm { pet_id: Some(pet_ids[i % pet_ids.len()]), date, time: "10:00".into(), kind: "revision".into(), severity: "leve".into(), amount: "60,00".into(), ..Default::default() };
+            let f = VisitForm {
+                pet_id: Some(pet_ids[i % pet_ids.len()]),
+                date,
+                time: "10:00".into(),
+                kind: "revision".into(),
+                severity: "leve".into(),
+                amount: "60,00".into(),
+                ..Default::default()
+            };
             s.save_visit(&f, &at()).unwrap();
         }
         c.id
@@ -369,26 +508,58 @@ mod tests {
         let once = loyal(&s, "Ana", "Una Vez", 1, &["Max"]);
         let r = s.loyalty_review(today()).unwrap();
         assert_eq!(r.period.key, "2026-T4");
-        assert!(r.ranked.iter().any(|c| c.client_id == begona && c.exclusion.is_none()));
-        assert!(r.ranked.iter().all(|c| c.client_id != once), "a first-timer is never on the list");
+        assert!(r
+            .ranked
+            .iter()
+            .any(|c| c.client_id == begona && c.exclusion.is_none()));
+        assert!(
+            r.ranked.iter().all(|c| c.client_id != once),
+            "a first-timer is never on the list"
+        );
     }
 
     #[test]
     fn thank_you_letters_are_recorded_and_never_twice_in_a_period() {
         let s = store();
         let begona = loyal(&s, "Begoña", "Ibáñez Muñoz", 20, &["Ñoño", "Pío"]);
-        let issued = s.issue_thanks(&[begona], "Gracias, {cliente}, por {años} años con {mascotas}.", today(), now(), &mut |_| Ok(())).unwrap();
-        assert_eq!(issued[0].body, "Gracias, Begoña Ibáñez Muñoz, por 8 años con Ñoño y Pío.");
+        let issued = s
+            .issue_thanks(
+                &[begona],
+                "Gracias, {cliente}, por {años} años con {mascotas}.",
+                today(),
+                now(),
+                &mut |_| Ok(()),
+            )
+            .unwrap();
+        assert_eq!(
+            issued[0].body,
+            "Gracias, Begoña Ibáñez Muñoz, por 8 años con Ñoño y Pío."
+        );
         match s.issue_thanks(&[begona], "", today(), now(), &mut |_| Ok(())) {
-            Err(StoreError::Refused(m)) => assert!(m.contains("Begoña Ibáñez Muñoz") && m.contains("Ya agradecido"), "{m}"),
+            Err(StoreError::Refused(m)) => assert!(
+                m.contains("Begoña Ibáñez Muñoz") && m.contains("Ya agradecido"),
+                "{m}"
+            ),
             other => panic!("a second thank-you in the period must be refused: {other:?}"),
         }
         let r = s.loyalty_review(today()).unwrap();
         assert_eq!(r.thanked_this_period, 1);
-        assert_eq!(r.ranked.iter().find(|c| c.client_id == begona).unwrap().exclusion, Some(Exclusion::AlreadyThanked));
+        assert_eq!(
+            r.ranked
+                .iter()
+                .find(|c| c.client_id == begona)
+                .unwrap()
+                .exclusion,
+            Some(Exclusion::AlreadyThanked)
+        );
         // The next quarter, she can be thanked again.
         let next = NaiveDate::from_ymd_opt(2027, 1, 10).unwrap();
-        assert_eq!(s.issue_thanks(&[begona], "", next, now(), &mut |_| Ok(())).unwrap().len(), 1);
+        assert_eq!(
+            s.issue_thanks(&[begona], "", next, now(), &mut |_| Ok(()))
+                .unwrap()
+                .len(),
+            1
+        );
     }
 
     #[test]
@@ -396,8 +567,15 @@ mod tests {
         let s = store();
         let a = loyal(&s, "Begoña", "Ibáñez Muñoz", 20, &["Ñoño"]);
         let once = loyal(&s, "Ana", "Una Vez", 1, &["Max"]);
-        assert!(matches!(s.issue_thanks(&[a, once], "", today(), now(), &mut |_| Ok(())), Err(StoreError::Refused(_))));
-        assert_eq!(s.loyalty_review(today()).unwrap().thanked_this_period, 0, "all or none");
+        assert!(matches!(
+            s.issue_thanks(&[a, once], "", today(), now(), &mut |_| Ok(())),
+            Err(StoreError::Refused(_))
+        ));
+        assert_eq!(
+            s.loyalty_review(today()).unwrap().thanked_this_period,
+            0,
+            "all or none"
+        );
     }
 
     #[test]
@@ -413,44 +591,88 @@ mod tests {
     fn condolences_and_birthdays() {
         let s = store();
         let c = client(&s, "Begoña", "Ibáñez", "612 345 678");
-        let consent = ClientForm { id: Some(c.id), first_name: "Begoña".into(), surnames: "Ibáñez".into(), phone1: "612 345 678".into(), preferred_channel: "telefono".into(), consent_commercial: true, ..Default::default() };
+        let consent = ClientForm {
+            id: Some(c.id),
+            first_name: "Begoña".into(),
+            surnames: "Ibáñez".into(),
+            phone1: "612 345 678".into(),
+            preferred_channel: "telefono".into(),
+            consent_commercial: true,
+            ..Default::default()
+        };
         s.save_client(&consent, now()).unwrap();
-        let f = PetForm { client_id: Some(c.id), name: "Ñoño".into(), species: "perro".into(), birth_date: "28/11/2019".into(), ..Default::default() };
+        let f = PetForm {
+            client_id: Some(c.id),
+            name: "Ñoño".into(),
+            species: "perro".into(),
+            birth_date: "28/11/2019".into(),
+            ..Default::default()
+        };
         let nono = s.save_pet(&f, &at()).unwrap();
         let b = s.birthdays(today(), 7).unwrap();
         assert_eq!((b.len(), b[0].age), (1, 7), "Ñoño turns 7 on 28/11");
         let coupon = s.issue_coupon(nono.id, today(), now()).unwrap();
-        assert!(coupon.message.contains("Ñoño") && coupon.message.contains(&coupon.code), "{}", coupon.message);
-        assert_eq!(s.issue_coupon(nono.id, today(), now()).unwrap().code, coupon.code, "one coupon per birthday");
-        assert_eq!(s.birthdays(today(), 7).unwrap()[0].coupon.as_deref(), Some(coupon.code.as_str()));
+        assert!(
+            coupon.message.contains("Ñoño") && coupon.message.contains(&coupon.code),
+            "{}",
+            coupon.message
+        );
+        assert_eq!(
+            s.issue_coupon(nono.id, today(), now()).unwrap().code,
+            coupon.code,
+            "one coupon per birthday"
+        );
+        assert_eq!(
+            s.birthdays(today(), 7).unwrap()[0].coupon.as_deref(),
+            Some(coupon.code.as_str())
+        );
 
         // Ñoño dies: no birthday greeting, the coupon is cancelled, a condolence is offered.
         let mut dead = f.clone();
         dead.id = Some(nono.id);
         dead.deceased = true;
         s.save_pet(&dead, &at()).unwrap();
-        assert!(s.birthdays(today(), 7).unwrap().is_empty(), "never for a deceased pet");
+        assert!(
+            s.birthdays(today(), 7).unwrap().is_empty(),
+            "never for a deceased pet"
+        );
         assert_eq!(s.coupon(&coupon.code).unwrap().status, "cancelado");
-        assert!(matches!(s.redeem_coupon(&coupon.code, today(), now()), Err(StoreError::Invalid(_))));
+        assert!(matches!(
+            s.redeem_coupon(&coupon.code, today(), now()),
+            Err(StoreError::Invalid(_))
+        ));
         let draft = s.condolence_draft(nono.id).unwrap();
         assert!(draft.body.contains("Ñoño"), "{}", draft.body);
-        s.record_condolence(nono.id, &draft.body, true, now()).unwrap();
+        s.record_condolence(nono.id, &draft.body, true, now())
+            .unwrap();
     }
 
     #[test]
     fn no_coupon_without_commercial_consent() {
         let s = store();
         let c = client(&s, "Luis", "Sin Permiso", "612 345 678");
-        let f = PetForm { client_id: Some(c.id), name: "Rayo".into(), species: "perro".into(), birth_date: "27/11/2020".into(), ..Default::default() };
+        let f = PetForm {
+            client_id: Some(c.id),
+            name: "Rayo".into(),
+            species: "perro".into(),
+            birth_date: "27/11/2020".into(),
+            ..Default::default()
+        };
         let p = s.save_pet(&f, &at()).unwrap();
         assert!(s.birthdays(today(), 7).unwrap().is_empty());
-        assert!(matches!(s.issue_coupon(p.id, today(), now()), Err(StoreError::Invalid(_))));
+        assert!(matches!(
+            s.issue_coupon(p.id, today(), now()),
+            Err(StoreError::Invalid(_))
+        ));
     }
 
     #[test]
     fn names_are_joined_in_each_language() {
         let n = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(join_names(&n(&["Ñoño", "Pío", "Kira"]), Lang::Es), "Ñoño, Pío y Kira");
+        assert_eq!(
+            join_names(&n(&["Ñoño", "Pío", "Kira"]), Lang::Es),
+            "Ñoño, Pío y Kira"
+        );
         assert_eq!(join_names(&n(&["Ñoño", "Pío"]), Lang::En), "Ñoño and Pío");
     }
 }

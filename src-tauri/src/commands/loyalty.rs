@@ -4,7 +4,9 @@ use std::path::{Path, PathBuf};
 
 use fidelia_core::i18n::t;
 use fidelia_core::*;
-use fidelia_letters::{render_batch, render_letter, safe_file_name, Greeting, LetterData, Letterhead};
+use fidelia_letters::{
+    render_batch, render_letter, safe_file_name, Greeting, LetterData, Letterhead,
+};
 use fidelia_store::loyalty::{Coupon, IssuedLetter, Review};
 use fidelia_store::Store;
 use serde::{Deserialize, Serialize};
@@ -19,23 +21,43 @@ pub fn letters_dir() -> PathBuf {
     if let Some(p) = std::env::var_os("FIDELIA_LETTERS_DIR").filter(|p| !p.is_empty()) {
         return PathBuf::from(p);
     }
-    dirs::document_dir().or_else(dirs::home_dir).unwrap_or_else(|| PathBuf::from(".")).join("Fidelia").join("Cartas")
+    dirs::document_dir()
+        .or_else(dirs::home_dir)
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("Fidelia")
+        .join("Cartas")
 }
 
-fn letterhead(store: &Store) -> Result<(Letterhead, fidelia_core::settings::Settings), fidelia_store::StoreError> {
+fn letterhead(
+    store: &Store,
+) -> Result<(Letterhead, fidelia_core::settings::Settings), fidelia_store::StoreError> {
     let s = store.settings()?;
-    let head = Letterhead { clinic_name: s.clinic_name.clone(), address: s.address.clone(), phone: s.phone.clone(), email: s.email.clone(), logo_data_url: s.logo_data_url.clone() };
+    let head = Letterhead {
+        clinic_name: s.clinic_name.clone(),
+        address: s.address.clone(),
+        phone: s.phone.clone(),
+        email: s.email.clone(),
+        logo_data_url: s.logo_data_url.clone(),
+    };
     Ok((head, s))
 }
 
-fn letter(s: &fidelia_core::settings::Settings, l: &IssuedLetter, date: chrono::NaiveDate) -> LetterData {
+fn letter(
+    s: &fidelia_core::settings::Settings,
+    l: &IssuedLetter,
+    date: chrono::NaiveDate,
+) -> LetterData {
     LetterData {
         lang: s.language,
         date,
         greeting: Greeting::Neutral,
         client_name: l.client_name.clone(),
         body: l.body.clone(),
-        signature_name: if s.loyalty.signer_name.is_empty() { s.clinic_name.clone() } else { s.loyalty.signer_name.clone() },
+        signature_name: if s.loyalty.signer_name.is_empty() {
+            s.clinic_name.clone()
+        } else {
+            s.loyalty.signer_name.clone()
+        },
         signature_role: s.loyalty.signer_role.clone(),
     }
 }
@@ -89,36 +111,68 @@ pub struct Issued {
 /// Issues the thank-you letters: PDFs written first, then recorded (all or nothing), then the
 /// first file opened for printing.
 #[tauri::command]
-pub async fn loyalty_issue<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, request: IssueRequest) -> Result<Issued, IpcError> {
+pub fn loyalty_issue<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    request: IssueRequest,
+) -> Result<Issued, IpcError> {
     let at = clinic_time();
     let today = at.today();
     let mut files: Vec<PathBuf> = Vec::new();
-    let folder = letters_dir().join(fidelia_core::loyalty::period_of(today, state.store.settings().map(|s| s.loyalty.period_months).unwrap_or(3)).key);
+    let folder = letters_dir().join(
+        fidelia_core::loyalty::period_of(
+            today,
+            state
+                .store
+                .settings()
+                .map(|s| s.loyalty.period_months)
+                .unwrap_or(3),
+        )
+        .key,
+    );
     let letters = state.call(|store| {
         let (head, settings) = letterhead(store)?;
-        store.issue_thanks(&request.client_ids, &request.template, today, at.now, &mut |issued| {
-            let data: Vec<LetterData> = issued.iter().map(|l| letter(&settings, l, today)).collect();
-            if request.output == "files" {
-                for d in &data {
-                    let pdf = render_letter(&head, d).map_err(|e| e.to_string())?;
-                    files.push(write_new(&folder, &safe_file_name(&d.client_name), &pdf)?);
+        store.issue_thanks(
+            &request.client_ids,
+            &request.template,
+            today,
+            at.now,
+            &mut |issued| {
+                let data: Vec<LetterData> =
+                    issued.iter().map(|l| letter(&settings, l, today)).collect();
+                if request.output == "files" {
+                    for d in &data {
+                        let pdf = render_letter(&head, d).map_err(|e| e.to_string())?;
+                        files.push(write_new(&folder, &safe_file_name(&d.client_name), &pdf)?);
+                    }
+                } else {
+                    let pdf = render_batch(&head, &data).map_err(|e| e.to_string())?;
+                    let name = format!(
+                        "{}-{}.pdf",
+                        t(settings.language, "letter.batch_file"),
+                        today.format("%Y-%m-%d")
+                    );
+                    files.push(write_new(&folder, &name, &pdf)?);
                 }
-            } else {
-                let pdf = render_batch(&head, &data).map_err(|e| e.to_string())?;
-                let name = format!("{}-{}.pdf", t(settings.language, "letter.batch_file"), today.format("%Y-%m-%d"));
-                files.push(write_new(&folder, &name, &pdf)?);
-            }
-            Ok(())
-        })
+                Ok(())
+            },
+        )
     })?;
     if let Some(first) = files.first() {
         open_pdf(&app, first);
     }
-    Ok(Issued { letters, files: files.iter().map(|p| p.display().to_string()).collect(), folder: folder.display().to_string() })
+    Ok(Issued {
+        letters,
+        files: files.iter().map(|p| p.display().to_string()).collect(),
+        folder: folder.display().to_string(),
+    })
 }
 
 #[tauri::command]
-pub fn condolence_draft(state: State<'_, AppState>, pet_id: PetId) -> Result<IssuedLetter, IpcError> {
+pub fn condolence_draft(
+    state: State<'_, AppState>,
+    pet_id: PetId,
+) -> Result<IssuedLetter, IpcError> {
     state.call(|s| s.condolence_draft(pet_id))
 }
 
@@ -131,27 +185,49 @@ pub struct Condolence {
 
 /// Records a condolence letter; with `print`, writes its PDF and opens it.
 #[tauri::command]
-pub fn condolence_issue<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, pet_id: PetId, body: String, print: bool) -> Result<Condolence, IpcError> {
+pub fn condolence_issue<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    pet_id: PetId,
+    body: String,
+    print: bool,
+) -> Result<Condolence, IpcError> {
     let at = clinic_time();
     let mut file = None;
     let letter_rec = state.call(|s| {
         if print {
             let (head, settings) = letterhead(s)?;
-            let draft = IssuedLetter { body: body.clone(), ..s.condolence_draft(pet_id)? };
-            let pdf = render_letter(&head, &letter(&settings, &draft, at.today())).map_err(|e| fidelia_store::StoreError::Refused(e.to_string()))?;
-            let name = format!("{}-{}", t(settings.language, "letter.condolence_file"), safe_file_name(&draft.client_name));
-            file = Some(write_new(&letters_dir(), &name, &pdf).map_err(fidelia_store::StoreError::Refused)?);
+            let draft = IssuedLetter {
+                body: body.clone(),
+                ..s.condolence_draft(pet_id)?
+            };
+            let pdf = render_letter(&head, &letter(&settings, &draft, at.today()))
+                .map_err(|e| fidelia_store::StoreError::Refused(e.to_string()))?;
+            let name = format!(
+                "{}-{}",
+                t(settings.language, "letter.condolence_file"),
+                safe_file_name(&draft.client_name)
+            );
+            file = Some(
+                write_new(&letters_dir(), &name, &pdf)
+                    .map_err(fidelia_store::StoreError::Refused)?,
+            );
         }
         s.record_condolence(pet_id, &body, print, at.now)
     })?;
     if let Some(f) = &file {
         open_pdf(&app, f);
     }
-    Ok(Condolence { letter: letter_rec, file: file.map(|f| f.display().to_string()) })
+    Ok(Condolence {
+        letter: letter_rec,
+        file: file.map(|f| f.display().to_string()),
+    })
 }
 
 #[tauri::command]
-pub fn birthdays_list(state: State<'_, AppState>) -> Result<Vec<fidelia_core::loyalty::Birthday>, IpcError> {
+pub fn birthdays_list(
+    state: State<'_, AppState>,
+) -> Result<Vec<fidelia_core::loyalty::Birthday>, IpcError> {
     state.call(|s| s.birthdays(clinic_time().today(), 7))
 }
 

@@ -2,6 +2,6 @@
 
 pub mod app;
 pub mod calls;
-pub mod loyalty;
 pub mod import;
+pub mod loyalty;
 pub mod records;

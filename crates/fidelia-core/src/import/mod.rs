@@ -234,7 +234,7 @@ pub struct ColumnPreview {
 }
 
 /// Created / updated / unchanged / kept (edited by hand, not overwritten) for one kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Counts {
     pub created: u64,
@@ -246,7 +246,7 @@ pub struct Counts {
 
 /// A rejected row's problem: line (the physical line the record starts on; header = 1),
 /// column (header name, "" for the whole row), the value, and the reason's i18n key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RejectedRow {
     pub line: u64,
@@ -258,8 +258,8 @@ pub struct RejectedRow {
 /// How many problems a report keeps in detail (all rejected rows are counted).
 pub const REJECTED_KEPT: usize = 1000;
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Report {
     /// Nothing was saved (preview or `--dry-run`).
     pub dry_run: bool,

@@ -1,0 +1,315 @@
+// Import: choose the practice-management system's CSV export, see what Fidelia understood
+// (encoding, separator, what each column holds, what an import would do), fix a column's
+// meaning, import with a progress bar (cancellable), and read the report.
+//
+// The page has no file-system access: the file is read here (FileReader) and its bytes are
+// sent, base64-encoded, with each preview and import. They stay in this view meanwhile.
+
+import { api } from "../ipc.js";
+import { h, replace } from "../lib/dom.js";
+import { t } from "../i18n.js";
+import { errorMessage, toast } from "../app.js";
+
+/** Bigger files go through the CLI (`fidelia import`). */
+const MAX_MB = 50;
+const POLL_MS = 200;
+const REJECTED_IN_PREVIEW = 10;
+
+/** The fields a column may hold, in the order of `Field::ALL` (crates/fidelia-core/src/import/fields.rs). */
+const FIELDS = [
+  "ignore",
+  "clientId", "firstName", "surnames", "fullName", "phone", "phone2", "email", "address",
+  "preferredChannel", "consentCare", "consentCommercial", "clientNotes",
+  "petId", "petName", "species", "breed", "sex", "birthDate", "deceased", "deceasedOn", "petNotes",
+  "visitId", "visitDate", "visitTime", "visitKind", "severity", "reason", "amount", "staff",
+  "appointmentId", "appointmentDate", "appointmentTime", "duration", "appointmentReason", "appointmentStatus",
+  "treatmentId", "treatmentKind", "product", "appliedOn", "nextDueOn",
+];
+const ENCODINGS = ["utf-8", "utf-8-bom", "windows-1252"];
+const SEPARATORS = [
+  [";", "import.separator.semicolon"],
+  [",", "import.separator.comma"],
+  ["\t", "import.separator.tab"],
+];
+const KINDS = ["clients", "pets", "visits", "appointments", "vaccinations"];
+
+const fieldLabel = (f) => t(`import.field.${f}`);
+
+/** The report's lines per kind: the kinds the file touched (clients when none did). */
+function countLines(report) {
+  const touched = KINDS.filter((k) => {
+    const c = report[k];
+    return c.created + c.updated + c.unchanged + c.keptManual > 0;
+  });
+  return (touched.length ? touched : ["clients"]).map((k) => {
+    const c = report[k];
+    return h(
+      "li",
+      { dataset: { kind: k } },
+      t("import.count_line", { kind: t(`import.shape.${k}`), created: c.created, updated: c.updated, unchanged: c.unchanged, kept: c.keptManual }),
+    );
+  });
+}
+
+function rejectedItem(r) {
+  const reason = t(r.reason);
+  const text = r.column ? t("import.rejected_row", { line: r.line, column: r.column, reason }) : t("import.rejected_row_whole", { line: r.line, reason });
+  return h("li", { dataset: { line: r.line } }, text, r.value ? h("span", { class: "muted import-value" }, ` «${r.value}»`) : null);
+}
+
+/** Counts, staff, phones and rejected rows of a report (preview or import). */
+function reportBody(report, { rejectedId, limit }) {
+  const rejected = limit ? report.rejected.slice(0, limit) : report.rejected;
+  const more = report.rejectedMore + (report.rejected.length - rejected.length);
+  return [
+    h("p", { class: "import-rows" }, t("import.rows_line", { total: report.rowsTotal, imported: report.rowsImported, rejected: report.rowsRejected })),
+    h("ul", { class: "import-counts" }, countLines(report)),
+    report.staffCreated > 0 ? h("p", null, t("import.staff_created", { n: report.staffCreated })) : null,
+    report.phonesFlagged > 0 ? h("p", null, t("import.phones_flagged", { n: report.phonesFlagged })) : null,
+    h("h3", null, t(limit ? "import.rejected_first" : "import.rejected_title")),
+    rejected.length
+      ? h("ul", { id: rejectedId, class: "import-rejected" }, rejected.map(rejectedItem))
+      : h("p", { class: "empty" }, t("import.no_rejected")),
+    more > 0 ? h("p", { class: "muted" }, t("import.rejected_more", { n: more })) : null,
+  ];
+}
+
+/** Reads a file as base64 (the data URL's payload). */
+function readBase64(file) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => {
+      const url = String(reader.result || "");
+      resolve(url.slice(url.indexOf(",") + 1));
+    };
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(file);
+  });
+}
+
+export async function importView() {
+  /** The chosen file: { name, data (base64) }; the options of the next preview / import. */
+  let file = null;
+  let options = { encoding: null, separator: null, fields: null, overwriteManual: false };
+  let busy = false;
+  let previewToken = 0;
+
+  const status = h("p", { id: "import-status", class: "import-status", role: "status" });
+  const previewBox = h("section", { id: "import-preview", class: "card", hidden: true, "aria-live": "polite" });
+  const progress = h("progress", { id: "import-progress", max: 1, value: 0 });
+  const progressText = h("span", { id: "import-progress-text", class: "muted" });
+  const cancelButton = h("button", { type: "button", id: "import-cancel", class: "btn", onclick: () => api.importCancel().catch(() => {}) }, t("import.cancel"));
+  const progressBox = h("div", { id: "import-running", class: "import-running", hidden: true }, h("label", { for: "import-progress" }, t("import.running")), progress, progressText, cancelButton);
+  const reportBox = h("section", { id: "import-report", class: "card", hidden: true });
+
+  const setStatus = (text, error = false) => {
+    status.textContent = text || "";
+    status.classList.toggle("form-error", Boolean(error && text));
+  };
+
+  const fileInput = h("input", {
+    id: "import-file",
+    type: "file",
+    accept: ".csv,text/csv",
+    onchange: async (e) => {
+      const f = e.target.files && e.target.files[0];
+      if (!f) return;
+      previewBox.hidden = true;
+      reportBox.hidden = true;
+      file = null;
+      if (f.size > MAX_MB * 1024 * 1024) {
+        setStatus(t("import.too_big", { size: Math.ceil(f.size / (1024 * 1024)), max: MAX_MB }), true);
+        return;
+      }
+      setStatus(t("import.reading"));
+      try {
+        file = { name: f.name, data: await readBase64(f) };
+      } catch (err) {
+        setStatus(t("err.import_file"), true);
+        return;
+      }
+      options = { encoding: null, separator: null, fields: null, overwriteManual: overwrite.checked };
+      await preview();
+    },
+  });
+  const overwrite = h("input", { id: "import-overwrite", type: "checkbox", onchange: () => { options.overwriteManual = overwrite.checked; if (file) preview(); } });
+
+  async function preview() {
+    if (!file) return;
+    const mine = ++previewToken;
+    setStatus(t("import.reading"));
+    try {
+      const p = await api.importPreview(file.data, options);
+      if (mine !== previewToken) return;
+      setStatus("");
+      renderPreview(p);
+    } catch (err) {
+      if (mine !== previewToken) return;
+      previewBox.hidden = true;
+      setStatus(errorMessage(err), true);
+    }
+  }
+
+  function renderPreview(p) {
+    // What the preview used becomes the options of the next run (so an import reads the file
+    // exactly as shown).
+    options.encoding = p.encoding;
+    options.separator = p.separator;
+    const encoding = h(
+      "select",
+      { id: "import-encoding", value: p.encoding, onchange: (e) => { options = { ...options, encoding: e.target.value, fields: null }; preview(); } },
+      ENCODINGS.map((e) => h("option", { value: e }, t(`import.encoding.${e}`))),
+    );
+    const separator = h(
+      "select",
+      { id: "import-separator", value: p.separator, onchange: (e) => { options = { ...options, separator: e.target.value, fields: null }; preview(); } },
+      SEPARATORS.map(([v, k]) => h("option", { value: v }, t(k))),
+    );
+    const selects = [];
+    const rows = p.columns.map((c) => {
+      const select = h(
+        "select",
+        {
+          class: "import-field",
+          "aria-label": t("import.col.field") + ": " + c.header,
+          value: c.field,
+          onchange: () => { options = { ...options, fields: selects.map((s) => s.value) }; preview(); },
+        },
+        FIELDS.map((f) => h("option", { value: f }, fieldLabel(f))),
+      );
+      selects.push(select);
+      const samples = c.samples.filter((s) => s !== "");
+      return h(
+        "tr",
+        { dataset: { column: c.index, field: c.field } },
+        h("th", { scope: "row", class: "import-header" }, c.header),
+        h("td", { class: "import-samples" }, samples.length ? samples.map((s) => h("span", { class: "import-sample" }, s)) : h("span", { class: "muted" }, t("import.empty_sample"))),
+        h("td", null, select),
+      );
+    });
+    const missing = p.missing.map((f) => `«${fieldLabel(f)}»`).join(", ");
+    const runButton = h("button", { type: "button", id: "import-run", class: "btn btn--primary", disabled: p.missing.length > 0, onclick: run }, t("import.run"));
+    replace(
+      previewBox,
+      h("h2", null, t("import.preview_title"), " · ", h("span", { class: "import-filename" }, file.name)),
+      h(
+        "div",
+        { class: "toolbar import-facts" },
+        h("div", { class: "field field--row" }, h("label", { for: "import-encoding" }, t("import.encoding")), encoding),
+        h("div", { class: "field field--row" }, h("label", { for: "import-separator" }, t("import.separator")), separator),
+        h("p", { class: "import-shape" }, h("span", { class: "muted" }, t("import.shape"), ": "), h("span", { id: "import-shape", dataset: { shape: p.shape } }, t(`import.shape.${p.shape}`))),
+      ),
+      h("p", { id: "import-mapping-source", class: "muted", dataset: { source: p.mappingSource } }, t(`import.source.${p.mappingSource}`)),
+      p.missing.length ? h("p", { id: "import-missing", class: "form-error", role: "alert" }, t("import.missing", { columns: missing })) : null,
+      h(
+        "div",
+        { class: "table-wrap" },
+        h(
+          "table",
+          { id: "import-columns", class: "table" },
+          h("caption", { class: "visually-hidden" }, t("import.columns_caption")),
+          h("thead", null, h("tr", null, h("th", { scope: "col" }, t("import.col.header")), h("th", { scope: "col" }, t("import.col.samples")), h("th", { scope: "col" }, t("import.col.field")))),
+          h("tbody", null, rows),
+        ),
+      ),
+      p.missing.length
+        ? null
+        : h("div", { id: "import-would", class: "import-would" }, h("h3", null, t("import.would")), reportBody(p.report, { rejectedId: "import-preview-rejected", limit: REJECTED_IN_PREVIEW })),
+      h("div", { class: "form-actions form-actions--start" }, runButton),
+    );
+    previewBox.hidden = false;
+  }
+
+  function setBusy(on) {
+    busy = on;
+    for (const el of [fileInput, overwrite, ...previewBox.querySelectorAll("select, button")]) el.disabled = on;
+    progressBox.hidden = !on;
+    cancelButton.disabled = false;
+  }
+
+  async function run() {
+    if (!file || busy) return;
+    reportBox.hidden = true;
+    setStatus("");
+    progress.max = 1;
+    progress.value = 0;
+    progressText.textContent = "";
+    setBusy(true);
+    const poll = setInterval(async () => {
+      try {
+        const pr = await api.importProgress();
+        if (pr.total > 0) {
+          progress.max = pr.total;
+          progress.value = pr.done;
+          progressText.textContent = t("import.progress", { done: pr.done, total: pr.total });
+        }
+      } catch (err) {
+        console.error(err);
+      }
+    }, POLL_MS);
+    try {
+      const report = await api.importRun(file.data, options);
+      clearInterval(poll);
+      setBusy(false);
+      renderReport(report);
+      toast(t("import.done"));
+      // The preview now tells what a second import would do.
+      await preview();
+    } catch (err) {
+      clearInterval(poll);
+      setBusy(false);
+      setStatus(errorMessage(err), true);
+    }
+  }
+
+  function renderReport(report) {
+    const save = h(
+      "button",
+      {
+        type: "button",
+        id: "import-report-csv",
+        class: "btn",
+        onclick: async () => {
+          try {
+            const csv = await api.importReportCsv(report);
+            const url = URL.createObjectURL(new Blob([csv], { type: "text/csv;charset=utf-8" }));
+            const a = h("a", { href: url, download: t("import.report_file"), class: "visually-hidden" });
+            document.body.appendChild(a);
+            a.click();
+            a.remove();
+            setTimeout(() => URL.revokeObjectURL(url), 10000);
+          } catch (err) {
+            setStatus(errorMessage(err), true);
+          }
+        },
+      },
+      t("import.save_csv"),
+    );
+    replace(
+      reportBox,
+      h("h2", null, t("import.report_title"), " · ", h("span", { class: "import-filename" }, file ? file.name : "")),
+      report.dryRun ? h("p", { class: "muted" }, t("import.dry_run")) : null,
+      reportBody(report, { rejectedId: "import-rejected" }),
+      h("div", { class: "form-actions form-actions--start" }, save),
+    );
+    reportBox.hidden = false;
+    reportBox.scrollIntoView({ block: "start" });
+  }
+
+  return h(
+    "section",
+    { class: "view", id: "import" },
+    h("div", { class: "view-header" }, h("h1", { tabindex: "-1" }, t("import.title"))),
+    h("p", { class: "muted" }, t("import.intro")),
+    h(
+      "div",
+      { class: "card import-choose" },
+      h("div", { class: "field" }, h("label", { for: "import-file" }, t("import.file")), fileInput),
+      h("div", { class: "field field--check" }, overwrite, h("label", { for: "import-overwrite" }, t("import.overwrite")), h("p", { class: "field-hint" }, t("import.overwrite_hint"))),
+      status,
+    ),
+    progressBox,
+    reportBox,
+    previewBox,
+  );
+}
