@@ -165,28 +165,35 @@ impl Store {
             return Ok(Vec::new());
         }
         let conn = self.conn();
-        let mut sql =
-            String::from("SELECT id, first_name, surnames, phone1, phone2 FROM clients WHERE 1");
+        // Substring tests with instr() on the folded key (no LIKE pattern matching), over the
+        // small covering index clients_search; only the page of hits is read from the table.
+        let mut sql = String::from("SELECT id FROM clients INDEXED BY clients_search WHERE 1");
         let mut args: Vec<String> = Vec::new();
         for t in &tokens {
-            args.push(format!("%{t}%"));
-            sql.push_str(&format!(" AND search_key LIKE ?{}", args.len()));
+            args.push(t.clone());
+            sql.push_str(&format!(" AND instr(search_key, ?{}) > 0", args.len()));
         }
         // Rank: the first surname starts with the first token ("nunez" -> Núñez before
         // Álvarez Núñez), then any word starts with it, then the rest; then alphabetical.
-        args.push(format!("{}%", tokens[0]));
-        args.push(format!("% {}%", tokens[0]));
+        args.push(tokens[0].clone());
+        args.push(format!(" {}", tokens[0]));
         let (a, b) = (args.len() - 1, args.len());
         sql.push_str(&format!(
-            " ORDER BY (sort_key LIKE ?{a}) DESC, (search_key LIKE ?{a} OR search_key LIKE ?{b}) DESC, sort_key, id LIMIT {}",
+            " ORDER BY (substr(sort_key, 1, length(?{a})) = ?{a}) DESC,
+                       (substr(search_key, 1, length(?{a})) = ?{a} OR instr(search_key, ?{b}) > 0) DESC,
+                       sort_key, id LIMIT {}",
             limit.clamp(1, 100)
         ));
-        let mut st = conn.prepare_cached(&sql)?;
-        let rows = st
-            .query_map(params_from_iter(&args), |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-            })?
+        let ids: Vec<i64> = conn
+            .prepare_cached(&sql)?
+            .query_map(params_from_iter(&args), |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
+        let mut one = conn.prepare_cached("SELECT id, first_name, surnames, phone1, phone2 FROM clients WHERE id = ?1")?;
+        let rows = ids
+            .into_iter()
+            .map(|id| one.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))))
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        drop(one);
         hits(&conn, rows)
     }
 

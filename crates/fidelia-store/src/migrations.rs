@@ -11,6 +11,7 @@ const SQL: &[&str] = &[
     include_str!("../migrations/0003_import.sql"),
     include_str!("../migrations/0004_call_indexes.sql"),
     include_str!("../migrations/0005_letters.sql"),
+    include_str!("../migrations/0006_search_index.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
