@@ -8,6 +8,7 @@ PACKAGES=(
   build-essential pkg-config libwebkit2gtk-4.1-dev libayatana-appindicator3-dev  # build
   xvfb xauth webkit2gtk-driver dbus                                             # window tests
   imagemagick poppler-utils qpdf sqlite3                                        # screenshots, PDFs, data
+  time python3-venv                                                             # benchmarks (peak RSS, ReportLab anchor)
 )
 TAURI_DRIVER_VERSION=2.1.0
 
