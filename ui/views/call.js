@@ -6,20 +6,11 @@ import { h } from "../lib/dom.js";
 import { t, word, fmtDateTime, fmtMoney } from "../i18n.js";
 import { navigate, refresh, toast, toastError } from "../app.js";
 import { me } from "../lib/me.js";
+import { copyText } from "../lib/clipboard.js";
 import { openAppointmentForm } from "../components/forms.js";
 
 const REACHED = ["mejor", "igual", "peor", "revision"];
 const NOT_REACHED = ["no_contesta", "buzon", "numero_erroneo"];
-
-function copyText(text) {
-  if (navigator.clipboard && navigator.clipboard.writeText) return navigator.clipboard.writeText(text);
-  const area = h("textarea", { class: "visually-hidden", readonly: true, value: text });
-  document.body.appendChild(area);
-  area.select();
-  document.execCommand("copy");
-  area.remove();
-  return Promise.resolve();
-}
 
 function fact(label, value, id) {
   return [h("dt", null, label), h("dd", { id }, value || h("span", { class: "muted" }, t("common.none")))];

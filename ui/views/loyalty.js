@@ -5,16 +5,7 @@ import { api } from "../ipc.js";
 import { h } from "../lib/dom.js";
 import { t, word, fmtDate, fmtMoney } from "../i18n.js";
 import { navigate, refresh, toast, toastError } from "../app.js";
-
-function copyText(text) {
-  if (navigator.clipboard && navigator.clipboard.writeText) return navigator.clipboard.writeText(text);
-  const area = h("textarea", { class: "visually-hidden", readonly: true, value: text });
-  document.body.appendChild(area);
-  area.select();
-  document.execCommand("copy");
-  area.remove();
-  return Promise.resolve();
-}
+import { copyText } from "../lib/clipboard.js";
 
 /** "8,7 años · 9 visitas (24 m) · hace 1 mes · 800,00 €" with each part's points. */
 function parts(s) {

@@ -165,18 +165,7 @@ mod slot_tests {
     use chrono::NaiveDate;
     use chrono_tz::Europe::Madrid;
 
-    fn local(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
-        Madrid
-            .from_local_datetime(
-                &NaiveDate::from_ymd_opt(y, m, d)
-                    .unwrap()
-                    .and_hms_opt(h, min, 0)
-                    .unwrap(),
-            )
-            .earliest()
-            .unwrap()
-            .with_timezone(&Utc)
-    }
+    use crate::test_clock::local;
 
     fn show(t: DateTime<Utc>) -> String {
         t.with_timezone(&Madrid)

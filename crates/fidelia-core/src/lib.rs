@@ -53,3 +53,16 @@ impl<Tz: TimeZone> ClinicTime<Tz> {
             .unwrap_or_else(|| midnight.and_utc())
     }
 }
+
+/// Madrid wall-clock times for the domain's tests (Spain's clock changes are real there).
+#[cfg(test)]
+pub(crate) mod test_clock {
+    use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+    use chrono_tz::Europe::Madrid;
+
+    /// The instant of a wall-clock time in Madrid (the first one on the night the clocks go back).
+    pub fn local(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+        let t = NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, min, 0).unwrap();
+        Madrid.from_local_datetime(&t).earliest().unwrap().with_timezone(&Utc)
+    }
+}
