@@ -518,8 +518,7 @@ fn apply<Tz: TimeZone>(
         v.data.staff_id = staff(conn, st, report, &v.staff_name)?;
         let write = match find(conn, "visits", &v.source_id, VisitId)? {
             Existing::New => {
-                let id = crate::visits::insert(conn, &v.data, at.now)?;
-                stamp(conn, "visits", id.0, &v.source_id, &now)?;
+                let id = crate::visits::insert_from(conn, &v.data, &now, Some(&v.source_id))?;
                 report.visits.created += 1;
                 Some(id)
             }

@@ -42,11 +42,17 @@ pub(crate) fn of_client(conn: &Connection, id: ClientId) -> Result<Vec<Visit>> {
 }
 
 pub(crate) fn insert(conn: &Connection, d: &VisitData, now: DateTime<Utc>) -> Result<VisitId> {
+    insert_from(conn, d, &ts(now), None)
+}
+
+/// Inserts a visit; with `source_id`, as imported from the practice-management system (one
+/// write, rather than an insert then a stamp: imports write hundreds of thousands).
+pub(crate) fn insert_from(conn: &Connection, d: &VisitData, now: &str, source_id: Option<&str>) -> Result<VisitId> {
     conn.prepare_cached(
-        "INSERT INTO visits (pet_id, staff_id, at, kind, severity, reason, amount_cents, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+        "INSERT INTO visits (pet_id, staff_id, at, kind, severity, reason, amount_cents, created_at, updated_at, source_id, origin, imported_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, CASE WHEN ?9 IS NULL THEN 'manual' ELSE 'import' END, CASE WHEN ?9 IS NULL THEN NULL ELSE ?8 END)",
     )?
-    .execute(params![d.pet_id.0, d.staff_id.map(|s| s.0), ts(d.at), d.kind.as_str(), d.severity.as_str(), d.reason, d.amount_cents, ts(now)])?;
+    .execute(params![d.pet_id.0, d.staff_id.map(|s| s.0), ts(d.at), d.kind.as_str(), d.severity.as_str(), d.reason, d.amount_cents, now, source_id])?;
     Ok(VisitId(conn.last_insert_rowid()))
 }
 
