@@ -163,7 +163,11 @@ async function start() {
   }
   updateChrome();
   // The tray's "today's calls" item opens the agenda.
-  window.addEventListener("fidelia-navigate", (e) => navigate(String(e.detail || "home")));
+  // ... and a clicked notification opens its call ("call:12") or the agenda.
+  window.addEventListener("fidelia-navigate", (e) => {
+    const [view, id] = String(e.detail || "home").split(":");
+    navigate(view, id ? { id: Number(id) } : {});
+  });
   await navigate("home");
   await updateCounters();
   setInterval(updateCounters, POLL_MS);

@@ -128,9 +128,11 @@ fn scheduler_period() -> std::time::Duration {
 
 /// Starts the scheduler on Tauri's async runtime: a tokio interval that skips missed ticks.
 fn start_scheduler<R: Runtime>(app: tauri::AppHandle<R>) {
+    // Clicking a notification brings the window forward on the call (or the agenda).
+    let opener = app.clone();
     tauri::async_runtime::spawn(async move {
         let notifier = Arc::new(scheduler::Bounded {
-            inner: Arc::new(scheduler::DesktopNotifier),
+            inner: Arc::new(scheduler::DesktopNotifier { on_open: Arc::new(move |view: &str| tray::show_main(&opener, Some(view))) }),
             limit: std::time::Duration::from_secs(5),
         });
         let mut interval = tokio::time::interval(scheduler_period());

@@ -18,23 +18,44 @@ use serde::Serialize;
 
 /// Something that can show a desktop notification.
 pub trait Notifier: Send + Sync + 'static {
-    fn notify(&self, summary: &str, body: &str) -> Result<(), String>;
+    fn notify(&self, n: &Shown) -> Result<(), String>;
 }
 
-/// The real one: notify-rust (D-Bus on Linux, WinRT toasts on Windows).
-pub struct DesktopNotifier;
+/// What to do when a notification is clicked: open this view of the window.
+pub type OnOpen = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// The real one: notify-rust (D-Bus on Linux, WinRT toasts on Windows). Where the notification
+/// server supports actions (Linux desktops), clicking the notification opens the call.
+pub struct DesktopNotifier {
+    pub on_open: OnOpen,
+}
 
 impl Notifier for DesktopNotifier {
-    fn notify(&self, summary: &str, body: &str) -> Result<(), String> {
-        notify_rust::Notification::new()
-            .appname("Fidelia")
-            .summary(summary)
-            .body(body)
+    fn notify(&self, n: &Shown) -> Result<(), String> {
+        let mut note = notify_rust::Notification::new();
+        note.appname("Fidelia")
+            .summary(&n.summary)
+            .body(&n.body)
             .icon("appointment-soon")
-            .timeout(notify_rust::Timeout::Milliseconds(15_000))
-            .show()
-            .map(drop)
-            .map_err(|e| e.to_string())
+            .timeout(notify_rust::Timeout::Milliseconds(15_000));
+        #[cfg(all(unix, not(target_os = "macos")))]
+        note.action("default", &n.open_label);
+        let handle = note.show().map_err(|e| e.to_string())?;
+        #[cfg(all(unix, not(target_os = "macos")))]
+        {
+            // Waits (on its own thread) until the notification is clicked or closes.
+            let (on_open, view) = (self.on_open.clone(), n.open.clone());
+            std::thread::spawn(move || {
+                handle.wait_for_action(|action| {
+                    if action == "default" {
+                        on_open(&view);
+                    }
+                })
+            });
+        }
+        #[cfg(not(all(unix, not(target_os = "macos"))))]
+        drop(handle);
+        Ok(())
     }
 }
 
@@ -56,6 +77,9 @@ pub type SharedStatus = Arc<Mutex<NotifyStatus>>;
 pub struct Shown {
     pub summary: String,
     pub body: String,
+    /// The view a click opens: "call:<id>" for one call, "agenda" for a summary.
+    pub open: String,
+    pub open_label: String,
 }
 
 fn call_line(c: &Call, lang: Lang) -> String {
@@ -83,12 +107,16 @@ pub fn plan(due: &[Call], lang: Lang, first_pass: bool) -> Vec<Shown> {
         return vec![Shown {
             summary: t(lang, "notify.summary_title").replace("{n}", &due.len().to_string()),
             body: lines.join("\n"),
+            open: "agenda".into(),
+            open_label: t(lang, "notify.open"),
         }];
     }
     due.iter()
         .map(|c| Shown {
             summary: t(lang, "notify.call_due_title"),
             body: call_line(c, lang),
+            open: format!("call:{}", c.id.0),
+            open_label: t(lang, "notify.open"),
         })
         .collect()
 }
@@ -107,7 +135,7 @@ pub fn tick(
     }
     let lang = store.settings()?.language;
     for n in plan(&due, lang, first_pass) {
-        let r = notifier.notify(&n.summary, &n.body);
+        let r = notifier.notify(&n);
         let mut s = status.lock().unwrap_or_else(|e| e.into_inner());
         match r {
             Ok(()) => {
@@ -137,12 +165,12 @@ pub struct Bounded<N: Notifier> {
 }
 
 impl<N: Notifier> Notifier for Bounded<N> {
-    fn notify(&self, summary: &str, body: &str) -> Result<(), String> {
+    fn notify(&self, n: &Shown) -> Result<(), String> {
         let (tx, rx) = std::sync::mpsc::channel();
         let inner = self.inner.clone();
-        let (summary, body) = (summary.to_owned(), body.to_owned());
+        let n = n.clone();
         std::thread::spawn(move || {
-            let _ = tx.send(inner.notify(&summary, &body));
+            let _ = tx.send(inner.notify(&n));
         });
         rx.recv_timeout(self.limit).unwrap_or_else(|_| {
             Err(format!(
@@ -161,20 +189,20 @@ mod tests {
     #[derive(Default)]
     struct Recorder(Mutex<Vec<(String, String)>>);
     impl Notifier for Recorder {
-        fn notify(&self, s: &str, b: &str) -> Result<(), String> {
-            self.0.lock().unwrap().push((s.into(), b.into()));
+        fn notify(&self, n: &Shown) -> Result<(), String> {
+            self.0.lock().unwrap().push((n.summary.clone(), n.body.clone()));
             Ok(())
         }
     }
     struct Broken;
     impl Notifier for Broken {
-        fn notify(&self, _: &str, _: &str) -> Result<(), String> {
+        fn notify(&self, _: &Shown) -> Result<(), String> {
             Err("org.freedesktop.DBus.Error.ServiceUnknown".into())
         }
     }
     struct Hangs;
     impl Notifier for Hangs {
-        fn notify(&self, _: &str, _: &str) -> Result<(), String> {
+        fn notify(&self, _: &Shown) -> Result<(), String> {
             std::thread::sleep(Duration::from_secs(30));
             Ok(())
         }
@@ -287,7 +315,7 @@ mod tests {
             limit: Duration::from_millis(200),
         };
         let t = std::time::Instant::now();
-        assert!(bounded.notify("a", "b").is_err());
+        assert!(bounded.notify(&Shown { summary: "a".into(), body: "b".into(), open: "agenda".into(), open_label: "Abrir".into() }).is_err());
         assert!(t.elapsed() < Duration::from_secs(2));
     }
 }

@@ -21,7 +21,8 @@ pub fn show_main<R: Runtime>(app: &AppHandle<R>, view: Option<&str>) {
         let _ = w.show();
         let _ = w.unminimize();
         let _ = w.set_focus();
-        if let Some(v) = view.filter(|v| v.chars().all(|c| c.is_ascii_alphanumeric())) {
+        // "agenda", "call:12": only letters, digits and ':' reach the page's script.
+        if let Some(v) = view.filter(|v| v.chars().all(|c| c.is_ascii_alphanumeric() || c == ':')) {
             // A DOM event the window's router listens to (no IPC permission needed).
             let _ = w.eval(format!(
                 "window.dispatchEvent(new CustomEvent('fidelia-navigate', {{ detail: '{v}' }}))"

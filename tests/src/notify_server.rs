@@ -42,7 +42,7 @@ impl Server {
     }
 
     fn get_capabilities(&self) -> Vec<String> {
-        vec!["body".into()]
+        vec!["body".into(), "actions".into()]
     }
 
     fn get_server_information(&self) -> (String, String, String, String) {
@@ -61,6 +61,7 @@ impl Server {
 pub struct NotifyServer {
     log: Arc<Mutex<Vec<Note>>>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
+    clicks: tokio::sync::mpsc::UnboundedSender<u32>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
@@ -69,6 +70,7 @@ impl NotifyServer {
     pub fn start(address: &str) -> NotifyServer {
         let log = Arc::new(Mutex::new(Vec::new()));
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let (click_tx, mut click_rx) = tokio::sync::mpsc::unbounded_channel::<u32>();
         let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<(), String>>();
         let (address, log2) = (address.to_owned(), log.clone());
         let thread = std::thread::spawn(move || {
@@ -88,7 +90,24 @@ impl NotifyServer {
                 match built {
                     Ok(conn) => {
                         let _ = ready_tx.send(Ok(()));
-                        let _ = stop_rx.await;
+                        tokio::pin!(stop_rx);
+                        loop {
+                            tokio::select! {
+                                _ = &mut stop_rx => break,
+                                Some(id) = click_rx.recv() => {
+                                    // What a desktop does when the user clicks the notification.
+                                    let _ = conn
+                                        .emit_signal(
+                                            None::<()>,
+                                            "/org/freedesktop/Notifications",
+                                            "org.freedesktop.Notifications",
+                                            "ActionInvoked",
+                                            &(id, "default"),
+                                        )
+                                        .await;
+                                }
+                            }
+                        }
                         drop(conn);
                     }
                     Err(e) => {
@@ -105,8 +124,14 @@ impl NotifyServer {
         NotifyServer {
             log,
             stop: Some(stop_tx),
+            clicks: click_tx,
             thread: Some(thread),
         }
+    }
+
+    /// Clicks notification number `n` (1-based, in the order received).
+    pub fn click(&self, n: u32) {
+        let _ = self.clicks.send(n);
     }
 
     /// Every notification received so far.

@@ -50,6 +50,11 @@ async fn a_due_call_is_notified_once_even_after_a_restart() {
     // The window counts it too.
     app.wait_for_text("#calls-badge", "1").await;
 
+    // Clicking the notification opens the call.
+    app.click("nav button[data-view=clients]").await;
+    app.notifications().click(1);
+    app.wait_for_text("#call-page h1", "Luna0").await;
+
     app.restart().await;
     app.wait_for("#search").await;
     tokio::time::sleep(Duration::from_secs(4)).await;
