@@ -138,7 +138,13 @@ async fn docs_screenshots() {
     app.wait_for("#call-page #call-script").await;
     settled_window_screenshot(&app, &out.join("call.png")).await;
 
+    // Fidelización: the ranked clients with the parts of their score.
+    app.click("nav button[data-view=loyalty]").await;
+    app.wait_for("#loyalty-list tbody tr").await;
+    settled_window_screenshot(&app, &out.join("loyalty.png")).await;
+
     for name in [
+        "loyalty.png",
         "main.png",
         "client.png",
         "visit-form-error.png",

@@ -15,7 +15,7 @@ function parts(s) {
     { class: "score-parts" },
     part(t("loyalty.tenure", { n: String(s.tenureYears).replace(".", ",") }), s.tenurePoints),
     part(t("loyalty.frequency", { n: s.visits24m }), s.frequencyPoints),
-    part(t("loyalty.recency", { n: s.monthsSinceLast }), s.recencyPoints),
+    part(s.monthsSinceLast === 0 ? t("loyalty.recency_now") : t("loyalty.recency", { n: s.monthsSinceLast }), s.recencyPoints),
     s.spendPoints != null ? part(fmtMoney(s.spend24mCents), s.spendPoints) : h("span", { class: "score-part muted" }, t("loyalty.spend_unknown")),
   );
 }
@@ -30,7 +30,7 @@ function row(c, selectable) {
     h("td", { class: "num" }, h("strong", { class: "score-total" }, String(c.score.total))),
     h("td", null, h("span", { class: ["badge", `badge--tier-${c.tier}`] }, word("tier", c.tier))),
     h("td", null, parts(c.score)),
-    h("td", null, c.exclusion ? h("span", { class: "exclusion" }, word("exclusion", c.exclusion)) : h("button", { type: "button", class: "link", onclick: () => navigate("client", { id: c.clientId }) }, t("loyalty.see_client"))),
+    h("td", null, c.exclusion ? h("span", { class: "exclusion" }, word("exclusion", c.exclusion)) : h("button", { type: "button", class: "link nowrap", onclick: () => navigate("client", { id: c.clientId }) }, t("loyalty.see_client"))),
   );
 }
 
