@@ -40,7 +40,7 @@ const COMMANDS: &[&str] = &[
     "import_run",
     "import_progress",
     "import_cancel",
-    "import_report_csv",
+    "import_report_save",
 ];
 
 fn main() {

@@ -85,5 +85,5 @@ export const api = {
   importRun: (data, options) => invoke("import_run", { data, options }),
   importProgress: () => invoke("import_progress"),
   importCancel: () => invoke("import_cancel"),
-  importReportCsv: (report) => invoke("import_report_csv", { report }),
+  importReportSave: (report) => invoke("import_report_save", { report }),
 };

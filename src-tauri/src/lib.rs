@@ -85,7 +85,7 @@ pub fn builder<R: Runtime>() -> Builder<R> {
         commands::import::import_run,
         commands::import::import_progress,
         commands::import::import_cancel,
-        commands::import::import_report_csv,
+        commands::import::import_report_save,
         loyalty_review,
         loyalty_issue,
         condolence_draft,

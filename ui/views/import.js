@@ -271,13 +271,8 @@ export async function importView() {
         class: "btn",
         onclick: async () => {
           try {
-            const csv = await api.importReportCsv(report);
-            const url = URL.createObjectURL(new Blob([csv], { type: "text/csv;charset=utf-8" }));
-            const a = h("a", { href: url, download: t("import.report_file"), class: "visually-hidden" });
-            document.body.appendChild(a);
-            a.click();
-            a.remove();
-            setTimeout(() => URL.revokeObjectURL(url), 10000);
+            const path = await api.importReportSave(report);
+            setStatus(t("import.report_saved", { path }), false);
           } catch (err) {
             setStatus(errorMessage(err), true);
           }

@@ -143,8 +143,18 @@ pub fn import_cancel(job: State<'_, ImportJob>) {
     job.cancel.store(true, Ordering::SeqCst);
 }
 
-/// The report's rejected rows as CSV (`;`, UTF-8 with BOM), in the clinic's language.
+/// Saves the report as CSV in `<Documents>/Fidelia/Informes` (or `$FIDELIA_REPORTS_DIR`) and
+/// returns the file's path: the page itself has no access to the file system.
 #[tauri::command]
-pub fn import_report_csv(state: State<'_, AppState>, report: Report) -> String {
-    report_csv(&report, lang_of(&state))
+pub fn import_report_save(state: State<'_, AppState>, report: Report) -> Result<String, IpcError> {
+    let dir = std::env::var_os("FIDELIA_REPORTS_DIR")
+        .filter(|p| !p.is_empty())
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| dirs::document_dir().or_else(dirs::home_dir).unwrap_or_else(|| ".".into()).join("Fidelia").join("Informes"));
+    let name = format!("{}-{}.csv", fidelia_core::i18n::t(lang_of(&state), "import.report_file_stem"), clinic_time().now.with_timezone(&chrono::Local).format("%Y-%m-%d_%H%M%S"));
+    let path = dir.join(name);
+    std::fs::create_dir_all(&dir)
+        .and_then(|_| std::fs::write(&path, report_csv(&report, lang_of(&state))))
+        .map_err(|e| IpcError::internal(&format!("{}: {e}", path.display())))?;
+    Ok(path.display().to_string())
 }
