@@ -351,7 +351,7 @@ async fn language_switches_to_english_and_back() {
         .await;
     assert_eq!(
         nav_texts(&app).await,
-        ["Home", "Agenda", "Clients", "Staff", "Settings"]
+        ["Home", "Agenda", "Clients", "Import", "Loyalty", "Staff", "Settings"]
     );
     assert_eq!(app.attr("html", "lang").await.as_deref(), Some("en"));
     assert!(app.exists("html[lang=en]").await);
@@ -371,7 +371,7 @@ async fn language_switches_to_english_and_back() {
         .await;
     assert_eq!(
         nav_texts(&app).await,
-        ["Inicio", "Agenda", "Clientes", "Personal", "Ajustes"]
+        ["Inicio", "Agenda", "Clientes", "Importar", "Fidelización", "Personal", "Ajustes"]
     );
     assert!(app.exists("html[lang=es]").await);
     app.wait_for_text("main#view h1", "Ajustes").await;
