@@ -52,7 +52,7 @@ measure() {
       fi
     done
     # Idle CPU: what the process tree uses in IDLE_S seconds of doing nothing (the scheduler
-    # wakes every 20 s), scaled to an hour.
+    # wakes every 30 s), scaled to an hour.
     local t0; t0=$(cpu_ticks "$pid"); sleep "$IDLE_S"; local t1; t1=$(cpu_ticks "$pid")
     idle=$(awk -v d=$(( t1 - t0 )) -v hz="$(getconf CLK_TCK)" -v s="$IDLE_S" 'BEGIN { printf "%.2f", d / hz * 3600 / s }')
     kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true

@@ -29,7 +29,7 @@ const VIEWS = {
 /** Which nav button is lit for a view. */
 const NAV_OF = { client: "clients", call: "agenda" };
 /** How often the call counter and the notification status are refreshed. */
-const POLL_MS = 15000;
+const POLL_MS = 60000;
 
 let search = null;
 let renderToken = 0;
@@ -170,7 +170,14 @@ async function start() {
   });
   await navigate("home");
   await updateCounters();
-  setInterval(updateCounters, POLL_MS);
+  // Only while the window is shown (hidden in the tray, it costs nothing), and at once when it
+  // comes back.
+  setInterval(() => {
+    if (!document.hidden) updateCounters();
+  }, POLL_MS);
+  document.addEventListener("visibilitychange", () => {
+    if (!document.hidden) updateCounters();
+  });
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -116,13 +116,14 @@ pub fn counts_now(store: &Store) -> Result<CallCounts, StoreError> {
     store.call_counts(at.now, at.day_start(at.today() + chrono::Duration::days(1)))
 }
 
-/// Seconds between scheduler passes (`FIDELIA_SCHEDULER_SECS`, default 20).
+/// Seconds between scheduler passes (`FIDELIA_SCHEDULER_SECS`, default 30: calls are placed
+/// to the minute, and an idle app should cost next to nothing).
 fn scheduler_period() -> std::time::Duration {
     let secs = std::env::var("FIDELIA_SCHEDULER_SECS")
         .ok()
         .and_then(|s| s.parse().ok())
         .filter(|s: &u64| *s > 0)
-        .unwrap_or(20);
+        .unwrap_or(30);
     std::time::Duration::from_secs(secs)
 }
 
@@ -132,7 +133,9 @@ fn start_scheduler<R: Runtime>(app: tauri::AppHandle<R>) {
     let opener = app.clone();
     tauri::async_runtime::spawn(async move {
         let notifier = Arc::new(scheduler::Bounded {
-            inner: Arc::new(scheduler::DesktopNotifier { on_open: Arc::new(move |view: &str| tray::show_main(&opener, Some(view))) }),
+            inner: Arc::new(scheduler::DesktopNotifier {
+                on_open: Arc::new(move |view: &str| tray::show_main(&opener, Some(view))),
+            }),
             limit: std::time::Duration::from_secs(5),
         });
         let mut interval = tokio::time::interval(scheduler_period());

@@ -190,7 +190,10 @@ mod tests {
     struct Recorder(Mutex<Vec<(String, String)>>);
     impl Notifier for Recorder {
         fn notify(&self, n: &Shown) -> Result<(), String> {
-            self.0.lock().unwrap().push((n.summary.clone(), n.body.clone()));
+            self.0
+                .lock()
+                .unwrap()
+                .push((n.summary.clone(), n.body.clone()));
             Ok(())
         }
     }
@@ -315,7 +318,14 @@ mod tests {
             limit: Duration::from_millis(200),
         };
         let t = std::time::Instant::now();
-        assert!(bounded.notify(&Shown { summary: "a".into(), body: "b".into(), open: "agenda".into(), open_label: "Abrir".into() }).is_err());
+        assert!(bounded
+            .notify(&Shown {
+                summary: "a".into(),
+                body: "b".into(),
+                open: "agenda".into(),
+                open_label: "Abrir".into()
+            })
+            .is_err());
         assert!(t.elapsed() < Duration::from_secs(2));
     }
 }

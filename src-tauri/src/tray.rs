@@ -10,9 +10,10 @@ use tauri::{AppHandle, Manager, Runtime};
 
 const CALLS_ITEM: &str = "calls";
 
-/// The calls menu item, kept to update its count.
+/// The calls menu item, kept to update its count, and the text it shows now.
 pub struct TrayItems<R: Runtime> {
     pub calls: MenuItem<R>,
+    pub shown: std::sync::Mutex<String>,
 }
 
 /// Shows the main window and brings it to the front; optionally opens a view.
@@ -55,21 +56,27 @@ pub fn create<R: Runtime>(app: &AppHandle<R>, lang: Lang) -> tauri::Result<()> {
         builder = builder.icon(icon.clone());
     }
     builder.build(app)?;
-    app.manage(TrayItems { calls });
+    app.manage(TrayItems {
+        calls,
+        shown: Default::default(),
+    });
     Ok(())
 }
 
 /// Puts today's open-call count in the tray menu (and the tooltip).
+/// Only when the text changes: an idle Fidelia should cost next to nothing.
 pub fn show_count<R: Runtime>(app: &AppHandle<R>, today: i64, lang: Lang) {
-    if let Some(items) = app.try_state::<TrayItems<R>>() {
-        let _ = items
-            .calls
-            .set_text(t(lang, "tray.calls_today").replace("{n}", &today.to_string()));
+    let Some(items) = app.try_state::<TrayItems<R>>() else {
+        return;
+    };
+    let text = t(lang, "tray.calls_today").replace("{n}", &today.to_string());
+    let mut shown = items.shown.lock().unwrap_or_else(|e| e.into_inner());
+    if *shown == text {
+        return;
     }
+    let _ = items.calls.set_text(&text);
     if let Some(tray) = app.tray_by_id("fidelia") {
-        let _ = tray.set_tooltip(Some(format!(
-            "Fidelia — {}",
-            t(lang, "tray.calls_today").replace("{n}", &today.to_string())
-        )));
+        let _ = tray.set_tooltip(Some(format!("Fidelia — {text}")));
     }
+    *shown = text;
 }

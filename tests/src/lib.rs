@@ -629,7 +629,41 @@ impl App {
             let _ = tokio::time::timeout(Duration::from_secs(10), client.close()).await;
         }
         let (port, bin, opts) = self.session.clone().expect("a started app");
+        // Closing the window leaves Fidelia in the tray: quit it for real, as the tray's "Salir"
+        // would, or the next start is a second instance that only focuses this one.
+        self.end_app_processes(&bin);
         self.connect(port, &bin, &opts).await;
+    }
+
+    /// Ends this test's app processes (found by binary and by this sandbox's database).
+    fn end_app_processes(&self, bin: &Path) {
+        let marker = format!("FIDELIA_DB={}", self.sandbox.db_path().display());
+        let mine = |pid: &str| {
+            let exe = fs::read_link(format!("/proc/{pid}/exe")).ok();
+            let env = fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
+            exe.as_deref() == Some(bin) && env.split(|b| *b == 0).any(|v| v == marker.as_bytes())
+        };
+        let pids = || -> Vec<i32> {
+            fs::read_dir("/proc")
+                .map(|d| {
+                    d.flatten()
+                        .filter_map(|e| e.file_name().into_string().ok())
+                        .filter(|p| p.bytes().all(|b| b.is_ascii_digit()) && mine(p))
+                        .filter_map(|p| p.parse().ok())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        for pid in pids() {
+            unsafe { libc::kill(pid, libc::SIGTERM) };
+        }
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while !pids().is_empty() && Instant::now() < deadline {
+            std::thread::sleep(POLL);
+        }
+        for pid in pids() {
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+        }
     }
 
     /// The stand-in notification server (see [`Options::with_notify_server`]).

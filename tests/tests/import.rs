@@ -40,7 +40,11 @@ async fn a_csv_export_is_previewed_remapped_imported_and_reimported_without_dupl
     let sb = Sandbox::new();
     drop(open_store_always_open(&sb));
     let reports = sb.root().join("informes");
-    let app = App::launch(sb, Options::new().env("FIDELIA_REPORTS_DIR", reports.to_string_lossy())).await;
+    let app = App::launch(
+        sb,
+        Options::new().env("FIDELIA_REPORTS_DIR", reports.to_string_lossy()),
+    )
+    .await;
 
     // The preview: what Fidelia understood.
     choose_file(&app).await;
@@ -147,8 +151,15 @@ async fn a_csv_export_is_previewed_remapped_imported_and_reimported_without_dupl
 
     // The report saved as CSV, where the window says.
     app.click("#import-report-csv").await;
-    let saved = app.wait_for_text("#import-status", "Informe guardado en").await;
-    let file = std::fs::read_dir(&reports).expect("the reports folder").flatten().next().expect("a report file").path();
+    let saved = app
+        .wait_for_text("#import-status", "Informe guardado en")
+        .await;
+    let file = std::fs::read_dir(&reports)
+        .expect("the reports folder")
+        .flatten()
+        .next()
+        .expect("a report file")
+        .path();
     assert!(saved.contains(&*file.to_string_lossy()), "{saved}");
     let csv = std::fs::read_to_string(&file).unwrap();
     assert!(csv.starts_with('\u{feff}'), "UTF-8 with BOM, for Excel");

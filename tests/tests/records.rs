@@ -371,7 +371,15 @@ async fn language_switches_to_english_and_back() {
         .await;
     assert_eq!(
         nav_texts(&app).await,
-        ["Inicio", "Agenda", "Clientes", "Importar", "Fidelización", "Personal", "Ajustes"]
+        [
+            "Inicio",
+            "Agenda",
+            "Clientes",
+            "Importar",
+            "Fidelización",
+            "Personal",
+            "Ajustes"
+        ]
     );
     assert!(app.exists("html[lang=es]").await);
     app.wait_for_text("main#view h1", "Ajustes").await;

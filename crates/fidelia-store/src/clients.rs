@@ -188,10 +188,16 @@ impl Store {
             .prepare_cached(&sql)?
             .query_map(params_from_iter(&args), |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        let mut one = conn.prepare_cached("SELECT id, first_name, surnames, phone1, phone2 FROM clients WHERE id = ?1")?;
+        let mut one = conn.prepare_cached(
+            "SELECT id, first_name, surnames, phone1, phone2 FROM clients WHERE id = ?1",
+        )?;
         let rows = ids
             .into_iter()
-            .map(|id| one.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))))
+            .map(|id| {
+                one.query_row([id], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })
+            })
             .collect::<rusqlite::Result<Vec<_>>>()?;
         drop(one);
         hits(&conn, rows)

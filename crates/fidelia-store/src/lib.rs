@@ -80,9 +80,6 @@ fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    // 32 MiB of page cache (the default is 2 MiB): an import or the demo clinic writes far more
-    // than 2 MiB in one transaction, and spilling it to the file mid-way doubles its cost.
-    conn.pragma_update(None, "cache_size", -32_768)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     Ok(())
 }

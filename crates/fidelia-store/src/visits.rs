@@ -47,7 +47,12 @@ pub(crate) fn insert(conn: &Connection, d: &VisitData, now: DateTime<Utc>) -> Re
 
 /// Inserts a visit; with `source_id`, as imported from the practice-management system (one
 /// write, rather than an insert then a stamp: imports write hundreds of thousands).
-pub(crate) fn insert_from(conn: &Connection, d: &VisitData, now: &str, source_id: Option<&str>) -> Result<VisitId> {
+pub(crate) fn insert_from(
+    conn: &Connection,
+    d: &VisitData,
+    now: &str,
+    source_id: Option<&str>,
+) -> Result<VisitId> {
     conn.prepare_cached(
         "INSERT INTO visits (pet_id, staff_id, at, kind, severity, reason, amount_cents, created_at, updated_at, source_id, origin, imported_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, CASE WHEN ?9 IS NULL THEN 'manual' ELSE 'import' END, CASE WHEN ?9 IS NULL THEN NULL ELSE ?8 END)",

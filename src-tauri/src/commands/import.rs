@@ -150,8 +150,21 @@ pub fn import_report_save(state: State<'_, AppState>, report: Report) -> Result<
     let dir = std::env::var_os("FIDELIA_REPORTS_DIR")
         .filter(|p| !p.is_empty())
         .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| dirs::document_dir().or_else(dirs::home_dir).unwrap_or_else(|| ".".into()).join("Fidelia").join("Informes"));
-    let name = format!("{}-{}.csv", fidelia_core::i18n::t(lang_of(&state), "import.report_file_stem"), clinic_time().now.with_timezone(&chrono::Local).format("%Y-%m-%d_%H%M%S"));
+        .unwrap_or_else(|| {
+            dirs::document_dir()
+                .or_else(dirs::home_dir)
+                .unwrap_or_else(|| ".".into())
+                .join("Fidelia")
+                .join("Informes")
+        });
+    let name = format!(
+        "{}-{}.csv",
+        fidelia_core::i18n::t(lang_of(&state), "import.report_file_stem"),
+        clinic_time()
+            .now
+            .with_timezone(&chrono::Local)
+            .format("%Y-%m-%d_%H%M%S")
+    );
     let path = dir.join(name);
     std::fs::create_dir_all(&dir)
         .and_then(|_| std::fs::write(&path, report_csv(&report, lang_of(&state))))
