@@ -29,11 +29,10 @@ fn from_row(r: &Row) -> rusqlite::Result<Client> {
 }
 
 pub(crate) fn get(conn: &Connection, id: ClientId) -> Result<Client> {
-    found(conn.query_row(
-        &format!("SELECT {COLUMNS} FROM clients WHERE id = ?1"),
-        [id.0],
-        from_row,
-    ))
+    found(
+        conn.prepare_cached(&format!("SELECT {COLUMNS} FROM clients WHERE id = ?1"))?
+            .query_row([id.0], from_row),
+    )
 }
 
 fn sort_key(d: &ClientData) -> String {
@@ -79,10 +78,8 @@ pub(crate) fn refresh_search_key(conn: &Connection, id: ClientId) -> Result<()> 
         &pet_refs,
         &[&c.data.phone1, &c.data.phone2],
     );
-    conn.execute(
-        "UPDATE clients SET search_key = ?2 WHERE id = ?1",
-        params![id.0, key],
-    )?;
+    conn.prepare_cached("UPDATE clients SET search_key = ?2 WHERE id = ?1")?
+        .execute(params![id.0, key])?;
     Ok(())
 }
 

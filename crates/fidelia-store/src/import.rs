@@ -216,13 +216,20 @@ impl Store {
     ) -> Outcome<Report> {
         let mut conn = self.conn();
         let (head, mapping, source) = plan(&conn, src, opts)?;
-        let tx = conn.transaction()?;
-        let report = run(&tx, src, &head, &mapping, opts, at, progress, cancel)?;
-        if opts.remember_mapping || source == MappingSource::Given {
-            remember(&tx, &mapping, at.now)?;
-        }
-        tx.commit()?;
-        Ok(report)
+        // A bigger page cache while the import's one transaction grows (bounded: 16 MiB), so
+        // SQLite does not spill half-written pages to the WAL and read them back.
+        conn.pragma_update(None, "cache_size", -16_384)?;
+        let result = (|| {
+            let tx = conn.transaction()?;
+            let report = run(&tx, src, &head, &mapping, opts, at, progress, cancel)?;
+            if opts.remember_mapping || source == MappingSource::Given {
+                remember(&tx, &mapping, at.now)?;
+            }
+            tx.commit()?;
+            Ok(report)
+        })();
+        conn.pragma_update(None, "cache_size", -2_000)?;
+        result
     }
 
     /// The report an import would give, without writing anything (the CLI's `--dry-run`).

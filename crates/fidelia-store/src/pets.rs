@@ -25,11 +25,10 @@ fn from_row(r: &Row) -> rusqlite::Result<Pet> {
 }
 
 pub(crate) fn get(conn: &Connection, id: PetId) -> Result<Pet> {
-    found(conn.query_row(
-        &format!("SELECT {COLUMNS} FROM pets WHERE id = ?1"),
-        [id.0],
-        from_row,
-    ))
+    found(
+        conn.prepare_cached(&format!("SELECT {COLUMNS} FROM pets WHERE id = ?1"))?
+            .query_row([id.0], from_row),
+    )
 }
 
 /// A client's pets, living first, then by name.

@@ -27,7 +27,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Visit> {
 }
 
 pub(crate) fn get(conn: &Connection, id: VisitId) -> Result<Visit> {
-    found(conn.query_row(&format!("{SELECT} WHERE v.id = ?1"), [id.0], from_row))
+    found(conn.prepare_cached(&format!("{SELECT} WHERE v.id = ?1"))?.query_row([id.0], from_row))
 }
 
 /// A client's visits, newest first.
