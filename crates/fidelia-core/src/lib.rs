@@ -62,7 +62,14 @@ pub(crate) mod test_clock {
 
     /// The instant of a wall-clock time in Madrid (the first one on the night the clocks go back).
     pub fn local(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
-        let t = NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, min, 0).unwrap();
-        Madrid.from_local_datetime(&t).earliest().unwrap().with_timezone(&Utc)
+        let t = NaiveDate::from_ymd_opt(y, m, d)
+            .unwrap()
+            .and_hms_opt(h, min, 0)
+            .unwrap();
+        Madrid
+            .from_local_datetime(&t)
+            .earliest()
+            .unwrap()
+            .with_timezone(&Utc)
     }
 }

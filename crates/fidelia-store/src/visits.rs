@@ -27,7 +27,10 @@ fn from_row(r: &Row) -> rusqlite::Result<Visit> {
 }
 
 pub(crate) fn get(conn: &Connection, id: VisitId) -> Result<Visit> {
-    found(conn.prepare_cached(&format!("{SELECT} WHERE v.id = ?1"))?.query_row([id.0], from_row))
+    found(
+        conn.prepare_cached(&format!("{SELECT} WHERE v.id = ?1"))?
+            .query_row([id.0], from_row),
+    )
 }
 
 /// A client's visits, newest first.
