@@ -38,6 +38,18 @@ fields! {
 }
 
 /// How the export is laid out.
+/// The columns that make a visit, in a file with one row per visit.
+pub const VISIT_FIELDS: [Field; 8] = [
+    Field::VisitId,
+    Field::VisitDate,
+    Field::VisitTime,
+    Field::VisitKind,
+    Field::Severity,
+    Field::Reason,
+    Field::Amount,
+    Field::Staff,
+];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Shape {
@@ -87,16 +99,7 @@ impl Shape {
             Shape::Combined => {
                 need.push(Field::ClientId);
                 name(&mut need);
-                let visit = [
-                    Field::VisitId,
-                    Field::VisitDate,
-                    Field::VisitTime,
-                    Field::VisitKind,
-                    Field::Severity,
-                    Field::Reason,
-                    Field::Amount,
-                    Field::Staff,
-                ];
+                let visit = VISIT_FIELDS;
                 let pet = [
                     Field::PetId,
                     Field::Species,

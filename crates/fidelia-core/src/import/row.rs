@@ -98,18 +98,7 @@ pub fn convert<Tz: TimeZone>(
         Shape::Clients => row.client = client(&r, ctx, &mut errs),
         Shape::Combined => {
             row.client = client(&r, ctx, &mut errs);
-            let visit_cols = [
-                Field::VisitId,
-                Field::VisitDate,
-                Field::VisitTime,
-                Field::VisitKind,
-                Field::Severity,
-                Field::Reason,
-                Field::Amount,
-                Field::Staff,
-            ]
-            .iter()
-            .any(|f| m.has(*f));
+            let visit_cols = super::fields::VISIT_FIELDS.iter().any(|f| m.has(*f));
             let client_sid = r.get(Field::ClientId);
             if visit_cols || !r.get(Field::PetName).is_empty() || !r.get(Field::PetId).is_empty() {
                 let pet_sid = match r.get(Field::PetId) {
