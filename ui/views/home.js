@@ -58,8 +58,37 @@ function appointmentItem(a) {
   );
 }
 
+/** Today at a glance: calls to make, this week's birthdays, the next loyalty review. */
+function todayCard(counts, birthdays, review) {
+  const tile = (id, value, label, view, alert) =>
+    h(
+      "button",
+      { type: "button", id, class: ["tile", alert && "tile--alert"], onclick: () => navigate(view) },
+      h("span", { class: "tile-value" }, String(value)),
+      h("span", { class: "tile-label" }, label),
+    );
+  return h(
+    "section",
+    { class: "card", id: "today", "aria-labelledby": "today-title" },
+    h("h2", { id: "today-title" }, t("home.today_title")),
+    h(
+      "div",
+      { class: "tiles" },
+      tile("tile-calls", counts.today, t("home.tile_calls"), "agenda", false),
+      tile("tile-overdue", counts.overdue, t("home.tile_overdue"), "agenda", counts.overdue > 0),
+      tile("tile-birthdays", birthdays.length, t("home.tile_birthdays"), "loyalty", false),
+      tile("tile-review", fmtDate(review.period.nextStart), t("home.tile_review"), "loyalty", false),
+    ),
+  );
+}
+
 export async function homeView() {
-  const appointments = await api.appointmentsUpcoming(DAYS);
+  const [appointments, counts, birthdays, review] = await Promise.all([
+    api.appointmentsUpcoming(DAYS),
+    api.callsCounts(),
+    api.birthdaysList(),
+    api.loyaltyReview(),
+  ]);
   const byDay = new Map();
   for (const a of appointments || []) {
     const day = localIsoDay(new Date(a.startsAt));
@@ -85,6 +114,7 @@ export async function homeView() {
       h("h1", { tabindex: "-1" }, t("home.title")),
       h("div", { class: "view-actions" }, newClientButton(openClientForm)),
     ),
+    todayCard(counts, birthdays, review),
     h(
       "section",
       { class: "card" },
