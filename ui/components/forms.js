@@ -7,6 +7,7 @@ import { formDialog } from "./dialog.js";
 import { textField, dateField, textArea, selectField, checkField } from "./fields.js";
 
 export const CHANNELS = ["telefono", "whatsapp", "email"];
+export const TITLES = ["ninguno", "sra", "sr"];
 export const SPECIES = ["perro", "gato", "conejo", "ave", "huron", "roedor", "reptil", "otro"];
 export const SEXES = ["macho", "hembra", "desconocido"];
 export const ROLES = ["veterinario", "auxiliar", "recepcion", "direccion"];
@@ -26,6 +27,7 @@ export function openClientForm(client = null) {
     form: f,
     title: client ? t("client.edit_title") : t("client.new_title"),
     body: [
+      selectField(f, { name: "title", label: t("client.title"), options: words("title", TITLES), value: c.title || "ninguno" }),
       textField(f, { name: "firstName", label: t("client.first_name"), value: c.firstName, required: true }),
       textField(f, { name: "surnames", label: t("client.surnames"), value: c.surnames, required: true }),
       textField(f, { name: "phone1", label: t("client.phone1"), value: c.phone1, inputmode: "tel", type: "tel" }),
@@ -39,6 +41,7 @@ export function openClientForm(client = null) {
     ],
     collect: (form) => ({
       id: client ? client.id : null,
+      title: val(form, "title"),
       firstName: val(form, "firstName"),
       surnames: val(form, "surnames"),
       phone1: val(form, "phone1"),

@@ -95,6 +95,34 @@ pub fn staff() -> Vec<StaffData> {
     .collect()
 }
 
+/// The first names of `FIRST` that are women's (for "Estimada Sra.").
+const FEMALE: &[&str] = &[
+    "María",
+    "Begoña",
+    "Inés",
+    "Lucía",
+    "Sofía",
+    "Nuria",
+    "Carmen",
+    "Laura",
+    "Pilar",
+    "Rocío",
+    "Mónica",
+    "Ainhoa",
+    "Noelia",
+    "Marta",
+    "Cristina",
+    "Elena",
+    "Beatriz",
+    "Encarnación",
+    "Asunción",
+    "Nerea",
+    "Alba",
+    "Paula",
+    "Verónica",
+    "Fátima",
+    "Irene",
+];
 const FIRST: &[&str] = &[
     "María",
     "José",
@@ -454,7 +482,14 @@ pub fn generate<Tz: TimeZone>(
             Channel::Email if !has_email => Channel::Phone,
             c => c,
         };
+        // Most clinics record how to address a client; some leave it blank.
+        let title = match () {
+            _ if rng.random_bool(0.15) => Title::None,
+            _ if FEMALE.contains(&first) => Title::Mrs,
+            _ => Title::Mr,
+        };
         let client = ClientData {
+            title,
             first_name: first.into(),
             surnames: format!("{s1} {s2}"),
             phone1: phone(&mut rng),

@@ -33,6 +33,7 @@ macro_rules! word_enum {
         }
     };
 }
+word_enum!(Title, "title", { None => "ninguno", Mrs => "sra", Mr => "sr" });
 word_enum!(Channel, "channel", { Phone => "telefono", WhatsApp => "whatsapp", Email => "email" });
 word_enum!(Species, "species", {
     Dog => "perro", Cat => "gato", Rabbit => "conejo", Bird => "ave",
@@ -126,6 +127,8 @@ const TEXT_MAX: usize = 2000;
 #[serde(rename_all = "camelCase", default)]
 pub struct ClientForm {
     pub id: Option<ClientId>,
+    /// "sra", "sr" or "" (letters then greet neutrally).
+    pub title: String,
     pub first_name: String,
     pub surnames: String,
     pub phone1: String,
@@ -141,6 +144,8 @@ pub struct ClientForm {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ClientData {
+    /// How letters greet the client: "Estimada Sra.", "Estimado Sr." or neutral.
+    pub title: Title,
     pub first_name: String,
     pub surnames: String,
     pub phone1: String,
@@ -202,7 +207,13 @@ impl ClientForm {
             }
             _ => {}
         }
+        let title = if self.title.trim().is_empty() {
+            Some(Title::None)
+        } else {
+            c.choice("title", self.title.trim(), Title::parse)
+        };
         c.finish(|| ClientData {
+            title: title.unwrap_or(Title::None),
             first_name,
             surnames,
             phone1: phone1.unwrap_or_default(),

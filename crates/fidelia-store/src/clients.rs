@@ -7,12 +7,13 @@ use rusqlite::{params, params_from_iter, Connection, Row};
 
 use crate::{found, parse_ts, ts, word, Result, Store, StoreError};
 
-const COLUMNS: &str = "id, first_name, surnames, phone1, phone2, email, address, preferred_channel, consent_care, consent_commercial, notes, created_at";
+const COLUMNS: &str = "id, first_name, surnames, phone1, phone2, email, address, preferred_channel, consent_care, consent_commercial, notes, created_at, title";
 
 fn from_row(r: &Row) -> rusqlite::Result<Client> {
     Ok(Client {
         id: ClientId(r.get(0)?),
         data: ClientData {
+            title: word(r.get(12)?, Title::parse)?,
             first_name: r.get(1)?,
             surnames: r.get(2)?,
             phone1: r.get(3)?,
@@ -54,12 +55,12 @@ pub(crate) fn insert(
     );
     conn.prepare_cached(
         "INSERT INTO clients (first_name, surnames, phone1, phone2, email, address, preferred_channel, consent_care,
-                              consent_commercial, notes, search_key, sort_key, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+                              consent_commercial, notes, search_key, sort_key, created_at, updated_at, title)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14)",
     )?
     .execute(params![
         d.first_name, d.surnames, d.phone1, d.phone2, d.email, d.address, d.preferred_channel.as_str(),
-        d.consent_care, d.consent_commercial, d.notes, key, sort_key(d), ts(created_at)
+        d.consent_care, d.consent_commercial, d.notes, key, sort_key(d), ts(created_at), d.title.as_str()
     ])?;
     Ok(ClientId(conn.last_insert_rowid()))
 }
@@ -117,11 +118,12 @@ impl Store {
             Some(id) => {
                 let n = tx.execute(
                     "UPDATE clients SET first_name = ?2, surnames = ?3, phone1 = ?4, phone2 = ?5, email = ?6, address = ?7,
-                            preferred_channel = ?8, consent_care = ?9, consent_commercial = ?10, notes = ?11, sort_key = ?12, updated_at = ?13
+                            preferred_channel = ?8, consent_care = ?9, consent_commercial = ?10, notes = ?11, sort_key = ?12, updated_at = ?13,
+                            title = ?14
                      WHERE id = ?1",
                     params![
                         id.0, d.first_name, d.surnames, d.phone1, d.phone2, d.email, d.address, d.preferred_channel.as_str(),
-                        d.consent_care, d.consent_commercial, d.notes, sort_key(&d), ts(now)
+                        d.consent_care, d.consent_commercial, d.notes, sort_key(&d), ts(now), d.title.as_str()
                     ],
                 )?;
                 if n == 0 {
@@ -268,6 +270,7 @@ mod tests {
         assert_eq!(s.client(c.id).unwrap().full_name(), "María Núñez Peña");
         let mut form = ClientForm {
             id: Some(c.id),
+            title: "sra".into(),
             first_name: "María José".into(),
             surnames: "Núñez Peña".into(),
             phone1: "612 345 678".into(),
@@ -276,6 +279,11 @@ mod tests {
         };
         s.save_client(&form, now()).unwrap();
         assert_eq!(s.client(c.id).unwrap().data.first_name, "María José");
+        assert_eq!(
+            s.client(c.id).unwrap().data.title,
+            Title::Mrs,
+            "letters will greet her as Sra."
+        );
         form.phone1 = "61234567A".into();
         assert!(matches!(
             s.save_client(&form, now()),

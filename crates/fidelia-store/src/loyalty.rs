@@ -31,6 +31,8 @@ pub struct IssuedLetter {
     pub letter_id: i64,
     pub client_id: ClientId,
     pub client_name: String,
+    /// How the letter greets the client.
+    pub title: Title,
     pub body: String,
 }
 
@@ -232,6 +234,7 @@ impl Store {
                 letter_id: tx.last_insert_rowid(),
                 client_id: *id,
                 client_name: c.name,
+                title: client.data.title,
                 body,
             });
         }
@@ -270,6 +273,7 @@ impl Store {
             letter_id: 0,
             client_id: c.id,
             client_name: c.full_name(),
+            title: c.data.title,
             body,
         })
     }
@@ -307,6 +311,7 @@ impl Store {
             letter_id: conn.last_insert_rowid(),
             client_id: c.id,
             client_name: c.full_name(),
+            title: c.data.title,
             body: body.trim().to_owned(),
         })
     }

@@ -12,6 +12,7 @@ const SQL: &[&str] = &[
     include_str!("../migrations/0004_call_indexes.sql"),
     include_str!("../migrations/0005_letters.sql"),
     include_str!("../migrations/0006_search_index.sql"),
+    include_str!("../migrations/0007_client_title.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

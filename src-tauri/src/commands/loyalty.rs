@@ -50,7 +50,11 @@ fn letter(
     LetterData {
         lang: s.language,
         date,
-        greeting: Greeting::Neutral,
+        greeting: match l.title {
+            Title::Mrs => Greeting::Female,
+            Title::Mr => Greeting::Male,
+            Title::None => Greeting::Neutral,
+        },
         client_name: l.client_name.clone(),
         body: l.body.clone(),
         signature_name: if s.loyalty.signer_name.is_empty() {

@@ -294,6 +294,7 @@ fn client<Tz: TimeZone>(
     let consent_care = yes_no(Field::ConsentCare, true, errs);
     let consent_commercial = yes_no(Field::ConsentCommercial, false, errs);
     let form = ClientForm {
+        title: String::new(),
         id: None,
         first_name,
         surnames,
