@@ -247,14 +247,48 @@ pub fn coupon_redeem(state: State<'_, AppState>, code: String) -> Result<Coupon,
     state.call(|s| s.redeem_coupon(&code, at.today(), at.now))
 }
 
+/// `path` resolved, if it is a PDF inside `dir` (after resolving any ".." and links): the
+/// window may only ask to open letters Fidelia wrote.
+fn letter_in(dir: &Path, path: &str) -> Option<PathBuf> {
+    let p = std::fs::canonicalize(path).ok()?;
+    let dir = std::fs::canonicalize(dir).ok()?;
+    (p.starts_with(&dir) && p.is_file() && p.extension().is_some_and(|e| e == "pdf")).then_some(p)
+}
+
 /// Opens a letter already written (the "Abrir" button).
 #[tauri::command]
 pub fn letter_open<R: Runtime>(app: AppHandle<R>, path: String) -> Result<(), IpcError> {
-    let p = PathBuf::from(&path);
-    // Only files Fidelia wrote: inside its letters folder.
-    if !p.starts_with(letters_dir()) || !p.is_file() {
+    let Some(p) = letter_in(&letters_dir(), &path) else {
         return Err(IpcError::internal(&format!("refused to open {path}")));
-    }
+    };
     open_pdf(&app, &p);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_pdfs_inside_the_letters_folder_may_be_opened() {
+        let root = std::env::temp_dir().join(format!("fidelia-letters-{}", std::process::id()));
+        let dir = root.join("Cartas");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("carta.pdf"), b"%PDF").unwrap();
+        std::fs::write(root.join("fuera.pdf"), b"%PDF").unwrap();
+        std::fs::write(dir.join("nota.txt"), b"x").unwrap();
+        let s = |p: PathBuf| p.to_string_lossy().into_owned();
+        assert!(letter_in(&dir, &s(dir.join("carta.pdf"))).is_some());
+        assert!(
+            letter_in(&dir, &s(dir.join("../fuera.pdf"))).is_none(),
+            "no way out with .."
+        );
+        assert!(letter_in(&dir, &s(root.join("fuera.pdf"))).is_none());
+        assert!(
+            letter_in(&dir, &s(dir.join("nota.txt"))).is_none(),
+            "PDFs only"
+        );
+        assert!(letter_in(&dir, "/etc/passwd").is_none());
+        std::fs::remove_dir_all(&root).unwrap();
+    }
 }
