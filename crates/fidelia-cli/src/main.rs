@@ -56,7 +56,8 @@ enum Command {
     /// Import a CSV export (clients, pets, visits, appointments, vaccinations); prints the
     /// report; exits 1 when rows were rejected, 2 when nothing was imported.
     Import(import::ImportArgs),
-    /// Build a large clinic in a temporary file and print search and client-page latencies.
+    /// Build a large clinic in a temporary file and print search, client-page, scheduler and
+    /// agenda latencies.
     Bench {
         #[arg(long, default_value_t = DemoSize::LARGE.clients)]
         clients: usize,
