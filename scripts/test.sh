@@ -66,24 +66,48 @@ if ! require_tools; then
   E2E=no
 fi
 
+# Each cargo test run's output is kept, so the summary can name every failed test.
+LOGDIR="$(mktemp -d "${TMPDIR:-/tmp}/fidelia-test-logs.XXXXXX")"
+logged() { # log file, command...: runs the command, its output to the terminal and the file
+  local log="$1"; shift
+  "$@" 2>&1 | tee "$log"
+  return "${PIPESTATUS[0]}"
+}
+# The failed tests in a cargo test log, each with its test binary, and the binaries that failed
+# without a test to blame (a crash, a timeout).
+failed_tests() {
+  awk '/^ *Running /{bin=$2}
+       / \.\.\. FAILED$/{t=$0; sub(/^test /,"",t); sub(/ \.\.\. FAILED$/,"",t); print "    " bin ": " t}
+       /^error: test failed, to rerun pass/{print "    " $0}' "$1"
+}
+
+# --no-fail-fast: every test binary runs even after one fails, so one flake cannot hide the rest.
 # A session bus for the crates' tests (the shell's tests may touch D-Bus).
 run_step "unit and integration tests (cargo test --workspace --exclude fidelia-e2e)" \
-  timeout -k 30 1800 dbus-run-session -- cargo test --workspace --exclude fidelia-e2e || true
+  logged "$LOGDIR/unit.log" \
+  timeout -k 30 1800 dbus-run-session -- cargo test --workspace --exclude fidelia-e2e --no-fail-fast || true
 
 if [ "$E2E" = yes ]; then
   if run_step "build app and CLI (debug)" cargo build -p fidelia-app -p fidelia-cli; then
     # Every test starts its own Xvfb, D-Bus session and tauri-driver; run them one at a time.
     run_step "end-to-end tests (one at a time)" \
-      timeout -k 30 1200 cargo test -p fidelia-e2e -- --test-threads=1 || true
+      logged "$LOGDIR/e2e.log" \
+      timeout -k 30 2400 cargo test -p fidelia-e2e --no-fail-fast -- --test-threads=1 || true
   fi
 fi
 
 echo
 if [ "${#FAILED[@]}" -gt 0 ]; then
   printf '\033[1;31mFAILED:\033[0m %s\n' "${FAILED[@]}" >&2
+  for log in "$LOGDIR"/*.log; do
+    [ -s "$log" ] || continue
+    lines="$(failed_tests "$log")"
+    [ -n "$lines" ] && printf '  failed in %s:\n%s\n' "$(basename "$log" .log)" "$lines" >&2
+  done
   echo "Failed end-to-end tests keep their folders (logs, failure.png): ls -d ${TMPDIR:-/tmp}/fidelia-e2e-*" >&2
   exit 1
 fi
+rm -rf "$LOGDIR"
 if [ "$E2E" = no ]; then
   warn "unit tests passed, but the END-TO-END TESTS WERE SKIPPED (missing tools)"
 else

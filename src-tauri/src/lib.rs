@@ -5,6 +5,8 @@
 pub mod commands;
 pub mod error;
 pub mod scheduler;
+#[cfg(target_os = "linux")]
+pub mod single_instance;
 pub mod state;
 pub mod tray;
 
@@ -169,8 +171,63 @@ fn start_scheduler<R: Runtime>(app: tauri::AppHandle<R>) {
     });
 }
 
+/// One instance per desktop session: a second launch brings the first one forward and exits.
+/// On Linux, our own D-Bus lock (see `single_instance`), set up before anything else.
+#[cfg(target_os = "linux")]
+mod one_instance {
+    use super::*;
+    use crate::single_instance::{acquire, bus_name, InstanceLock, Start};
+
+    /// `None` when this launch was handed to the running instance and should exit.
+    pub fn claim(identifier: &str) -> Option<Option<InstanceLock>> {
+        match acquire(&bus_name(identifier), std::env::args().collect()) {
+            Start::Forwarded => None,
+            Start::First(lock) => Some(Some(lock)),
+            Start::Alone(why) => {
+                eprintln!("Fidelia: starting without the one-instance lock: {why}");
+                Some(None)
+            }
+        }
+    }
+
+    pub fn plugin<R: Runtime>(builder: Builder<R>) -> Builder<R> {
+        builder
+    }
+
+    /// Later launches show the window.
+    pub fn keep<R: Runtime>(app: &tauri::App<R>, lock: Option<InstanceLock>) {
+        if let Some(lock) = lock {
+            let handle = app.handle().clone();
+            lock.on_second_launch(move |_argv| tray::show_main(&handle, None));
+            app.manage(lock);
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+mod one_instance {
+    use super::*;
+
+    pub fn claim(_identifier: &str) -> Option<Option<()>> {
+        Some(None)
+    }
+
+    /// First plugin: a second launch focuses this window and exits.
+    pub fn plugin<R: Runtime>(builder: Builder<R>) -> Builder<R> {
+        builder.plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            tray::show_main(app, None)
+        }))
+    }
+
+    pub fn keep<R: Runtime>(_app: &tauri::App<R>, _lock: Option<()>) {}
+}
+
 pub fn run() {
     let started = std::time::Instant::now();
+    let context = tauri::generate_context!();
+    let Some(instance) = one_instance::claim(&context.config().identifier) else {
+        return; // the running Fidelia came to the front
+    };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let hidden = args.iter().any(|a| a == "--hidden");
     let path = db_path_from_args(args);
@@ -185,11 +242,8 @@ pub fn run() {
         }
     };
     let lang = store.settings().map(|s| s.language).unwrap_or_default();
-    builder::<tauri::Wry>()
-        // First plugin: a second launch focuses this window and exits.
-        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
-            tray::show_main(app, None)
-        }))
+    let mut instance = Some(instance);
+    let result = one_instance::plugin(builder::<tauri::Wry>())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_autostart::init(
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
@@ -202,6 +256,7 @@ pub fn run() {
         .manage(commands::import::ImportJob::default())
         .on_page_load(move |_, payload| report_first_paint(started, payload))
         .setup(move |app| {
+            one_instance::keep(app, instance.take().flatten());
             // A tray that cannot be created (no tray library) must not stop the clinic's work.
             let handle = app.handle().clone();
             let tray_ok = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -235,8 +290,11 @@ pub fn run() {
             start_scheduler(app.handle().clone());
             Ok(())
         })
-        .run(tauri::generate_context!())
-        .expect("error while running Fidelia");
+        .run(context);
+    if let Err(e) = result {
+        eprintln!("Fidelia: the window could not start: {e}");
+        std::process::exit(1);
+    }
 }
 
 #[cfg(test)]
