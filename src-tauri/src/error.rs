@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use fidelia_core::i18n::t;
 use fidelia_core::Lang;
-use fidelia_store::StoreError;
+use fidelia_ops::StoreError;
 use serde::Serialize;
 
 #[derive(Debug, Serialize, PartialEq)]

@@ -14,8 +14,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use fidelia_core::demo::DemoSize;
-use fidelia_store::calls::CallCounts;
-use fidelia_store::{Store, StoreError};
+use fidelia_ops::CallCounts;
+use fidelia_ops::{Clinic, StoreError};
 use tauri::{Builder, Manager, Runtime};
 
 use crate::state::{clinic_time, AppState};
@@ -33,13 +33,13 @@ pub fn db_path_from_args(args: impl IntoIterator<Item = String>) -> PathBuf {
             return PathBuf::from(p);
         }
     }
-    fidelia_store::default_db_path()
+    fidelia_ops::default_db_path()
 }
 
 /// Opens the clinic's database; the very first time (no file yet), on the demo clinic.
-pub fn open_store(path: &std::path::Path) -> Result<Store, fidelia_store::StoreError> {
+pub fn open_store(path: &std::path::Path) -> Result<Clinic, fidelia_ops::StoreError> {
     let first_time = !path.exists();
-    let store = Store::open(path)?;
+    let store = Clinic::open(path)?;
     if first_time {
         store.load_demo(commands::app::DEMO_SEED, DemoSize::DEMO, &clinic_time())?;
     }
@@ -113,7 +113,7 @@ pub fn report_first_paint(
 }
 
 /// Open calls now, with "today" ending at the clinic's next midnight.
-pub fn counts_now(store: &Store) -> Result<CallCounts, StoreError> {
+pub fn counts_now(store: &Clinic) -> Result<CallCounts, StoreError> {
     let at = clinic_time();
     store.call_counts(at.now, at.day_start(at.today() + chrono::Duration::days(1)))
 }
@@ -149,14 +149,14 @@ fn start_scheduler<R: Runtime>(app: tauri::AppHandle<R>) {
             let pass = tauri::async_runtime::spawn_blocking(move || {
                 let state = app2.state::<AppState>();
                 let shown = scheduler::tick(
-                    &state.store,
+                    &state.clinic,
                     notifier.as_ref(),
                     &state.notify_status,
                     clinic_time().now,
                     first_pass,
                 )?;
-                let counts = counts_now(&state.store)?;
-                tray::show_count(&app2, counts.today, state.store.settings()?.language);
+                let counts = counts_now(&state.clinic)?;
+                tray::show_count(&app2, counts.today, state.clinic.settings()?.language);
                 Ok::<_, StoreError>(shown)
             })
             .await;
@@ -250,7 +250,7 @@ pub fn run() {
             Some(vec!["--hidden"]),
         ))
         .manage(AppState {
-            store,
+            clinic: store,
             notify_status: Default::default(),
         })
         .manage(commands::import::ImportJob::default())

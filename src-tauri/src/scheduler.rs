@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use fidelia_core::calls::Call;
 use fidelia_core::i18n::t;
 use fidelia_core::Lang;
-use fidelia_store::{Store, StoreError};
+use fidelia_ops::{Clinic, StoreError};
 use serde::Serialize;
 
 /// Something that can show a desktop notification.
@@ -123,7 +123,7 @@ pub fn plan(due: &[Call], lang: Lang, first_pass: bool) -> Vec<Shown> {
 
 /// One pass: notify what is due at `now`, then record it as notified.
 pub fn tick(
-    store: &Store,
+    store: &Clinic,
     notifier: &dyn Notifier,
     status: &SharedStatus,
     now: DateTime<Utc>,
@@ -216,8 +216,8 @@ mod tests {
     }
 
     /// A store with `n` surgeries recorded yesterday evening: their calls are due now.
-    fn store_with_due_calls(n: usize) -> Store {
-        let s = Store::open_in_memory().unwrap();
+    fn store_with_due_calls(n: usize) -> Clinic {
+        let s = Clinic::open_in_memory().unwrap();
         let at = ClinicTime::new(now(), chrono::FixedOffset::east_opt(3600).unwrap());
         for i in 0..n {
             let c = s

@@ -2,21 +2,21 @@
 
 use chrono::{Local, Utc};
 use fidelia_core::ClinicTime;
-use fidelia_store::{Store, StoreError};
+use fidelia_ops::{Clinic, StoreError};
 
 use crate::error::IpcError;
 
 pub struct AppState {
-    pub store: Store,
+    pub clinic: Clinic,
     pub notify_status: crate::scheduler::SharedStatus,
 }
 
 impl AppState {
     /// Runs `f` on the store; an error comes back ready for the window, in the clinic's language.
-    pub fn call<T>(&self, f: impl FnOnce(&Store) -> Result<T, StoreError>) -> Result<T, IpcError> {
-        f(&self.store).map_err(|e| {
+    pub fn call<T>(&self, f: impl FnOnce(&Clinic) -> Result<T, StoreError>) -> Result<T, IpcError> {
+        f(&self.clinic).map_err(|e| {
             let lang = self
-                .store
+                .clinic
                 .settings()
                 .map(|s| s.language)
                 .unwrap_or_default();

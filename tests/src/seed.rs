@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, Local, Utc};
 use fidelia_core::*;
-use fidelia_store::Store;
+use fidelia_ops::Clinic;
 
 use crate::Sandbox;
 
@@ -23,8 +23,8 @@ pub fn form_date_time(t: DateTime<Utc>) -> (String, String) {
 
 /// A clean clinic open every day, all day, so call times in a test do not depend on the hour
 /// the test runs at.
-pub fn open_store_always_open(sb: &Sandbox) -> Store {
-    let store = Store::open(&sb.db_path()).expect("the test database opens");
+pub fn open_store_always_open(sb: &Sandbox) -> Clinic {
+    let store = Clinic::open(&sb.db_path()).expect("the test database opens");
     let mut s = store.settings().expect("settings");
     s.clinic_name = "Clínica de Pruebas".into();
     s.opening_hours = std::array::from_fn(|_| "00:00-23:59".into());
@@ -32,7 +32,7 @@ pub fn open_store_always_open(sb: &Sandbox) -> Store {
     store
 }
 
-pub fn vet(store: &Store, name: &str) -> Staff {
+pub fn vet(store: &Clinic, name: &str) -> Staff {
     store
         .save_staff(&StaffForm {
             name: name.into(),
@@ -43,7 +43,7 @@ pub fn vet(store: &Store, name: &str) -> Staff {
         .expect("valid staff")
 }
 
-pub fn client_with_dog(store: &Store, first: &str, surnames: &str, dog: &str) -> (Client, Pet) {
+pub fn client_with_dog(store: &Clinic, first: &str, surnames: &str, dog: &str) -> (Client, Pet) {
     let c = store
         .save_client(
             &ClientForm {
@@ -74,7 +74,7 @@ pub fn client_with_dog(store: &Store, first: &str, surnames: &str, dog: &str) ->
 
 /// A surgery `hours_ago` hours ago: with the 12-hour rule its call falls due `hours_ago - 12`
 /// hours ago (or in `12 - hours_ago` hours).
-pub fn surgery(store: &Store, pet: PetId, staff: Option<StaffId>, hours_ago: i64) -> Visit {
+pub fn surgery(store: &Clinic, pet: PetId, staff: Option<StaffId>, hours_ago: i64) -> Visit {
     let (date, time) = form_date_time(Utc::now() - Duration::hours(hours_ago));
     let f = VisitForm {
         pet_id: Some(pet),

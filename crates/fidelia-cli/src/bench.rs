@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use fidelia_core::demo::DemoSize;
 use fidelia_core::text::fold;
 use fidelia_core::ClientId;
-use fidelia_store::Store;
+use fidelia_ops::Clinic;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -29,10 +29,10 @@ fn report(label: &str, mut times: Vec<Duration>) {
 type BenchResult<T> = Result<T, Box<dyn std::error::Error>>;
 
 /// A generated clinic of `size` in a temporary file, with `past_calls` closed calls of history.
-fn build(size: DemoSize, past_calls: i64, tag: &str) -> BenchResult<(Store, std::path::PathBuf)> {
+fn build(size: DemoSize, past_calls: i64, tag: &str) -> BenchResult<(Clinic, std::path::PathBuf)> {
     let dir = std::env::temp_dir().join(format!("fidelia-bench-{}-{tag}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    let store = Store::open(&dir.join("bench.sqlite3"))?;
+    let store = Clinic::open(&dir.join("bench.sqlite3"))?;
     let at = crate::now();
     store.load_demo(1, size, &at)?;
     store.seed_past_calls(past_calls, at.now)?;
@@ -41,7 +41,7 @@ fn build(size: DemoSize, past_calls: i64, tag: &str) -> BenchResult<(Store, std:
 
 /// Times what the scheduler and the agenda ask every pass: today's due/overdue counts and the
 /// calls to notify; and today's agenda.
-fn time_calls(store: &Store, samples: usize) -> BenchResult<(Vec<Duration>, Vec<Duration>)> {
+fn time_calls(store: &Clinic, samples: usize) -> BenchResult<(Vec<Duration>, Vec<Duration>)> {
     let at = crate::now();
     let start = at.day_start(at.today());
     let end = at.day_start(at.today() + chrono::Duration::days(1));

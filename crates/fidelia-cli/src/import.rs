@@ -16,8 +16,8 @@ use fidelia_core::import::{
 };
 use fidelia_core::text::fold;
 use fidelia_core::Lang;
-use fidelia_store::import::{ImportFailure, ImportSource};
-use fidelia_store::Store;
+use fidelia_ops::import::{ImportFailure, ImportSource};
+use fidelia_ops::Clinic;
 
 /// Files with at least this many rows get a progress line on standard error.
 const PROGRESS_FROM_ROWS: u64 = 20_000;
@@ -66,7 +66,7 @@ fn tr(lang: Lang, key: &str, vars: &[(&str, String)]) -> String {
 }
 
 pub fn main(db: &Path, args: &ImportArgs) -> ExitCode {
-    let store = match Store::open(db) {
+    let store = match Clinic::open(db) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
@@ -95,7 +95,7 @@ pub fn main(db: &Path, args: &ImportArgs) -> ExitCode {
     }
 }
 
-fn run(store: &Store, args: &ImportArgs, lang: Lang) -> Result<Report, String> {
+fn run(store: &Clinic, args: &ImportArgs, lang: Lang) -> Result<Report, String> {
     let mut opts = ImportOptions {
         overwrite_manual: args.overwrite_manual,
         remember_mapping: args.remember_mapping,

@@ -11,7 +11,7 @@ use chrono::{Local, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 use fidelia_core::demo::DemoSize;
 use fidelia_core::ClinicTime;
-use fidelia_store::Store;
+use fidelia_ops::Clinic;
 
 /// The demo clinic's seed, the same as the window's.
 const DEMO_SEED: u64 = 2026;
@@ -82,10 +82,7 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Command::Import(args) = &cli.command {
-        let path = cli
-            .db
-            .clone()
-            .unwrap_or_else(fidelia_store::default_db_path);
+        let path = cli.db.clone().unwrap_or_else(fidelia_ops::default_db_path);
         return import::main(&path, args);
     }
     match run(cli) {
@@ -102,13 +99,10 @@ fn now() -> ClinicTime<Local> {
 }
 
 fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
-    let path = cli
-        .db
-        .clone()
-        .unwrap_or_else(fidelia_store::default_db_path);
+    let path = cli.db.clone().unwrap_or_else(fidelia_ops::default_db_path);
     match cli.command {
         Command::Demo { seed } => {
-            let store = Store::open(&path)?;
+            let store = Clinic::open(&path)?;
             let c = store.load_demo(seed, DemoSize::DEMO, &now())?;
             println!(
                 "Demo clinic in {}: {} clients, {} pets, {} visits, {} appointments",
@@ -126,11 +120,11 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                         .into(),
                 );
             }
-            Store::open(&path)?.reset()?;
+            Clinic::open(&path)?.reset()?;
             println!("Clean clinic in {}", path.display());
         }
         Command::Export { format, out } => {
-            let store = Store::open(&path)?;
+            let store = Clinic::open(&path)?;
             match format {
                 Format::Json if out.as_os_str() == "-" => {
                     store.export_json(&mut std::io::stdout().lock())?
@@ -148,7 +142,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         Command::Info => {
-            let store = Store::open(&path)?;
+            let store = Clinic::open(&path)?;
             let s = store.settings()?;
             println!("database: {}", path.display());
             println!(

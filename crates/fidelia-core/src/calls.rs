@@ -194,7 +194,6 @@ pub fn after_attempt<Tz: TimeZone>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::NaiveDate;
     use chrono_tz::Europe::Madrid;
 
     use crate::test_clock::local;
@@ -501,7 +500,8 @@ impl CourtesyForm {
 }
 
 /// Fills `{cliente}`, `{mascota}`, `{clinica}`, `{persona}`, `{motivo}` (and their English
-/// names `{client}`, `{pet}`, `{clinic}`, `{caller}`, `{reason}`) in a script.
+/// names `{client}`, `{pet}`, `{clinic}`, `{caller}`, `{reason}`) in a script. What cannot be
+/// filled is left out (the person calling reads the script aloud and adapts it).
 pub fn render_script(
     template: &str,
     client: &str,
@@ -510,21 +510,22 @@ pub fn render_script(
     caller: &str,
     reason: &str,
 ) -> String {
-    let pairs = [
-        ("{cliente}", client),
-        ("{client}", client),
-        ("{mascota}", pet),
-        ("{pet}", pet),
-        ("{clinica}", clinic),
-        ("{clinic}", clinic),
-        ("{persona}", caller),
-        ("{caller}", caller),
-        ("{motivo}", reason),
-        ("{reason}", reason),
-    ];
-    pairs
-        .iter()
-        .fold(template.to_owned(), |s, (k, v)| s.replace(k, v))
+    crate::template::fill(
+        template,
+        &[
+            ("cliente", client),
+            ("client", client),
+            ("mascota", pet),
+            ("pet", pet),
+            ("clinica", clinic),
+            ("clinic", clinic),
+            ("persona", caller),
+            ("caller", caller),
+            ("motivo", reason),
+            ("reason", reason),
+        ],
+    )
+    .text
 }
 
 #[cfg(test)]

@@ -162,7 +162,6 @@ impl OpeningHours {
 #[cfg(test)]
 mod slot_tests {
     use super::*;
-    use chrono::NaiveDate;
     use chrono_tz::Europe::Madrid;
 
     use crate::test_clock::local;

@@ -13,6 +13,7 @@ pub mod import;
 pub mod loyalty;
 pub mod parse;
 pub mod settings;
+pub mod template;
 pub mod text;
 
 pub use i18n::Lang;

@@ -2,21 +2,14 @@
 //! clinic to a shared server database one day touches this crate only.
 //!
 //! One SQLite file (WAL, foreign keys, busy timeout set on every connection), versioned
-//! migrations, one module per table or aggregate. Methods take the domain's forms, validate them
-//! with `fidelia-core`, and return the domain's records.
+//! append-only migrations, and [`tables`]: one module per table, each with its SQL, its row
+//! type and its get / insert / update, none calling another. Operations that span tables (a
+//! visit and its call, a death and what it cancels, the import, letters) are not here: they
+//! live in `fidelia-ops`, which runs them through [`Store::write`], one transaction each.
 
-mod appointments;
-pub mod calls;
-mod clients;
-pub mod demo;
 pub mod export;
-pub mod import;
-pub mod loyalty;
 mod migrations;
-mod pets;
-mod settings;
-mod staff;
-mod visits;
+pub mod tables;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -119,32 +112,67 @@ impl Store {
         self.conn.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Runs `f` on the database without a transaction (reads).
+    pub fn read<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&Db) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        let conn = self.conn();
+        f(&Db { conn: &conn })
+    }
+
+    /// Runs `f` in one transaction: committed if `f` succeeds, rolled back otherwise.
+    pub fn write<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&Db) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        let mut conn = self.conn();
+        let tx = conn.transaction().map_err(StoreError::from)?;
+        let out = f(&Db { conn: &tx })?;
+        tx.commit().map_err(StoreError::from)?;
+        Ok(out)
+    }
+
+    /// [`Store::write`] for a transaction that writes a lot (an import): a bigger page cache
+    /// while it grows (bounded: 16 MiB), so SQLite does not spill half-written pages to the WAL
+    /// and read them back.
+    pub fn write_large<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&Db) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        let mut conn = self.conn();
+        conn.pragma_update(None, "cache_size", -16_384)
+            .map_err(StoreError::from)?;
+        let result = (|| {
+            let tx = conn.transaction().map_err(StoreError::from)?;
+            let out = f(&Db { conn: &tx })?;
+            tx.commit().map_err(StoreError::from)?;
+            Ok(out)
+        })();
+        conn.pragma_update(None, "cache_size", -2_000)
+            .map_err(StoreError::from)?;
+        result
+    }
+
+    /// Runs `f` in a transaction that is always rolled back: what a write would do, and nothing
+    /// written (previews, dry runs).
+    pub fn rehearse<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&Db) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        let mut conn = self.conn();
+        let tx = conn.transaction().map_err(StoreError::from)?;
+        let out = f(&Db { conn: &tx });
+        drop(tx);
+        out
+    }
+
     /// Runs `PRAGMA quick_check`; `Ok(true)` when the file is sound.
     pub fn integrity_ok(&self) -> Result<bool> {
         let r: String = self
             .conn()
             .query_row("PRAGMA quick_check", [], |r| r.get(0))?;
         Ok(r == "ok")
-    }
-
-    /// Empties the clinic: every record goes, settings return to their defaults (the language stays).
-    pub fn reset(&self) -> Result<()> {
-        let language = self.settings()?.language;
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        tx.execute_batch(
-            "DELETE FROM coupons; DELETE FROM letters; DELETE FROM call_attempts; DELETE FROM calls; DELETE FROM preventive_treatments; DELETE FROM appointments; DELETE FROM visits;
-             DELETE FROM pets; DELETE FROM clients; DELETE FROM staff; DELETE FROM settings;",
-        )?;
-        settings::write(
-            &tx,
-            &fidelia_core::settings::Settings {
-                language,
-                ..Default::default()
-            },
-        )?;
-        tx.commit()?;
-        Ok(())
     }
 
     /// Database size in bytes (pages × page size).
@@ -157,9 +185,22 @@ impl Store {
     }
 }
 
+/// The database as the table functions see it: inside [`Store::read`], [`Store::write`] or
+/// [`Store::rehearse`]. Only this crate can reach the connection, so only this crate has SQL.
+pub struct Db<'c> {
+    conn: &'c Connection,
+}
+
+impl Db<'_> {
+    pub(crate) fn conn(&self) -> &Connection {
+        self.conn
+    }
+}
+
 // ---- column conversions shared by the table modules
 
-pub(crate) fn ts(t: DateTime<Utc>) -> String {
+/// An instant as stored: UTC text `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn ts(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
@@ -206,41 +247,8 @@ pub(crate) fn found<T>(r: rusqlite::Result<T>) -> Result<T> {
 #[cfg(test)]
 pub(crate) mod test_util {
     use super::*;
-    use fidelia_core::*;
 
     pub fn store() -> Store {
         Store::open_in_memory().expect("an in-memory database opens and migrates")
-    }
-
-    pub fn now() -> DateTime<Utc> {
-        "2026-11-25T10:00:00Z".parse().unwrap()
-    }
-
-    /// 25/11/2026 11:00 in Madrid (winter time, UTC+1).
-    pub fn at() -> ClinicTime<chrono::FixedOffset> {
-        ClinicTime::new(now(), chrono::FixedOffset::east_opt(3600).unwrap())
-    }
-
-    pub fn client(s: &Store, first: &str, surnames: &str, phone: &str) -> Client {
-        let f = ClientForm {
-            first_name: first.into(),
-            surnames: surnames.into(),
-            phone1: phone.into(),
-            preferred_channel: "telefono".into(),
-            consent_care: true,
-            ..Default::default()
-        };
-        s.save_client(&f, now()).expect("valid client")
-    }
-
-    pub fn pet(s: &Store, client: ClientId, name: &str) -> Pet {
-        let f = PetForm {
-            client_id: Some(client),
-            name: name.into(),
-            species: "perro".into(),
-            sex: "hembra".into(),
-            ..Default::default()
-        };
-        s.save_pet(&f, &at()).expect("valid pet")
     }
 }

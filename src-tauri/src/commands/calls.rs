@@ -4,7 +4,8 @@
 use chrono::{Duration, NaiveDate};
 use fidelia_core::calls::*;
 use fidelia_core::*;
-use fidelia_store::calls::{Agenda, CallCounts};
+use fidelia_ops::calls::Agenda;
+use fidelia_ops::CallCounts;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_autostart::ManagerExt;
 
@@ -38,7 +39,7 @@ pub fn calls_counts<R: Runtime>(
         &app,
         counts.today,
         state
-            .store
+            .clinic
             .settings()
             .map(|s| s.language)
             .unwrap_or_default(),

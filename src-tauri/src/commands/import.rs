@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use base64::Engine as _;
 use fidelia_core::import::{report_csv, ImportError, ImportOptions, Preview, Report};
 use fidelia_core::Lang;
-use fidelia_store::import::{ImportFailure, ImportSource};
+use fidelia_ops::import::{ImportFailure, ImportSource};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime, State};
 
@@ -34,7 +34,7 @@ pub struct ImportProgress {
 
 fn lang_of(state: &AppState) -> Lang {
     state
-        .store
+        .clinic
         .settings()
         .map(|s| s.language)
         .unwrap_or_default()
@@ -81,7 +81,7 @@ pub async fn import_preview<R: Runtime>(
         let bytes = decode(&data, lang)?;
         drop(data);
         state
-            .store
+            .clinic
             .import_preview(ImportSource::Bytes(&bytes), &options, &clinic_time())
             .map_err(|e| failure(e, lang))
     })
@@ -109,7 +109,7 @@ pub async fn import_run<R: Runtime>(
         let bytes = decode(&data, lang)?;
         drop(data);
         state
-            .store
+            .clinic
             .import(
                 ImportSource::Bytes(&bytes),
                 &options,

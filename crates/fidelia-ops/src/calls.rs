@@ -1,142 +1,16 @@
-//! The `calls` and `call_attempts` tables: follow-up calls kept in step with their visits, the
-//! agenda, the call screen, attempts, and what the notifier needs.
+//! Calls to make: a visit's follow-up call kept in step with the visit, the agenda, the call
+//! screen, attempts and their consequences, courtesy calls, and what the notifier needs.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use fidelia_core::calls::*;
 use fidelia_core::i18n::t;
 use fidelia_core::*;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use fidelia_store::tables::calls::{self, CallCounts, NewCall};
+use fidelia_store::tables::{appointments, clients, pets, settings, visits};
+use fidelia_store::{Db, Result};
 use serde::Serialize;
 
-use crate::{found, parse_ts, ts, word, Result, Store, StoreError};
-
-const SELECT: &str = "SELECT k.id, k.kind, k.visit_id, k.pet_id, p.name, c.id, c.first_name || ' ' || c.surnames,
-                             CASE WHEN c.phone1 <> '' THEN c.phone1 ELSE c.phone2 END, k.staff_id, s.name,
-                             k.due_at, k.scheduled_at, k.duration_min, k.status, k.reason,
-                             (SELECT count(*) FROM call_attempts a WHERE a.call_id = k.id), k.notified_at IS NOT NULL
-                      FROM calls k JOIN pets p ON p.id = k.pet_id JOIN clients c ON c.id = p.client_id
-                      LEFT JOIN staff s ON s.id = k.staff_id";
-
-fn from_row(r: &Row, now: DateTime<Utc>) -> rusqlite::Result<Call> {
-    let scheduled_at = parse_ts(&r.get::<_, String>(11)?)?;
-    let duration_min: i64 = r.get(12)?;
-    let status = word(r.get(13)?, CallStatus::parse)?;
-    Ok(Call {
-        id: CallId(r.get(0)?),
-        kind: word(r.get(1)?, CallKind::parse)?,
-        visit_id: r.get::<_, Option<i64>>(2)?.map(VisitId),
-        pet_id: PetId(r.get(3)?),
-        pet_name: r.get(4)?,
-        client_id: ClientId(r.get(5)?),
-        client_name: r.get(6)?,
-        phone: r.get(7)?,
-        staff_id: r.get::<_, Option<i64>>(8)?.map(StaffId),
-        staff_name: r.get(9)?,
-        due_at: parse_ts(&r.get::<_, String>(10)?)?,
-        scheduled_at,
-        duration_min,
-        status,
-        reason: r.get(14)?,
-        attempts: r.get(15)?,
-        notified: r.get(16)?,
-        overdue: status == CallStatus::Pending
-            && scheduled_at + Duration::minutes(duration_min) < now,
-    })
-}
-
-fn get(conn: &Connection, id: CallId, now: DateTime<Utc>) -> Result<Call> {
-    found(
-        conn.query_row(&format!("{SELECT} WHERE k.id = ?1"), [id.0], |r| {
-            from_row(r, now)
-        }),
-    )
-}
-
-fn query(
-    conn: &Connection,
-    where_order: &str,
-    args: impl rusqlite::Params,
-    now: DateTime<Utc>,
-) -> Result<Vec<Call>> {
-    let mut st = conn.prepare_cached(&format!("{SELECT} {where_order}"))?;
-    let rows = st
-        .query_map(args, |r| from_row(r, now))?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
-}
-
-/// Keeps a visit's follow-up call in step with the visit, inside the visit's transaction:
-/// a visit that needs a call gets one (placed at the next opening, never in the past); a change
-/// of kind, severity or time moves a call nobody has tried yet; a visit that no longer needs a
-/// call cancels its pending one. Calls already attempted or closed are left as they are.
-pub(crate) fn sync_for_visit<Tz: TimeZone>(
-    conn: &Connection,
-    visit: VisitId,
-    d: &VisitData,
-    at: &ClinicTime<Tz>,
-) -> Result<()> {
-    let settings = crate::settings::read(conn)?;
-    let rules = &settings.call_rules;
-    let deceased = crate::pets::get(conn, d.pet_id)?.data.deceased_on.is_some();
-    let existing: Option<(i64, String, i64)> = conn
-        .query_row(
-            "SELECT id, status, (SELECT count(*) FROM call_attempts a WHERE a.call_id = calls.id) FROM calls WHERE visit_id = ?1",
-            [visit.0],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?;
-    let delay = if deceased {
-        None
-    } else {
-        rules.delay_hours(d.kind, d.severity)
-    };
-    let now = ts(at.now);
-    match (delay, existing) {
-        (Some(h), None) => {
-            let due = d.at + Duration::hours(h as i64);
-            let scheduled = follow_up_time(d.at, h, rules, &settings.hours(), &at.tz, at.now);
-            conn.prepare_cached(
-                "INSERT INTO calls (kind, visit_id, pet_id, staff_id, due_at, scheduled_at, duration_min, status, reason, created_at, updated_at)
-                 VALUES ('seguimiento', ?1, ?2, ?3, ?4, ?5, ?6, 'pendiente', ?7, ?8, ?8)",
-            )?
-            .execute(params![visit.0, d.pet_id.0, d.staff_id.map(|s| s.0), ts(due), ts(scheduled), rules.slot_minutes, d.reason, now])?;
-        }
-        (Some(h), Some((id, status, 0))) if status == "pendiente" || status == "cancelada" => {
-            let due = d.at + Duration::hours(h as i64);
-            let scheduled = follow_up_time(d.at, h, rules, &settings.hours(), &at.tz, at.now);
-            conn.execute(
-                "UPDATE calls SET pet_id = ?2, staff_id = ?3, due_at = ?4, scheduled_at = ?5, reason = ?6, status = 'pendiente',
-                        notified_at = CASE WHEN scheduled_at = ?5 THEN notified_at END, closed_at = NULL, updated_at = ?7 WHERE id = ?1",
-                params![id, d.pet_id.0, d.staff_id.map(|s| s.0), ts(due), ts(scheduled), d.reason, now],
-            )?;
-        }
-        (None, Some((id, status, _))) if status == "pendiente" => {
-            conn.execute("UPDATE calls SET status = 'cancelada', closed_at = ?2, updated_at = ?2 WHERE id = ?1", params![id, now])?;
-        }
-        _ => {}
-    }
-    Ok(())
-}
-
-/// Cancels a pet's open calls and future appointments (the pet has died).
-pub(crate) fn cancel_for_pet(conn: &Connection, pet: PetId, now: DateTime<Utc>) -> Result<()> {
-    conn.execute("UPDATE calls SET status = 'cancelada', closed_at = ?2, updated_at = ?2 WHERE pet_id = ?1 AND status = 'pendiente'", params![pet.0, ts(now)])?;
-    conn.execute(
-        "UPDATE appointments SET status = 'cancelada', updated_at = ?2 WHERE pet_id = ?1 AND status = 'programada' AND starts_at >= ?2",
-        params![pet.0, ts(now)],
-    )?;
-    Ok(())
-}
-
-/// Cancels a visit's pending call (the visit is being deleted).
-pub(crate) fn cancel_for_visit(
-    conn: &Connection,
-    visit: VisitId,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    conn.execute("UPDATE calls SET status = 'cancelada', closed_at = ?2, updated_at = ?2 WHERE visit_id = ?1 AND status = 'pendiente'", params![visit.0, ts(now)])?;
-    Ok(())
-}
+use crate::Clinic;
 
 /// The agenda between two instants: calls and appointments together.
 #[derive(Debug, Clone, Serialize)]
@@ -149,19 +23,51 @@ pub struct Agenda {
     pub appointments: Vec<Appointment>,
 }
 
-/// Open calls for the window's and the tray's counters.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
-pub struct CallCounts {
-    /// Pending and already due (their time has come).
-    pub due: i64,
-    /// Pending and past their slot.
-    pub overdue: i64,
-    /// Pending, due by the end of today.
-    pub today: i64,
+/// Keeps a visit's follow-up call in step with the visit, inside the visit's transaction:
+/// a visit that needs a call gets one (placed at the next opening, never in the past); a change
+/// of kind, severity or time moves a call nobody has tried yet; a visit that no longer needs a
+/// call cancels its pending one. Calls already attempted or closed are left as they are. A
+/// deceased pet's visit needs no call.
+pub(crate) fn sync_for_visit<Tz: TimeZone>(
+    db: &Db,
+    visit: VisitId,
+    d: &VisitData,
+    at: &ClinicTime<Tz>,
+) -> Result<()> {
+    let settings = settings::read(db)?;
+    let rules = &settings.call_rules;
+    let deceased = pets::get(db, d.pet_id)?.data.deceased_on.is_some();
+    let delay = if deceased {
+        None
+    } else {
+        rules.delay_hours(d.kind, d.severity)
+    };
+    let call = |h: u32| NewCall {
+        kind: CallKind::FollowUp,
+        visit: Some(visit),
+        pet: d.pet_id,
+        staff: d.staff_id,
+        due_at: d.at + Duration::hours(h as i64),
+        scheduled_at: follow_up_time(d.at, h, rules, &settings.hours(), &at.tz, at.now),
+        duration_min: rules.slot_minutes as i64,
+        reason: &d.reason,
+    };
+    match (delay, calls::follow_up_of_visit(db, visit)?) {
+        (Some(h), None) => {
+            calls::insert(db, &call(h), at.now)?;
+        }
+        (Some(h), Some((id, CallStatus::Pending | CallStatus::Cancelled, 0))) => {
+            calls::reschedule(db, id, &call(h), at.now)?;
+        }
+        (None, Some((id, CallStatus::Pending, _))) => {
+            calls::close(db, id, CallStatus::Cancelled, at.now)?;
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
-impl Store {
+impl Clinic {
     pub fn agenda(
         &self,
         from: DateTime<Utc>,
@@ -169,29 +75,11 @@ impl Store {
         staff: Option<StaffId>,
         now: DateTime<Utc>,
     ) -> Result<Agenda> {
-        let conn = self.conn();
-        let staff_id = staff.map(|s| s.0);
-        // Two index-friendly queries (open calls by time, closed ones by when they closed)
-        // rather than one OR that would read the clinic's whole history of calls.
-        let mut calls = query(
-            &conn,
-            "WHERE k.status = 'pendiente' AND k.scheduled_at < ?1 AND (?2 IS NULL OR k.staff_id = ?2)",
-            params![ts(to), staff_id],
-            now,
-        )?;
-        calls.extend(query(
-            &conn,
-            "WHERE k.status IN ('realizada', 'ilocalizable') AND k.closed_at >= ?1 AND k.closed_at < ?2
-               AND (?3 IS NULL OR k.staff_id = ?3)",
-            params![ts(from), ts(to), staff_id],
-            now,
-        )?);
-        calls.sort_by_key(|c| (c.scheduled_at, c.id));
-        drop(conn);
-        let appointments = self.appointments_between(from, to, staff)?;
-        Ok(Agenda {
-            calls,
-            appointments,
+        self.store.read(|db| {
+            Ok(Agenda {
+                calls: calls::for_agenda(db, from, to, staff, now)?,
+                appointments: appointments::scheduled_between(db, from, to, staff)?,
+            })
         })
     }
 
@@ -201,81 +89,51 @@ impl Store {
         now: DateTime<Utc>,
         end_of_today: DateTime<Utc>,
     ) -> Result<CallCounts> {
-        let conn = self.conn();
-        let mut st = conn.prepare_cached(
-            "SELECT count(*) FILTER (WHERE scheduled_at <= ?1),
-                    count(*) FILTER (WHERE datetime(scheduled_at, '+' || duration_min || ' minutes') < datetime(?1)),
-                    count(*) FILTER (WHERE scheduled_at < ?2)
-             FROM calls WHERE status = 'pendiente' AND scheduled_at < ?2",
-        )?;
-        Ok(st.query_row([ts(now), ts(end_of_today)], |r| {
-            Ok(CallCounts {
-                due: r.get(0)?,
-                overdue: r.get(1)?,
-                today: r.get(2)?,
-            })
-        })?)
+        self.store.read(|db| calls::counts(db, now, end_of_today))
     }
 
     /// Everything the call screen shows, the script filled in for `lang`.
     pub fn call_detail(&self, id: CallId, lang: Lang, now: DateTime<Utc>) -> Result<CallDetail> {
-        let conn = self.conn();
-        let call = get(&conn, id, now)?;
-        let client = crate::clients::get(&conn, call.client_id)?;
-        let pet = crate::pets::get(&conn, call.pet_id)?;
-        let visit = match call.visit_id {
-            Some(v) => Some(crate::visits::get(&conn, v)?),
-            None => None,
-        };
-        let mut st = conn.prepare_cached(
-            "SELECT a.at, s.name, a.outcome, a.notes FROM call_attempts a LEFT JOIN staff s ON s.id = a.staff_id WHERE a.call_id = ?1 ORDER BY a.at, a.id",
-        )?;
-        let attempts = st
-            .query_map([id.0], |r| {
-                Ok(CallAttempt {
-                    at: parse_ts(&r.get::<_, String>(0)?)?,
-                    staff_name: r.get(1)?,
-                    outcome: word(r.get(2)?, CallOutcome::parse)?,
-                    notes: r.get(3)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        let own: String =
-            conn.query_row("SELECT script FROM calls WHERE id = ?1", [id.0], |r| {
-                r.get(0)
-            })?;
-        let settings = crate::settings::read(&conn)?;
-        let template = if !own.is_empty() {
-            own
-        } else if !settings.call_script.is_empty() {
-            settings.call_script.clone()
-        } else {
-            t(lang, "call.script_default")
-        };
-        let reason = match &visit {
-            Some(v) => format!(
-                "{} ({})",
-                t(lang, &format!("visit_kind.{}", v.data.kind.as_str())).to_lowercase(),
-                v.data.reason
-            ),
-            None => call.reason.clone(),
-        };
-        let caller = call.staff_name.clone().unwrap_or_default();
-        let script = render_script(
-            &template,
-            &client.data.first_name,
-            &pet.data.name,
-            &settings.clinic_name,
-            &caller,
-            &reason,
-        );
-        Ok(CallDetail {
-            call,
-            client,
-            pet,
-            visit,
-            attempts,
-            script,
+        self.store.read(|db| {
+            let call = calls::get(db, id, now)?;
+            let client = clients::get(db, call.client_id)?;
+            let pet = pets::get(db, call.pet_id)?;
+            let visit = call.visit_id.map(|v| visits::get(db, v)).transpose()?;
+            let attempts = calls::attempts(db, id)?;
+            let own = calls::own_script(db, id)?;
+            let settings = settings::read(db)?;
+            let template = if !own.is_empty() {
+                own
+            } else if !settings.call_script.is_empty() {
+                settings.call_script.clone()
+            } else {
+                t(lang, "call.script_default")
+            };
+            let reason = match &visit {
+                Some(v) => format!(
+                    "{} ({})",
+                    t(lang, &format!("visit_kind.{}", v.data.kind.as_str())).to_lowercase(),
+                    v.data.reason
+                ),
+                None => call.reason.clone(),
+            };
+            let caller = call.staff_name.clone().unwrap_or_default();
+            let script = render_script(
+                &template,
+                &client.data.first_name,
+                &pet.data.name,
+                &settings.clinic_name,
+                &caller,
+                &reason,
+            );
+            Ok(CallDetail {
+                call,
+                client,
+                pet,
+                visit,
+                attempts,
+                script,
+            })
         })
     }
 
@@ -287,33 +145,30 @@ impl Store {
         at: &ClinicTime<Tz>,
     ) -> Result<Call> {
         let (id, outcome) = form.validate()?;
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        let call = get(&tx, id, at.now)?;
-        if call.status != CallStatus::Pending {
-            return Err(Invalid::single("outcome", "err.call_closed").into());
-        }
-        let settings = crate::settings::read(&tx)?;
-        let now = ts(at.now);
-        tx.execute(
-            "INSERT INTO call_attempts (call_id, at, staff_id, outcome, notes) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![id.0, now, form.staff_id.map(|s| s.0), outcome.as_str(), form.notes.trim()],
-        )?;
-        if !form.script.trim().is_empty() {
-            tx.execute(
-                "UPDATE calls SET script = ?2 WHERE id = ?1",
-                params![id.0, form.script.trim()],
-            )?;
-        }
-        match after_attempt(outcome, call.attempts as u32 + 1, at.now, &settings.call_rules, &settings.hours(), &at.tz) {
-            AfterAttempt::Done => tx.execute("UPDATE calls SET status = 'realizada', closed_at = ?2, updated_at = ?2 WHERE id = ?1", params![id.0, now])?,
-            AfterAttempt::Unreachable => tx.execute("UPDATE calls SET status = 'ilocalizable', closed_at = ?2, updated_at = ?2 WHERE id = ?1", params![id.0, now])?,
-            // A retry is a new moment to call: it gets its own notification when due.
-            AfterAttempt::Retry(next) => tx.execute("UPDATE calls SET scheduled_at = ?2, notified_at = NULL, updated_at = ?3 WHERE id = ?1", params![id.0, ts(next), now])?,
-        };
-        let updated = get(&tx, id, at.now)?;
-        tx.commit()?;
-        Ok(updated)
+        self.store.write(|db| {
+            let call = calls::get(db, id, at.now)?;
+            if call.status != CallStatus::Pending {
+                return Err(Invalid::single("outcome", "err.call_closed").into());
+            }
+            let settings = settings::read(db)?;
+            calls::add_attempt(db, id, at.now, form.staff_id, outcome, form.notes.trim())?;
+            if !form.script.trim().is_empty() {
+                calls::set_script(db, id, form.script.trim())?;
+            }
+            match after_attempt(
+                outcome,
+                call.attempts as u32 + 1,
+                at.now,
+                &settings.call_rules,
+                &settings.hours(),
+                &at.tz,
+            ) {
+                AfterAttempt::Done => calls::close(db, id, CallStatus::Done, at.now)?,
+                AfterAttempt::Unreachable => calls::close(db, id, CallStatus::Unreachable, at.now)?,
+                AfterAttempt::Retry(next) => calls::retry_at(db, id, next, at.now)?,
+            }
+            calls::get(db, id, at.now)
+        })
     }
 
     /// Adds a courtesy call by hand, placed at the next opening from the time asked for.
@@ -323,21 +178,31 @@ impl Store {
         at: &ClinicTime<Tz>,
     ) -> Result<Call> {
         let (pet, wanted) = form.validate(&at.tz)?;
-        let conn = self.conn();
-        if crate::pets::get(&conn, pet)?.data.deceased_on.is_some() {
-            return Err(Invalid::single("petId", "err.pet_deceased").into());
-        }
-        let settings = crate::settings::read(&conn)?;
-        let scheduled =
-            settings
-                .hours()
-                .next_slot(&at.tz, wanted.max(at.now), settings.call_rules.slot());
-        conn.execute(
-            "INSERT INTO calls (kind, pet_id, staff_id, due_at, scheduled_at, duration_min, status, reason, created_at, updated_at)
-             VALUES ('cortesia', ?1, ?2, ?3, ?4, ?5, 'pendiente', ?6, ?7, ?7)",
-            params![pet.0, form.staff_id.map(|s| s.0), ts(wanted), ts(scheduled), settings.call_rules.slot_minutes, form.reason.trim(), ts(at.now)],
-        )?;
-        get(&conn, CallId(conn.last_insert_rowid()), at.now)
+        self.store.write(|db| {
+            if pets::get(db, pet)?.data.deceased_on.is_some() {
+                return Err(Invalid::single("petId", "err.pet_deceased").into());
+            }
+            let settings = settings::read(db)?;
+            let scheduled =
+                settings
+                    .hours()
+                    .next_slot(&at.tz, wanted.max(at.now), settings.call_rules.slot());
+            let id = calls::insert(
+                db,
+                &NewCall {
+                    kind: CallKind::Courtesy,
+                    visit: None,
+                    pet,
+                    staff: form.staff_id,
+                    due_at: wanted,
+                    scheduled_at: scheduled,
+                    duration_min: settings.call_rules.slot_minutes as i64,
+                    reason: form.reason.trim(),
+                },
+                at.now,
+            )?;
+            calls::get(db, id, at.now)
+        })
     }
 
     /// Hands a call to another staff member.
@@ -347,71 +212,43 @@ impl Store {
         staff: Option<StaffId>,
         now: DateTime<Utc>,
     ) -> Result<Call> {
-        let conn = self.conn();
-        if conn.execute(
-            "UPDATE calls SET staff_id = ?2, updated_at = ?3 WHERE id = ?1",
-            params![id.0, staff.map(|s| s.0), ts(now)],
-        )? == 0
-        {
-            return Err(StoreError::NotFound);
-        }
-        get(&conn, id, now)
+        self.store.write(|db| {
+            calls::assign(db, id, staff, now)?;
+            calls::get(db, id, now)
+        })
     }
 
     /// Pending calls whose time has come and that were never notified.
     pub fn calls_to_notify(&self, now: DateTime<Utc>) -> Result<Vec<Call>> {
-        query(&self.conn(), "WHERE k.status = 'pendiente' AND k.scheduled_at <= ?1 AND k.notified_at IS NULL ORDER BY k.scheduled_at, k.id", [ts(now)], now)
+        self.store.read(|db| calls::to_notify(db, now))
     }
 
     /// Records that these calls' notifications were shown, so they are never shown again.
     pub fn mark_notified(&self, ids: &[CallId], now: DateTime<Utc>) -> Result<()> {
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        for id in ids {
-            tx.execute(
-                "UPDATE calls SET notified_at = ?2 WHERE id = ?1 AND notified_at IS NULL",
-                params![id.0, ts(now)],
-            )?;
-        }
-        tx.commit()?;
-        Ok(())
+        self.store.write(|db| calls::mark_notified(db, ids, now))
     }
 
-    /// Adds `n` closed calls spread over the ten years before `now`, for benchmarks (a clinic's
-    /// history of calls made).
+    /// Adds `n` closed calls spread over the ten years before `now`, for benchmarks.
     pub fn seed_past_calls(&self, n: i64, now: DateTime<Utc>) -> Result<()> {
-        let conn = self.conn();
-        conn.execute(
-            "INSERT INTO calls (kind, pet_id, due_at, scheduled_at, duration_min, status, reason, notified_at, closed_at, created_at, updated_at)
-             WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ?1),
-                  times(i, t) AS (SELECT i, strftime('%Y-%m-%dT%H:%M:%SZ', ?2, '-' || (i * 7919 % 3650) || ' days', '-' || (i % 600) || ' minutes') FROM seq)
-             SELECT 'seguimiento', 1 + (i % (SELECT max(id) FROM pets)), t, t, 5, 'realizada', '', t, t, t, t FROM times",
-            params![n, ts(now)],
-        )?;
-        Ok(())
+        self.store.write(|db| calls::seed_past(db, n, now))
     }
 
     /// The calls of a client's pets, newest first (for the client page).
     pub fn calls_of_client(&self, client: ClientId, now: DateTime<Utc>) -> Result<Vec<Call>> {
-        query(
-            &self.conn(),
-            "WHERE c.id = ?1 ORDER BY k.scheduled_at DESC, k.id DESC",
-            [client.0],
-            now,
-        )
+        self.store.read(|db| calls::of_client(db, client, now))
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::CallCounts;
     use crate::test_util::*;
     use crate::StoreError;
     use chrono::{DateTime, Utc};
     use fidelia_core::calls::*;
     use fidelia_core::*;
+    use fidelia_store::tables::calls::CallCounts;
 
-    fn surgery(s: &crate::Store, pet: PetId, date: &str, time: &str) -> Visit {
+    fn surgery(s: &crate::Clinic, pet: PetId, date: &str, time: &str) -> Visit {
         let f = VisitForm {
             pet_id: Some(pet),
             date: date.into(),
@@ -428,7 +265,7 @@ mod tests {
         s.parse().unwrap()
     }
 
-    fn the_call(s: &crate::Store, client: ClientId) -> Call {
+    fn the_call(s: &crate::Clinic, client: ClientId) -> Call {
         let calls = s.calls_of_client(client, now()).unwrap();
         assert_eq!(calls.len(), 1, "one call per visit");
         calls.into_iter().next().unwrap()

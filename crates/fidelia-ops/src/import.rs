@@ -4,14 +4,14 @@
 //!
 //! ```ignore
 //! // What Fidelia understood, and what an import would do (a dry run: nothing is written).
-//! store.import_preview(ImportSource::Path(&path), &options, &clinic_time) -> Result<Preview, ImportFailure>
+//! clinic.import_preview(ImportSource::Path(&path), &options, &clinic_time) -> Result<Preview, ImportFailure>
 //! // The import itself: one transaction; `progress(rows_done, rows_total)`; `cancel` is checked
 //! // between rows and leaves the database as it was. `options.dry_run`-style runs: `import_dry_run`.
-//! store.import(ImportSource::Path(&path), &options, &mut |done, total| .., &cancel, &clinic_time) -> Result<Report, ImportFailure>
-//! store.import_dry_run(source, &options, &clinic_time) -> Result<Report, ImportFailure>
+//! clinic.import(ImportSource::Path(&path), &options, &mut |done, total| .., &cancel, &clinic_time) -> Result<Report, ImportFailure>
+//! clinic.import_dry_run(source, &options, &clinic_time) -> Result<Report, ImportFailure>
 //! // The mapping chosen for files with these headers (by `FileHead::signature`), and saving one.
-//! store.remembered_mapping(&signature) -> Result<Option<Mapping>>
-//! store.remember_mapping(&mapping, now) -> Result<()>
+//! clinic.remembered_mapping(&signature) -> Result<Option<Mapping>>
+//! clinic.remember_mapping(&mapping, now) -> Result<()>
 //! // Report as CSV for "save the report": fidelia_core::import::report_csv(&report, lang)
 //! ```
 //!
@@ -34,6 +34,9 @@
 //! - Staff named in a visit are matched by name (accents and case ignored) or created as vets.
 //! - Follow-up calls are scheduled (by the clinic's rules) only for visits of the last 3 days:
 //!   history does not flood the agenda.
+//! - A pet the file marks as deceased has its calls, future appointments and coupons cancelled,
+//!   as when the death is recorded in the window ([`crate::death`]).
+//! - Every write goes through the table functions of `fidelia-store` (no SQL here).
 //! - A missing required column stops everything before any write (`ImportFailure::File(
 //!   ImportError::MissingColumns)`, message naming the column); bad rows are rejected one by one
 //!   with line, column, value and reason, the good rows are kept.
@@ -52,9 +55,14 @@ use fidelia_core::import::{
 };
 use fidelia_core::text::fold;
 use fidelia_core::*;
-use rusqlite::{params, Connection, OptionalExtension};
+use fidelia_store::tables::treatments::Treatment;
+use fidelia_store::tables::{
+    appointments, clients, mappings, pets, settings, staff, treatments, visits, Existing,
+};
+use fidelia_store::{Db, Result, StoreError};
 
-use crate::{day, parse_ts, ts, word, Result, Store, StoreError};
+use crate::death::cancel_what_a_death_ends;
+use crate::Clinic;
 
 /// Where the file comes from.
 #[derive(Debug, Clone, Copy)]
@@ -82,12 +90,6 @@ pub enum ImportFailure {
     File(#[from] ImportError),
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-impl From<rusqlite::Error> for ImportFailure {
-    fn from(e: rusqlite::Error) -> Self {
-        ImportFailure::Store(e.into())
-    }
 }
 
 impl From<csv::Error> for ImportFailure {
@@ -120,16 +122,15 @@ const SAMPLES: usize = 3;
 /// Visits older than this do not get a follow-up call when imported.
 const CALLS_FOR_LAST_HOURS: i64 = 72;
 
-impl Store {
+impl Clinic {
     /// The mapping remembered for files whose headers have this signature.
     pub fn remembered_mapping(&self, signature: &str) -> Result<Option<Mapping>> {
-        let conn = self.conn();
-        remembered(&conn, signature)
+        self.store.read(|db| mappings::get(db, signature))
     }
 
     /// Remembers a mapping for the next file with the same headers.
     pub fn remember_mapping(&self, mapping: &Mapping, now: DateTime<Utc>) -> Result<()> {
-        remember(&self.conn(), mapping, now)
+        self.store.write(|db| mappings::put(db, mapping, now))
     }
 
     /// What Fidelia understood of the file and what importing it would do; writes nothing.
@@ -140,8 +141,7 @@ impl Store {
         opts: &ImportOptions,
         at: &ClinicTime<Tz>,
     ) -> Outcome<Preview> {
-        let mut conn = self.conn();
-        let (head, mapping, source) = plan(&conn, src, opts)?;
+        let (head, mapping, source) = self.store.read(|db| plan(db, src, opts))?;
         let missing = mapping.missing();
         let mut columns: Vec<ColumnPreview> = mapping
             .headers
@@ -172,18 +172,19 @@ impl Store {
             n += 1;
         }
         let report = if missing.is_empty() {
-            let tx = conn.transaction()?;
-            let r = run(
-                &tx,
-                src,
-                &head,
-                &mapping,
-                opts,
-                at,
-                &mut |_, _| {},
-                &AtomicBool::new(false),
-            )?;
-            drop(tx); // rolled back: a preview writes nothing
+            // Rehearsed, then rolled back: a preview writes nothing.
+            let r = self.store.rehearse(|db| {
+                run(
+                    db,
+                    src,
+                    &head,
+                    &mapping,
+                    opts,
+                    at,
+                    &mut |_, _| {},
+                    &AtomicBool::new(false),
+                )
+            })?;
             Report { dry_run: true, ..r }
         } else {
             Report {
@@ -214,22 +215,14 @@ impl Store {
         cancel: &AtomicBool,
         at: &ClinicTime<Tz>,
     ) -> Outcome<Report> {
-        let mut conn = self.conn();
-        let (head, mapping, source) = plan(&conn, src, opts)?;
-        // A bigger page cache while the import's one transaction grows (bounded: 16 MiB), so
-        // SQLite does not spill half-written pages to the WAL and read them back.
-        conn.pragma_update(None, "cache_size", -16_384)?;
-        let result = (|| {
-            let tx = conn.transaction()?;
-            let report = run(&tx, src, &head, &mapping, opts, at, progress, cancel)?;
+        let (head, mapping, source) = self.store.read(|db| plan(db, src, opts))?;
+        self.store.write_large(|db| {
+            let report = run(db, src, &head, &mapping, opts, at, progress, cancel)?;
             if opts.remember_mapping || source == MappingSource::Given {
-                remember(&tx, &mapping, at.now)?;
+                mappings::put(db, &mapping, at.now)?;
             }
-            tx.commit()?;
             Ok(report)
-        })();
-        conn.pragma_update(None, "cache_size", -2_000)?;
-        result
+        })
     }
 
     /// The report an import would give, without writing anything (the CLI's `--dry-run`).
@@ -239,48 +232,26 @@ impl Store {
         opts: &ImportOptions,
         at: &ClinicTime<Tz>,
     ) -> Outcome<Report> {
-        let mut conn = self.conn();
-        let (head, mapping, _) = plan(&conn, src, opts)?;
-        let tx = conn.transaction()?;
-        let r = run(
-            &tx,
-            src,
-            &head,
-            &mapping,
-            opts,
-            at,
-            &mut |_, _| {},
-            &AtomicBool::new(false),
-        )?;
-        drop(tx);
+        let (head, mapping, _) = self.store.read(|db| plan(db, src, opts))?;
+        let r = self.store.rehearse(|db| {
+            run(
+                db,
+                src,
+                &head,
+                &mapping,
+                opts,
+                at,
+                &mut |_, _| {},
+                &AtomicBool::new(false),
+            )
+        })?;
         Ok(Report { dry_run: true, ..r })
     }
 }
 
-fn remembered(conn: &Connection, signature: &str) -> Result<Option<Mapping>> {
-    let json: Option<String> = conn
-        .query_row(
-            "SELECT mapping FROM import_mappings WHERE signature = ?1",
-            [signature],
-            |r| r.get(0),
-        )
-        .optional()?;
-    // A mapping that no longer reads (an older version's) is as good as none.
-    Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
-}
-
-fn remember(conn: &Connection, m: &Mapping, now: DateTime<Utc>) -> Result<()> {
-    conn.execute(
-        "INSERT INTO import_mappings (signature, mapping, updated_at) VALUES (?1, ?2, ?3)
-         ON CONFLICT (signature) DO UPDATE SET mapping = excluded.mapping, updated_at = excluded.updated_at",
-        params![fields::signature(&m.headers), serde_json::to_string(m)?, ts(now)],
-    )?;
-    Ok(())
-}
-
 /// The file's head and the mapping to use: given, remembered, or detected.
 fn plan(
-    conn: &Connection,
+    db: &Db,
     src: ImportSource,
     opts: &ImportOptions,
 ) -> Outcome<(FileHead, Mapping, MappingSource)> {
@@ -291,7 +262,7 @@ fn plan(
             return Err(ImportError::BadMapping.into());
         }
         (f.clone(), fields::detect_shape(f), MappingSource::Given)
-    } else if let Some(m) = remembered(conn, &head.signature)?.filter(|m| m.fields.len() == n) {
+    } else if let Some(m) = mappings::get(db, &head.signature)?.filter(|m| m.fields.len() == n) {
         (m.fields, m.shape, MappingSource::Remembered)
     } else {
         let (f, s) = fields::detect(&head.headers);
@@ -318,7 +289,7 @@ struct State {
 
 #[allow(clippy::too_many_arguments)]
 fn run<Tz: TimeZone>(
-    conn: &Connection,
+    db: &Db,
     src: ImportSource,
     head: &FileHead,
     m: &Mapping,
@@ -345,7 +316,7 @@ fn run<Tz: TimeZone>(
         }
     }
     progress(0, total);
-    let settings = crate::settings::read(conn)?;
+    let settings = settings::read(db)?;
     let country = if opts.default_country.trim().is_empty() {
         settings.default_country.clone()
     } else {
@@ -360,7 +331,7 @@ fn run<Tz: TimeZone>(
     let mut state = State {
         clients: HashMap::new(),
         pets: HashMap::new(),
-        staff: staff_by_name(conn)?,
+        staff: staff_by_name(db)?,
         touched: HashSet::new(),
         overwrite: opts.overwrite_manual,
     };
@@ -413,7 +384,7 @@ fn run<Tz: TimeZone>(
         } else {
             match row::convert(m, &rec, &ctx) {
                 Err(errs) => reject(&mut report, errs),
-                Ok(r) => match apply(conn, &mut state, &mut report, m, r, at)? {
+                Ok(r) => match apply(db, &mut state, &mut report, m, r, at)? {
                     Ok(()) => report.rows_imported += 1,
                     Err(e) => reject(&mut report, vec![e]),
                 },
@@ -425,52 +396,18 @@ fn run<Tz: TimeZone>(
         }
     }
     for id in state.touched {
-        crate::clients::refresh_search_key(conn, id)?;
+        clients::refresh_search_key(db, id)?;
     }
     progress(done, total);
     Ok(report)
 }
 
-fn staff_by_name(conn: &Connection) -> Result<HashMap<String, StaffId>> {
-    let mut st = conn.prepare("SELECT id, name FROM staff ORDER BY active DESC, id")?;
+fn staff_by_name(db: &Db) -> Result<HashMap<String, StaffId>> {
     let mut map = HashMap::new();
-    for r in st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
-        let (id, name) = r?;
-        map.entry(fold(&name)).or_insert(StaffId(id));
+    for s in staff::all_by_age(db)? {
+        map.entry(fold(&s.data.name)).or_insert(s.id);
     }
     Ok(map)
-}
-
-/// A preventive treatment's stored values: pet, kind, product, applied on, next due on.
-type TreatmentValues = (i64, String, String, String, Option<String>);
-
-/// What to do with an existing record.
-enum Existing<I> {
-    New,
-    Found { id: I, protected: bool },
-}
-
-/// Looks a record up by source id; `protected` when entered or edited by hand.
-fn find<I>(conn: &Connection, table: &str, sid: &str, wrap: fn(i64) -> I) -> Result<Existing<I>> {
-    let sql = format!("SELECT id, origin = 'manual' OR (imported_at IS NOT NULL AND updated_at > imported_at) FROM {table} WHERE source_id = ?1");
-    let r: Option<(i64, bool)> = conn
-        .prepare_cached(&sql)?
-        .query_row([sid], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    Ok(match r {
-        None => Existing::New,
-        Some((id, protected)) => Existing::Found {
-            id: wrap(id),
-            protected,
-        },
-    })
-}
-
-/// Marks a row just written by the import.
-fn stamp(conn: &Connection, table: &str, id: i64, sid: &str, now: &str) -> Result<()> {
-    let sql = format!("UPDATE {table} SET source_id = ?2, origin = 'import', imported_at = ?3, updated_at = ?3 WHERE id = ?1");
-    conn.prepare_cached(&sql)?.execute(params![id, sid, now])?;
-    Ok(())
 }
 
 /// Decides unchanged / kept / update and counts it; `true` when the record must be written.
@@ -490,14 +427,14 @@ fn must_write(counts: &mut Counts, same: bool, protected: bool, overwrite: bool)
 /// Writes one converted row. `Ok(Err(_))` rejects the row (a reference to an unknown client
 /// or pet); such a row has written nothing.
 fn apply<Tz: TimeZone>(
-    conn: &Connection,
+    db: &Db,
     st: &mut State,
     report: &mut Report,
     m: &Mapping,
     r: ImportRow,
     at: &ClinicTime<Tz>,
 ) -> Result<Result<(), RowError>> {
-    let now = ts(at.now);
+    let now = fidelia_store::ts(at.now);
     let unknown = |f: fields::Field, key| RowError {
         column: m.column(f),
         key,
@@ -506,110 +443,89 @@ fn apply<Tz: TimeZone>(
         if c.phone_flag && !st.clients.contains_key(&c.source_id) {
             report.phones_flagged += 1;
         }
-        client(conn, st, report, c, at.now)?;
+        client(db, st, report, c, at.now)?;
     }
     if let Some(p) = r.pet {
-        let Some(client_id) = client_id(conn, st, &p.client_source_id)? else {
+        let Some(client_id) = client_id(db, st, &p.client_source_id)? else {
             return Ok(Err(unknown(
                 fields::Field::ClientId,
                 "err.import_unknown_client",
             )));
         };
-        pet(conn, st, report, p, client_id, at)?;
+        pet(db, st, report, p, client_id, at)?;
     }
     if let Some(mut v) = r.visit {
-        let Some(pet_id) = pet_id(conn, st, &v.pet_source_id)? else {
+        let Some(pet_id) = pet_id(db, st, &v.pet_source_id)? else {
             return Ok(Err(unknown(fields::Field::PetId, "err.import_unknown_pet")));
         };
         v.data.pet_id = pet_id;
-        v.data.staff_id = staff(conn, st, report, &v.staff_name)?;
-        let write = match find(conn, "visits", &v.source_id, VisitId)? {
+        v.data.staff_id = staff(db, st, report, &v.staff_name)?;
+        let write = match visits::by_source_id(db, &v.source_id)? {
             Existing::New => {
-                let id = crate::visits::insert_from(conn, &v.data, &now, Some(&v.source_id))?;
+                let id = visits::insert_from(db, &v.data, &now, Some(&v.source_id))?;
                 report.visits.created += 1;
                 Some(id)
             }
             Existing::Found { id, protected } => {
-                let same = crate::visits::get(conn, id)?.data == v.data;
-                must_write(&mut report.visits, same, protected, st.overwrite).then(|| {
-                    conn.prepare_cached(
-                        "UPDATE visits SET pet_id = ?2, staff_id = ?3, at = ?4, kind = ?5, severity = ?6, reason = ?7, amount_cents = ?8,
-                                updated_at = ?9, imported_at = ?9 WHERE id = ?1",
-                    )
-                    .and_then(|mut s| s.execute(params![id.0, v.data.pet_id.0, v.data.staff_id.map(|s| s.0), ts(v.data.at), v.data.kind.as_str(), v.data.severity.as_str(), v.data.reason, v.data.amount_cents, now]))
-                    .map(|_| id)
-                })
-                .transpose()?
+                let same = visits::get(db, id)?.data == v.data;
+                if must_write(&mut report.visits, same, protected, st.overwrite) {
+                    visits::update_imported(db, id, &v.data, &now)?;
+                    Some(id)
+                } else {
+                    None
+                }
             }
         };
         if let Some(id) = write {
             if v.data.at >= at.now - chrono::Duration::hours(CALLS_FOR_LAST_HOURS) {
-                crate::calls::sync_for_visit(conn, id, &v.data, at)?;
+                crate::calls::sync_for_visit(db, id, &v.data, at)?;
             }
         }
     }
     if let Some(mut a) = r.appointment {
-        let Some(pet_id) = pet_id(conn, st, &a.pet_source_id)? else {
+        let Some(pet_id) = pet_id(db, st, &a.pet_source_id)? else {
             return Ok(Err(unknown(fields::Field::PetId, "err.import_unknown_pet")));
         };
         a.data.pet_id = pet_id;
-        a.data.staff_id = staff(conn, st, report, &a.staff_name)?;
-        match find(conn, "appointments", &a.source_id, AppointmentId)? {
+        a.data.staff_id = staff(db, st, report, &a.staff_name)?;
+        match appointments::by_source_id(db, &a.source_id)? {
             Existing::New => {
-                let id = crate::appointments::insert(conn, &a.data, at.now)?;
-                stamp(conn, "appointments", id.0, &a.source_id, &now)?;
+                let id = appointments::insert(db, &a.data, at.now)?;
+                appointments::stamp_imported(db, id, &a.source_id, &now)?;
                 report.appointments.created += 1;
             }
             Existing::Found { id, protected } => {
-                let same = appointment_data(conn, id)? == a.data;
+                let same = appointments::get(db, id)?.data == a.data;
                 if must_write(&mut report.appointments, same, protected, st.overwrite) {
-                    conn.prepare_cached(
-                        "UPDATE appointments SET pet_id = ?2, staff_id = ?3, starts_at = ?4, duration_min = ?5, reason = ?6, status = ?7,
-                                updated_at = ?8, imported_at = ?8 WHERE id = ?1",
-                    )?
-                    .execute(params![id.0, a.data.pet_id.0, a.data.staff_id.map(|s| s.0), ts(a.data.starts_at), a.data.duration_min, a.data.reason, a.data.status.as_str(), now])?;
+                    appointments::update_imported(db, id, &a.data, &now)?;
                 }
             }
         }
     }
     if let Some(t) = r.treatment {
-        let Some(pet_id) = pet_id(conn, st, &t.pet_source_id)? else {
+        let Some(pet_id) = pet_id(db, st, &t.pet_source_id)? else {
             return Ok(Err(unknown(fields::Field::PetId, "err.import_unknown_pet")));
         };
-        let existing: Option<(i64, bool, TreatmentValues)> = conn
-            .prepare_cached(
-                "SELECT id, origin = 'manual', pet_id, kind, product, applied_on, next_due_on
-                 FROM preventive_treatments WHERE source_id = ?1",
-            )?
-            .query_row([&t.source_id], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    (r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?),
-                ))
-            })
-            .optional()?;
-        let values = (
-            pet_id.0,
-            t.kind.as_str().to_owned(),
-            t.product.clone(),
-            day(t.applied_on),
-            t.next_due_on.map(day),
-        );
-        match existing {
+        let values = Treatment {
+            pet: pet_id,
+            kind: t.kind.as_str().to_owned(),
+            product: t.product.clone(),
+            applied_on: t.applied_on,
+            next_due_on: t.next_due_on,
+        };
+        match treatments::by_source_id(db, &t.source_id)? {
             None => {
-                conn.prepare_cached(
-                    "INSERT INTO preventive_treatments (pet_id, kind, product, applied_on, next_due_on, source_id, origin, imported_at, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'import', ?7, ?7)",
-                )?
-                .execute(params![values.0, values.1, values.2, values.3, values.4, t.source_id, now])?;
+                treatments::insert_imported(db, &values, &t.source_id, &now)?;
                 report.vaccinations.created += 1;
             }
             Some((id, protected, old)) => {
-                let same = old == values;
-                if must_write(&mut report.vaccinations, same, protected, st.overwrite) {
-                    conn.prepare_cached("UPDATE preventive_treatments SET pet_id = ?2, kind = ?3, product = ?4, applied_on = ?5, next_due_on = ?6, imported_at = ?7 WHERE id = ?1")?
-                        .execute(params![id, values.0, values.1, values.2, values.3, values.4, now])?;
+                if must_write(
+                    &mut report.vaccinations,
+                    old == values,
+                    protected,
+                    st.overwrite,
+                ) {
+                    treatments::update_imported(db, id, &values, &now)?;
                 }
             }
         }
@@ -617,34 +533,24 @@ fn apply<Tz: TimeZone>(
     Ok(Ok(()))
 }
 
-fn client_id(conn: &Connection, st: &State, sid: &str) -> Result<Option<ClientId>> {
+fn client_id(db: &Db, st: &State, sid: &str) -> Result<Option<ClientId>> {
     if let Some(id) = st.clients.get(sid) {
         return Ok(Some(*id));
     }
-    Ok(conn
-        .prepare_cached("SELECT id FROM clients WHERE source_id = ?1")?
-        .query_row([sid], |r| r.get(0))
-        .optional()?
-        .map(ClientId))
+    Ok(match clients::by_source_id(db, sid)? {
+        Existing::Found { id, .. } => Some(id),
+        Existing::New => None,
+    })
 }
 
-fn pet_id(conn: &Connection, st: &State, sid: &str) -> Result<Option<PetId>> {
+fn pet_id(db: &Db, st: &State, sid: &str) -> Result<Option<PetId>> {
     if let Some(id) = st.pets.get(sid) {
         return Ok(Some(*id));
     }
-    Ok(conn
-        .prepare_cached("SELECT id FROM pets WHERE source_id = ?1")?
-        .query_row([sid], |r| r.get(0))
-        .optional()?
-        .map(PetId))
+    pets::id_by_source_id(db, sid)
 }
 
-fn staff(
-    conn: &Connection,
-    st: &mut State,
-    report: &mut Report,
-    name: &str,
-) -> Result<Option<StaffId>> {
+fn staff(db: &Db, st: &mut State, report: &mut Report, name: &str) -> Result<Option<StaffId>> {
     let key = fold(name);
     if key.is_empty() {
         return Ok(None);
@@ -652,8 +558,8 @@ fn staff(
     if let Some(id) = st.staff.get(&key) {
         return Ok(Some(*id));
     }
-    let id = crate::staff::insert(
-        conn,
+    let id = staff::insert(
+        db,
         &StaffData {
             name: name.trim().to_owned(),
             role: Role::Vet,
@@ -666,7 +572,7 @@ fn staff(
 }
 
 fn client(
-    conn: &Connection,
+    db: &Db,
     st: &mut State,
     report: &mut Report,
     c: row::ClientRow,
@@ -675,38 +581,30 @@ fn client(
     if let Some(id) = st.clients.get(&c.source_id) {
         return Ok(*id);
     }
-    let stamp_now = ts(now);
+    let stamp_now = fidelia_store::ts(now);
     let d = &c.data;
-    let id = match find(conn, "clients", &c.source_id, ClientId)? {
+    let phones = (c.phone1_e164.clone(), c.phone2_e164.clone(), c.phone_flag);
+    let id = match clients::by_source_id(db, &c.source_id)? {
         Existing::New => {
-            let id = crate::clients::insert(conn, d, &[], now)?;
-            stamp(conn, "clients", id.0, &c.source_id, &stamp_now)?;
-            conn.prepare_cached("UPDATE clients SET phone1_e164 = ?2, phone2_e164 = ?3, phone_flag = ?4 WHERE id = ?1")?
-                .execute(params![id.0, c.phone1_e164, c.phone2_e164, c.phone_flag])?;
+            let id = clients::insert(db, d, &[], now)?;
+            clients::stamp_imported(db, id, &c.source_id, &stamp_now)?;
+            clients::set_imported_phones(db, id, &phones)?;
             report.clients.created += 1;
             st.touched.insert(id);
             id
         }
         Existing::Found { id, protected } => {
-            let old = crate::clients::get(conn, id)?;
-            let phones: (String, String, bool) = conn
-                .prepare_cached(
-                    "SELECT phone1_e164, phone2_e164, phone_flag FROM clients WHERE id = ?1",
-                )?
-                .query_row([id.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-            let same = old.data == *d
-                && phones == (c.phone1_e164.clone(), c.phone2_e164.clone(), c.phone_flag);
+            let old = clients::get(db, id)?;
+            let same = old.data == *d && clients::imported_phones(db, id)? == phones;
             if must_write(&mut report.clients, same, protected, st.overwrite) {
-                conn.prepare_cached(
-                    "UPDATE clients SET first_name = ?2, surnames = ?3, phone1 = ?4, phone2 = ?5, email = ?6, address = ?7, preferred_channel = ?8,
-                            consent_care = ?9, consent_commercial = ?10, notes = ?11, sort_key = ?12, phone1_e164 = ?13, phone2_e164 = ?14,
-                            phone_flag = ?15, updated_at = ?16, imported_at = ?16
-                     WHERE id = ?1",
-                )?
-                .execute(params![
-                    id.0, d.first_name, d.surnames, d.phone1, d.phone2, d.email, d.address, d.preferred_channel.as_str(), d.consent_care,
-                    d.consent_commercial, d.notes, fold(&format!("{} {}", d.surnames, d.first_name)), c.phone1_e164, c.phone2_e164, c.phone_flag, stamp_now
-                ])?;
+                // The title is Fidelia's own (letters): an import does not know it.
+                let d = ClientData {
+                    title: old.data.title,
+                    ..d.clone()
+                };
+                clients::update(db, id, &d, now)?;
+                clients::set_imported_phones(db, id, &phones)?;
+                clients::stamp_imported(db, id, &c.source_id, &stamp_now)?;
                 st.touched.insert(id);
             }
             id
@@ -717,7 +615,7 @@ fn client(
 }
 
 fn pet<Tz: TimeZone>(
-    conn: &Connection,
+    db: &Db,
     st: &mut State,
     report: &mut Report,
     mut p: row::PetRow,
@@ -728,26 +626,22 @@ fn pet<Tz: TimeZone>(
         return Ok(*id);
     }
     p.data.client_id = client_id;
-    let now = ts(at.now);
-    let id = match find(conn, "pets", &p.source_id, PetId)? {
+    let now = fidelia_store::ts(at.now);
+    let id = match pets::by_source_id(db, &p.source_id)? {
         Existing::New => {
-            let id = crate::pets::insert(conn, &p.data, at.now)?;
-            stamp(conn, "pets", id.0, &p.source_id, &now)?;
+            let id = pets::insert(db, &p.data, at.now)?;
+            pets::stamp_imported(db, id, &p.source_id, &now)?;
             report.pets.created += 1;
             st.touched.insert(client_id);
             id
         }
         Existing::Found { id, protected } => {
-            let old = crate::pets::get(conn, id)?;
+            let old = pets::get(db, id)?;
             let d = &p.data;
             if must_write(&mut report.pets, old.data == *d, protected, st.overwrite) {
-                conn.prepare_cached(
-                    "UPDATE pets SET client_id = ?2, name = ?3, species = ?4, breed = ?5, sex = ?6, birth_date = ?7, deceased_on = ?8, notes = ?9,
-                            updated_at = ?10, imported_at = ?10 WHERE id = ?1",
-                )?
-                .execute(params![id.0, d.client_id.0, d.name, d.species.as_str(), d.breed, d.sex.as_str(), d.birth_date.map(day), d.deceased_on.map(day), d.notes, now])?;
+                pets::update_imported(db, id, d, &now)?;
                 if d.deceased_on.is_some() && old.data.deceased_on.is_none() {
-                    crate::calls::cancel_for_pet(conn, id, at.now)?;
+                    cancel_what_a_death_ends(db, id, at.now)?;
                 }
                 st.touched.insert(client_id);
                 st.touched.insert(old.data.client_id);
@@ -757,19 +651,6 @@ fn pet<Tz: TimeZone>(
     };
     st.pets.insert(p.source_id, id);
     Ok(id)
-}
-
-fn appointment_data(conn: &Connection, id: AppointmentId) -> Result<AppointmentData> {
-    Ok(conn.prepare_cached("SELECT pet_id, staff_id, starts_at, duration_min, reason, status FROM appointments WHERE id = ?1")?.query_row([id.0], |r| {
-        Ok(AppointmentData {
-            pet_id: PetId(r.get(0)?),
-            staff_id: r.get::<_, Option<i64>>(1)?.map(StaffId),
-            starts_at: parse_ts(&r.get::<_, String>(2)?)?,
-            duration_min: r.get(3)?,
-            reason: r.get(4)?,
-            status: word(r.get(5)?, AppointmentStatus::parse)?,
-        })
-    })?)
 }
 
 #[cfg(test)]
@@ -785,7 +666,7 @@ mod tests {
             .join(name)
     }
 
-    fn import(s: &Store, name: &str, opts: &ImportOptions) -> Report {
+    fn import(s: &Clinic, name: &str, opts: &ImportOptions) -> Report {
         s.import(
             ImportSource::Path(&fixture(name)),
             opts,
@@ -796,37 +677,33 @@ mod tests {
         .expect("the import runs")
     }
 
-    fn count(s: &Store, table: &str) -> i64 {
-        s.conn()
-            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+    fn count(s: &Clinic, table: &str) -> i64 {
+        s.store
+            .read(|db| fidelia_store::tables::count(db, table))
             .unwrap()
     }
 
-    fn client_by_sid(s: &Store, sid: &str) -> (Client, String, String, bool) {
-        let conn = s.conn();
-        let (id, e1, e2, flag): (i64, String, String, bool) = conn
-            .query_row(
-                "SELECT id, phone1_e164, phone2_e164, phone_flag FROM clients WHERE source_id = ?1",
-                [sid],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
-            .unwrap();
-        (
-            crate::clients::get(&conn, ClientId(id)).unwrap(),
-            e1,
-            e2,
-            flag,
-        )
+    fn client_by_sid(s: &Clinic, sid: &str) -> (Client, String, String, bool) {
+        s.store
+            .read(|db| {
+                let Existing::Found { id, .. } = clients::by_source_id(db, sid)? else {
+                    panic!("no client imported as {sid}");
+                };
+                let (e1, e2, flag) = clients::imported_phones(db, id)?;
+                Ok::<_, StoreError>((clients::get(db, id)?, e1, e2, flag))
+            })
+            .unwrap()
     }
 
-    fn visit_by_sid(s: &Store, sid: &str) -> Visit {
-        let conn = s.conn();
-        let id: i64 = conn
-            .query_row("SELECT id FROM visits WHERE source_id = ?1", [sid], |r| {
-                r.get(0)
+    fn visit_by_sid(s: &Clinic, sid: &str) -> Visit {
+        s.store
+            .read(|db| {
+                let Existing::Found { id, .. } = visits::by_source_id(db, sid)? else {
+                    panic!("no visit imported as {sid}");
+                };
+                visits::get(db, id)
             })
-            .unwrap();
-        crate::visits::get(&conn, VisitId(id)).unwrap()
+            .unwrap()
     }
 
     fn rejected(r: &Report) -> Vec<(u64, &str, &str, &str)> {
@@ -1077,11 +954,8 @@ mod tests {
         );
 
         let manual = crate::test_util::client(&s, "Ana", "Zapata", "600 000 000");
-        s.conn()
-            .execute(
-                "UPDATE clients SET source_id = 'C005' WHERE id = ?1",
-                [manual.id.0],
-            )
+        s.store
+            .write(|db| clients::link_source_id(db, manual.id, "C005"))
             .unwrap();
         let r = import(&s, "clientes_utf8_bom_coma.csv", &ImportOptions::default());
         assert_eq!(r.clients.kept_manual, 1);
@@ -1242,15 +1116,14 @@ mod tests {
             "{:?}",
             r.rejected
         );
-        let next: Option<String> = s
-            .conn()
-            .query_row(
-                "SELECT next_due_on FROM preventive_treatments WHERE source_id = 'T01'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert_eq!(next.as_deref(), Some("2026-03-10"));
+        let next = s
+            .store
+            .read(|db| treatments::by_source_id(db, "T01"))
+            .unwrap()
+            .expect("T01 was imported")
+            .2
+            .next_due_on;
+        assert_eq!(next.map(|d| d.to_string()).as_deref(), Some("2026-03-10"));
         let r = import(&s, "vacunas.csv", &ImportOptions::default());
         assert_eq!((r.vaccinations.created, r.vaccinations.unchanged), (0, 2));
     }

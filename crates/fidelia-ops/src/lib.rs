@@ -1,0 +1,111 @@
+//! Fidelia's operations: every act on the clinic's data, in one place. The window
+//! (`src-tauri`) and the CLI (`fidelia-cli`) call [`Clinic`], and nothing else writes to the
+//! database.
+//!
+//! - The domain (`fidelia-core`) decides: validation, rules, scheduling, templates.
+//! - The tables (`fidelia-store::tables`) read and write one table each.
+//! - An operation here puts them together: it validates with the domain, then runs in **one
+//!   transaction** ([`fidelia_store::Store::write`]) every table function it needs. Rules that
+//!   span tables exist once, here: a visit keeps its follow-up call in step
+//!   ([`calls`]), a death cancels what it must ([`death`]), whoever records it.
+//!
+//! One module per operation or flow; each adds `impl Clinic` methods. Lower crates never call
+//! this one.
+
+pub mod appointments;
+pub mod calls;
+mod death;
+pub mod demo;
+pub mod folders;
+pub mod import;
+pub mod letters;
+pub mod loyalty;
+pub mod pets;
+pub mod records;
+pub mod visits;
+
+use std::path::Path;
+
+pub use fidelia_store::tables::calls::CallCounts;
+pub use fidelia_store::tables::coupons::Coupon;
+use fidelia_store::Store;
+pub use fidelia_store::{default_db_path, Result, StoreError, APP_ID, DB_ENV};
+
+/// The clinic: its database and every operation on it.
+pub struct Clinic {
+    store: Store,
+}
+
+impl Clinic {
+    /// Opens (creating if needed) the clinic's database at `path`, its schema brought up to date.
+    pub fn open(path: &Path) -> Result<Clinic> {
+        Ok(Clinic {
+            store: Store::open(path)?,
+        })
+    }
+
+    /// A fresh clinic in memory, for tests.
+    pub fn open_in_memory() -> Result<Clinic> {
+        Ok(Clinic {
+            store: Store::open_in_memory()?,
+        })
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.store.path()
+    }
+
+    /// `PRAGMA quick_check`: `Ok(true)` when the file is sound.
+    pub fn integrity_ok(&self) -> Result<bool> {
+        self.store.integrity_ok()
+    }
+
+    /// Database size in bytes.
+    pub fn size_bytes(&self) -> Result<i64> {
+        self.store.size_bytes()
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod test_util {
+    use chrono::{DateTime, Utc};
+    use fidelia_core::*;
+
+    use crate::Clinic;
+
+    pub fn store() -> Clinic {
+        Clinic::open_in_memory().expect("an in-memory database opens and migrates")
+    }
+
+    pub fn now() -> DateTime<Utc> {
+        "2026-11-25T10:00:00Z".parse().unwrap()
+    }
+
+    /// 25/11/2026 11:00 in Madrid (winter time, UTC+1).
+    pub fn at() -> ClinicTime<chrono::FixedOffset> {
+        ClinicTime::new(now(), chrono::FixedOffset::east_opt(3600).unwrap())
+    }
+
+    pub fn client(s: &Clinic, first: &str, surnames: &str, phone: &str) -> Client {
+        let f = ClientForm {
+            first_name: first.into(),
+            surnames: surnames.into(),
+            phone1: phone.into(),
+            preferred_channel: "telefono".into(),
+            consent_care: true,
+            ..Default::default()
+        };
+        s.save_client(&f, now()).expect("valid client")
+    }
+
+    pub fn pet(s: &Clinic, client: ClientId, name: &str) -> Pet {
+        let f = PetForm {
+            client_id: Some(client),
+            name: name.into(),
+            species: "perro".into(),
+            sex: "hembra".into(),
+            ..Default::default()
+        };
+        s.save_pet(&f, &at()).expect("valid pet")
+    }
+}

@@ -1,0 +1,180 @@
+//! Loyalty: the review of the most loyal clients, and pets' birthdays with their coupons.
+//! (The letters themselves: [`crate::letters`].)
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use fidelia_core::i18n::t;
+use fidelia_core::loyalty::*;
+use fidelia_core::template::fill;
+use fidelia_core::*;
+use fidelia_store::tables::coupons::{self, Coupon, NewCoupon};
+use fidelia_store::tables::{clients, letters, pets, settings};
+use fidelia_store::{Result, StoreError};
+use serde::Serialize;
+
+use crate::Clinic;
+
+/// The review: the period, when the next one is due, the ranked clients, and those whose pets
+/// have all died (shown apart: a thank-you to them needs care).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Review {
+    pub period: Period,
+    /// Clients thanked in this period so far.
+    pub thanked_this_period: i64,
+    /// Ranked by score, tiers Bronce and up (with the reason when they cannot be thanked).
+    pub ranked: Vec<Candidate>,
+    pub apart: Vec<Candidate>,
+}
+
+/// The loyalty score looks at the last 24 months.
+pub(crate) fn history_since(today: NaiveDate) -> DateTime<Utc> {
+    (today - Duration::days(730))
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight")
+        .and_utc()
+}
+
+impl Clinic {
+    pub fn loyalty_review(&self, today: NaiveDate) -> Result<Review> {
+        let (rules, thanked, histories) = self.store.read(|db| {
+            let rules = settings::read(db)?.loyalty;
+            let period = period_of(today, rules.period_months);
+            Ok::<_, StoreError>((
+                rules,
+                letters::thanked_in(db, &period.key)?,
+                clients::histories(db, history_since(today))?,
+            ))
+        })?;
+        let period = period_of(today, rules.period_months);
+        let mut ranked = Vec::new();
+        let mut apart = Vec::new();
+        for h in histories {
+            let c = assess(&h, today, &rules, thanked.contains(&h.client_id));
+            if c.tier == Tier::None {
+                continue;
+            }
+            if c.exclusion == Some(Exclusion::AllPetsDeceased) {
+                apart.push(c);
+            } else if !matches!(
+                c.exclusion,
+                Some(Exclusion::SingleVisit | Exclusion::TooNew)
+            ) {
+                ranked.push(c);
+            }
+        }
+        let by_score = |a: &Candidate, b: &Candidate| {
+            b.score.total.cmp(&a.score.total).then(a.name.cmp(&b.name))
+        };
+        ranked.sort_by(by_score);
+        apart.sort_by(by_score);
+        Ok(Review {
+            period,
+            thanked_this_period: thanked.len() as i64,
+            ranked,
+            apart,
+        })
+    }
+
+    /// Living pets whose birthday falls in the next `days` days, of clients who accepted
+    /// commercial messages, with the coupon already given for that birthday if any.
+    pub fn birthdays(&self, today: NaiveDate, days: i64) -> Result<Vec<Birthday>> {
+        self.store.read(|db| {
+            let mut out = Vec::new();
+            for p in pets::birthday_candidates(db)? {
+                if !birthday_within(p.birth_date, today, days) {
+                    continue;
+                }
+                let bday = next_birthday(p.birth_date, today);
+                let coupon = coupons::for_birthday(db, p.pet_id, bday)?;
+                out.push(Birthday {
+                    pet_id: p.pet_id,
+                    pet_name: p.pet_name,
+                    client_id: p.client_id,
+                    client_name: p.client_name,
+                    birthday: bday,
+                    age: bday
+                        .years_since(p.birth_date)
+                        .map(|y| y as i32)
+                        .unwrap_or(0),
+                    coupon_redeemed: coupon.as_ref().is_some_and(|c| c.1),
+                    coupon: coupon.map(|c| c.0),
+                });
+            }
+            out.sort_by_key(|b| (b.birthday, b.pet_name.clone()));
+            Ok(out)
+        })
+    }
+
+    /// Gives a pet its birthday greeting with a unique coupon (once per birthday). Only for a
+    /// living pet whose owner accepted commercial messages.
+    pub fn issue_coupon(&self, pet: PetId, today: NaiveDate, now: DateTime<Utc>) -> Result<Coupon> {
+        self.store.write(|db| {
+            let p = pets::get(db, pet)?;
+            let c = clients::get(db, p.data.client_id)?;
+            if p.data.deceased_on.is_some() {
+                return Err(Invalid::single("petId", "err.pet_deceased").into());
+            }
+            if !c.data.consent_commercial {
+                return Err(Invalid::single("petId", "err.no_commercial_consent").into());
+            }
+            let birth = p
+                .data
+                .birth_date
+                .ok_or_else(|| StoreError::from(Invalid::single("petId", "err.no_birth_date")))?;
+            let bday = next_birthday(birth, today);
+            if let Some((existing, _)) = coupons::for_birthday(db, pet, bday)? {
+                return coupons::get(db, &existing);
+            }
+            let s = settings::read(db)?;
+            let expires = today + Duration::days(s.loyalty.coupon_days as i64);
+            let code = coupon_code(coupons::next_number(db)? as u64 + 7919 * pet.0 as u64);
+            let message = fill(
+                &t(s.language, "coupon.message_default"),
+                &[
+                    ("mascota", &p.data.name),
+                    ("nombre", &c.data.first_name),
+                    ("clinica", &s.clinic_name),
+                    ("descuento", &s.loyalty.coupon_percent.to_string()),
+                    ("codigo", &code),
+                    ("caduca", &fidelia_core::format::date_short(expires)),
+                ],
+            )
+            .text;
+            coupons::insert(
+                db,
+                &NewCoupon {
+                    code: &code,
+                    pet,
+                    client: c.id,
+                    birthday: bday,
+                    percent: s.loyalty.coupon_percent as i64,
+                    expires_on: expires,
+                    message: &message,
+                },
+                now,
+            )?;
+            coupons::get(db, &code)
+        })
+    }
+
+    pub fn coupon(&self, code: &str) -> Result<Coupon> {
+        self.store.read(|db| coupons::get(db, code))
+    }
+
+    /// Marks a coupon as redeemed (once; not after it expired or was cancelled).
+    pub fn redeem_coupon(
+        &self,
+        code: &str,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<Coupon> {
+        self.store.write(|db| {
+            let c = coupons::get(db, code)?;
+            if c.status != "emitido" || c.expires_on < today {
+                return Err(Invalid::single("code", "err.coupon_not_valid").into());
+            }
+            coupons::redeem(db, &c.code, now)?;
+            coupons::get(db, &c.code)
+        })
+    }
+}

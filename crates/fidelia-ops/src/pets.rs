@@ -1,0 +1,114 @@
+//! Pets: saving one, and recording a death (see [`crate::death`]).
+
+use chrono::TimeZone;
+use fidelia_core::*;
+use fidelia_store::tables::{clients, pets};
+use fidelia_store::Result;
+
+use crate::death::cancel_what_a_death_ends;
+use crate::Clinic;
+
+impl Clinic {
+    /// Creates or updates a pet. A pet cannot change owner here (that is a different act). A pet
+    /// marked deceased has its calls, future appointments and coupons cancelled at once.
+    pub fn save_pet<Tz: TimeZone>(&self, form: &PetForm, at: &ClinicTime<Tz>) -> Result<Pet> {
+        let d = form.validate(at.today())?;
+        self.store.write(|db| {
+            clients::get(db, d.client_id)?;
+            let id = match form.id {
+                None => pets::insert(db, &d, at.now)?,
+                Some(id) => {
+                    pets::update(db, id, &d, at.now)?;
+                    id
+                }
+            };
+            clients::refresh_search_key(db, d.client_id)?;
+            if d.deceased_on.is_some() {
+                cancel_what_a_death_ends(db, id, at.now)?;
+            }
+            pets::get(db, id)
+        })
+    }
+
+    pub fn pet(&self, id: PetId) -> Result<Pet> {
+        self.store.read(|db| pets::get(db, id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::test_util::*;
+    use crate::StoreError;
+    use fidelia_core::*;
+
+    #[test]
+    fn pets_belong_to_an_existing_client_and_are_found_by_name() {
+        let s = store();
+        let c = client(&s, "María", "Núñez", "612 345 678");
+        let luna = pet(&s, c.id, "Luna");
+        assert_eq!(s.pet(luna.id).unwrap().data.name, "Luna");
+        assert_eq!(
+            s.search("luna", 5).unwrap()[0].client_id,
+            c.id,
+            "a new pet's name finds its owner at once"
+        );
+
+        let orphan = PetForm {
+            client_id: Some(ClientId(99)),
+            name: "Max".into(),
+            species: "gato".into(),
+            ..Default::default()
+        };
+        assert!(matches!(
+            s.save_pet(&orphan, &at()),
+            Err(StoreError::NotFound)
+        ));
+    }
+
+    #[test]
+    fn a_pet_is_marked_deceased_and_listed_after_the_living() {
+        let s = store();
+        let c = client(&s, "María", "Núñez", "612 345 678");
+        let luna = pet(&s, c.id, "Luna");
+        pet(&s, c.id, "Max");
+        let f = PetForm {
+            id: Some(luna.id),
+            client_id: Some(c.id),
+            name: "Luna".into(),
+            species: "perro".into(),
+            sex: "hembra".into(),
+            deceased: true,
+            deceased_on: "20/11/2026".into(),
+            ..Default::default()
+        };
+        let dead = s.save_pet(&f, &at()).unwrap();
+        assert_eq!(dead.data.deceased_on.unwrap().to_string(), "2026-11-20");
+        let page = s.client_page(c.id).unwrap();
+        let names: Vec<_> = page.pets.iter().map(|p| p.data.name.as_str()).collect();
+        assert_eq!(names, ["Max", "Luna"]);
+        assert!(page
+            .timeline
+            .iter()
+            .any(|e| e.kind == "pet_deceased" && e.pet_name.as_deref() == Some("Luna")));
+    }
+
+    #[test]
+    fn an_impossible_birth_date_is_refused_and_the_saved_pet_kept() {
+        let s = store();
+        let c = client(&s, "María", "Núñez", "612 345 678");
+        let luna = pet(&s, c.id, "Luna");
+        let f = PetForm {
+            id: Some(luna.id),
+            client_id: Some(c.id),
+            name: "Lunita".into(),
+            species: "perro".into(),
+            birth_date: "31/02/2020".into(),
+            ..Default::default()
+        };
+        match s.save_pet(&f, &at()) {
+            Err(StoreError::Invalid(e)) => assert!(e.has("birthDate", "err.date_impossible")),
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+        assert_eq!(s.pet(luna.id).unwrap().data.name, "Luna");
+    }
+}

@@ -1,0 +1,443 @@
+//! Records: clients (with the search, the list and the client page), staff, settings, and
+//! the clinic as a whole (empty it, export it).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use fidelia_core::settings::Settings;
+use fidelia_core::*;
+use fidelia_store::tables::{appointments, clients, pets, settings, staff, visits};
+use fidelia_store::{export, Result, StoreError};
+
+use crate::Clinic;
+
+impl Clinic {
+    /// Creates (no id) or updates (id) a client.
+    pub fn save_client(&self, form: &ClientForm, now: DateTime<Utc>) -> Result<Client> {
+        let d = form.validate()?;
+        self.store.write(|db| {
+            let id = match form.id {
+                None => clients::insert(db, &d, &[], now)?,
+                Some(id) => {
+                    clients::update(db, id, &d, now)?;
+                    id
+                }
+            };
+            clients::refresh_search_key(db, id)?;
+            clients::get(db, id)
+        })
+    }
+
+    pub fn client(&self, id: ClientId) -> Result<Client> {
+        self.store.read(|db| clients::get(db, id))
+    }
+
+    /// Clients alphabetically by surnames: the page `offset..offset+limit` and the total.
+    pub fn clients_list(&self, offset: i64, limit: i64) -> Result<(i64, Vec<SearchHit>)> {
+        self.store.read(|db| clients::list(db, offset, limit))
+    }
+
+    /// Finds clients by any part of their names, their pets' names or their phones' digits,
+    /// ignoring accents and case; every word typed must match.
+    pub fn search(&self, query: &str, limit: i64) -> Result<Vec<SearchHit>> {
+        self.store.read(|db| clients::search(db, query, limit))
+    }
+
+    /// Everything the client page shows: the client, pets, visits, appointments and a timeline.
+    pub fn client_page(&self, id: ClientId) -> Result<ClientPage> {
+        let (client, pets, visits, appointments) = self.store.read(|db| {
+            Ok::<_, StoreError>((
+                clients::get(db, id)?,
+                pets::of_client(db, id)?,
+                visits::of_client(db, id)?,
+                appointments::of_client(db, id)?,
+            ))
+        })?;
+        let mut timeline: Vec<TimelineEntry> =
+            Vec::with_capacity(visits.len() + appointments.len() + 2);
+        timeline.extend(visits.iter().map(|v| TimelineEntry {
+            at: v.data.at,
+            kind: "visit".into(),
+            pet_name: Some(v.pet_name.clone()),
+            label: v.data.kind.as_str().into(),
+            detail: v.data.reason.clone(),
+            staff_name: v.staff_name.clone(),
+        }));
+        timeline.extend(appointments.iter().map(|a| TimelineEntry {
+            at: a.data.starts_at,
+            kind: "appointment".into(),
+            pet_name: Some(a.pet_name.clone()),
+            label: a.data.status.as_str().into(),
+            detail: a.data.reason.clone(),
+            staff_name: a.staff_name.clone(),
+        }));
+        timeline.extend(pets.iter().filter_map(|p| {
+            let day = p.data.deceased_on?;
+            Some(TimelineEntry {
+                at: day.and_hms_opt(12, 0, 0)?.and_utc(),
+                kind: "pet_deceased".into(),
+                pet_name: Some(p.data.name.clone()),
+                label: String::new(),
+                detail: String::new(),
+                staff_name: None,
+            })
+        }));
+        timeline.push(TimelineEntry {
+            at: client.created_at,
+            kind: "client_created".into(),
+            pet_name: None,
+            label: String::new(),
+            detail: String::new(),
+            staff_name: None,
+        });
+        timeline.sort_by_key(|e| std::cmp::Reverse(e.at));
+        Ok(ClientPage {
+            client,
+            pets,
+            visits,
+            appointments,
+            timeline,
+        })
+    }
+
+    /// Everyone, active first, then by name.
+    pub fn staff_list(&self) -> Result<Vec<Staff>> {
+        self.store.read(staff::all)
+    }
+
+    pub fn save_staff(&self, form: &StaffForm) -> Result<Staff> {
+        let d = form.validate()?;
+        self.store.write(|db| {
+            let id = match form.id {
+                None => staff::insert(db, &d)?,
+                Some(id) => {
+                    staff::update(db, id, &d)?;
+                    id
+                }
+            };
+            staff::get(db, id)
+        })
+    }
+
+    pub fn settings(&self) -> Result<Settings> {
+        self.store.read(settings::read)
+    }
+
+    /// Validates and saves settings sent by the window; returns them as saved.
+    pub fn save_settings(&self, form: &Settings) -> Result<Settings> {
+        self.store.write(|db| {
+            let valid = form.validate(&settings::read(db)?)?;
+            settings::write(db, &valid)?;
+            Ok(valid)
+        })
+    }
+
+    /// Marks the clinic as holding demo data, or not.
+    pub fn set_demo(&self, demo: bool) -> Result<()> {
+        self.store.write(|db| {
+            let s = Settings {
+                demo,
+                ..settings::read(db)?
+            };
+            settings::write(db, &s)
+        })
+    }
+
+    /// Empties the clinic: every record goes, settings return to their defaults (the language stays).
+    pub fn reset(&self) -> Result<()> {
+        self.store.write(empty)
+    }
+
+    /// Writes `{ "settings": {...}, "staff": [...], "clients": [...], ... }`.
+    pub fn export_json(&self, out: &mut impl Write) -> Result<()> {
+        self.store.read(|db| export::json(db, out))
+    }
+
+    /// Writes `<dir>/<table>.csv` for every table (UTF-8, comma-separated, header row).
+    pub fn export_csv(&self, dir: &Path) -> Result<Vec<PathBuf>> {
+        self.store.read(|db| export::csv(db, dir))
+    }
+}
+
+/// Every record goes; the settings return to their defaults but for the language.
+pub(crate) fn empty(db: &fidelia_store::Db) -> Result<()> {
+    let language = settings::read(db)?.language;
+    fidelia_store::tables::wipe(db)?;
+    settings::write(
+        db,
+        &Settings {
+            language,
+            ..Default::default()
+        },
+    )
+}
+
+#[cfg(test)]
+mod client_tests {
+    use crate::test_util::*;
+    use crate::StoreError;
+    use fidelia_core::*;
+
+    #[test]
+    fn a_client_is_created_and_edited_and_a_bad_edit_loses_nothing() {
+        let s = store();
+        let c = client(&s, "María", "Núñez Peña", "612 345 678");
+        assert_eq!(s.client(c.id).unwrap().full_name(), "María Núñez Peña");
+        let mut form = ClientForm {
+            id: Some(c.id),
+            title: "sra".into(),
+            first_name: "María José".into(),
+            surnames: "Núñez Peña".into(),
+            phone1: "612 345 678".into(),
+            preferred_channel: "telefono".into(),
+            ..Default::default()
+        };
+        s.save_client(&form, now()).unwrap();
+        assert_eq!(s.client(c.id).unwrap().data.first_name, "María José");
+        assert_eq!(
+            s.client(c.id).unwrap().data.title,
+            Title::Mrs,
+            "letters will greet her as Sra."
+        );
+        form.phone1 = "61234567A".into();
+        assert!(matches!(
+            s.save_client(&form, now()),
+            Err(StoreError::Invalid(_))
+        ));
+        assert_eq!(
+            s.client(c.id).unwrap().data.phone1,
+            "612 345 678",
+            "the rejected edit changed nothing"
+        );
+        form.id = Some(ClientId(999));
+        form.phone1 = "612 345 678".into();
+        assert!(matches!(
+            s.save_client(&form, now()),
+            Err(StoreError::NotFound)
+        ));
+    }
+
+    #[test]
+    fn search_ignores_accents_case_and_spaces_in_phones() {
+        let s = store();
+        let maria = client(&s, "María", "Núñez Peña", "612 345 678");
+        let jose = client(&s, "José", "García", "93 456 78 90");
+        pet(&s, jose.id, "Ñoño");
+        let ids = |q: &str| {
+            s.search(q, 10)
+                .unwrap()
+                .into_iter()
+                .map(|h| h.client_id)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids("nunez"), [maria.id], "'nunez' finds 'Núñez'");
+        assert_eq!(ids("NÚÑEZ"), [maria.id]);
+        assert_eq!(ids("612345"), [maria.id], "phone digits without spaces");
+        assert_eq!(ids("934567890"), [jose.id]);
+        assert_eq!(ids("nono"), [jose.id], "pet names are searched too");
+        assert_eq!(ids("maria pena"), [maria.id], "every word must match");
+        assert!(ids("maria garcia").is_empty());
+        assert!(ids("   ").is_empty());
+        assert!(
+            ids("%").is_empty(),
+            "LIKE wildcards typed by the user are not wildcards"
+        );
+        let hit = &s.search("jose", 10).unwrap()[0];
+        assert_eq!(
+            (hit.full_name.as_str(), hit.phone.as_str(), hit.pets.clone()),
+            ("José García", "93 456 78 90", vec!["Ñoño".to_string()])
+        );
+    }
+
+    #[test]
+    fn search_ranks_word_starts_first() {
+        let s = store();
+        let a = client(&s, "Ana", "Ramos", "600000001"); // "ana" inside a word: "susANA"
+        let b = client(&s, "Susana", "Abad", "600000002");
+        let ids: Vec<_> = s
+            .search("ana", 10)
+            .unwrap()
+            .into_iter()
+            .map(|h| h.client_id)
+            .collect();
+        assert_eq!(
+            ids,
+            [a.id, b.id],
+            "'Ana' starts a name, 'Susana' only contains it"
+        );
+    }
+
+    #[test]
+    fn a_surname_that_starts_with_the_query_comes_first() {
+        let s = store();
+        let a = client(&s, "Luis", "Álvarez Núñez", "600000001");
+        let b = client(&s, "María", "Núñez", "600000002");
+        let ids: Vec<_> = s
+            .search("nunez", 10)
+            .unwrap()
+            .into_iter()
+            .map(|h| h.client_id)
+            .collect();
+        assert_eq!(
+            ids,
+            [b.id, a.id],
+            "Núñez as first surname before Núñez as second"
+        );
+    }
+
+    #[test]
+    fn the_list_is_alphabetical_by_surname() {
+        let s = store();
+        client(&s, "Zoe", "Álvarez", "600000001");
+        client(&s, "Ana", "Zapata", "600000002");
+        client(&s, "Luis", "Ibáñez", "600000003");
+        let (total, page) = s.clients_list(0, 2).unwrap();
+        assert_eq!(total, 3);
+        let names: Vec<_> = page.into_iter().map(|h| h.full_name).collect();
+        assert_eq!(
+            names,
+            ["Zoe Álvarez", "Luis Ibáñez"],
+            "accents do not push Álvarez to the end"
+        );
+        assert_eq!(s.clients_list(2, 2).unwrap().1[0].full_name, "Ana Zapata");
+    }
+}
+
+#[cfg(test)]
+mod staff_tests {
+    use crate::test_util::*;
+    use crate::StoreError;
+    use fidelia_core::{Role, StaffForm, StaffId};
+
+    #[test]
+    fn staff_are_added_edited_and_listed_active_first() {
+        let s = store();
+        let a = s
+            .save_staff(&StaffForm {
+                name: "Dra. Elena Ruiz".into(),
+                role: "veterinario".into(),
+                active: true,
+                ..Default::default()
+            })
+            .unwrap();
+        s.save_staff(&StaffForm {
+            name: "Ana Antigua".into(),
+            role: "auxiliar".into(),
+            active: false,
+            ..Default::default()
+        })
+        .unwrap();
+        let edited = s
+            .save_staff(&StaffForm {
+                id: Some(a.id),
+                name: "Dra. Elena Ruiz Sanz".into(),
+                role: "direccion".into(),
+                active: true,
+            })
+            .unwrap();
+        assert_eq!(edited.data.role, Role::Management);
+        let names: Vec<_> = s
+            .staff_list()
+            .unwrap()
+            .into_iter()
+            .map(|s| s.data.name)
+            .collect();
+        assert_eq!(
+            names,
+            ["Dra. Elena Ruiz Sanz", "Ana Antigua"],
+            "active staff first"
+        );
+        let missing = s.save_staff(&StaffForm {
+            id: Some(StaffId(99)),
+            name: "X".into(),
+            role: "auxiliar".into(),
+            active: true,
+        });
+        assert!(matches!(missing, Err(StoreError::NotFound)));
+        assert!(matches!(
+            s.save_staff(&StaffForm::default()),
+            Err(StoreError::Invalid(_))
+        ));
+    }
+}
+
+#[cfg(test)]
+mod settings_tests {
+    use crate::test_util::*;
+    use fidelia_core::{settings::Settings, Lang};
+
+    #[test]
+    fn settings_round_trip_and_bad_ones_change_nothing() {
+        let s = store();
+        assert_eq!(
+            s.settings().unwrap(),
+            Settings::default(),
+            "a new clinic has the defaults"
+        );
+        let saved = s
+            .save_settings(&Settings {
+                clinic_name: "Clínica Peña".into(),
+                language: Lang::En,
+                ..Settings::default()
+            })
+            .unwrap();
+        assert_eq!(s.settings().unwrap(), saved);
+        let bad = Settings {
+            clinic_name: "".into(),
+            ..saved.clone()
+        };
+        assert!(s.save_settings(&bad).is_err());
+        assert_eq!(
+            s.settings().unwrap().clinic_name,
+            "Clínica Peña",
+            "a rejected form loses nothing already saved"
+        );
+    }
+}
+
+#[cfg(test)]
+mod export_tests {
+    use crate::test_util::*;
+
+    #[test]
+    fn json_export_holds_every_record() {
+        let s = store();
+        let c = client(&s, "María", "Núñez", "612 345 678");
+        pet(&s, c.id, "Luna");
+        let mut out = Vec::new();
+        s.export_json(&mut out).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["clients"][0]["surnames"], "Núñez");
+        assert_eq!(v["pets"][0]["name"], "Luna");
+        assert!(
+            v["clients"][0].get("search_key").is_none(),
+            "derived columns are not exported"
+        );
+        assert_eq!(v["visits"].as_array().unwrap().len(), 0);
+    }
+
+    #[test]
+    fn csv_export_writes_a_file_per_table_with_quotes_where_needed() {
+        let s = store();
+        let c = client(&s, "María", "Núñez, \"la del perro\"", "612 345 678");
+        pet(&s, c.id, "Luna");
+        let dir = std::env::temp_dir().join(format!("fidelia-export-{}", std::process::id()));
+        let files = s.export_csv(&dir).unwrap();
+        assert_eq!(files.len(), fidelia_store::export::TABLES.len());
+        let mut r = csv::Reader::from_path(dir.join("clients.csv")).unwrap();
+        let row = r.records().next().unwrap().unwrap();
+        let header = r.headers().unwrap().clone();
+        let surnames = header.iter().position(|h| h == "surnames").unwrap();
+        assert_eq!(
+            &row[surnames], "Núñez, \"la del perro\"",
+            "the CSV round-trips separators and quotes"
+        );
+        let visits = std::fs::read_to_string(dir.join("visits.csv")).unwrap();
+        assert!(
+            visits.starts_with("id,pet_id,staff_id,at"),
+            "an empty table still has its header: {visits}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,286 @@
+//! The `clients` table: records, the derived search and sort keys, the search, the list, and
+//! every client's visit history (for the loyalty review).
+
+use chrono::{DateTime, Utc};
+use fidelia_core::loyalty::ClientHistory;
+use fidelia_core::text::{client_search_key, fold, query_tokens};
+use fidelia_core::*;
+use rusqlite::{params, params_from_iter, Connection, Row};
+
+use super::{find_source, stamp_source, Existing};
+use crate::{found, parse_ts, ts, word, Db, Result, StoreError};
+
+const COLUMNS: &str = "id, first_name, surnames, phone1, phone2, email, address, preferred_channel, consent_care, consent_commercial, notes, created_at, title";
+
+fn from_row(r: &Row) -> rusqlite::Result<Client> {
+    Ok(Client {
+        id: ClientId(r.get(0)?),
+        data: ClientData {
+            title: word(r.get(12)?, Title::parse)?,
+            first_name: r.get(1)?,
+            surnames: r.get(2)?,
+            phone1: r.get(3)?,
+            phone2: r.get(4)?,
+            email: r.get(5)?,
+            address: r.get(6)?,
+            preferred_channel: word(r.get(7)?, Channel::parse)?,
+            consent_care: r.get(8)?,
+            consent_commercial: r.get(9)?,
+            notes: r.get(10)?,
+        },
+        created_at: parse_ts(&r.get::<_, String>(11)?)?,
+    })
+}
+
+pub fn get(db: &Db, id: ClientId) -> Result<Client> {
+    found(
+        db.conn()
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM clients WHERE id = ?1"))?
+            .query_row([id.0], from_row),
+    )
+}
+
+fn sort_key(d: &ClientData) -> String {
+    fold(&format!("{} {}", d.surnames, d.first_name))
+}
+
+/// Inserts a client whose pets' names are already known (the demo and imports).
+pub fn insert(
+    db: &Db,
+    d: &ClientData,
+    pet_names: &[&str],
+    created_at: DateTime<Utc>,
+) -> Result<ClientId> {
+    let conn = db.conn();
+    let key = client_search_key(
+        &d.first_name,
+        &d.surnames,
+        pet_names,
+        &[&d.phone1, &d.phone2],
+    );
+    conn.prepare_cached(
+        "INSERT INTO clients (first_name, surnames, phone1, phone2, email, address, preferred_channel, consent_care,
+                              consent_commercial, notes, search_key, sort_key, created_at, updated_at, title)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14)",
+    )?
+    .execute(params![
+        d.first_name, d.surnames, d.phone1, d.phone2, d.email, d.address, d.preferred_channel.as_str(),
+        d.consent_care, d.consent_commercial, d.notes, key, sort_key(d), ts(created_at), d.title.as_str()
+    ])?;
+    Ok(ClientId(conn.last_insert_rowid()))
+}
+
+/// Recomputes a client's search key from their names, phones and pets' names.
+/// (The key holds the pets' names too: it reads them from `pets`.)
+pub fn refresh_search_key(db: &Db, id: ClientId) -> Result<()> {
+    let c = get(db, id)?;
+    let conn = db.conn();
+    let mut st = conn.prepare_cached("SELECT name FROM pets WHERE client_id = ?1 ORDER BY id")?;
+    let pets: Vec<String> = st
+        .query_map([id.0], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let pet_refs: Vec<&str> = pets.iter().map(String::as_str).collect();
+    let key = client_search_key(
+        &c.data.first_name,
+        &c.data.surnames,
+        &pet_refs,
+        &[&c.data.phone1, &c.data.phone2],
+    );
+    conn.prepare_cached("UPDATE clients SET search_key = ?2 WHERE id = ?1")?
+        .execute(params![id.0, key])?;
+    Ok(())
+}
+
+/// Turns client rows (id, first_name, surnames, phone1, phone2) into search hits with pet names.
+fn hits(
+    conn: &Connection,
+    rows: Vec<(i64, String, String, String, String)>,
+) -> Result<Vec<SearchHit>> {
+    let mut st = conn.prepare_cached(
+        "SELECT name FROM pets WHERE client_id = ?1 ORDER BY deceased_on IS NOT NULL, id",
+    )?;
+    rows.into_iter()
+        .map(|(id, first, surnames, p1, p2)| {
+            let pets = st
+                .query_map([id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(SearchHit {
+                client_id: ClientId(id),
+                full_name: format!("{first} {surnames}"),
+                phone: if p1.is_empty() { p2 } else { p1 },
+                pets,
+            })
+        })
+        .collect()
+}
+
+/// Updates a client's record; `NotFound` if there is none.
+pub fn update(db: &Db, id: ClientId, d: &ClientData, now: DateTime<Utc>) -> Result<()> {
+    let n = db.conn().execute(
+        "UPDATE clients SET first_name = ?2, surnames = ?3, phone1 = ?4, phone2 = ?5, email = ?6, address = ?7,
+                preferred_channel = ?8, consent_care = ?9, consent_commercial = ?10, notes = ?11, sort_key = ?12, updated_at = ?13,
+                title = ?14
+         WHERE id = ?1",
+        params![
+            id.0, d.first_name, d.surnames, d.phone1, d.phone2, d.email, d.address, d.preferred_channel.as_str(),
+            d.consent_care, d.consent_commercial, d.notes, sort_key(d), ts(now), d.title.as_str()
+        ],
+    )?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// The phones as the import normalised them: (phone1 E.164, phone2 E.164, flagged unreadable).
+pub type ImportedPhones = (String, String, bool);
+
+pub fn imported_phones(db: &Db, id: ClientId) -> Result<ImportedPhones> {
+    Ok(db
+        .conn()
+        .prepare_cached("SELECT phone1_e164, phone2_e164, phone_flag FROM clients WHERE id = ?1")?
+        .query_row([id.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?)
+}
+
+pub fn set_imported_phones(db: &Db, id: ClientId, p: &ImportedPhones) -> Result<()> {
+    db.conn()
+        .prepare_cached(
+            "UPDATE clients SET phone1_e164 = ?2, phone2_e164 = ?3, phone_flag = ?4 WHERE id = ?1",
+        )?
+        .execute(params![id.0, p.0, p.1, p.2])?;
+    Ok(())
+}
+
+/// The client imported with this source id, and whether it is protected (entered or edited by
+/// hand since its import).
+pub fn by_source_id(db: &Db, sid: &str) -> Result<Existing<ClientId>> {
+    find_source(db, "clients", sid, ClientId)
+}
+
+/// Links a client entered in Fidelia to its id in the practice-management system. It stays a
+/// client entered by hand: an import finds it, and leaves it as it is.
+pub fn link_source_id(db: &Db, id: ClientId, sid: &str) -> Result<()> {
+    db.conn().execute(
+        "UPDATE clients SET source_id = ?2 WHERE id = ?1",
+        params![id.0, sid],
+    )?;
+    Ok(())
+}
+
+/// Marks a client as written by an import now, with its source id.
+pub fn stamp_imported(db: &Db, id: ClientId, sid: &str, now: &str) -> Result<()> {
+    stamp_source(db, "clients", id.0, sid, now)
+}
+
+/// Clients alphabetically by surnames: the page `offset..offset+limit` and the total.
+pub fn list(db: &Db, offset: i64, limit: i64) -> Result<(i64, Vec<SearchHit>)> {
+    let conn = db.conn();
+    let total = conn.query_row("SELECT count(*) FROM clients", [], |r| r.get(0))?;
+    let mut st = conn.prepare_cached("SELECT id, first_name, surnames, phone1, phone2 FROM clients ORDER BY sort_key, id LIMIT ?1 OFFSET ?2")?;
+    let rows = st
+        .query_map([limit.clamp(1, 500), offset.max(0)], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok((total, hits(conn, rows)?))
+}
+
+/// Finds clients by any part of their names, their pets' names or their phones' digits,
+/// ignoring accents and case. Every word typed must match; clients where a word starts a
+/// name come first, then alphabetical order.
+pub fn search(db: &Db, query: &str, limit: i64) -> Result<Vec<SearchHit>> {
+    let tokens = query_tokens(query);
+    if tokens.is_empty() {
+        return Ok(Vec::new());
+    }
+    let conn = db.conn();
+    // Substring tests with instr() on the folded key (no LIKE pattern matching), over the
+    // small covering index clients_search; only the page of hits is read from the table.
+    let mut sql = String::from("SELECT id FROM clients INDEXED BY clients_search WHERE 1");
+    let mut args: Vec<String> = Vec::new();
+    for t in &tokens {
+        args.push(t.clone());
+        sql.push_str(&format!(" AND instr(search_key, ?{}) > 0", args.len()));
+    }
+    // Rank: the first surname starts with the first token ("nunez" -> Núñez before
+    // Álvarez Núñez), then any word starts with it, then the rest; then alphabetical.
+    args.push(tokens[0].clone());
+    args.push(format!(" {}", tokens[0]));
+    let (a, b) = (args.len() - 1, args.len());
+    sql.push_str(&format!(
+        " ORDER BY (substr(sort_key, 1, length(?{a})) = ?{a}) DESC,
+                   (substr(search_key, 1, length(?{a})) = ?{a} OR instr(search_key, ?{b}) > 0) DESC,
+                   sort_key, id LIMIT {}",
+        limit.clamp(1, 100)
+    ));
+    let ids: Vec<i64> = conn
+        .prepare_cached(&sql)?
+        .query_map(params_from_iter(&args), |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut one = conn.prepare_cached(
+        "SELECT id, first_name, surnames, phone1, phone2 FROM clients WHERE id = ?1",
+    )?;
+    let rows = ids
+        .into_iter()
+        .map(|id| {
+            one.query_row([id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+        })
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    drop(one);
+    hits(conn, rows)
+}
+
+/// Every client's history in one pass over the visits (living pets, visits in all and since
+/// `since`, spend since `since`). Clients without a visit are not listed.
+pub fn histories(db: &Db, since: DateTime<Utc>) -> Result<Vec<ClientHistory>> {
+    let conn = db.conn();
+    let since = ts(since);
+    let mut pets: std::collections::HashMap<i64, (Vec<String>, bool)> =
+        std::collections::HashMap::new();
+    let mut st =
+        conn.prepare("SELECT client_id, name, deceased_on IS NOT NULL FROM pets ORDER BY id")?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let e = pets.entry(r.get(0)?).or_insert((Vec::new(), true));
+        if !r.get::<_, bool>(2)? {
+            e.0.push(r.get(1)?);
+            e.1 = false;
+        }
+    }
+    let mut st = conn.prepare(
+        "SELECT c.id, c.first_name || ' ' || c.surnames, c.consent_commercial, min(v.at), max(v.at), count(v.id),
+                count(v.id) FILTER (WHERE v.at >= ?1),
+                coalesce(sum(v.amount_cents) FILTER (WHERE v.at >= ?1), 0),
+                count(v.amount_cents) > 0
+         FROM clients c JOIN pets p ON p.client_id = c.id JOIN visits v ON v.pet_id = p.id
+         GROUP BY c.id",
+    )?;
+    let out = st
+        .query_map([since], |r| {
+            let id: i64 = r.get(0)?;
+            let (living, all_dead) = pets.get(&id).cloned().unwrap_or((Vec::new(), true));
+            Ok(ClientHistory {
+                client_id: ClientId(id),
+                name: r.get(1)?,
+                consent_commercial: r.get(2)?,
+                first_visit: r
+                    .get::<_, Option<String>>(3)?
+                    .map(|s| parse_ts(&s))
+                    .transpose()?,
+                last_visit: r
+                    .get::<_, Option<String>>(4)?
+                    .map(|s| parse_ts(&s))
+                    .transpose()?,
+                visits_total: r.get(5)?,
+                visits_24m: r.get(6)?,
+                spend_24m_cents: r.get(7)?,
+                spend_known: r.get(8)?,
+                living_pets: living,
+                all_pets_deceased: all_dead,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(out)
+}

@@ -1,0 +1,99 @@
+//! One module per table: its SQL, its row type, its get / insert / update and its queries.
+//! A table module never calls another table module; what spans tables is an operation, in
+//! `fidelia-ops`. (A query may still read a joined table for what it lists, such as a call's
+//! client name, or a derived column, such as a client's search key, which holds pets' names.)
+
+pub mod appointments;
+pub mod calls;
+pub mod clients;
+pub mod coupons;
+pub mod letters;
+pub mod mappings;
+pub mod pets;
+pub mod settings;
+pub mod staff;
+pub mod treatments;
+pub mod visits;
+
+use rusqlite::{params, OptionalExtension};
+
+use crate::{Db, Result};
+
+/// A record looked up by the id it has in the practice-management system (`source_id`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Existing<I> {
+    New,
+    /// `protected`: entered in Fidelia, or edited by hand since it was last imported.
+    Found {
+        id: I,
+        protected: bool,
+    },
+}
+
+/// The tables whose records carry a `source_id`.
+const IMPORTED: &[&str] = &["clients", "pets", "visits", "appointments"];
+
+pub(crate) fn find_source<I>(
+    db: &Db,
+    table: &str,
+    sid: &str,
+    wrap: fn(i64) -> I,
+) -> Result<Existing<I>> {
+    debug_assert!(IMPORTED.contains(&table));
+    let sql = format!("SELECT id, origin = 'manual' OR (imported_at IS NOT NULL AND updated_at > imported_at) FROM {table} WHERE source_id = ?1");
+    let r: Option<(i64, bool)> = db
+        .conn()
+        .prepare_cached(&sql)?
+        .query_row([sid], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    Ok(match r {
+        None => Existing::New,
+        Some((id, protected)) => Existing::Found {
+            id: wrap(id),
+            protected,
+        },
+    })
+}
+
+pub(crate) fn stamp_source(db: &Db, table: &str, id: i64, sid: &str, now: &str) -> Result<()> {
+    debug_assert!(IMPORTED.contains(&table));
+    let sql = format!("UPDATE {table} SET source_id = ?2, origin = 'import', imported_at = ?3, updated_at = ?3 WHERE id = ?1");
+    db.conn()
+        .prepare_cached(&sql)?
+        .execute(params![id, sid, now])?;
+    Ok(())
+}
+
+/// Every table, in an order where every reference points backwards.
+pub const ALL: &[&str] = &[
+    "settings",
+    "staff",
+    "clients",
+    "pets",
+    "visits",
+    "appointments",
+    "preventive_treatments",
+    "calls",
+    "call_attempts",
+    "letters",
+    "coupons",
+    "import_mappings",
+];
+
+/// How many records `table` holds (one of [`ALL`]).
+pub fn count(db: &Db, table: &str) -> Result<i64> {
+    assert!(ALL.contains(&table), "unknown table {table}");
+    Ok(db
+        .conn()
+        .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?)
+}
+
+/// Deletes every record of every table (settings included).
+pub fn wipe(db: &Db) -> Result<()> {
+    db.conn().execute_batch(
+        "DELETE FROM coupons; DELETE FROM letters; DELETE FROM call_attempts; DELETE FROM calls;
+         DELETE FROM preventive_treatments; DELETE FROM appointments; DELETE FROM visits;
+         DELETE FROM pets; DELETE FROM clients; DELETE FROM staff; DELETE FROM settings;",
+    )?;
+    Ok(())
+}
