@@ -41,7 +41,7 @@ pub use serde_json::{json, Value};
 pub use app::{App, Options};
 pub use desktop::{Desktop, RunningApp};
 pub use sandbox::Sandbox;
-pub use tools::{app_bin, cli_bin, run_with_timeout, which, workspace_dir};
+pub use tools::{app_bin, cli_bin, pdftotext, run_with_timeout, which, workspace_dir};
 
 /// How long the UI helpers (`wait_for`, `click`, ...) poll before giving up.
 pub const WAIT: Duration = Duration::from_secs(10);

@@ -180,3 +180,18 @@ pub(crate) fn x_screenshot_cropped(
         ))
     }
 }
+
+/// The text of a PDF, as `pdftotext -layout` reads it (real, selectable text).
+pub fn pdftotext(path: &Path) -> String {
+    let out = run_with_timeout(
+        Command::new("pdftotext").arg("-layout").arg(path).arg("-"),
+        Duration::from_secs(20),
+    );
+    assert!(
+        out.status.success(),
+        "pdftotext {}: {}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

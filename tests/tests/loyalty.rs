@@ -12,16 +12,7 @@ use fidelia_e2e::ui::{dialog, input, save_ok};
 use fidelia_e2e::{run_with_timeout, App, Options, Sandbox};
 
 fn pdftotext(path: &str) -> String {
-    let out = run_with_timeout(
-        Command::new("pdftotext").args(["-layout", path, "-"]),
-        Duration::from_secs(20),
-    );
-    assert!(
-        out.status.success(),
-        "pdftotext {path}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    fidelia_e2e::pdftotext(std::path::Path::new(path))
 }
 
 fn pages(path: &str) -> usize {

@@ -55,14 +55,10 @@ pub struct ImportArgs {
     pub remember_mapping: bool,
 }
 
-/// `{name}` placeholders filled.
-fn fill(text: String, vars: &[(&str, String)]) -> String {
-    vars.iter()
-        .fold(text, |s, (k, v)| s.replace(&format!("{{{k}}}"), v))
-}
-
+/// A message of the dictionary with its `{name}` placeholders filled.
 fn tr(lang: Lang, key: &str, vars: &[(&str, String)]) -> String {
-    fill(t(lang, key), vars)
+    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    fidelia_core::template::fill(&t(lang, key), &vars).text
 }
 
 pub fn main(db: &Path, args: &ImportArgs) -> ExitCode {

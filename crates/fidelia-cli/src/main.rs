@@ -3,6 +3,7 @@
 
 mod bench;
 mod import;
+mod letters;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -56,6 +57,9 @@ enum Command {
     /// Import a CSV export (clients, pets, visits, appointments, vaccinations); prints the
     /// report; exits 1 when rows were rejected, 2 when nothing was imported.
     Import(import::ImportArgs),
+    /// Issue the thank-you letters of a loyalty review as PDF (the same letters as the window's
+    /// Fidelización), recorded so that nobody is thanked twice in a period.
+    Letters(letters::LettersArgs),
     /// Build a large clinic in a temporary file and print search, client-page, scheduler and
     /// agenda latencies.
     Bench {
@@ -154,6 +158,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             println!("size:     {} KiB", store.size_bytes()? / 1024);
         }
         Command::Import(_) => unreachable!("handled in main"),
+        Command::Letters(args) => letters::run(&Clinic::open(&path)?, &args, &now())?,
         Command::Bench {
             clients,
             pets,

@@ -124,6 +124,9 @@ mod tests {
         check("{{cliente}}", "{Begoña Ibáñez}", &[], &[]);
         check("fin {", "fin {", &[], &[]);
         check("x}{cliente", "x}{cliente", &[], &[]);
+        check("{ {cliente} }", "{ Begoña Ibáñez }", &[], &[]);
+        check("cierra } sin abrir", "cierra } sin abrir", &[], &[]);
+        check("¿{años}? ¡€!", "¿ocho años? ¡€!", &[], &[]);
     }
 
     #[test]

@@ -93,6 +93,11 @@ impl Lcg {
     }
 }
 
+/// `{name}` placeholders filled by Fidelia's template engine.
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    fidelia_core::template::fill(template, values).text
+}
+
 fn letters(clinic: &str) -> Vec<LetterData> {
     let mut r = Lcg(2026);
     let date = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
@@ -108,7 +113,7 @@ fn letters(clinic: &str) -> Vec<LetterData> {
             let mut pets: Vec<&str> = (0..1 + r.next() % 3).map(|_| r.pick(PETS)).collect();
             pets.dedup();
             let years = 2 + (r.next() % 14) as u32;
-            let mut body = fill_template(
+            let mut body = fill(
                 templates::THANKS_ES,
                 &[
                     ("cliente", &name),

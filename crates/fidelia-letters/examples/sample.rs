@@ -6,6 +6,11 @@ use chrono::NaiveDate;
 use fidelia_core::Lang;
 use fidelia_letters::*;
 
+/// `{name}` placeholders filled by Fidelia's template engine.
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    fidelia_core::template::fill(template, values).text
+}
+
 fn main() {
     let out = std::path::PathBuf::from(
         std::env::args()
@@ -35,7 +40,7 @@ fn main() {
         date,
         greeting: Greeting::Female,
         client_name: "Begoña Ibáñez Muñoz".into(),
-        body: fill_template(
+        body: fill(
             templates::THANKS_ES,
             &[
                 ("cliente", "Begoña Ibáñez Muñoz"),
@@ -50,7 +55,7 @@ fn main() {
     let condolence = LetterData {
         greeting: Greeting::Male,
         client_name: "José Ángel Núñez Peña".into(),
-        body: fill_template(
+        body: fill(
             templates::CONDOLENCE_ES,
             &[("mascota", "Canela"), ("clinica", clinic)],
         ),
@@ -58,7 +63,7 @@ fn main() {
     };
     let thanks_en = LetterData {
         lang: Lang::En,
-        body: fill_template(
+        body: fill(
             templates::THANKS_EN,
             &[
                 ("mascotas", &join_names(&["Ñoño", "Pío"], Lang::En)),

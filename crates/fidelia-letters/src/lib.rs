@@ -5,7 +5,8 @@
 //!
 //! - [`render_letter`]: one letter, one PDF (a long letter continues on page 2+).
 //! - [`render_batch`]: many letters in one PDF, each on a new page, the font embedded once.
-//! - [`fill_template`], [`join_names`], [`years_phrase`]: filling the editable [`templates`].
+//! - [`join_names`], [`years_phrase`]: values for the editable [`templates`] (filled by
+//!   `fidelia_core::template::fill`).
 //! - [`safe_file_name`]: "Begoña Ibáñez Muñoz" → "Begona_Ibanez_Munoz.pdf".
 
 mod layout;
@@ -88,37 +89,6 @@ impl LetterData {
     pub fn date_line(&self) -> String {
         fidelia_core::format::date_long(self.date, self.lang)
     }
-}
-
-/// Replaces each `{key}` with its value, in one pass (a value containing `{x}` is not expanded
-/// again). Unknown placeholders and lone braces are left as they are.
-pub fn fill_template(template: &str, values: &[(&str, &str)]) -> String {
-    let mut out = String::with_capacity(template.len() + 64);
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        match after.find(['}', '{']) {
-            Some(close) if after.as_bytes()[close] == b'}' => {
-                let key = &after[..close];
-                match values.iter().find(|(k, _)| *k == key) {
-                    Some((_, v)) => out.push_str(v),
-                    None => {
-                        out.push('{');
-                        out.push_str(key);
-                        out.push('}');
-                    }
-                }
-                rest = &after[close + 1..];
-            }
-            _ => {
-                out.push('{');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// "Ñoño", "Ñoño y Pío", "Luna, Ñoño y Pío" ("y" becomes "e" before an /i/ sound: "Pío e Isis");
@@ -247,43 +217,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fill_template_replaces_known_keys_once() {
-        let t = "Hola {cliente}, gracias por {años} con {mascotas}. {desconocido} {clinica}";
-        let out = fill_template(
-            t,
-            &[
-                ("cliente", "Begoña"),
-                ("años", "8 años"),
-                ("mascotas", "Ñoño y Pío"),
-                ("clinica", "Sol"),
-            ],
-        );
-        assert_eq!(
-            out,
-            "Hola Begoña, gracias por 8 años con Ñoño y Pío. {desconocido} Sol"
-        );
-    }
-
-    #[test]
-    fn fill_template_edge_cases() {
-        // Repeated keys, values with braces are not re-expanded, lone braces kept.
-        assert_eq!(fill_template("{a}{a}", &[("a", "x")]), "xx");
-        assert_eq!(fill_template("{a}", &[("a", "{a}")]), "{a}");
-        assert_eq!(fill_template("{ {a} }", &[("a", "1")]), "{ 1 }");
-        assert_eq!(fill_template("abre { y cierra", &[]), "abre { y cierra");
-        assert_eq!(
-            fill_template("cierra } sin abrir", &[]),
-            "cierra } sin abrir"
-        );
-        assert_eq!(fill_template("{{a}}", &[("a", "1")]), "{1}");
-        assert_eq!(fill_template("", &[("a", "1")]), "");
-        assert_eq!(
-            fill_template("¿{años}? ¡€!", &[("años", "un año")]),
-            "¿un año? ¡€!"
-        );
-    }
-
-    #[test]
     fn default_templates_use_only_known_placeholders() {
         for t in [
             templates::THANKS_ES,
@@ -293,8 +226,13 @@ mod tests {
         ] {
             let values: Vec<(&str, &str)> =
                 templates::PLACEHOLDERS.iter().map(|k| (*k, "X")).collect();
-            let filled = fill_template(t, &values);
-            assert!(!filled.contains('{') && !filled.contains('}'), "{filled}");
+            let filled = fidelia_core::template::fill(t, &values);
+            assert!(filled.complete(), "{t}: {}", filled.unfilled_list());
+            assert!(
+                !filled.text.contains('{') && !filled.text.contains('}'),
+                "{}",
+                filled.text
+            );
         }
         // A condolence letter never sells anything nor sounds cheerful.
         for t in [templates::CONDOLENCE_ES, templates::CONDOLENCE_EN] {

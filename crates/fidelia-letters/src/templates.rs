@@ -1,7 +1,7 @@
 //! Default letter texts, Spanish and English. The owner can edit them in the window; these are
 //! the starting point.
 //!
-//! Placeholders, filled by [`crate::fill_template`] (the same keys in both languages):
+//! Placeholders, filled by `fidelia_core::template::fill` (the same keys in both languages):
 //!
 //! | key           | what goes in                                                    | example              |
 //! |---------------|-----------------------------------------------------------------|----------------------|

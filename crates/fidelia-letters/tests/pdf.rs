@@ -8,6 +8,11 @@ use fidelia_letters::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// `{name}` placeholders filled by Fidelia's template engine.
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    fidelia_core::template::fill(template, values).text
+}
+
 fn have(tool: &str) -> bool {
     let found = Command::new(tool).arg("-v").output().is_ok();
     if !found {
@@ -81,7 +86,7 @@ fn begona(body: String) -> LetterData {
 fn begona_body() -> String {
     let pets = join_names(&["Ñoño", "Pío"], Lang::Es);
     let years = years_phrase(8, Lang::Es);
-    fill_template(
+    fill(
         TEMPLATE,
         &[
             ("mascotas", &pets),
@@ -133,7 +138,7 @@ fn english_letter_reads_back_too() {
     if !have("pdftotext") {
         return;
     }
-    let mut l = begona(fill_template(
+    let mut l = begona(fill(
         templates::THANKS_EN,
         &[
             ("mascotas", &join_names(&["Ñoño", "Pío"], Lang::En)),
@@ -323,7 +328,7 @@ fn a_batch_of_three_has_one_page_per_client() {
     let letters: Vec<LetterData> = names
         .iter()
         .map(|n| {
-            let mut l = begona(fill_template(
+            let mut l = begona(fill(
                 templates::THANKS_ES,
                 &[
                     ("cliente", n),

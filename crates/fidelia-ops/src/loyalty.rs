@@ -75,6 +75,17 @@ impl Clinic {
         })
     }
 
+    /// The clients of the current review who can be thanked now, best first; with `only`, the
+    /// clients of those tiers only.
+    pub fn to_thank(&self, today: NaiveDate, only: &[Tier]) -> Result<Vec<Candidate>> {
+        Ok(self
+            .loyalty_review(today)?
+            .ranked
+            .into_iter()
+            .filter(|c| c.exclusion.is_none() && (only.is_empty() || only.contains(&c.tier)))
+            .collect())
+    }
+
     /// Living pets whose birthday falls in the next `days` days, of clients who accepted
     /// commercial messages, with the coupon already given for that birthday if any.
     pub fn birthdays(&self, today: NaiveDate, days: i64) -> Result<Vec<Birthday>> {

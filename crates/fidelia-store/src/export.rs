@@ -8,15 +8,8 @@ use serde_json::{Map, Value};
 
 use crate::{tables, Db, Result};
 
-/// The tables exported, in an order where every reference points backwards.
-pub const TABLES: &[&str] = &[
-    "staff",
-    "clients",
-    "pets",
-    "visits",
-    "appointments",
-    "preventive_treatments",
-];
+/// The tables exported: the clinic's records.
+pub use crate::tables::RECORDS as TABLES;
 
 /// Columns kept out of exports: derived data.
 const DERIVED: &[&str] = &["search_key", "sort_key"];

@@ -37,19 +37,39 @@ mod tests {
             .expect("every migration applies on an empty database");
     }
 
+    /// Every shipped migration, pinned by its hash. A new migration is pinned when it ships:
+    /// the test says which hash to add.
+    const SHIPPED: &[u64] = &[
+        0xaedbf271788a10fa, // 0001_records.sql
+        0xcfc9995d5cb44e14, // 0002_calls.sql
+        0xd62b588ee38aeeca, // 0003_import.sql
+        0x4be05693be2b8904, // 0004_call_indexes.sql
+        0x9b8e70cdfe6b37f2, // 0005_letters.sql
+        0x448a034752e74d5e, // 0006_search_index.sql
+        0x33012a4ac8be7e22, // 0007_client_title.sql
+    ];
+
     #[test]
     fn shipped_migrations_are_never_edited() {
-        const SHIPPED: &[u64] = &[0x0];
         for (i, (sql, want)) in SQL.iter().zip(SHIPPED).enumerate() {
-            if *want != 0 {
-                assert_eq!(
-                    hash(sql),
-                    *want,
-                    "migration {} was edited after it shipped: add a new migration instead",
-                    i + 1
-                );
-            }
+            assert_eq!(
+                hash(sql),
+                *want,
+                "migration {} was edited after it shipped: put the file back as it was and add a \
+                 new migration instead",
+                i + 1
+            );
         }
-        assert!(SHIPPED.len() <= SQL.len());
+        for (i, sql) in SQL.iter().enumerate().skip(SHIPPED.len()) {
+            panic!(
+                "migration {} is not pinned: add 0x{:016x} to SHIPPED when it ships",
+                i + 1,
+                hash(sql)
+            );
+        }
+        assert!(
+            SHIPPED.len() <= SQL.len(),
+            "a shipped migration was removed"
+        );
     }
 }

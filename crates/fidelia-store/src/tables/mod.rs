@@ -64,36 +64,41 @@ pub(crate) fn stamp_source(db: &Db, table: &str, id: i64, sid: &str, now: &str) 
     Ok(())
 }
 
-/// Every table, in an order where every reference points backwards.
-pub const ALL: &[&str] = &[
-    "settings",
+/// The clinic's records, in an order where every reference points backwards (what an
+/// export holds).
+pub const RECORDS: &[&str] = &[
     "staff",
     "clients",
     "pets",
     "visits",
     "appointments",
     "preventive_treatments",
-    "calls",
-    "call_attempts",
-    "letters",
-    "coupons",
-    "import_mappings",
 ];
 
-/// How many records `table` holds (one of [`ALL`]).
+/// What Fidelia did with the records: calls and their attempts, letters, coupons (children
+/// first).
+const ACTIVITY: &[&str] = &["coupons", "letters", "call_attempts", "calls"];
+
+/// How many records `table` holds.
 pub fn count(db: &Db, table: &str) -> Result<i64> {
-    assert!(ALL.contains(&table), "unknown table {table}");
+    assert!(
+        RECORDS.contains(&table) || ACTIVITY.contains(&table) || table == "settings",
+        "unknown table {table}"
+    );
     Ok(db
         .conn()
         .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?)
 }
 
-/// Deletes every record of every table (settings included).
+/// Deletes every record of every table, settings included (not the import mappings: they are
+/// about the files, not the clinic).
 pub fn wipe(db: &Db) -> Result<()> {
-    db.conn().execute_batch(
-        "DELETE FROM coupons; DELETE FROM letters; DELETE FROM call_attempts; DELETE FROM calls;
-         DELETE FROM preventive_treatments; DELETE FROM appointments; DELETE FROM visits;
-         DELETE FROM pets; DELETE FROM clients; DELETE FROM staff; DELETE FROM settings;",
-    )?;
+    for table in ACTIVITY
+        .iter()
+        .chain(RECORDS.iter().rev())
+        .chain(&["settings"])
+    {
+        db.conn().execute(&format!("DELETE FROM {table}"), [])?;
+    }
     Ok(())
 }

@@ -28,20 +28,18 @@ pub fn get(db: &Db, id: StaffId) -> Result<Staff> {
 
 /// Everyone, active first, then by name.
 pub fn all(db: &Db) -> Result<Vec<Staff>> {
-    let mut st = db.conn().prepare(&format!(
-        "SELECT {COLUMNS} FROM staff ORDER BY active DESC, name"
-    ))?;
-    let rows = st
-        .query_map([], from_row)?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+    listed(db, "active DESC, name")
 }
 
 /// Everyone, active first, then oldest first (the import matches names in this order).
 pub fn all_by_age(db: &Db) -> Result<Vec<Staff>> {
-    let mut st = db.conn().prepare(&format!(
-        "SELECT {COLUMNS} FROM staff ORDER BY active DESC, id"
-    ))?;
+    listed(db, "active DESC, id")
+}
+
+fn listed(db: &Db, order: &str) -> Result<Vec<Staff>> {
+    let mut st = db
+        .conn()
+        .prepare(&format!("SELECT {COLUMNS} FROM staff ORDER BY {order}"))?;
     let rows = st
         .query_map([], from_row)?
         .collect::<rusqlite::Result<_>>()?;

@@ -1,0 +1,87 @@
+//! The CLI issues the same thank-you letters as the window: `fidelia letters --review current
+//! --out DIR` on the demo clinic writes a real PDF (its text read back with `pdftotext`),
+//! records who was thanked, and never thanks anyone twice in a period. No window needed.
+//!
+//! Run: `cargo test -p fidelia-e2e --test cli`.
+
+use fidelia_e2e::{pdftotext, Sandbox};
+
+#[test]
+fn letters_are_issued_from_the_cli_once_per_period() {
+    let sb = Sandbox::new();
+    sb.cli_ok(&["demo"]);
+    let out = sb.root().join("cartas");
+    let out_arg = out.to_string_lossy().into_owned();
+
+    let printed = sb.cli_ok(&[
+        "letters", "--review", "current", "--out", &out_arg, "--tier", "oro",
+    ]);
+    let thanked: Vec<&str> = printed
+        .lines()
+        .filter_map(|l| l.strip_prefix("thanked: "))
+        .collect();
+    assert!(
+        !thanked.is_empty(),
+        "the demo clinic has gold clients: {printed}"
+    );
+    let pdf = printed
+        .lines()
+        .find(|l| l.ends_with(".pdf"))
+        .unwrap_or_else(|| panic!("the PDF's path is printed: {printed}"));
+    assert!(
+        pdf.starts_with(&out_arg),
+        "written under --out, in the period's folder: {pdf}"
+    );
+    let text = pdftotext(std::path::Path::new(pdf));
+    for name in &thanked {
+        assert!(text.contains(name), "{name} has a letter in {pdf}:\n{text}");
+    }
+    assert!(
+        text.contains("Estimad"),
+        "a letter greets its reader:\n{text}"
+    );
+
+    // The same clients again: nobody left to thank among them this period.
+    let again = sb.cli_ok(&[
+        "letters", "--review", "current", "--out", &out_arg, "--tier", "oro",
+    ]);
+    assert!(
+        again.contains("Nobody to thank"),
+        "gold clients were all thanked: {again}"
+    );
+
+    // Asking for one of them by name is refused, naming the client, and writes nothing more.
+    let export = sb.cli_ok(&["export", "--format", "json", "--out", "-"]);
+    let doc: serde_json::Value = serde_json::from_str(&export).unwrap();
+    let first = thanked[0];
+    let id = doc["clients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| {
+            format!(
+                "{} {}",
+                c["first_name"].as_str().unwrap(),
+                c["surnames"].as_str().unwrap()
+            ) == first
+        })
+        .map(|c| c["id"].as_i64().unwrap())
+        .unwrap_or_else(|| panic!("{first} is in the export"));
+    let files_before = std::fs::read_dir(std::path::Path::new(pdf).parent().unwrap())
+        .unwrap()
+        .count();
+    let refused = sb.cli(&["letters", "--out", &out_arg, "--client", &id.to_string()]);
+    assert!(
+        !refused.status.success(),
+        "a second thank-you in the period is refused"
+    );
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains(first), "the refusal names the client: {err}");
+    assert_eq!(
+        std::fs::read_dir(std::path::Path::new(pdf).parent().unwrap())
+            .unwrap()
+            .count(),
+        files_before,
+        "nothing more was written"
+    );
+}
