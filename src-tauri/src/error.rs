@@ -18,12 +18,13 @@ pub struct IpcError {
 }
 
 impl IpcError {
-    /// An unexpected failure outside the store (logged; the window gets the generic message).
-    pub fn internal(detail: &str) -> IpcError {
+    /// An unexpected failure outside the store (logged; the window gets the generic message,
+    /// in the clinic's language).
+    pub fn internal(detail: &str, lang: Lang) -> IpcError {
         log::error!("internal: {detail}");
         IpcError {
             code: "internal",
-            message: t(Lang::Es, "err.internal"),
+            message: t(lang, "err.internal"),
             fields: BTreeMap::new(),
         }
     }

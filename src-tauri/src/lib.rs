@@ -11,11 +11,9 @@ pub mod state;
 pub mod tray;
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use fidelia_core::demo::DemoSize;
-use fidelia_ops::CallCounts;
-use fidelia_ops::{Clinic, StoreError};
+use fidelia_ops::Clinic;
 use tauri::{Builder, Manager, Runtime};
 
 use crate::state::{clinic_time, AppState};
@@ -37,7 +35,7 @@ pub fn db_path_from_args(args: impl IntoIterator<Item = String>) -> PathBuf {
 }
 
 /// Opens the clinic's database; the very first time (no file yet), on the demo clinic.
-pub fn open_store(path: &std::path::Path) -> Result<Clinic, fidelia_ops::StoreError> {
+pub fn open_clinic(path: &std::path::Path) -> Result<Clinic, fidelia_ops::StoreError> {
     let first_time = !path.exists();
     let store = Clinic::open(path)?;
     if first_time {
@@ -112,65 +110,6 @@ pub fn report_first_paint(
     }
 }
 
-/// Open calls now, with "today" ending at the clinic's next midnight.
-pub fn counts_now(store: &Clinic) -> Result<CallCounts, StoreError> {
-    let at = clinic_time();
-    store.call_counts(at.now, at.day_start(at.today() + chrono::Duration::days(1)))
-}
-
-/// Seconds between scheduler passes (`FIDELIA_SCHEDULER_SECS`, default 30: calls are placed
-/// to the minute, and an idle app should cost next to nothing).
-fn scheduler_period() -> std::time::Duration {
-    let secs = std::env::var("FIDELIA_SCHEDULER_SECS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .filter(|s: &u64| *s > 0)
-        .unwrap_or(30);
-    std::time::Duration::from_secs(secs)
-}
-
-/// Starts the scheduler on Tauri's async runtime: a tokio interval that skips missed ticks.
-fn start_scheduler<R: Runtime>(app: tauri::AppHandle<R>) {
-    // Clicking a notification brings the window forward on the call (or the agenda).
-    let opener = app.clone();
-    tauri::async_runtime::spawn(async move {
-        let notifier = Arc::new(scheduler::Bounded {
-            inner: Arc::new(scheduler::DesktopNotifier {
-                on_open: Arc::new(move |view: &str| tray::show_main(&opener, Some(view))),
-            }),
-            limit: std::time::Duration::from_secs(5),
-        });
-        let mut interval = tokio::time::interval(scheduler_period());
-        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-        let mut first_pass = true;
-        loop {
-            interval.tick().await;
-            let (app2, notifier) = (app.clone(), notifier.clone());
-            let pass = tauri::async_runtime::spawn_blocking(move || {
-                let state = app2.state::<AppState>();
-                let shown = scheduler::tick(
-                    &state.clinic,
-                    notifier.as_ref(),
-                    &state.notify_status,
-                    clinic_time().now,
-                    first_pass,
-                )?;
-                let counts = counts_now(&state.clinic)?;
-                tray::show_count(&app2, counts.today, state.clinic.settings()?.language);
-                Ok::<_, StoreError>(shown)
-            })
-            .await;
-            match pass {
-                Ok(Ok(n)) if n > 0 => log::info!("scheduler: {n} call(s) notified"),
-                Ok(Err(e)) => log::error!("scheduler: {e}"),
-                Err(e) => log::error!("scheduler task: {e}"),
-                _ => {}
-            }
-            first_pass = false;
-        }
-    });
-}
-
 /// One instance per desktop session: a second launch brings the first one forward and exits.
 /// On Linux, our own D-Bus lock (see `single_instance`), set up before anything else.
 #[cfg(target_os = "linux")]
@@ -231,7 +170,7 @@ pub fn run() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let hidden = args.iter().any(|a| a == "--hidden");
     let path = db_path_from_args(args);
-    let store = match open_store(&path) {
+    let store = match open_clinic(&path) {
         Ok(s) => s,
         Err(e) => {
             eprintln!(
@@ -287,7 +226,7 @@ pub fn run() {
                     });
                 }
             }
-            start_scheduler(app.handle().clone());
+            scheduler::start(app.handle().clone());
             Ok(())
         })
         .run(context);

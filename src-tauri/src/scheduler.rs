@@ -13,8 +13,11 @@ use chrono::{DateTime, Utc};
 use fidelia_core::calls::Call;
 use fidelia_core::i18n::t;
 use fidelia_core::Lang;
-use fidelia_ops::{Clinic, StoreError};
+use fidelia_ops::{CallCounts, Clinic, StoreError};
 use serde::Serialize;
+use tauri::{Manager, Runtime};
+
+use crate::state::{clinic_time, AppState};
 
 /// Something that can show a desktop notification.
 pub trait Notifier: Send + Sync + 'static {
@@ -179,6 +182,67 @@ impl<N: Notifier> Notifier for Bounded<N> {
             ))
         })
     }
+}
+
+// ---- the loop, on Tauri's async runtime
+
+/// Open calls now, with "today" ending at the clinic's next midnight.
+pub fn counts_now(clinic: &Clinic) -> Result<CallCounts, StoreError> {
+    let at = clinic_time();
+    clinic.call_counts(at.now, at.day_start(at.today() + chrono::Duration::days(1)))
+}
+
+/// Seconds between scheduler passes (`FIDELIA_SCHEDULER_SECS`, default 30: calls are placed
+/// to the minute, and an idle app should cost next to nothing).
+fn scheduler_period() -> std::time::Duration {
+    let secs = std::env::var("FIDELIA_SCHEDULER_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .filter(|s: &u64| *s > 0)
+        .unwrap_or(30);
+    std::time::Duration::from_secs(secs)
+}
+
+/// Starts the scheduler on Tauri's async runtime: a tokio interval that skips missed ticks.
+pub fn start<R: Runtime>(app: tauri::AppHandle<R>) {
+    // Clicking a notification brings the window forward on the call (or the agenda).
+    let opener = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let notifier = Arc::new(Bounded {
+            inner: Arc::new(DesktopNotifier {
+                on_open: Arc::new(move |view: &str| crate::tray::show_main(&opener, Some(view))),
+            }),
+            limit: std::time::Duration::from_secs(5),
+        });
+        let mut interval = tokio::time::interval(scheduler_period());
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        let mut first_pass = true;
+        loop {
+            interval.tick().await;
+            let (app2, notifier) = (app.clone(), notifier.clone());
+            let pass = tauri::async_runtime::spawn_blocking(move || {
+                let state = app2.state::<AppState>();
+                let shown = tick(
+                    &state.clinic,
+                    notifier.as_ref(),
+                    &state.notify_status,
+                    clinic_time().now,
+                    first_pass,
+                )?;
+                let counts = counts_now(&state.clinic)?;
+                crate::tray::show_count(&app2, counts.today, state.lang());
+                Ok::<_, StoreError>(shown)
+            })
+            .await;
+            match pass {
+                Ok(Ok(n)) if n > 0 => log::info!("scheduler: {n} call(s) notified"),
+                Ok(Err(e)) => log::error!("scheduler: {e}"),
+                Err(e) => log::error!("scheduler task: {e}"),
+                _ => {}
+            }
+            first_pass = false;
+        }
+    });
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! What the commands share: the clinic's database, and the clock as the clinic sees it.
 
 use chrono::{Local, Utc};
-use fidelia_core::ClinicTime;
+use fidelia_core::{ClinicTime, Lang};
 use fidelia_ops::{Clinic, StoreError};
 
 use crate::error::IpcError;
@@ -14,14 +14,17 @@ pub struct AppState {
 impl AppState {
     /// Runs `f` on the store; an error comes back ready for the window, in the clinic's language.
     pub fn call<T>(&self, f: impl FnOnce(&Clinic) -> Result<T, StoreError>) -> Result<T, IpcError> {
-        f(&self.clinic).map_err(|e| {
-            let lang = self
-                .clinic
-                .settings()
-                .map(|s| s.language)
-                .unwrap_or_default();
-            IpcError::from_store(e, lang)
-        })
+        f(&self.clinic).map_err(|e| IpcError::from_store(e, self.lang()))
+    }
+
+    /// The language the clinic chose: the window's, the tray's and every message's.
+    pub fn lang(&self) -> Lang {
+        self.clinic.language()
+    }
+
+    /// An unexpected failure, for the window in the clinic's language (the detail is logged).
+    pub fn internal(&self, detail: &str) -> IpcError {
+        IpcError::internal(detail, self.lang())
     }
 }
 

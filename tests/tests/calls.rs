@@ -154,10 +154,8 @@ async fn a_surgery_leads_to_a_call_that_is_retried_done_and_cancelled_by_a_death
     );
 
     // A second case for Luna needs a call; then Luna dies: her open call disappears.
-    app.click(&format!(
-        "#agenda-calls li.call-item button[data-action=open-call]"
-    ))
-    .await;
+    app.click("#agenda-calls li.call-item button[data-action=open-call]")
+        .await;
     app.wait_for("#call-page").await;
     app.click("#call-client").await;
     app.wait_for("#client-page").await;

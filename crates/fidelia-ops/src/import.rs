@@ -249,6 +249,31 @@ impl Clinic {
     }
 }
 
+impl Clinic {
+    /// Writes an import's report as CSV (for Excel, in the clinic's language) into `dir`,
+    /// usually [`crate::folders::reports`]; returns the file's path.
+    pub fn save_import_report<Tz: TimeZone>(
+        &self,
+        report: &Report,
+        dir: &Path,
+        at: &ClinicTime<Tz>,
+    ) -> Result<std::path::PathBuf> {
+        let lang = self.language();
+        let name = format!(
+            "{}-{}.csv",
+            i18n::t(lang, "import.report_file_stem"),
+            at.now
+                .with_timezone(&at.tz)
+                .naive_local()
+                .format("%Y-%m-%d_%H%M%S")
+        );
+        let path = dir.join(name);
+        std::fs::create_dir_all(dir)?;
+        std::fs::write(&path, imp::report_csv(report, lang))?;
+        Ok(path)
+    }
+}
+
 /// The file's head and the mapping to use: given, remembered, or detected.
 fn plan(
     db: &Db,

@@ -45,6 +45,10 @@ pub enum Output {
     Files,
 }
 
+/// Gets the letters about to be recorded (to write them); an error records nothing.
+pub type Deliver<'a> =
+    dyn FnMut(&Settings, &[IssuedLetter]) -> std::result::Result<(), String> + 'a;
+
 /// Thank-you letters issued, and the PDFs written.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -195,7 +199,7 @@ impl Clinic {
         template: &str,
         today: NaiveDate,
         now: DateTime<Utc>,
-        deliver: &mut dyn FnMut(&Settings, &[IssuedLetter]) -> std::result::Result<(), String>,
+        deliver: &mut Deliver,
     ) -> Result<Vec<IssuedLetter>> {
         if clients.is_empty() {
             return Err(Invalid::single("clients", "err.none_selected").into());

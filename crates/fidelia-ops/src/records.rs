@@ -124,6 +124,11 @@ impl Clinic {
         self.store.read(settings::read)
     }
 
+    /// The clinic's language (Spanish if the settings cannot be read).
+    pub fn language(&self) -> Lang {
+        self.settings().map(|s| s.language).unwrap_or_default()
+    }
+
     /// Validates and saves settings sent by the window; returns them as saved.
     pub fn save_settings(&self, form: &Settings) -> Result<Settings> {
         self.store.write(|db| {

@@ -34,22 +34,14 @@ pub fn calls_counts<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<CallCounts, IpcError> {
-    let counts = state.call(|s| crate::counts_now(s))?;
-    crate::tray::show_count(
-        &app,
-        counts.today,
-        state
-            .clinic
-            .settings()
-            .map(|s| s.language)
-            .unwrap_or_default(),
-    );
+    let counts = state.call(crate::scheduler::counts_now)?;
+    crate::tray::show_count(&app, counts.today, state.lang());
     Ok(counts)
 }
 
 #[tauri::command]
 pub fn call_get(state: State<'_, AppState>, id: CallId) -> Result<CallDetail, IpcError> {
-    state.call(|s| s.call_detail(id, s.settings()?.language, clinic_time().now))
+    state.call(|s| s.call_detail(id, state.lang(), clinic_time().now))
 }
 
 #[tauri::command]
@@ -91,9 +83,13 @@ pub fn autostart_get<R: Runtime>(app: AppHandle<R>) -> bool {
 }
 
 #[tauri::command]
-pub fn autostart_set<R: Runtime>(app: AppHandle<R>, enabled: bool) -> Result<bool, IpcError> {
+pub fn autostart_set<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    enabled: bool,
+) -> Result<bool, IpcError> {
     let m = app.autolaunch();
     let r = if enabled { m.enable() } else { m.disable() };
-    r.map_err(|e| IpcError::internal(&e.to_string()))?;
+    r.map_err(|e| state.internal(&e.to_string()))?;
     Ok(m.is_enabled().unwrap_or(false))
 }

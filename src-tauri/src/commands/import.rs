@@ -3,12 +3,14 @@
 //! preview and import. The import runs on a blocking thread; the page polls `import_progress`
 //! (it has no event permission) and may `import_cancel`, which leaves the database as it was.
 
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
-use fidelia_core::import::{report_csv, ImportError, ImportOptions, Preview, Report};
+use fidelia_core::import::{ImportError, ImportOptions, Preview, Report};
 use fidelia_core::Lang;
+use fidelia_ops::folders;
 use fidelia_ops::import::{ImportFailure, ImportSource};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime, State};
@@ -30,14 +32,6 @@ pub struct ImportProgress {
     pub done: u64,
     pub total: u64,
     pub running: bool,
-}
-
-fn lang_of(state: &AppState) -> Lang {
-    state
-        .clinic
-        .settings()
-        .map(|s| s.language)
-        .unwrap_or_default()
 }
 
 /// A failed import for the window: `code` "import" (the file: unreadable, empty, a required
@@ -75,18 +69,17 @@ pub async fn import_preview<R: Runtime>(
     data: String,
     options: ImportOptions,
 ) -> Result<Preview, IpcError> {
+    let lang = app.state::<AppState>().lang();
     tauri::async_runtime::spawn_blocking(move || {
-        let state = app.state::<AppState>();
-        let lang = lang_of(&state);
         let bytes = decode(&data, lang)?;
         drop(data);
-        state
+        app.state::<AppState>()
             .clinic
             .import_preview(ImportSource::Bytes(&bytes), &options, &clinic_time())
             .map_err(|e| failure(e, lang))
     })
     .await
-    .map_err(|e| IpcError::internal(&format!("import preview task: {e}")))?
+    .map_err(|e| IpcError::internal(&format!("import preview task: {e}"), lang))?
 }
 
 /// Imports the file in one transaction on a blocking thread; progress in `import_progress`.
@@ -97,18 +90,17 @@ pub async fn import_run<R: Runtime>(
     data: String,
     options: ImportOptions,
 ) -> Result<Report, IpcError> {
+    let lang = app.state::<AppState>().lang();
     if job.running.swap(true, Ordering::SeqCst) {
-        return Err(IpcError::internal("an import is already running"));
+        return Err(IpcError::internal("an import is already running", lang));
     }
     job.cancel.store(false, Ordering::SeqCst);
     *job.progress.lock().unwrap_or_else(|p| p.into_inner()) = (0, 0);
     let (progress, cancel) = (job.progress.clone(), job.cancel.clone());
     let result = tauri::async_runtime::spawn_blocking(move || {
-        let state = app.state::<AppState>();
-        let lang = lang_of(&state);
         let bytes = decode(&data, lang)?;
         drop(data);
-        state
+        app.state::<AppState>()
             .clinic
             .import(
                 ImportSource::Bytes(&bytes),
@@ -123,7 +115,7 @@ pub async fn import_run<R: Runtime>(
     })
     .await;
     job.running.store(false, Ordering::SeqCst);
-    result.map_err(|e| IpcError::internal(&format!("import task: {e}")))?
+    result.map_err(|e| IpcError::internal(&format!("import task: {e}"), lang))?
 }
 
 /// Rows done / total of the import under way (polled by the window).
@@ -146,28 +138,6 @@ pub fn import_cancel(job: State<'_, ImportJob>) {
 /// Saves the report as CSV in `<Documents>/Fidelia/Informes` (or `$FIDELIA_REPORTS_DIR`) and
 /// returns the file's path: the page itself has no access to the file system.
 #[tauri::command]
-pub fn import_report_save(state: State<'_, AppState>, report: Report) -> Result<String, IpcError> {
-    let dir = std::env::var_os("FIDELIA_REPORTS_DIR")
-        .filter(|p| !p.is_empty())
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| {
-            dirs::document_dir()
-                .or_else(dirs::home_dir)
-                .unwrap_or_else(|| ".".into())
-                .join("Fidelia")
-                .join("Informes")
-        });
-    let name = format!(
-        "{}-{}.csv",
-        fidelia_core::i18n::t(lang_of(&state), "import.report_file_stem"),
-        clinic_time()
-            .now
-            .with_timezone(&chrono::Local)
-            .format("%Y-%m-%d_%H%M%S")
-    );
-    let path = dir.join(name);
-    std::fs::create_dir_all(&dir)
-        .and_then(|_| std::fs::write(&path, report_csv(&report, lang_of(&state))))
-        .map_err(|e| IpcError::internal(&format!("{}: {e}", path.display())))?;
-    Ok(path.display().to_string())
+pub fn import_report_save(state: State<'_, AppState>, report: Report) -> Result<PathBuf, IpcError> {
+    state.call(|c| c.save_import_report(&report, &folders::reports(), &clinic_time()))
 }

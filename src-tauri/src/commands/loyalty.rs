@@ -124,9 +124,13 @@ fn letter_in(dir: &Path, path: &str) -> Option<PathBuf> {
 
 /// Opens a letter already written (the "Abrir" button).
 #[tauri::command]
-pub fn letter_open<R: Runtime>(app: AppHandle<R>, path: String) -> Result<(), IpcError> {
+pub fn letter_open<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    path: String,
+) -> Result<(), IpcError> {
     let Some(p) = letter_in(&folders::letters(), &path) else {
-        return Err(IpcError::internal(&format!("refused to open {path}")));
+        return Err(state.internal(&format!("refused to open {path}")));
     };
     open_pdf(&app, &p);
     Ok(())

@@ -34,13 +34,13 @@ mod tests {
     #[test]
     fn settings_read_back_as_written_and_default_when_absent() {
         let s = store();
-        let fresh = s.read(|db| read(db)).unwrap();
+        let fresh = s.read(read).unwrap();
         assert_eq!(fresh, Settings::default(), "a new clinic has the defaults");
         let mine = Settings {
             clinic_name: "Clínica Peña".into(),
             ..Settings::default()
         };
         s.write(|db| write(db, &mine)).unwrap();
-        assert_eq!(s.read(|db| read(db)).unwrap().clinic_name, "Clínica Peña");
+        assert_eq!(s.read(read).unwrap().clinic_name, "Clínica Peña");
     }
 }

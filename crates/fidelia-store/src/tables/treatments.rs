@@ -16,18 +16,21 @@ pub struct Treatment {
     pub next_due_on: Option<NaiveDate>,
 }
 
+/// A treatment's row: id, entered by hand, pet, kind, product, applied on, next due on.
+type Row = (
+    i64,
+    bool,
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
 /// The treatment imported with this source id: its id, whether it was entered by hand, and
 /// its values.
 pub fn by_source_id(db: &Db, sid: &str) -> Result<Option<(i64, bool, Treatment)>> {
-    let row: Option<(
-        i64,
-        bool,
-        i64,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-    )> = db
+    let row: Option<Row> = db
         .conn()
         .prepare_cached(
             "SELECT id, origin = 'manual', pet_id, kind, product, applied_on, next_due_on
