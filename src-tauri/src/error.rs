@@ -8,9 +8,20 @@ use fidelia_core::Lang;
 use fidelia_ops::StoreError;
 use serde::Serialize;
 
+/// Every `code` an error may carry (docs/ipc.md lists them; a test keeps the two in step).
+pub const CODES: &[&str] = &[
+    "validation",
+    "not_found",
+    "refused",
+    "import",
+    "cancelled",
+    "database",
+    "internal",
+];
+
 #[derive(Debug, Serialize, PartialEq)]
 pub struct IpcError {
-    /// "validation", "not_found", "database" or "internal".
+    /// One of [`CODES`].
     pub code: &'static str,
     pub message: String,
     /// Form field name -> message, for "validation".
@@ -93,6 +104,37 @@ mod tests {
             json,
             r#"{"code":"validation","message":"Revise los campos marcados.","fields":{"date":"Esa fecha no existe (revise el día y el mes).","phone1":"El teléfono no puede llevar letras."}}"#
         );
+    }
+
+    /// The codes docs/ipc.md lists under "Errors" are exactly the ones the window can get.
+    #[test]
+    fn the_documented_error_codes_are_the_real_ones() {
+        let doc = include_str!("../../docs/ipc.md");
+        let errors = doc
+            .split("## Errors")
+            .nth(1)
+            .and_then(|s| s.split("\n## ").next())
+            .expect("docs/ipc.md has an Errors section");
+        let mut listed: Vec<&str> = errors
+            .lines()
+            .filter_map(|l| l.trim_start().strip_prefix("- `\""))
+            .chain(errors.split("; `\"").skip(1))
+            .filter_map(|l| l.split('"').next())
+            .collect();
+        listed.sort();
+        let mut codes = CODES.to_vec();
+        codes.sort();
+        assert_eq!(listed, codes, "docs/ipc.md, section Errors");
+        // And every code the shell writes is one of them.
+        for src in [include_str!("error.rs"), include_str!("commands/import.rs")] {
+            let code = src.split("#[cfg(test)]").next().unwrap_or(src);
+            for part in code.split("code: ").skip(1) {
+                let value = part.split(",\n").next().unwrap_or("");
+                for word in value.split('"').skip(1).step_by(2) {
+                    assert!(CODES.contains(&word), "code {word:?} is not in CODES");
+                }
+            }
+        }
     }
 
     #[test]
