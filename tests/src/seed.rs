@@ -1,4 +1,4 @@
-//! Seeding a test's clinic before its window opens, through the domain and the store (the
+//! Seeding a test's clinic before its window opens, through fidelia-ops (the
 //! same code the window's commands call), never with SQL.
 
 use chrono::{DateTime, Duration, Local, Utc};
