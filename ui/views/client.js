@@ -1,4 +1,5 @@
-// The client's page (#client-page): details, pets, visits, appointments and the timeline.
+// The client's page (#client-page): details, pets, visits, appointments, calls and the timeline,
+// each section built by its own function below, in the order the page shows them.
 
 import { api } from "../ipc.js";
 import { h } from "../lib/dom.js";
@@ -101,6 +102,261 @@ async function offerCondolence(pet) {
   });
 }
 
+// ---------------------------------------------------------------- the page's sections
+
+function clientHeader(c, afterSave) {
+  const fullName = `${c.firstName} ${c.surnames}`.trim();
+  return h(
+    "header",
+    { class: "view-header" },
+    h("h1", { class: "client-name", tabindex: "-1" }, fullName),
+    h(
+      "div",
+      { class: "view-actions" },
+      h("button", { type: "button", id: "edit-client", class: "btn", onclick: async () => afterSave(await openClientForm(c)) }, t("client.edit")),
+    ),
+  );
+}
+
+function detailsSection(c) {
+  const phones = [c.phone1, c.phone2].filter(Boolean).map((p) => h("span", { class: "phone" }, p));
+  const details = h(
+    "dl",
+    { class: "details" },
+    detail("client-phones", t("client.phones"), phones),
+    detail("client-email", t("client.email"), c.email),
+    detail("client-channel", t("client.preferred_channel"), word("channel", c.preferredChannel)),
+    detail("client-consent-care", t("client.consent_care"), yesNo(c.consentCare)),
+    detail("client-consent-commercial", t("client.consent_commercial"), yesNo(c.consentCommercial)),
+    detail("client-address", t("client.address"), c.address),
+    detail("client-notes", t("client.notes"), c.notes ? h("span", { class: "prewrap" }, c.notes) : ""),
+    detail("client-since", t("client.since"), c.createdAt ? dateToForm(new Date(c.createdAt)) : ""),
+  );
+  return h("section", { class: "card", "aria-labelledby": "details-title" }, h("h2", { id: "details-title" }, t("client.details")), details);
+}
+
+function petItem(c, p, afterSave) {
+  return h(
+    "li",
+    { class: ["pet", p.deceasedOn && "pet--deceased"], dataset: { petId: p.id } },
+    h(
+      "div",
+      { class: "pet-main" },
+      h("span", { class: "pet-name" }, p.name),
+      p.deceasedOn ? h("span", { class: "badge badge--deceased" }, t("pet.deceased_badge", { date: fmtDate(p.deceasedOn) })) : null,
+      h(
+        "div",
+        { class: "pet-facts" },
+        [word("species", p.species), p.breed, word("sex", p.sex), age(p.birthDate, p.deceasedOn || today())].filter(Boolean).join(" · "),
+      ),
+      p.notes ? h("div", { class: "pet-notes muted" }, p.notes) : null,
+    ),
+    h(
+      "button",
+      {
+        type: "button",
+        class: "btn btn--small",
+        dataset: { action: "edit-pet", id: p.id },
+        "aria-label": t("pet.edit_named", { name: p.name }),
+        onclick: async () => {
+          const saved = await openPetForm(c.id, p);
+          // A death just recorded: offer a condolence letter instead of any message.
+          if (saved && saved.deceasedOn && !p.deceasedOn) await offerCondolence(saved);
+          afterSave(saved);
+        },
+      },
+      t("common.edit"),
+    ),
+  );
+}
+
+function petsSection(c, pets, afterSave) {
+  const petsBody =
+    pets.length === 0 ? h("p", { class: "empty" }, t("pet.empty")) : h("ul", { id: "pets", class: "pet-list" }, pets.map((p) => petItem(c, p, afterSave)));
+  // Keep #pets present even when empty, so the section is always findable.
+  return section(
+    "pets-section",
+    t("pet.title"),
+    h("button", { type: "button", id: "add-pet", class: "btn", onclick: async () => afterSave(await openPetForm(c.id, null)) }, t("pet.add")),
+    pets.length === 0 ? h("div", { id: "pets" }, petsBody) : petsBody,
+  );
+}
+
+function visitRow(v, pets, afterSave) {
+  return h(
+    "tr",
+    { dataset: { visitId: v.id } },
+    h("td", { class: "nowrap" }, fmtDateTime(v.at)),
+    h("td", null, v.petName),
+    h("td", null, word("visit_kind", v.kind)),
+    h("td", null, severityBadge(v.severity)),
+    h("td", null, v.staffName || t("common.none")),
+    h("td", null, v.reason),
+    h("td", { class: "num nowrap" }, v.amountCents != null ? fmtMoney(v.amountCents) : t("common.none")),
+    h(
+      "td",
+      { class: "row-actions" },
+      h(
+        "button",
+        {
+          type: "button",
+          class: "btn btn--small",
+          dataset: { action: "edit-visit", id: v.id },
+          onclick: async () => afterSave(await openVisitForm({ pets, staff: await withStaff(), visit: v })),
+        },
+        t("common.edit"),
+      ),
+      h(
+        "button",
+        {
+          type: "button",
+          class: "btn btn--small btn--quiet-danger",
+          dataset: { action: "delete-visit", id: v.id },
+          onclick: async () => {
+            const ok = await confirmDialog({
+              title: t("visit.delete_title"),
+              message: t("visit.delete_confirm", { pet: v.petName, when: fmtDateTime(v.at) }),
+              confirmLabel: t("visit.delete"),
+              danger: true,
+            });
+            if (!ok) return;
+            try {
+              await api.visitDelete(v.id);
+              toast(t("toast.deleted"));
+              refresh();
+            } catch (err) {
+              toastError(err);
+            }
+          },
+        },
+        t("visit.delete"),
+      ),
+    ),
+  );
+}
+
+function visitsSection(pets, visits, afterSave) {
+  const addVisit = async (petId = null) => afterSave(await openVisitForm({ pets, staff: await withStaff(), petId }));
+  const visitsBody =
+    visits.length === 0
+      ? h("p", { class: "empty" }, t("visit.empty"))
+      : h(
+          "div",
+          { class: "table-wrap" },
+          h(
+            "table",
+            { class: "table" },
+            h(
+              "thead",
+              null,
+              h(
+                "tr",
+                null,
+                [t("visit.col_when"), t("visit.pet"), t("visit.kind"), t("visit.severity"), t("visit.staff"), t("visit.reason")].map((x) => h("th", { scope: "col" }, x)),
+                h("th", { scope: "col", class: "num" }, t("visit.amount")),
+                h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, t("common.actions"))),
+              ),
+            ),
+            h("tbody", null, visits.map((v) => visitRow(v, pets, afterSave))),
+          ),
+        );
+  return section(
+    "visits-section",
+    t("visit.title"),
+    h("button", { type: "button", id: "add-visit", class: "btn", onclick: () => addVisit() }, t("visit.add")),
+    h("div", { id: "visits" }, visitsBody),
+  );
+}
+
+function appointmentRow(a, pets, afterSave) {
+  return h(
+    "tr",
+    { dataset: { appointmentId: a.id, status: a.status } },
+    h("td", { class: "nowrap" }, fmtDateTime(a.startsAt)),
+    h("td", null, a.petName),
+    h("td", null, a.staffName || t("common.none")),
+    h("td", { class: "nowrap" }, t("appointment.minutes", { n: a.durationMin })),
+    h("td", null, a.reason),
+    h("td", null, statusBadge(a.status)),
+    h(
+      "td",
+      { class: "row-actions" },
+      a.status === "programada"
+        ? [
+            h(
+              "button",
+              {
+                type: "button",
+                class: "btn btn--small",
+                dataset: { action: "move-appointment", id: a.id },
+                onclick: async () => afterSave(await openAppointmentForm({ pets, staff: await withStaff(), appointment: a })),
+              },
+              t("appointment.move"),
+            ),
+            h(
+              "button",
+              {
+                type: "button",
+                class: "btn btn--small btn--quiet-danger",
+                dataset: { action: "cancel-appointment", id: a.id },
+                onclick: async () => {
+                  const ok = await confirmDialog({
+                    title: t("appointment.cancel_title"),
+                    message: t("appointment.cancel_confirm", { pet: a.petName, when: fmtDateTime(a.startsAt) }),
+                    confirmLabel: t("appointment.cancel_yes"),
+                    cancelLabel: t("appointment.cancel_no"),
+                    danger: true,
+                  });
+                  if (!ok) return;
+                  try {
+                    await api.appointmentCancel(a.id);
+                    toast(t("toast.appointment_cancelled"));
+                    refresh();
+                  } catch (err) {
+                    toastError(err);
+                  }
+                },
+              },
+              t("appointment.cancel"),
+            ),
+          ]
+        : null,
+    ),
+  );
+}
+
+function appointmentsSection(pets, appointments, afterSave) {
+  const addAppointment = async (petId = null) => afterSave(await openAppointmentForm({ pets, staff: await withStaff(), petId }));
+  const apptBody =
+    appointments.length === 0
+      ? h("p", { class: "empty" }, t("appointment.empty"))
+      : h(
+          "div",
+          { class: "table-wrap" },
+          h(
+            "table",
+            { class: "table" },
+            h(
+              "thead",
+              null,
+              h(
+                "tr",
+                null,
+                [t("appointment.col_when"), t("appointment.pet"), t("appointment.staff"), t("appointment.col_duration"), t("appointment.reason"), t("appointment.status")].map((x) => h("th", { scope: "col" }, x)),
+                h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, t("common.actions"))),
+              ),
+            ),
+            h("tbody", null, appointments.map((a) => appointmentRow(a, pets, afterSave))),
+          ),
+        );
+  return section(
+    "appointments-section",
+    t("appointment.title"),
+    h("button", { type: "button", id: "add-appointment", class: "btn", onclick: () => addAppointment() }, t("appointment.add")),
+    h("div", { id: "appointments" }, apptBody),
+  );
+}
+
 function callsSection(calls) {
   const body =
     calls.length === 0
@@ -131,308 +387,57 @@ function callsSection(calls) {
   return section("calls-section", t("calls.section"), null, h("div", { id: "calls" }, body));
 }
 
+function timelineEntry(e) {
+  const listKey = e.kind === "visit" ? "visit_kind" : e.kind === "appointment" ? "appointment_status" : null;
+  const label = listKey ? word(listKey, e.label) : e.label || "";
+  return h(
+    "li",
+    { class: ["timeline-entry", `timeline-entry--${e.kind}`], dataset: { kind: e.kind } },
+    h("span", { class: "timeline-when nowrap" }, fmtDateTime(e.at)),
+    h(
+      "div",
+      { class: "timeline-body" },
+      h(
+        "div",
+        { class: "timeline-title" },
+        h("span", { class: ["timeline-icon", `timeline-icon--${e.kind}`], "aria-hidden": "true" }),
+        h("span", { class: "timeline-kind" }, t(`timeline.${e.kind}`)),
+        label ? h("span", { class: "timeline-label" }, label) : null,
+        e.petName ? h("span", { class: "timeline-pet" }, e.petName) : null,
+      ),
+      e.detail ? h("div", { class: "timeline-detail" }, e.detail) : null,
+      e.staffName ? h("div", { class: "timeline-staff muted" }, e.staffName) : null,
+    ),
+  );
+}
+
+function timelineSection(timeline) {
+  return section(
+    "timeline-section",
+    t("timeline.title"),
+    null,
+    timeline.length === 0
+      ? [h("p", { class: "empty" }, t("timeline.empty")), h("ol", { id: "timeline", class: "timeline" })]
+      : h("ol", { id: "timeline", class: "timeline" }, timeline.map(timelineEntry)),
+  );
+}
+
 export async function clientView(params) {
   const [page, calls] = await Promise.all([api.clientGet(Number(params.id)), api.clientCalls(Number(params.id))]);
   const { client: c, pets, visits, appointments, timeline } = page;
-  const fullName = `${c.firstName} ${c.surnames}`.trim();
 
   const afterSave = (saved) => {
     if (saved) refresh();
   };
-  const addVisit = async (petId = null) => afterSave(await openVisitForm({ pets, staff: await withStaff(), petId }));
-  const addAppointment = async (petId = null) => afterSave(await openAppointmentForm({ pets, staff: await withStaff(), petId }));
-
-  // ------------------------------------------------------------ details
-  const phones = [c.phone1, c.phone2].filter(Boolean).map((p) => h("span", { class: "phone" }, p));
-  const details = h(
-    "dl",
-    { class: "details" },
-    detail("client-phones", t("client.phones"), phones),
-    detail("client-email", t("client.email"), c.email),
-    detail("client-channel", t("client.preferred_channel"), word("channel", c.preferredChannel)),
-    detail("client-consent-care", t("client.consent_care"), yesNo(c.consentCare)),
-    detail("client-consent-commercial", t("client.consent_commercial"), yesNo(c.consentCommercial)),
-    detail("client-address", t("client.address"), c.address),
-    detail("client-notes", t("client.notes"), c.notes ? h("span", { class: "prewrap" }, c.notes) : ""),
-    detail("client-since", t("client.since"), c.createdAt ? dateToForm(new Date(c.createdAt)) : ""),
-  );
-
-  // ------------------------------------------------------------ pets
-  const petsBody =
-    pets.length === 0
-      ? h("p", { class: "empty" }, t("pet.empty"))
-      : h(
-          "ul",
-          { id: "pets", class: "pet-list" },
-          pets.map((p) =>
-            h(
-              "li",
-              { class: ["pet", p.deceasedOn && "pet--deceased"], dataset: { petId: p.id } },
-              h(
-                "div",
-                { class: "pet-main" },
-                h("span", { class: "pet-name" }, p.name),
-                p.deceasedOn ? h("span", { class: "badge badge--deceased" }, t("pet.deceased_badge", { date: fmtDate(p.deceasedOn) })) : null,
-                h(
-                  "div",
-                  { class: "pet-facts" },
-                  [word("species", p.species), p.breed, word("sex", p.sex), age(p.birthDate, p.deceasedOn || today())].filter(Boolean).join(" · "),
-                ),
-                p.notes ? h("div", { class: "pet-notes muted" }, p.notes) : null,
-              ),
-              h(
-                "button",
-                {
-                  type: "button",
-                  class: "btn btn--small",
-                  dataset: { action: "edit-pet", id: p.id },
-                  "aria-label": t("pet.edit_named", { name: p.name }),
-                  onclick: async () => {
-                    const saved = await openPetForm(c.id, p);
-                    // A death just recorded: offer a condolence letter instead of any message.
-                    if (saved && saved.deceasedOn && !p.deceasedOn) await offerCondolence(saved);
-                    afterSave(saved);
-                  },
-                },
-                t("common.edit"),
-              ),
-            ),
-          ),
-        );
-  // Keep #pets present even when empty, so the section is always findable.
-  const petsSection = section(
-    "pets-section",
-    t("pet.title"),
-    h("button", { type: "button", id: "add-pet", class: "btn", onclick: async () => afterSave(await openPetForm(c.id, null)) }, t("pet.add")),
-    pets.length === 0 ? h("div", { id: "pets" }, petsBody) : petsBody,
-  );
-
-  // ------------------------------------------------------------ visits
-  const visitsBody =
-    visits.length === 0
-      ? h("p", { class: "empty" }, t("visit.empty"))
-      : h(
-          "div",
-          { class: "table-wrap" },
-          h(
-            "table",
-            { class: "table" },
-            h(
-              "thead",
-              null,
-              h(
-                "tr",
-                null,
-                [t("visit.col_when"), t("visit.pet"), t("visit.kind"), t("visit.severity"), t("visit.staff"), t("visit.reason")].map((x) => h("th", { scope: "col" }, x)),
-                h("th", { scope: "col", class: "num" }, t("visit.amount")),
-                h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, t("common.actions"))),
-              ),
-            ),
-            h(
-              "tbody",
-              null,
-              visits.map((v) =>
-                h(
-                  "tr",
-                  { dataset: { visitId: v.id } },
-                  h("td", { class: "nowrap" }, fmtDateTime(v.at)),
-                  h("td", null, v.petName),
-                  h("td", null, word("visit_kind", v.kind)),
-                  h("td", null, severityBadge(v.severity)),
-                  h("td", null, v.staffName || t("common.none")),
-                  h("td", null, v.reason),
-                  h("td", { class: "num nowrap" }, v.amountCents != null ? fmtMoney(v.amountCents) : t("common.none")),
-                  h(
-                    "td",
-                    { class: "row-actions" },
-                    h(
-                      "button",
-                      {
-                        type: "button",
-                        class: "btn btn--small",
-                        dataset: { action: "edit-visit", id: v.id },
-                        onclick: async () => afterSave(await openVisitForm({ pets, staff: await withStaff(), visit: v })),
-                      },
-                      t("common.edit"),
-                    ),
-                    h(
-                      "button",
-                      {
-                        type: "button",
-                        class: "btn btn--small btn--quiet-danger",
-                        dataset: { action: "delete-visit", id: v.id },
-                        onclick: async () => {
-                          const ok = await confirmDialog({
-                            title: t("visit.delete_title"),
-                            message: t("visit.delete_confirm", { pet: v.petName, when: fmtDateTime(v.at) }),
-                            confirmLabel: t("visit.delete"),
-                            danger: true,
-                          });
-                          if (!ok) return;
-                          try {
-                            await api.visitDelete(v.id);
-                            toast(t("toast.deleted"));
-                            refresh();
-                          } catch (err) {
-                            toastError(err);
-                          }
-                        },
-                      },
-                      t("visit.delete"),
-                    ),
-                  ),
-                ),
-              ),
-            ),
-          ),
-        );
-  const visitsSection = section(
-    "visits-section",
-    t("visit.title"),
-    h("button", { type: "button", id: "add-visit", class: "btn", onclick: () => addVisit() }, t("visit.add")),
-    h("div", { id: "visits" }, visitsBody),
-  );
-
-  // ------------------------------------------------------------ appointments
-  const apptBody =
-    appointments.length === 0
-      ? h("p", { class: "empty" }, t("appointment.empty"))
-      : h(
-          "div",
-          { class: "table-wrap" },
-          h(
-            "table",
-            { class: "table" },
-            h(
-              "thead",
-              null,
-              h(
-                "tr",
-                null,
-                [t("appointment.col_when"), t("appointment.pet"), t("appointment.staff"), t("appointment.col_duration"), t("appointment.reason"), t("appointment.status")].map((x) => h("th", { scope: "col" }, x)),
-                h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, t("common.actions"))),
-              ),
-            ),
-            h(
-              "tbody",
-              null,
-              appointments.map((a) =>
-                h(
-                  "tr",
-                  { dataset: { appointmentId: a.id, status: a.status } },
-                  h("td", { class: "nowrap" }, fmtDateTime(a.startsAt)),
-                  h("td", null, a.petName),
-                  h("td", null, a.staffName || t("common.none")),
-                  h("td", { class: "nowrap" }, t("appointment.minutes", { n: a.durationMin })),
-                  h("td", null, a.reason),
-                  h("td", null, statusBadge(a.status)),
-                  h(
-                    "td",
-                    { class: "row-actions" },
-                    a.status === "programada"
-                      ? [
-                          h(
-                            "button",
-                            {
-                              type: "button",
-                              class: "btn btn--small",
-                              dataset: { action: "move-appointment", id: a.id },
-                              onclick: async () => afterSave(await openAppointmentForm({ pets, staff: await withStaff(), appointment: a })),
-                            },
-                            t("appointment.move"),
-                          ),
-                          h(
-                            "button",
-                            {
-                              type: "button",
-                              class: "btn btn--small btn--quiet-danger",
-                              dataset: { action: "cancel-appointment", id: a.id },
-                              onclick: async () => {
-                                const ok = await confirmDialog({
-                                  title: t("appointment.cancel_title"),
-                                  message: t("appointment.cancel_confirm", { pet: a.petName, when: fmtDateTime(a.startsAt) }),
-                                  confirmLabel: t("appointment.cancel_yes"),
-                                  cancelLabel: t("appointment.cancel_no"),
-                                  danger: true,
-                                });
-                                if (!ok) return;
-                                try {
-                                  await api.appointmentCancel(a.id);
-                                  toast(t("toast.appointment_cancelled"));
-                                  refresh();
-                                } catch (err) {
-                                  toastError(err);
-                                }
-                              },
-                            },
-                            t("appointment.cancel"),
-                          ),
-                        ]
-                      : null,
-                  ),
-                ),
-              ),
-            ),
-          ),
-        );
-  const apptSection = section(
-    "appointments-section",
-    t("appointment.title"),
-    h("button", { type: "button", id: "add-appointment", class: "btn", onclick: () => addAppointment() }, t("appointment.add")),
-    h("div", { id: "appointments" }, apptBody),
-  );
-
-  // ------------------------------------------------------------ timeline
-  const timelineBody =
-    timeline.length === 0
-      ? h("p", { class: "empty" }, t("timeline.empty"))
-      : timeline.map((e) => {
-          const listKey = e.kind === "visit" ? "visit_kind" : e.kind === "appointment" ? "appointment_status" : null;
-          const label = listKey ? word(listKey, e.label) : e.label || "";
-          return h(
-            "li",
-            { class: ["timeline-entry", `timeline-entry--${e.kind}`], dataset: { kind: e.kind } },
-            h("span", { class: "timeline-when nowrap" }, fmtDateTime(e.at)),
-            h(
-              "div",
-              { class: "timeline-body" },
-              h(
-                "div",
-                { class: "timeline-title" },
-                h("span", { class: ["timeline-icon", `timeline-icon--${e.kind}`], "aria-hidden": "true" }),
-                h("span", { class: "timeline-kind" }, t(`timeline.${e.kind}`)),
-                label ? h("span", { class: "timeline-label" }, label) : null,
-                e.petName ? h("span", { class: "timeline-pet" }, e.petName) : null,
-              ),
-              e.detail ? h("div", { class: "timeline-detail" }, e.detail) : null,
-              e.staffName ? h("div", { class: "timeline-staff muted" }, e.staffName) : null,
-            ),
-          );
-        });
-  const timelineSection = section(
-    "timeline-section",
-    t("timeline.title"),
-    null,
-    timeline.length === 0 ? [timelineBody, h("ol", { id: "timeline", class: "timeline" })] : h("ol", { id: "timeline", class: "timeline" }, timelineBody),
-  );
 
   return h(
     "section",
     { id: "client-page", class: "view view-client", dataset: { clientId: c.id } },
-    h(
-      "header",
-      { class: "view-header" },
-      h("h1", { class: "client-name", tabindex: "-1" }, fullName),
-      h(
-        "div",
-        { class: "view-actions" },
-        h("button", { type: "button", id: "edit-client", class: "btn", onclick: async () => afterSave(await openClientForm(c)) }, t("client.edit")),
-      ),
-    ),
-    h("div", { class: "client-top" }, h("section", { class: "card", "aria-labelledby": "details-title" }, h("h2", { id: "details-title" }, t("client.details")), details), petsSection),
-    visitsSection,
-    apptSection,
+    clientHeader(c, afterSave),
+    h("div", { class: "client-top" }, detailsSection(c), petsSection(c, pets, afterSave)),
+    visitsSection(pets, visits, afterSave),
+    appointmentsSection(pets, appointments, afterSave),
     callsSection(calls),
-    timelineSection,
+    timelineSection(timeline),
   );
 }

@@ -87,26 +87,15 @@ function readBase64(file) {
   });
 }
 
-export async function importView() {
-  /** The chosen file: { name, data (base64) }; the options of the next preview / import. */
-  let file = null;
-  let options = { encoding: null, separator: null, fields: null, overwriteManual: false };
-  let busy = false;
-  let previewToken = 0;
+// ---------------------------------------------------------------- the view's sections
 
+/** The file choice: the file input, the "overwrite manual changes" box and the status line. */
+function fileChoiceSection({ onFile, onOverwrite }) {
   const status = h("p", { id: "import-status", class: "import-status", role: "status" });
-  const previewBox = h("section", { id: "import-preview", class: "card", hidden: true, "aria-live": "polite" });
-  const progress = h("progress", { id: "import-progress", max: 1, value: 0 });
-  const progressText = h("span", { id: "import-progress-text", class: "muted" });
-  const cancelButton = h("button", { type: "button", id: "import-cancel", class: "btn", onclick: () => api.importCancel().catch(() => {}) }, t("import.cancel"));
-  const progressBox = h("div", { id: "import-running", class: "import-running", hidden: true }, h("label", { for: "import-progress" }, t("import.running")), progress, progressText, cancelButton);
-  const reportBox = h("section", { id: "import-report", class: "card", hidden: true });
-
   const setStatus = (text, error = false) => {
     status.textContent = text || "";
     status.classList.toggle("form-error", Boolean(error && text));
   };
-
   const fileInput = h("input", {
     id: "import-file",
     type: "file",
@@ -114,25 +103,173 @@ export async function importView() {
     onchange: async (e) => {
       const f = e.target.files && e.target.files[0];
       if (!f) return;
-      previewBox.hidden = true;
-      reportBox.hidden = true;
-      file = null;
-      if (f.size > MAX_MB * 1024 * 1024) {
-        setStatus(t("import.too_big", { size: Math.ceil(f.size / (1024 * 1024)), max: MAX_MB }), true);
-        return;
-      }
-      setStatus(t("import.reading"));
-      try {
-        file = { name: f.name, data: await readBase64(f) };
-      } catch (err) {
-        setStatus(t("err.import_file"), true);
-        return;
-      }
-      options = { encoding: null, separator: null, fields: null, overwriteManual: overwrite.checked };
-      await preview();
+      await onFile(f);
     },
   });
-  const overwrite = h("input", { id: "import-overwrite", type: "checkbox", onchange: () => { options.overwriteManual = overwrite.checked; if (file) preview(); } });
+  const overwrite = h("input", { id: "import-overwrite", type: "checkbox", onchange: () => onOverwrite(overwrite.checked) });
+  const card = h(
+    "div",
+    { class: "card import-choose" },
+    h("div", { class: "field" }, h("label", { for: "import-file" }, t("import.file")), fileInput),
+    h("div", { class: "field field--check" }, overwrite, h("label", { for: "import-overwrite" }, t("import.overwrite")), h("p", { class: "field-hint" }, t("import.overwrite_hint"))),
+    status,
+  );
+  return { card, fileInput, overwrite, setStatus };
+}
+
+/** The progress bar of a running import, with its Cancel button (hidden until an import runs). */
+function progressSection() {
+  const progress = h("progress", { id: "import-progress", max: 1, value: 0 });
+  const progressText = h("span", { id: "import-progress-text", class: "muted" });
+  const cancelButton = h("button", { type: "button", id: "import-cancel", class: "btn", onclick: () => api.importCancel().catch(() => {}) }, t("import.cancel"));
+  const box = h("div", { id: "import-running", class: "import-running", hidden: true }, h("label", { for: "import-progress" }, t("import.running")), progress, progressText, cancelButton);
+  return { box, progress, progressText, cancelButton };
+}
+
+/** How the file is read: its encoding and separator (both changeable) and the shape found. */
+function previewReading(p, onOptions) {
+  const encoding = h(
+    "select",
+    { id: "import-encoding", value: p.encoding, onchange: (e) => onOptions({ encoding: e.target.value, fields: null }) },
+    ENCODINGS.map((e) => h("option", { value: e }, t(`import.encoding.${e}`))),
+  );
+  const separator = h(
+    "select",
+    { id: "import-separator", value: p.separator, onchange: (e) => onOptions({ separator: e.target.value, fields: null }) },
+    SEPARATORS.map(([v, k]) => h("option", { value: v }, t(k))),
+  );
+  return h(
+    "div",
+    { class: "toolbar import-facts" },
+    h("div", { class: "field field--row" }, h("label", { for: "import-encoding" }, t("import.encoding")), encoding),
+    h("div", { class: "field field--row" }, h("label", { for: "import-separator" }, t("import.separator")), separator),
+    h("p", { class: "import-shape" }, h("span", { class: "muted" }, t("import.shape"), ": "), h("span", { id: "import-shape", dataset: { shape: p.shape } }, t(`import.shape.${p.shape}`))),
+  );
+}
+
+/** The column mapping: each column's header, sample values and the field it holds (changeable). */
+function previewMapping(p, onOptions) {
+  const selects = [];
+  const rows = p.columns.map((c) => {
+    const select = h(
+      "select",
+      {
+        class: "import-field",
+        "aria-label": t("import.col.field") + ": " + c.header,
+        value: c.field,
+        onchange: () => onOptions({ fields: selects.map((s) => s.value) }),
+      },
+      FIELDS.map((f) => h("option", { value: f }, fieldLabel(f))),
+    );
+    selects.push(select);
+    const samples = c.samples.filter((s) => s !== "");
+    return h(
+      "tr",
+      { dataset: { column: c.index, field: c.field } },
+      h("th", { scope: "row", class: "import-header" }, c.header),
+      h("td", { class: "import-samples" }, samples.length ? samples.map((s) => h("span", { class: "import-sample" }, s)) : h("span", { class: "muted" }, t("import.empty_sample"))),
+      h("td", null, select),
+    );
+  });
+  return h(
+    "div",
+    { class: "table-wrap" },
+    h(
+      "table",
+      { id: "import-columns", class: "table" },
+      h("caption", { class: "visually-hidden" }, t("import.columns_caption")),
+      h("thead", null, h("tr", null, h("th", { scope: "col" }, t("import.col.header")), h("th", { scope: "col" }, t("import.col.samples")), h("th", { scope: "col" }, t("import.col.field")))),
+      h("tbody", null, rows),
+    ),
+  );
+}
+
+/** The preview's content: reading options, mapping, missing fields, what an import would do, Import. */
+function previewContent(p, fileName, { onOptions, onRun }) {
+  const missing = p.missing.map((f) => `«${fieldLabel(f)}»`).join(", ");
+  const runButton = h("button", { type: "button", id: "import-run", class: "btn btn--primary", disabled: p.missing.length > 0, onclick: onRun }, t("import.run"));
+  return [
+    h("h2", null, t("import.preview_title"), " · ", h("span", { class: "import-filename" }, fileName)),
+    previewReading(p, onOptions),
+    h("p", { id: "import-mapping-source", class: "muted", dataset: { source: p.mappingSource } }, t(`import.source.${p.mappingSource}`)),
+    p.missing.length ? h("p", { id: "import-missing", class: "form-error", role: "alert" }, t("import.missing", { columns: missing })) : null,
+    previewMapping(p, onOptions),
+    p.missing.length
+      ? null
+      : h("div", { id: "import-would", class: "import-would" }, h("h3", null, t("import.would")), reportBody(p.report, { rejectedId: "import-preview-rejected", limit: REJECTED_IN_PREVIEW })),
+    h("div", { class: "form-actions form-actions--start" }, runButton),
+  ];
+}
+
+/** The report's content, after an import: counts, rejected rows, and saving them as CSV. */
+function reportContent(report, fileName, setStatus) {
+  const save = h(
+    "button",
+    {
+      type: "button",
+      id: "import-report-csv",
+      class: "btn",
+      onclick: async () => {
+        try {
+          const path = await api.importReportSave(report);
+          setStatus(t("import.report_saved", { path }), false);
+        } catch (err) {
+          setStatus(errorMessage(err), true);
+        }
+      },
+    },
+    t("import.save_csv"),
+  );
+  return [
+    h("h2", null, t("import.report_title"), " · ", h("span", { class: "import-filename" }, fileName)),
+    report.dryRun ? h("p", { class: "muted" }, t("import.dry_run")) : null,
+    reportBody(report, { rejectedId: "import-rejected" }),
+    h("div", { class: "form-actions form-actions--start" }, save),
+  ];
+}
+
+export async function importView() {
+  /** The chosen file: { name, data (base64) }; the options of the next preview / import. */
+  let file = null;
+  let options = { encoding: null, separator: null, fields: null, overwriteManual: false };
+  let busy = false;
+  let previewToken = 0;
+
+  const previewBox = h("section", { id: "import-preview", class: "card", hidden: true, "aria-live": "polite" });
+  const running = progressSection();
+  const reportBox = h("section", { id: "import-report", class: "card", hidden: true });
+  const choice = fileChoiceSection({ onFile: chooseFile, onOverwrite });
+  const { setStatus } = choice;
+
+  async function chooseFile(f) {
+    previewBox.hidden = true;
+    reportBox.hidden = true;
+    file = null;
+    if (f.size > MAX_MB * 1024 * 1024) {
+      setStatus(t("import.too_big", { size: Math.ceil(f.size / (1024 * 1024)), max: MAX_MB }), true);
+      return;
+    }
+    setStatus(t("import.reading"));
+    try {
+      file = { name: f.name, data: await readBase64(f) };
+    } catch (err) {
+      setStatus(t("err.import_file"), true);
+      return;
+    }
+    options = { encoding: null, separator: null, fields: null, overwriteManual: choice.overwrite.checked };
+    await preview();
+  }
+
+  function onOverwrite(checked) {
+    options.overwriteManual = checked;
+    if (file) preview();
+  }
+
+  /** A changed reading option or column meaning: a new preview with it. */
+  function onOptions(changes) {
+    options = { ...options, ...changes };
+    preview();
+  }
 
   async function preview() {
     if (!file) return;
@@ -155,82 +292,22 @@ export async function importView() {
     // exactly as shown).
     options.encoding = p.encoding;
     options.separator = p.separator;
-    const encoding = h(
-      "select",
-      { id: "import-encoding", value: p.encoding, onchange: (e) => { options = { ...options, encoding: e.target.value, fields: null }; preview(); } },
-      ENCODINGS.map((e) => h("option", { value: e }, t(`import.encoding.${e}`))),
-    );
-    const separator = h(
-      "select",
-      { id: "import-separator", value: p.separator, onchange: (e) => { options = { ...options, separator: e.target.value, fields: null }; preview(); } },
-      SEPARATORS.map(([v, k]) => h("option", { value: v }, t(k))),
-    );
-    const selects = [];
-    const rows = p.columns.map((c) => {
-      const select = h(
-        "select",
-        {
-          class: "import-field",
-          "aria-label": t("import.col.field") + ": " + c.header,
-          value: c.field,
-          onchange: () => { options = { ...options, fields: selects.map((s) => s.value) }; preview(); },
-        },
-        FIELDS.map((f) => h("option", { value: f }, fieldLabel(f))),
-      );
-      selects.push(select);
-      const samples = c.samples.filter((s) => s !== "");
-      return h(
-        "tr",
-        { dataset: { column: c.index, field: c.field } },
-        h("th", { scope: "row", class: "import-header" }, c.header),
-        h("td", { class: "import-samples" }, samples.length ? samples.map((s) => h("span", { class: "import-sample" }, s)) : h("span", { class: "muted" }, t("import.empty_sample"))),
-        h("td", null, select),
-      );
-    });
-    const missing = p.missing.map((f) => `«${fieldLabel(f)}»`).join(", ");
-    const runButton = h("button", { type: "button", id: "import-run", class: "btn btn--primary", disabled: p.missing.length > 0, onclick: run }, t("import.run"));
-    replace(
-      previewBox,
-      h("h2", null, t("import.preview_title"), " · ", h("span", { class: "import-filename" }, file.name)),
-      h(
-        "div",
-        { class: "toolbar import-facts" },
-        h("div", { class: "field field--row" }, h("label", { for: "import-encoding" }, t("import.encoding")), encoding),
-        h("div", { class: "field field--row" }, h("label", { for: "import-separator" }, t("import.separator")), separator),
-        h("p", { class: "import-shape" }, h("span", { class: "muted" }, t("import.shape"), ": "), h("span", { id: "import-shape", dataset: { shape: p.shape } }, t(`import.shape.${p.shape}`))),
-      ),
-      h("p", { id: "import-mapping-source", class: "muted", dataset: { source: p.mappingSource } }, t(`import.source.${p.mappingSource}`)),
-      p.missing.length ? h("p", { id: "import-missing", class: "form-error", role: "alert" }, t("import.missing", { columns: missing })) : null,
-      h(
-        "div",
-        { class: "table-wrap" },
-        h(
-          "table",
-          { id: "import-columns", class: "table" },
-          h("caption", { class: "visually-hidden" }, t("import.columns_caption")),
-          h("thead", null, h("tr", null, h("th", { scope: "col" }, t("import.col.header")), h("th", { scope: "col" }, t("import.col.samples")), h("th", { scope: "col" }, t("import.col.field")))),
-          h("tbody", null, rows),
-        ),
-      ),
-      p.missing.length
-        ? null
-        : h("div", { id: "import-would", class: "import-would" }, h("h3", null, t("import.would")), reportBody(p.report, { rejectedId: "import-preview-rejected", limit: REJECTED_IN_PREVIEW })),
-      h("div", { class: "form-actions form-actions--start" }, runButton),
-    );
+    replace(previewBox, previewContent(p, file.name, { onOptions, onRun: run }));
     previewBox.hidden = false;
   }
 
   function setBusy(on) {
     busy = on;
-    for (const el of [fileInput, overwrite, ...previewBox.querySelectorAll("select, button")]) el.disabled = on;
-    progressBox.hidden = !on;
-    cancelButton.disabled = false;
+    for (const el of [choice.fileInput, choice.overwrite, ...previewBox.querySelectorAll("select, button")]) el.disabled = on;
+    running.box.hidden = !on;
+    running.cancelButton.disabled = false;
   }
 
   async function run() {
     if (!file || busy) return;
     reportBox.hidden = true;
     setStatus("");
+    const { progress, progressText } = running;
     progress.max = 1;
     progress.value = 0;
     progressText.textContent = "";
@@ -263,30 +340,7 @@ export async function importView() {
   }
 
   function renderReport(report) {
-    const save = h(
-      "button",
-      {
-        type: "button",
-        id: "import-report-csv",
-        class: "btn",
-        onclick: async () => {
-          try {
-            const path = await api.importReportSave(report);
-            setStatus(t("import.report_saved", { path }), false);
-          } catch (err) {
-            setStatus(errorMessage(err), true);
-          }
-        },
-      },
-      t("import.save_csv"),
-    );
-    replace(
-      reportBox,
-      h("h2", null, t("import.report_title"), " · ", h("span", { class: "import-filename" }, file ? file.name : "")),
-      report.dryRun ? h("p", { class: "muted" }, t("import.dry_run")) : null,
-      reportBody(report, { rejectedId: "import-rejected" }),
-      h("div", { class: "form-actions form-actions--start" }, save),
-    );
+    replace(reportBox, reportContent(report, file ? file.name : "", setStatus));
     reportBox.hidden = false;
     reportBox.scrollIntoView({ block: "start" });
   }
@@ -296,14 +350,8 @@ export async function importView() {
     { class: "view", id: "import" },
     h("div", { class: "view-header" }, h("h1", { tabindex: "-1" }, t("import.title"))),
     h("p", { class: "muted" }, t("import.intro")),
-    h(
-      "div",
-      { class: "card import-choose" },
-      h("div", { class: "field" }, h("label", { for: "import-file" }, t("import.file")), fileInput),
-      h("div", { class: "field field--check" }, overwrite, h("label", { for: "import-overwrite" }, t("import.overwrite")), h("p", { class: "field-hint" }, t("import.overwrite_hint"))),
-      status,
-    ),
-    progressBox,
+    choice.card,
+    running.box,
     reportBox,
     previewBox,
   );
