@@ -42,15 +42,24 @@ run_step() { # name, command...
 # Process groups the E2E harness starts are listed here, so nothing outlives a killed test binary.
 PIDFILE="$(mktemp "${TMPDIR:-/tmp}/fidelia-e2e-pgids.XXXXXX")"
 export FIDELIA_E2E_PIDFILE="$PIDFILE"
+# Whether process group $1 is still one the tests started (a group id can be reused by an
+# unrelated process once the test's group is gone): its processes carry our pid file's path.
+ours() {
+  local pid
+  for pid in $(pgrep -g "$1" 2>/dev/null); do
+    tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null | grep -qxF "FIDELIA_E2E_PIDFILE=$PIDFILE" && return 0
+  done
+  return 1
+}
 cleanup() {
   local pg left=()
   if [ -s "$PIDFILE" ]; then
     while read -r pg; do
-      [ -n "$pg" ] && kill -0 -- "-$pg" 2>/dev/null && { kill -TERM -- "-$pg" 2>/dev/null || true; left+=("$pg"); }
+      [ -n "$pg" ] && ours "$pg" && { kill -TERM -- "-$pg" 2>/dev/null || true; left+=("$pg"); }
     done < "$PIDFILE"
     if [ "${#left[@]}" -gt 0 ]; then
       sleep 2
-      for pg in "${left[@]}"; do kill -KILL -- "-$pg" 2>/dev/null || true; done
+      for pg in "${left[@]}"; do ours "$pg" && kill -KILL -- "-$pg" 2>/dev/null || true; done
     fi
   fi
   rm -f "$PIDFILE"
@@ -76,9 +85,13 @@ logged() { # log file, command...: runs the command, its output to the terminal 
 # The failed tests in a cargo test log, each with its test binary, and the binaries that failed
 # without a test to blame (a crash, a timeout).
 failed_tests() {
-  awk '/^ *Running /{bin=$2}
+  awk '/^ *Running /{bin=$0; sub(/^ *Running /,"",bin); d=bin; sub(/^.*\(/,"",d); sub(/\).*$/,"",d)
+                     sub(/^.*\//,"",d); sub(/-[0-9a-f]+$/,"",d); sub(/ \(.*$/,"",bin); bin=bin " [" d "]"; pending=""}
+       /^test /{pending=""}
+       /^test .* \.\.\. *$/{pending=$0; sub(/^test /,"",pending); sub(/ \.\.\. *$/,"",pending)}
        / \.\.\. FAILED$/{t=$0; sub(/^test /,"",t); sub(/ \.\.\. FAILED$/,"",t); print "    " bin ": " t}
-       /^error: test failed, to rerun pass/{print "    " $0}' "$1"
+       /^error: test failed, to rerun pass/{print "    " $0}
+       END{if (pending != "") print "    " bin ": " pending " (never finished: stopped by the time limit?)"}' "$1"
 }
 
 # --no-fail-fast: every test binary runs even after one fails, so one flake cannot hide the rest.

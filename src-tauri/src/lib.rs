@@ -133,6 +133,13 @@ mod one_instance {
         builder
     }
 
+    /// Quitting gives the name back at once, so a launch during the quit starts a new Fidelia.
+    pub fn release<R: Runtime>(app: &tauri::AppHandle<R>) {
+        if let Some(lock) = app.try_state::<InstanceLock>() {
+            lock.release();
+        }
+    }
+
     /// Later launches show the window.
     pub fn keep<R: Runtime>(app: &tauri::App<R>, lock: Option<InstanceLock>) {
         if let Some(lock) = lock {
@@ -159,6 +166,8 @@ mod one_instance {
     }
 
     pub fn keep<R: Runtime>(_app: &tauri::App<R>, _lock: Option<()>) {}
+
+    pub fn release<R: Runtime>(_app: &tauri::AppHandle<R>) {}
 }
 
 pub fn run() {
@@ -229,10 +238,17 @@ pub fn run() {
             scheduler::start(app.handle().clone());
             Ok(())
         })
-        .run(context);
-    if let Err(e) = result {
-        eprintln!("Fidelia: the window could not start: {e}");
-        std::process::exit(1);
+        .build(context);
+    match result {
+        Ok(app) => app.run(|handle, event| {
+            if let tauri::RunEvent::ExitRequested { .. } | tauri::RunEvent::Exit = event {
+                one_instance::release(handle);
+            }
+        }),
+        Err(e) => {
+            eprintln!("Fidelia: the window could not start: {e}");
+            std::process::exit(1);
+        }
     }
 }
 

@@ -35,6 +35,8 @@ type Callback = Box<dyn Fn(Vec<String>) + Send>;
 struct Slot {
     callback: Option<Callback>,
     pending: Vec<Vec<String>>,
+    /// This instance is quitting: a launch must not be handed to it.
+    leaving: bool,
 }
 
 struct Forward {
@@ -43,22 +45,37 @@ struct Forward {
 
 #[interface(name = "org.SingleInstance.DBus")]
 impl Forward {
-    fn execute_callback(&self, argv: Vec<String>, _cwd: String) {
+    fn execute_callback(&self, argv: Vec<String>, _cwd: String) -> zbus::fdo::Result<()> {
         let mut slot = self.slot.lock().unwrap_or_else(|e| e.into_inner());
+        if slot.leaving {
+            // The launch retries, and gets the name once this instance has let it go.
+            return Err(zbus::fdo::Error::Failed("Fidelia is quitting".into()));
+        }
         match &slot.callback {
             Some(cb) => cb(argv),
             None => slot.pending.push(argv),
         }
+        Ok(())
     }
 }
 
 /// The first instance's hold on the name; dropping it releases the name.
 pub struct InstanceLock {
-    _connection: Connection,
+    connection: Connection,
+    name: String,
     slot: Arc<Mutex<Slot>>,
 }
 
 impl InstanceLock {
+    /// This instance is quitting: from now on a launch is refused (it retries), and the name is
+    /// given back so that the launch becomes the next Fidelia.
+    pub fn release(&self) {
+        self.slot.lock().unwrap_or_else(|e| e.into_inner()).leaving = true;
+        if let Err(e) = self.connection.release_name(self.name.as_str()) {
+            log::warn!("single instance: could not release {}: {e}", self.name);
+        }
+    }
+
     /// What a later launch does to this instance (typically: show the window).
     pub fn on_second_launch(&self, callback: impl Fn(Vec<String>) + Send + 'static) {
         let mut slot = self.slot.lock().unwrap_or_else(|e| e.into_inner());
@@ -128,7 +145,8 @@ pub fn acquire_with(
             match connection.request_name_with_flags(name, RequestNameFlags::DoNotQueue.into()) {
                 Ok(RequestNameReply::PrimaryOwner | RequestNameReply::AlreadyOwner) => {
                     return Start::First(InstanceLock {
-                        _connection: connection,
+                        connection,
+                        name: name.to_owned(),
                         slot,
                     })
                 }
@@ -280,6 +298,18 @@ mod tests {
             1,
             "the early launch is not lost"
         );
+    }
+
+    /// A launch while Fidelia is quitting (tray → Salir) must not be handed to it: it would be
+    /// lost with it. It becomes the next Fidelia instead.
+    #[test]
+    fn a_launch_while_the_first_instance_quits_becomes_the_next_one() {
+        let bus = Bus::start();
+        let quitting = first(bus.acquire(&["a"], Duration::from_secs(2)));
+        quitting.on_second_launch(|_| panic!("a quitting instance takes no launch"));
+        quitting.release();
+        first(bus.acquire(&["b"], Duration::from_secs(2)));
+        drop(quitting);
     }
 
     #[test]

@@ -137,6 +137,9 @@ impl App {
     /// waits until each has exited: gone, or a zombie (its files, D-Bus socket included, closed).
     fn end_app_processes(&self, bin: &Path) {
         let marker = format!("FIDELIA_DB={}", self.sandbox.db_path().display());
+        // /proc/<pid>/exe is the resolved path: compare with the binary's resolved path.
+        let bin = fs::canonicalize(bin).unwrap_or_else(|_| bin.to_path_buf());
+        let bin = bin.as_path();
         let mine = |pid: &str| {
             let exe = fs::read_link(format!("/proc/{pid}/exe")).ok();
             let env = fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();

@@ -7,14 +7,23 @@
 use std::time::{Duration, Instant};
 
 use fidelia_e2e::desktop::INSTANCE_NAME;
-use fidelia_e2e::{app_bin, Desktop, Sandbox};
+use fidelia_e2e::{app_bin, Desktop, RunningApp, Sandbox};
 
 /// A cold WebKit start on a loaded 2-core machine can take seconds; a hang takes forever.
 const WINDOW_WAIT: Duration = Duration::from_secs(40);
 
-fn start(desktop: &Desktop, sandbox: &Sandbox, n: usize) -> fidelia_e2e::RunningApp {
+fn start(desktop: &Desktop, sandbox: &Sandbox, n: usize) -> RunningApp {
     let log = sandbox.logs_dir().join(format!("app-{n:02}.log"));
     desktop.spawn_app(sandbox, &app_bin(), log)
+}
+
+/// A desktop of the test's own with a first Fidelia open on it.
+fn first_fidelia() -> (Sandbox, Desktop, RunningApp) {
+    let sandbox = Sandbox::new();
+    let desktop = Desktop::start(&sandbox);
+    let mut app = start(&desktop, &sandbox, 0);
+    app.wait_window(WINDOW_WAIT);
+    (sandbox, desktop, app)
 }
 
 /// Killed (SIGKILL, as a crash) or terminated (SIGTERM) and started again at once, twenty times
@@ -22,10 +31,7 @@ fn start(desktop: &Desktop, sandbox: &Sandbox, n: usize) -> fidelia_e2e::Running
 /// process has finished dying, so it may find the previous instance still on the bus.
 #[test]
 fn a_start_right_after_a_kill_always_opens_the_window() {
-    let sandbox = Sandbox::new();
-    let desktop = Desktop::start(&sandbox);
-    let mut app = start(&desktop, &sandbox, 0);
-    app.wait_window(WINDOW_WAIT);
+    let (sandbox, desktop, mut app) = first_fidelia();
     for n in 1..=20 {
         let signal = if n % 2 == 1 {
             libc::SIGKILL
@@ -48,10 +54,7 @@ fn a_start_right_after_a_kill_always_opens_the_window() {
 /// second window.
 #[test]
 fn a_second_start_hands_over_to_the_running_one() {
-    let sandbox = Sandbox::new();
-    let desktop = Desktop::start(&sandbox);
-    let mut first = start(&desktop, &sandbox, 0);
-    first.wait_window(WINDOW_WAIT);
+    let (sandbox, desktop, mut first) = first_fidelia();
     let mut second = start(&desktop, &sandbox, 1);
     let status = second.wait_exit(Duration::from_secs(20));
     assert!(status.success(), "the second start exits cleanly: {status}");
@@ -62,10 +65,7 @@ fn a_second_start_hands_over_to_the_running_one() {
 /// waits a few seconds, then opens its own window rather than nothing.
 #[test]
 fn a_hung_instance_does_not_stop_a_new_start() {
-    let sandbox = Sandbox::new();
-    let desktop = Desktop::start(&sandbox);
-    let mut hung = start(&desktop, &sandbox, 0);
-    hung.wait_window(WINDOW_WAIT);
+    let (sandbox, desktop, mut hung) = first_fidelia();
     hung.signal(libc::SIGSTOP);
     let started = Instant::now();
     let mut next = start(&desktop, &sandbox, 1);

@@ -16,6 +16,13 @@ function fact(label, value, id) {
   return [h("dt", null, label), h("dd", { id }, value || h("span", { class: "muted" }, t("common.none")))];
 }
 
+// Placeholders of the script that Fidelia does not know: said, not silently dropped.
+function scriptUnknown(names) {
+  if (!names || names.length === 0) return null;
+  const list = names.map((n) => `{${n}}`).join(", ");
+  return h("p", { id: "call-script-unknown", class: "muted" }, t("call.script_unknown", { marcadores: list }));
+}
+
 export async function callView(params) {
   const [d, staff] = await Promise.all([api.callGet(params.id), api.staffList()]);
   const c = d.call;
@@ -119,7 +126,7 @@ export async function callView(params) {
           : h("p", { id: "call-visit-summary" }, c.reason || t("common.none")),
       ),
     ),
-    h("section", { class: "card", "aria-labelledby": "call-script-title" }, h("h2", { id: "call-script-title" }, h("label", { for: "call-script" }, t("call.script"))), script),
+    h("section", { class: "card", "aria-labelledby": "call-script-title" }, h("h2", { id: "call-script-title" }, h("label", { for: "call-script" }, t("call.script"))), script, scriptUnknown(d.scriptUnknown)),
     h(
       "section",
       { class: "card", "aria-labelledby": "call-outcome-title" },

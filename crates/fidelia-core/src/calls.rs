@@ -424,6 +424,9 @@ pub struct CallDetail {
     pub attempts: Vec<CallAttempt>,
     /// The script with its placeholders filled in (the call's own edit, else the clinic's).
     pub script: String,
+    /// Placeholders the script uses that Fidelia does not know (a typo in Settings), as
+    /// written: the screen says so rather than leave them out silently.
+    pub script_unknown: Vec<String>,
 }
 
 /// An attempt as the call screen sends it.
@@ -501,7 +504,8 @@ impl CourtesyForm {
 
 /// Fills `{cliente}`, `{mascota}`, `{clinica}`, `{persona}`, `{motivo}` (and their English
 /// names `{client}`, `{pet}`, `{clinic}`, `{caller}`, `{reason}`) in a script. What cannot be
-/// filled is left out (the person calling reads the script aloud and adapts it).
+/// filled is left out of the text and listed in the result (the person calling reads the script
+/// aloud and adapts it; the screen names what is unknown).
 pub fn render_script(
     template: &str,
     client: &str,
@@ -509,7 +513,7 @@ pub fn render_script(
     clinic: &str,
     caller: &str,
     reason: &str,
-) -> String {
+) -> crate::template::Filled {
     crate::template::fill(
         template,
         &[
@@ -525,7 +529,6 @@ pub fn render_script(
             ("reason", reason),
         ],
     )
-    .text
 }
 
 #[cfg(test)]
@@ -536,8 +539,22 @@ mod form_tests {
     fn scripts_are_filled_in_either_language() {
         let s = render_script("Hola {cliente}, soy {persona} de {clinica}: ¿qué tal {mascota} tras la {motivo}? {pet}", "María", "Luna", "Clínica Peña", "Elena", "cirugía");
         assert_eq!(
-            s,
+            s.text,
             "Hola María, soy Elena de Clínica Peña: ¿qué tal Luna tras la cirugía? Luna"
+        );
+        let typo = render_script(
+            "Hola {nombre}, ¿qué tal {mascota}?",
+            "María",
+            "Luna",
+            "",
+            "",
+            "",
+        );
+        assert_eq!(typo.text, "Hola , ¿qué tal Luna?");
+        assert_eq!(
+            typo.unknown,
+            ["nombre"],
+            "an unknown placeholder is reported"
         );
     }
 

@@ -132,7 +132,8 @@ impl Clinic {
                 pet,
                 visit,
                 attempts,
-                script,
+                script: script.text,
+                script_unknown: script.unknown,
             })
         })
     }

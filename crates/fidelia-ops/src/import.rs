@@ -629,7 +629,7 @@ fn client(
                 };
                 clients::update(db, id, &d, now)?;
                 clients::set_imported_phones(db, id, &phones)?;
-                clients::stamp_imported(db, id, &c.source_id, &stamp_now)?;
+                clients::mark_imported(db, id, &stamp_now)?;
                 st.touched.insert(id);
             }
             id
@@ -988,6 +988,35 @@ mod tests {
             s.client(manual.id).unwrap().data.phone1,
             "600 000 000",
             "a client entered in Fidelia stays as entered"
+        );
+
+        // Overwritten once because the user asked, she is still a client entered in Fidelia:
+        // the next import, without "overwrite", leaves her alone.
+        let r = import(
+            &s,
+            "clientes_utf8_bom_coma.csv",
+            &ImportOptions {
+                overwrite_manual: true,
+                ..Default::default()
+            },
+        );
+        assert_eq!(r.clients.kept_manual, 0);
+        let changed = std::fs::read_to_string(fixture("clientes_utf8_bom_coma.csv"))
+            .unwrap()
+            .replace("ana.zapata@ejemplo.com", "ana@otra.example");
+        let r = s
+            .import(
+                ImportSource::Bytes(changed.as_bytes()),
+                &ImportOptions::default(),
+                &mut |_, _| {},
+                &AtomicBool::new(false),
+                &at(),
+            )
+            .unwrap();
+        assert_eq!(r.clients.kept_manual, 1, "still protected");
+        assert_eq!(
+            s.client(manual.id).unwrap().data.email,
+            "ana.zapata@ejemplo.com"
         );
     }
 

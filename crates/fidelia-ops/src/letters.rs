@@ -254,9 +254,13 @@ impl Clinic {
             if p.data.deceased_on.is_none() {
                 return Err(Invalid::single("petId", "err.pet_alive").into());
             }
+            let c = clients::get(db, p.data.client_id)?;
             let letter = IssuedLetter {
+                letter_id: 0,
+                client_id: c.id,
+                client_name: c.full_name(),
+                title: c.data.title,
                 body: body.to_owned(),
-                ..condolence(db, pet)?
             };
             let file = match root.filter(|_| printed) {
                 Some(root) => {

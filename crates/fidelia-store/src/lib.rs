@@ -121,16 +121,14 @@ impl Store {
         f(&Db { conn: &conn })
     }
 
-    /// Runs `f` in one transaction: committed if `f` succeeds, rolled back otherwise.
+    /// Runs `f` in one transaction: committed if `f` succeeds, rolled back otherwise. The
+    /// transaction takes the write lock at once (`BEGIN IMMEDIATE`), so an operation that reads
+    /// then writes waits for another writer (the busy timeout) instead of failing halfway.
     pub fn write<T, E: From<StoreError>>(
         &self,
         f: impl FnOnce(&Db) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
-        let mut conn = self.conn();
-        let tx = conn.transaction().map_err(StoreError::from)?;
-        let out = f(&Db { conn: &tx })?;
-        tx.commit().map_err(StoreError::from)?;
-        Ok(out)
+        transact(&mut self.conn(), f)
     }
 
     /// [`Store::write`] for a transaction that writes a lot (an import): a bigger page cache
@@ -143,12 +141,7 @@ impl Store {
         let mut conn = self.conn();
         conn.pragma_update(None, "cache_size", -16_384)
             .map_err(StoreError::from)?;
-        let result = (|| {
-            let tx = conn.transaction().map_err(StoreError::from)?;
-            let out = f(&Db { conn: &tx })?;
-            tx.commit().map_err(StoreError::from)?;
-            Ok(out)
-        })();
+        let result = transact(&mut conn, f);
         conn.pragma_update(None, "cache_size", -2_000)
             .map_err(StoreError::from)?;
         result
@@ -183,6 +176,18 @@ impl Store {
             |r| r.get(0),
         )?)
     }
+}
+
+fn transact<T, E: From<StoreError>>(
+    conn: &mut Connection,
+    f: impl FnOnce(&Db) -> std::result::Result<T, E>,
+) -> std::result::Result<T, E> {
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(StoreError::from)?;
+    let out = f(&Db { conn: &tx })?;
+    tx.commit().map_err(StoreError::from)?;
+    Ok(out)
 }
 
 /// The database as the table functions see it: inside [`Store::read`], [`Store::write`] or

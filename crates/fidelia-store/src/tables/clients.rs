@@ -167,6 +167,15 @@ pub fn link_source_id(db: &Db, id: ClientId, sid: &str) -> Result<()> {
     Ok(())
 }
 
+/// Marks a client as rewritten by an import now (where it came from is kept: a client entered
+/// by hand stays one).
+pub fn mark_imported(db: &Db, id: ClientId, now: &str) -> Result<()> {
+    db.conn()
+        .prepare_cached("UPDATE clients SET imported_at = ?2, updated_at = ?2 WHERE id = ?1")?
+        .execute(params![id.0, now])?;
+    Ok(())
+}
+
 /// Marks a client as written by an import now, with its source id.
 pub fn stamp_imported(db: &Db, id: ClientId, sid: &str, now: &str) -> Result<()> {
     stamp_source(db, "clients", id.0, sid, now)
