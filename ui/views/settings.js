@@ -272,6 +272,9 @@ export async function settingsView() {
       callRules: collectRules(form),
       callScript: v("callScript"),
       loyalty: collectLoyalty(form, s.loyalty || {}),
+      // Not on this form yet: sent back as they are, so saving here never resets them.
+      care: s.care,
+      surveys: s.surveys,
     };
     try {
       const saved = await api.settingsSave(payload);

@@ -5,14 +5,17 @@
 #[macro_use]
 pub mod records;
 pub mod calls;
+pub mod care;
 pub mod demo;
 pub mod format;
 pub mod hours;
 pub mod i18n;
 pub mod import;
 pub mod loyalty;
+pub mod messages;
 pub mod parse;
 pub mod settings;
+pub mod surveys;
 pub mod template;
 pub mod text;
 

@@ -3,11 +3,13 @@
 use serde::{Deserialize, Serialize};
 
 use crate::calls::CallRules;
+use crate::care::CareRules;
 use crate::hours::OpeningHours;
 use crate::i18n::Lang;
 use crate::loyalty::LoyaltyRules;
 use crate::parse;
 use crate::records::{FieldError, Invalid};
+use crate::surveys::SurveyRules;
 
 /// Countries whose phone prefix the clinic may use by default.
 pub const COUNTRIES: &[&str] = &[
@@ -36,6 +38,10 @@ pub struct Settings {
     pub call_rules: CallRules,
     /// The loyalty review, letters and birthday coupons (Flow 5).
     pub loyalty: LoyaltyRules,
+    /// Preventive care: intervals per treatment and species, reminder escalation (Flow 3).
+    pub care: CareRules,
+    /// Satisfaction surveys: when they fall due, how often a client gets one (Flow 2).
+    pub surveys: SurveyRules,
     /// The call screen's script; "" = the dictionary's default. Placeholders: {cliente},
     /// {mascota}, {clinica}, {persona}, {motivo}.
     pub call_script: String,
@@ -56,6 +62,8 @@ impl Default for Settings {
             call_rules: CallRules::default(),
             call_script: String::new(),
             loyalty: LoyaltyRules::default(),
+            care: CareRules::default(),
+            surveys: SurveyRules::default(),
         }
     }
 }
@@ -121,6 +129,12 @@ impl Settings {
                 LoyaltyRules::default()
             }
         };
+        if let Err(Invalid(e)) = self.care.validate() {
+            errors.extend(e);
+        }
+        if let Err(Invalid(e)) = self.surveys.validate() {
+            errors.extend(e);
+        }
         if self.call_script.chars().count() > 4000 {
             errors.push(FieldError {
                 field: "callScript",
@@ -143,6 +157,8 @@ impl Settings {
             call_rules,
             call_script: self.call_script.trim().to_owned(),
             loyalty,
+            care: self.care.clone(),
+            surveys: self.surveys.clone(),
         })
     }
 
