@@ -32,6 +32,8 @@
 //! - Files without visit / pet / appointment / treatment ids get stable ids made from the
 //!   parent's id and the date (and the pet's folded name), so re-imports still match.
 //! - Staff named in a visit are matched by name (accents and case ignored) or created as vets.
+//! - A vaccine or deworming without its next date in the file gets it by the clinic's
+//!   preventive-care rules (treatment and species; the puppy and kitten series).
 //! - Follow-up calls are scheduled (by the clinic's rules) only for visits of the last 3 days:
 //!   history does not flood the agenda.
 //! - A pet the file marks as deceased has its calls, future appointments and coupons cancelled,
@@ -310,6 +312,8 @@ struct State {
     staff: HashMap<String, StaffId>,
     touched: HashSet<ClientId>,
     overwrite: bool,
+    /// The clinic's preventive-care rules: a treatment without its next date gets it by rule.
+    care: fidelia_core::care::CareRules,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -359,6 +363,7 @@ fn run<Tz: TimeZone>(
         staff: staff_by_name(db)?,
         touched: HashSet::new(),
         overwrite: opts.overwrite_manual,
+        care: settings.care.clone(),
     };
     let mut report = Report {
         rows_total: total,
@@ -531,12 +536,21 @@ fn apply<Tz: TimeZone>(
         let Some(pet_id) = pet_id(db, st, &t.pet_source_id)? else {
             return Ok(Err(unknown(fields::Field::PetId, "err.import_unknown_pet")));
         };
+        // The file's next date, else the clinic's rule for the treatment and species.
+        let next_due_on = match t.next_due_on {
+            Some(d) => Some(d),
+            None => {
+                let p = pets::get(db, pet_id)?.data;
+                st.care
+                    .next_due(t.kind, p.species, p.birth_date, t.applied_on)
+            }
+        };
         let values = Treatment {
             pet: pet_id,
             kind: t.kind.as_str().to_owned(),
             product: t.product.clone(),
             applied_on: t.applied_on,
-            next_due_on: t.next_due_on,
+            next_due_on,
         };
         match treatments::by_source_id(db, &t.source_id)? {
             None => {
@@ -1177,7 +1191,23 @@ mod tests {
             .expect("T01 was imported")
             .2
             .next_due_on;
-        assert_eq!(next.map(|d| d.to_string()).as_deref(), Some("2026-03-10"));
+        assert_eq!(
+            next.map(|d| d.to_string()).as_deref(),
+            Some("2026-03-10"),
+            "the file's next date wins"
+        );
+        let by_rule = s
+            .store
+            .read(|db| treatments::by_source_id(db, "T02"))
+            .unwrap()
+            .expect("T02 was imported")
+            .2
+            .next_due_on;
+        assert_eq!(
+            by_rule.map(|d| d.to_string()).as_deref(),
+            Some("2026-01-15"),
+            "no date in the file: a yearly rabies vaccine, by the clinic's rule"
+        );
         let r = import(&s, "vacunas.csv", &ImportOptions::default());
         assert_eq!((r.vaccinations.created, r.vaccinations.unchanged), (0, 2));
     }
