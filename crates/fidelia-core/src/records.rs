@@ -121,6 +121,59 @@ impl Check {
 const NAME_MAX: usize = 80;
 const TEXT_MAX: usize = 2000;
 
+// ---------------------------------------------------------------- preventive care
+
+/// A vaccine or deworming applied, as the window sends it (from a visit or on its own).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct TreatmentForm {
+    pub pet_id: Option<PetId>,
+    /// `vacuna`, `desparasitacion_interna`, `desparasitacion_externa`, `otro`.
+    pub kind: String,
+    pub product: String,
+    /// dd/mm/aaaa; "" = today.
+    pub date: String,
+    pub notes: String,
+}
+
+/// A checked application.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TreatmentData {
+    pub pet_id: PetId,
+    pub kind: crate::import::TreatmentKind,
+    pub product: String,
+    pub applied_on: NaiveDate,
+    pub notes: String,
+}
+
+impl TreatmentForm {
+    /// Every field's problem at once; the date may not be after `today`.
+    pub fn validate(&self, today: NaiveDate) -> Result<TreatmentData, Invalid> {
+        let mut c = Check::default();
+        let pet_id = c.field("petId", self.pet_id.ok_or("err.required"));
+        let kind = c.choice("kind", &self.kind, crate::import::TreatmentKind::parse);
+        let product = c.optional("product", &self.product, NAME_MAX);
+        let notes = c.optional("notes", &self.notes, TEXT_MAX);
+        let applied_on = c
+            .field("date", parse::optional_date(&self.date))
+            .map(|d| d.unwrap_or(today));
+        if applied_on.is_some_and(|d| d > today) {
+            c.0.push(FieldError {
+                field: "date",
+                key: "err.date_future",
+            });
+        }
+        c.finish(|| TreatmentData {
+            pet_id: pet_id.unwrap_or(PetId(0)),
+            kind: kind.unwrap_or(crate::import::TreatmentKind::Other),
+            product,
+            applied_on: applied_on.unwrap_or(today),
+            notes,
+        })
+    }
+}
+
 // ---------------------------------------------------------------- clients
 
 #[derive(Debug, Clone, Default, Deserialize)]

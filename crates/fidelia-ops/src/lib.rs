@@ -14,6 +14,7 @@
 
 pub mod appointments;
 pub mod calls;
+pub mod care;
 mod death;
 pub mod demo;
 pub mod folders;

@@ -42,6 +42,18 @@ impl TreatmentKind {
             TreatmentKind::Other => "otro",
         }
     }
+    /// From the stored word (`"vacuna"`, …).
+    pub fn parse(s: &str) -> Option<TreatmentKind> {
+        [
+            TreatmentKind::Vaccine,
+            TreatmentKind::InternalDeworming,
+            TreatmentKind::ExternalDeworming,
+            TreatmentKind::Other,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+
     /// From the export's words; empty is a vaccine (the file is a vaccinations export).
     pub fn from_text(s: &str) -> TreatmentKind {
         let f = fold(s);
