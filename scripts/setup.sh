@@ -6,7 +6,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PACKAGES=(
   build-essential pkg-config libwebkit2gtk-4.1-dev libayatana-appindicator3-dev  # build
-  xvfb xauth webkit2gtk-driver dbus                                             # window tests
+  xvfb xauth webkit2gtk-driver dbus procps                                      # window tests
   imagemagick poppler-utils qpdf sqlite3                                        # screenshots, PDFs, data
   time python3-venv                                                             # benchmarks (peak RSS, ReportLab anchor)
 )

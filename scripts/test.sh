@@ -14,7 +14,7 @@ require_tools() {
   local missing=() entry tool pkg
   for entry in Xvfb:xvfb tauri-driver:"cargo install tauri-driver --version 2.1.0 --locked" \
                WebKitWebDriver:webkit2gtk-driver import:imagemagick pdftotext:poppler-utils \
-               dbus-daemon:dbus dbus-run-session:dbus timeout:coreutils; do
+               dbus-daemon:dbus dbus-run-session:dbus dbus-send:dbus pgrep:procps timeout:coreutils; do
     tool="${entry%%:*}"; pkg="${entry#*:}"
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool (from: $pkg)")
   done
