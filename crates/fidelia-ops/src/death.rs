@@ -4,15 +4,16 @@
 
 use chrono::{DateTime, Utc};
 use fidelia_core::PetId;
-use fidelia_store::tables::{appointments, calls, coupons};
+use fidelia_store::tables::{appointments, calls, coupons, messages};
 use fidelia_store::{Db, Result};
 
-/// Cancels a deceased pet's open calls, its appointments still to come and its unused
-/// birthday coupons.
+/// Cancels a deceased pet's open calls, its appointments still to come, its unused birthday
+/// coupons and the messages about it still to send.
 pub(crate) fn cancel_what_a_death_ends(db: &Db, pet: PetId, now: DateTime<Utc>) -> Result<()> {
     calls::cancel_open_of_pet(db, pet, now)?;
     appointments::cancel_future_of_pet(db, pet, now)?;
     coupons::cancel_unused_of_pet(db, pet)?;
+    messages::cancel_pending_of_pet(db, pet, "fallecimiento", now)?;
     Ok(())
 }
 

@@ -21,6 +21,7 @@ pub mod folders;
 pub mod import;
 pub mod letters;
 pub mod loyalty;
+pub mod messages;
 pub mod pets;
 pub mod records;
 pub mod visits;

@@ -13,6 +13,7 @@ const SQL: &[&str] = &[
     include_str!("../migrations/0005_letters.sql"),
     include_str!("../migrations/0006_search_index.sql"),
     include_str!("../migrations/0007_client_title.sql"),
+    include_str!("../migrations/0008_messages.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -47,6 +48,7 @@ mod tests {
         0x9b8e70cdfe6b37f2, // 0005_letters.sql
         0x448a034752e74d5e, // 0006_search_index.sql
         0x33012a4ac8be7e22, // 0007_client_title.sql
+        0x2f8e080c91a523af, // 0008_messages.sql
     ];
 
     #[test]

@@ -125,3 +125,14 @@ pub fn by_source_id(db: &Db, sid: &str) -> Result<Existing<AppointmentId>> {
 pub fn stamp_imported(db: &Db, id: AppointmentId, sid: &str, now: &str) -> Result<()> {
     stamp_source(db, "appointments", id.0, sid, now)
 }
+
+/// Whether a pet has an appointment booked from `from` on (a reminder for it would be
+/// redundant: the clinic will see the pet).
+pub fn booked_from(db: &Db, pet: PetId, from: DateTime<Utc>) -> Result<bool> {
+    Ok(db
+        .conn()
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM appointments WHERE pet_id = ?1 AND status = 'programada' AND starts_at >= ?2)",
+        )?
+        .query_row(params![pet.0, ts(from)], |r| r.get(0))?)
+}

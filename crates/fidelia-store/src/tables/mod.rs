@@ -9,6 +9,7 @@ pub mod clients;
 pub mod coupons;
 pub mod letters;
 pub mod mappings;
+pub mod messages;
 pub mod pets;
 pub mod settings;
 pub mod staff;
@@ -77,7 +78,14 @@ pub const RECORDS: &[&str] = &[
 
 /// What Fidelia did with the records: calls and their attempts, letters, coupons (children
 /// first).
-const ACTIVITY: &[&str] = &["coupons", "letters", "call_attempts", "calls"];
+const ACTIVITY: &[&str] = &[
+    "message_items",
+    "messages",
+    "coupons",
+    "letters",
+    "call_attempts",
+    "calls",
+];
 
 /// How many records `table` holds.
 pub fn count(db: &Db, table: &str) -> Result<i64> {

@@ -1,0 +1,424 @@
+//! Messages to clients (Flow 3): each morning Fidelia prepares what reception should send today
+//! — for now the care reminders (vaccines, dewormings) — and reception marks each one sent,
+//! skipped or postponed. A sent message is the client's communication log.
+//!
+//! Preparing is idempotent and safe with the window and the CLI open at once: it runs in one
+//! transaction that takes the write lock first, and each due item and step has a unique key
+//! (`cuidado:<pet>:<kind>:<due day>:<step>`), so an item never gets two messages.
+//!
+//! The rules are the domain's ([`fidelia_core::care`]): the escalation (a first notice before
+//! the due date, a second one after it), the hygiene (a deceased pet, a client who objected, an
+//! appointment already booked, a message already prepared: nothing), one care message per
+//! client per week with what falls due in the coming days joined to it. The third step, a
+//! call, is next (it will reuse the calls).
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use fidelia_core::care::{group_for_client, step_due, Hygiene, Step};
+use fidelia_core::i18n::t;
+use fidelia_core::settings::Settings;
+use fidelia_core::template::fill;
+use fidelia_core::*;
+use fidelia_store::tables::messages::{self, Message};
+use fidelia_store::tables::treatments::{self, Due};
+use fidelia_store::tables::{appointments, clients, settings};
+use fidelia_store::{Db, Result};
+
+use crate::Clinic;
+
+const CARE: &str = "cuidado";
+
+/// A due item with the step to take for it, and the day that step falls on.
+type Pending = (NaiveDate, (Due, Step));
+
+/// How a message was sent.
+pub const CHANNELS: &[&str] = &["whatsapp", "email", "telefono", "copiado"];
+
+fn step_word(s: Step) -> &'static str {
+    match s {
+        Step::FirstNotice => "aviso1",
+        Step::SecondNotice => "aviso2",
+        Step::Call => "llamada",
+    }
+}
+
+fn item_key(d: &Due, step: Step) -> String {
+    format!(
+        "{CARE}:{}:{}:{}:{}",
+        d.pet_id.0,
+        d.kind,
+        d.due_on,
+        step_word(step)
+    )
+}
+
+/// The steps already taken for a due item.
+fn taken(db: &Db, d: &Due) -> Result<Vec<Step>> {
+    let mut out = Vec::new();
+    for s in [Step::FirstNotice, Step::SecondNotice, Step::Call] {
+        if messages::has_item(db, &item_key(d, s))? {
+            out.push(s);
+        }
+    }
+    Ok(out)
+}
+
+/// The text of a care message for these items, and what could not be filled in.
+fn care_body(s: &Settings, client: &Client, items: &[(Due, Step)]) -> (String, Vec<String>) {
+    let lang = s.language;
+    let lines: Vec<String> = items
+        .iter()
+        .map(|(d, _)| {
+            let kind = t(lang, &format!("treatment_kind.{}", d.kind));
+            fill(
+                &t(lang, "message.care_item"),
+                &[
+                    ("mascota", &d.pet_name),
+                    ("tratamiento", &kind),
+                    ("fecha", &format::date_short(d.due_on)),
+                ],
+            )
+            .text
+        })
+        .collect();
+    let key = if items.iter().any(|(_, s)| *s == Step::SecondNotice) {
+        "message.care_second"
+    } else {
+        "message.care_first"
+    };
+    let filled = fill(
+        &t(lang, key),
+        &[
+            ("nombre", &client.data.first_name),
+            ("clinica", &s.clinic_name),
+            ("telefono", &s.phone),
+            ("lista", &lines.join("\n")),
+        ],
+    );
+    let missing = filled
+        .unknown
+        .iter()
+        .chain(&filled.empty)
+        .cloned()
+        .collect();
+    (filled.text, missing)
+}
+
+impl Clinic {
+    /// Prepares today's care messages; returns how many were prepared. Running it again the
+    /// same day prepares nothing more.
+    pub fn prepare_care_messages<Tz: TimeZone>(&self, at: &ClinicTime<Tz>) -> Result<usize> {
+        let today = at.today();
+        self.store.write(|db| {
+            let s = settings::read(db)?;
+            let r = &s.care;
+            // Overdue items are considered up to a month past their last step; upcoming ones as
+            // far as a first notice and the week joined to it reach.
+            let back = (r.second_notice_days + r.call_after_days + 30) as i64;
+            let ahead = (r.first_notice_days + r.group_days) as i64;
+            let due = treatments::due_between(
+                db,
+                today - Duration::days(back),
+                today + Duration::days(ahead),
+            )?;
+            // Per client: each item with the step to take and the day it falls on.
+            let mut per_client: BTreeMap<i64, Vec<Pending>> = BTreeMap::new();
+            for d in due {
+                let taken = taken(db, &d)?;
+                let next = match step_due(d.due_on, today, &taken, r) {
+                    Some(Step::Call) => continue, // the call step comes with the agenda (next)
+                    Some(step) => Some((today, step)),
+                    // Not due yet: a first notice coming within the week may join a message.
+                    None if taken.is_empty() => {
+                        Some((Step::FirstNotice.day(d.due_on, r), Step::FirstNotice))
+                    }
+                    None => None,
+                };
+                if let Some((day, step)) = next {
+                    per_client
+                        .entry(d.client_id.0)
+                        .or_default()
+                        .push((day, (d, step)));
+                }
+            }
+            let mut prepared = 0;
+            for (client_id, items) in per_client {
+                let client = clients::get(db, ClientId(client_id))?;
+                let mut kept = Vec::new();
+                for (day, (d, step)) in items {
+                    let hygiene = Hygiene {
+                        pet_deceased: false, // due items are of living pets only
+                        client_objected: !client.data.consent_care,
+                        booked: appointments::booked_from(db, d.pet_id, at.now)?,
+                        already_prepared: messages::has_item(db, &item_key(&d, step))?,
+                    };
+                    if hygiene.silence().is_none() {
+                        kept.push((day, (d, step)));
+                    }
+                }
+                let last = messages::last_of_kind(db, client.id, CARE)?;
+                let Some(group) = group_for_client(&kept, today, last, r) else {
+                    continue;
+                };
+                let (body, missing) = care_body(&s, &client, &group);
+                let id = messages::insert(db, client.id, CARE, today, &body, at.now)?;
+                if !missing.is_empty() {
+                    let list: Vec<String> = missing.iter().map(|m| format!("{{{m}}}")).collect();
+                    let note =
+                        t(s.language, "message.unfilled").replace("{marcadores}", &list.join(", "));
+                    messages::set_note(db, id, &note)?;
+                }
+                for (d, step) in &group {
+                    messages::add_item(db, &item_key(d, *step), id, Some(d.pet_id), d.due_on)?;
+                }
+                prepared += 1;
+            }
+            Ok(prepared)
+        })
+    }
+
+    /// What reception should send on `today` (overdue ones included), by client.
+    pub fn messages_to_send(&self, today: NaiveDate) -> Result<Vec<Message>> {
+        self.store.read(|db| messages::to_send(db, today))
+    }
+
+    /// Marks a message sent through `channel` by `staff`: it goes into the client's log.
+    pub fn mark_message_sent(
+        &self,
+        id: i64,
+        channel: &str,
+        staff: Option<StaffId>,
+        now: DateTime<Utc>,
+    ) -> Result<Message> {
+        if !CHANNELS.contains(&channel) {
+            return Err(Invalid::single("channel", "err.choice").into());
+        }
+        self.store.write(|db| {
+            messages::close(db, id, "enviado", Some(channel), staff, "", now)?;
+            messages::get(db, id)
+        })
+    }
+
+    /// Skips a message, with the reason (required).
+    pub fn skip_message(
+        &self,
+        id: i64,
+        reason: &str,
+        staff: Option<StaffId>,
+        now: DateTime<Utc>,
+    ) -> Result<Message> {
+        if reason.trim().is_empty() {
+            return Err(Invalid::single("reason", "err.required").into());
+        }
+        self.store.write(|db| {
+            messages::close(db, id, "omitido", None, staff, reason.trim(), now)?;
+            messages::get(db, id)
+        })
+    }
+
+    /// Moves a message to another day (not in the past).
+    pub fn postpone_message(
+        &self,
+        id: i64,
+        to: NaiveDate,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<Message> {
+        if to <= today {
+            return Err(Invalid::single("date", "err.date_past").into());
+        }
+        self.store.write(|db| {
+            messages::postpone(db, id, to, "", now)?;
+            messages::get(db, id)
+        })
+    }
+
+    /// A client's messages, newest first: the communication log (sent ones) and those to send.
+    pub fn client_messages(&self, client: ClientId) -> Result<Vec<Message>> {
+        self.store.read(|db| messages::of_client(db, client))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Duration;
+    use fidelia_core::*;
+
+    use crate::test_util::*;
+    use crate::Clinic;
+
+    fn vaccinate(s: &Clinic, pet: PetId, date: &str) {
+        s.record_treatment(
+            &TreatmentForm {
+                pet_id: Some(pet),
+                kind: "vacuna".into(),
+                date: date.into(),
+                ..Default::default()
+            },
+            &at(),
+        )
+        .unwrap();
+    }
+
+    fn on(days: i64) -> ClinicTime<chrono::FixedOffset> {
+        ClinicTime::new(now() + Duration::days(days), at().tz)
+    }
+
+    /// Today is 25/11/2026: a vaccine of 30/11/2025 falls due on 30/11/2026.
+    fn clinic_with_a_vaccine_due() -> (Clinic, Client, Pet) {
+        let s = store();
+        let mut settings = s.settings().unwrap();
+        settings.phone = "910 000 000".into();
+        s.save_settings(&settings).unwrap();
+        let c = client(&s, "María", "Núñez", "612 345 678");
+        let luna = pet(&s, c.id, "Luna");
+        vaccinate(&s, luna.id, "30/11/2025");
+        (s, c, luna)
+    }
+
+    #[test]
+    fn a_vaccine_due_gets_its_first_notice_a_week_before_and_never_twice() {
+        let (s, c, _) = clinic_with_a_vaccine_due();
+        assert_eq!(
+            s.prepare_care_messages(&at()).unwrap(),
+            1,
+            "5 days before the due date"
+        );
+        let queue = s.messages_to_send(at().today()).unwrap();
+        assert_eq!(queue.len(), 1);
+        assert_eq!(queue[0].client_id, c.id);
+        assert_eq!(queue[0].pet_names, ["Luna"]);
+        assert!(
+            queue[0].body.contains("Hola, María")
+                && queue[0].body.contains("Luna: vacuna, el 30/11/2026"),
+            "{}",
+            queue[0].body
+        );
+        assert!(queue[0].body.contains("910 000 000"));
+        assert_eq!(s.prepare_care_messages(&at()).unwrap(), 0, "never twice");
+        assert_eq!(
+            s.prepare_care_messages(&on(2)).unwrap(),
+            0,
+            "nor on a later day"
+        );
+    }
+
+    #[test]
+    fn a_sent_message_is_logged_and_leaves_the_queue_then_the_second_notice_comes() {
+        let (s, c, _) = clinic_with_a_vaccine_due();
+        s.prepare_care_messages(&at()).unwrap();
+        let id = s.messages_to_send(at().today()).unwrap()[0].id;
+        let sent = s.mark_message_sent(id, "whatsapp", None, now()).unwrap();
+        assert_eq!(
+            (sent.status.as_str(), sent.channel.as_deref()),
+            ("enviado", Some("whatsapp"))
+        );
+        assert!(s.messages_to_send(at().today()).unwrap().is_empty());
+        assert_eq!(
+            s.client_messages(c.id).unwrap()[0].status,
+            "enviado",
+            "in the client's log"
+        );
+        // Nothing done a week after the due date: the second notice.
+        assert_eq!(s.prepare_care_messages(&on(12)).unwrap(), 1);
+        let second = &s.messages_to_send(on(12).today()).unwrap()[0];
+        assert!(second.body.contains("sigue pendiente"), "{}", second.body);
+        assert!(
+            s.mark_message_sent(second.id, "paloma", None, now())
+                .is_err(),
+            "known channels only"
+        );
+    }
+
+    #[test]
+    fn no_reminder_when_an_appointment_is_booked_the_client_objected_or_the_pet_died() {
+        let (s, c, luna) = clinic_with_a_vaccine_due();
+        s.save_appointment(
+            &AppointmentForm {
+                pet_id: Some(luna.id),
+                date: "29/11/2026".into(),
+                time: "10:00".into(),
+                duration_min: "20".into(),
+                reason: "Vacuna".into(),
+                ..Default::default()
+            },
+            &at(),
+        )
+        .unwrap();
+        assert_eq!(
+            s.prepare_care_messages(&at()).unwrap(),
+            0,
+            "booked: no reminder"
+        );
+
+        let (s, c2, _) = clinic_with_a_vaccine_due();
+        let objected = ClientForm {
+            id: Some(c2.id),
+            first_name: "María".into(),
+            surnames: "Núñez".into(),
+            phone1: "612 345 678".into(),
+            preferred_channel: "telefono".into(),
+            consent_care: false,
+            ..Default::default()
+        };
+        s.save_client(&objected, now()).unwrap();
+        assert_eq!(
+            s.prepare_care_messages(&at()).unwrap(),
+            0,
+            "an objector: nothing"
+        );
+        let _ = c;
+
+        // Prepared, then the pet dies: the message is cancelled, and nothing more comes.
+        let (s, c3, luna3) = clinic_with_a_vaccine_due();
+        s.prepare_care_messages(&at()).unwrap();
+        s.save_pet(
+            &PetForm {
+                id: Some(luna3.id),
+                client_id: Some(c3.id),
+                name: "Luna".into(),
+                species: "perro".into(),
+                sex: "hembra".into(),
+                deceased: true,
+                ..Default::default()
+            },
+            &at(),
+        )
+        .unwrap();
+        assert!(
+            s.messages_to_send(at().today()).unwrap().is_empty(),
+            "cancelled by the death"
+        );
+        assert_eq!(s.client_messages(c3.id).unwrap()[0].status, "cancelado");
+        assert_eq!(
+            s.prepare_care_messages(&on(12)).unwrap(),
+            0,
+            "nothing after a death"
+        );
+    }
+
+    #[test]
+    fn one_message_a_week_per_client_with_what_is_coming_joined() {
+        let (s, c, luna) = clinic_with_a_vaccine_due();
+        let pio = pet(&s, c.id, "Pío");
+        // Pío's vaccine falls due on 04/12: within the week of Luna's first notice.
+        vaccinate(&s, pio.id, "04/12/2025");
+        assert_eq!(
+            s.prepare_care_messages(&at()).unwrap(),
+            1,
+            "one message for both"
+        );
+        let m = &s.messages_to_send(at().today()).unwrap()[0];
+        assert_eq!(m.pet_names, ["Luna", "Pío"]);
+        // Mío, due in ten days, has its first notice in 3 days: within the week, so it waits.
+        let mio = pet(&s, c.id, "Mío");
+        vaccinate(&s, mio.id, "05/12/2025");
+        let _ = luna;
+        assert_eq!(
+            s.prepare_care_messages(&on(3)).unwrap(),
+            0,
+            "a care message 3 days ago"
+        );
+    }
+}
