@@ -59,6 +59,20 @@ impl OpeningHours {
         Ok(out)
     }
 
+    /// Whether the clinic opens at all on `day`.
+    pub fn opens_on(&self, day: chrono::NaiveDate) -> bool {
+        use chrono::Datelike;
+        !self.days[day.weekday().num_days_from_monday() as usize].is_empty()
+    }
+
+    /// The last day before `day` on which the clinic opens (the day an appointment's reminder
+    /// is sent: Saturday for a Monday appointment). `None` if it never opens.
+    pub fn previous_opening_day(&self, day: chrono::NaiveDate) -> Option<chrono::NaiveDate> {
+        (1..=7)
+            .map(|n| day - chrono::Duration::days(n))
+            .find(|d| self.opens_on(*d))
+    }
+
     pub fn to_strings(&self) -> [String; 7] {
         std::array::from_fn(|i| format_day(&self.days[i]))
     }
@@ -252,5 +266,27 @@ mod slot_tests {
         let slot = h.next_slot(&Madrid, at, FIVE);
         assert_eq!(show(slot), "Sun 25/10 02:30 CEST");
         assert_eq!(slot.to_rfc3339(), "2026-10-25T00:30:00+00:00");
+    }
+
+    #[test]
+    fn an_appointment_reminder_goes_out_the_opening_day_before() {
+        let d = |day| chrono::NaiveDate::from_ymd_opt(2026, 11, day).unwrap();
+        let h = OpeningHours::typical();
+        assert_eq!(
+            h.previous_opening_day(d(24)),
+            Some(d(23)),
+            "Tuesday: Monday"
+        );
+        assert_eq!(
+            h.previous_opening_day(d(30)),
+            Some(d(28)),
+            "Monday: Saturday (Sunday closed)"
+        );
+        let mut days = h.to_strings();
+        days[5] = String::new(); // closed on Saturdays too
+        let h = OpeningHours::parse(&days).unwrap();
+        assert_eq!(h.previous_opening_day(d(30)), Some(d(27)), "Monday: Friday");
+        let never = OpeningHours::parse(&Default::default()).unwrap();
+        assert_eq!(never.previous_opening_day(d(30)), None);
     }
 }

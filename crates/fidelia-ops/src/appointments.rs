@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use fidelia_core::*;
-use fidelia_store::tables::{appointments, pets};
+use fidelia_store::tables::{appointments, messages, pets};
 use fidelia_store::Result;
 
 use crate::Clinic;
@@ -23,6 +23,9 @@ impl Clinic {
                 None => appointments::insert(db, &d, at.now)?,
                 Some(id) => {
                     appointments::update(db, id, &d, at.now)?;
+                    // Its reminder, if prepared, told the old time: a new one will come.
+                    let prefix = crate::messages::appointment_prefix(id);
+                    messages::cancel_pending_of_items(db, &prefix, "cita movida", at.now)?;
                     id
                 }
             };
@@ -33,6 +36,8 @@ impl Clinic {
     pub fn cancel_appointment(&self, id: AppointmentId, now: DateTime<Utc>) -> Result<Appointment> {
         self.store.write(|db| {
             appointments::cancel(db, id, now)?;
+            let prefix = crate::messages::appointment_prefix(id);
+            messages::cancel_pending_of_items(db, &prefix, "cita cancelada", now)?;
             appointments::get(db, id)
         })
     }

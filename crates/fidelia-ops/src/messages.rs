@@ -18,16 +18,30 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use fidelia_core::care::{group_for_client, step_due, Hygiene, Step};
 use fidelia_core::i18n::t;
 use fidelia_core::settings::Settings;
-use fidelia_core::template::fill;
+use fidelia_core::template::{fill, Filled};
 use fidelia_core::*;
 use fidelia_store::tables::messages::{self, Message};
 use fidelia_store::tables::treatments::{self, Due};
-use fidelia_store::tables::{appointments, clients, settings};
+use fidelia_store::tables::{appointments, clients, pets, settings};
 use fidelia_store::{Db, Result};
 
 use crate::Clinic;
 
 const CARE: &str = "cuidado";
+const APPOINTMENT: &str = "cita";
+
+/// The key of an appointment's reminder: a moved appointment is a new item.
+fn appointment_key(a: &Appointment) -> String {
+    format!(
+        "{}{}",
+        appointment_prefix(a.id),
+        fidelia_store::ts(a.data.starts_at)
+    )
+}
+
+pub(crate) fn appointment_prefix(id: AppointmentId) -> String {
+    format!("{APPOINTMENT}:{}:", id.0)
+}
 
 /// A due item with the step to take for it, and the day that step falls on.
 type Pending = (NaiveDate, (Due, Step));
@@ -64,8 +78,17 @@ fn taken(db: &Db, d: &Due) -> Result<Vec<Step>> {
     Ok(out)
 }
 
-/// The text of a care message for these items, and what could not be filled in.
-fn care_body(s: &Settings, client: &Client, items: &[(Due, Step)]) -> (String, Vec<String>) {
+/// Notes on a message what its template could not fill in, for whoever sends it.
+fn note_unfilled(db: &Db, id: i64, s: &Settings, filled: &Filled) -> Result<()> {
+    if filled.complete() {
+        return Ok(());
+    }
+    let note = t(s.language, "message.unfilled").replace("{marcadores}", &filled.unfilled_list());
+    messages::set_note(db, id, &note)
+}
+
+/// The text of a care message for these items.
+fn care_body(s: &Settings, client: &Client, items: &[(Due, Step)]) -> Filled {
     let lang = s.language;
     let lines: Vec<String> = items
         .iter()
@@ -87,7 +110,7 @@ fn care_body(s: &Settings, client: &Client, items: &[(Due, Step)]) -> (String, V
     } else {
         "message.care_first"
     };
-    let filled = fill(
+    fill(
         &t(lang, key),
         &[
             ("nombre", &client.data.first_name),
@@ -95,14 +118,7 @@ fn care_body(s: &Settings, client: &Client, items: &[(Due, Step)]) -> (String, V
             ("telefono", &s.phone),
             ("lista", &lines.join("\n")),
         ],
-    );
-    let missing = filled
-        .unknown
-        .iter()
-        .chain(&filled.empty)
-        .cloned()
-        .collect();
-    (filled.text, missing)
+    )
 }
 
 impl Clinic {
@@ -161,17 +177,61 @@ impl Clinic {
                 let Some(group) = group_for_client(&kept, today, last, r) else {
                     continue;
                 };
-                let (body, missing) = care_body(&s, &client, &group);
-                let id = messages::insert(db, client.id, CARE, today, &body, at.now)?;
-                if !missing.is_empty() {
-                    let list: Vec<String> = missing.iter().map(|m| format!("{{{m}}}")).collect();
-                    let note =
-                        t(s.language, "message.unfilled").replace("{marcadores}", &list.join(", "));
-                    messages::set_note(db, id, &note)?;
-                }
+                let filled = care_body(&s, &client, &group);
+                let id = messages::insert(db, client.id, CARE, today, &filled.text, at.now)?;
+                note_unfilled(db, id, &s, &filled)?;
                 for (d, step) in &group {
                     messages::add_item(db, &item_key(d, *step), id, Some(d.pet_id), d.due_on)?;
                 }
+                prepared += 1;
+            }
+            Ok(prepared)
+        })
+    }
+
+    /// Prepares today's appointment reminders: each appointment is reminded on the last day
+    /// before it on which the clinic opens (Saturday for a Monday), once; a moved appointment
+    /// gets a new reminder, a cancelled one none. Returns how many were prepared.
+    pub fn prepare_appointment_messages<Tz: TimeZone>(&self, at: &ClinicTime<Tz>) -> Result<usize> {
+        let today = at.today();
+        self.store.write(|db| {
+            let s = settings::read(db)?;
+            let hours = s.hours();
+            let ahead = at.day_start(today + Duration::days(9));
+            let mut prepared = 0;
+            for a in appointments::scheduled_between(db, at.now, ahead, None)? {
+                let local = a.data.starts_at.with_timezone(&at.tz).naive_local();
+                let day = local.date();
+                let send_on = hours.previous_opening_day(day);
+                if day <= today || send_on.is_none_or(|d| d > today) {
+                    continue; // today's own appointments are not reminded; others wait their day
+                }
+                let key = appointment_key(&a);
+                let client = clients::get(db, a.client_id)?;
+                let pet = pets::get(db, a.data.pet_id)?;
+                let hygiene = Hygiene {
+                    pet_deceased: pet.data.deceased_on.is_some(),
+                    client_objected: !client.data.consent_care,
+                    booked: false,
+                    already_prepared: messages::has_item(db, &key)?,
+                };
+                if hygiene.silence().is_some() {
+                    continue;
+                }
+                let filled = fill(
+                    &t(s.language, "message.appointment"),
+                    &[
+                        ("nombre", &client.data.first_name),
+                        ("mascota", &pet.data.name),
+                        ("clinica", &s.clinic_name),
+                        ("fecha", &format::date_short(day)),
+                        ("hora", &local.format("%H:%M").to_string()),
+                        ("telefono", &s.phone),
+                    ],
+                );
+                let id = messages::insert(db, client.id, APPOINTMENT, today, &filled.text, at.now)?;
+                note_unfilled(db, id, &s, &filled)?;
+                messages::add_item(db, &key, id, Some(pet.id), day)?;
                 prepared += 1;
             }
             Ok(prepared)
@@ -419,6 +479,90 @@ mod tests {
             s.prepare_care_messages(&on(3)).unwrap(),
             0,
             "a care message 3 days ago"
+        );
+    }
+
+    /// A day of November 2026 at 10:00 in Madrid (UTC+1).
+    fn on_day(day: u32) -> ClinicTime<chrono::FixedOffset> {
+        let t: chrono::DateTime<chrono::Utc> =
+            format!("2026-11-{day:02}T09:00:00Z").parse().unwrap();
+        ClinicTime::new(t, at().tz)
+    }
+
+    fn book(s: &Clinic, pet: PetId, date: &str, id: Option<AppointmentId>) -> Appointment {
+        s.save_appointment(
+            &AppointmentForm {
+                id,
+                pet_id: Some(pet),
+                date: date.into(),
+                time: "10:30".into(),
+                duration_min: "20".into(),
+                reason: "Revisión".into(),
+                ..Default::default()
+            },
+            &at(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_monday_appointment_is_reminded_on_saturday_once() {
+        let (s, _, luna) = clinic_with_a_vaccine_due();
+        book(&s, luna.id, "30/11/2026", None);
+        assert_eq!(
+            s.prepare_appointment_messages(&on_day(27)).unwrap(),
+            0,
+            "Friday: not yet"
+        );
+        assert_eq!(
+            s.prepare_appointment_messages(&on_day(28)).unwrap(),
+            1,
+            "Saturday"
+        );
+        let m = s
+            .messages_to_send(on_day(28).today())
+            .unwrap()
+            .into_iter()
+            .find(|m| m.kind == "cita")
+            .unwrap();
+        assert!(
+            m.body.contains("Luna") && m.body.contains("30/11/2026") && m.body.contains("10:30"),
+            "{}",
+            m.body
+        );
+        assert_eq!(
+            s.prepare_appointment_messages(&on_day(28)).unwrap(),
+            0,
+            "never twice"
+        );
+    }
+
+    #[test]
+    fn moving_an_appointment_replaces_its_reminder_and_cancelling_it_cancels_it() {
+        let (s, c, luna) = clinic_with_a_vaccine_due();
+        let a = book(&s, luna.id, "27/11/2026", None);
+        assert_eq!(s.prepare_appointment_messages(&on_day(26)).unwrap(), 1);
+        // Moved to Tuesday: the reminder prepared for Friday goes; Monday brings the new one.
+        book(&s, luna.id, "01/12/2026", Some(a.id));
+        let reminders = |s: &Clinic| -> Vec<(String, String)> {
+            s.client_messages(c.id)
+                .unwrap()
+                .into_iter()
+                .filter(|m| m.kind == "cita")
+                .map(|m| (m.status, m.body))
+                .collect()
+        };
+        assert_eq!(reminders(&s)[0].0, "cancelado");
+        let monday: chrono::DateTime<chrono::Utc> = "2026-11-30T09:00:00Z".parse().unwrap();
+        let monday = ClinicTime::new(monday, at().tz);
+        assert_eq!(s.prepare_appointment_messages(&monday).unwrap(), 1);
+        assert!(reminders(&s)
+            .iter()
+            .any(|(st, b)| st == "pendiente" && b.contains("01/12/2026")));
+        s.cancel_appointment(a.id, monday.now).unwrap();
+        assert!(
+            reminders(&s).iter().all(|(st, _)| st != "pendiente"),
+            "a cancelled appointment has no reminder to send"
         );
     }
 }

@@ -188,6 +188,23 @@ pub fn set_note(db: &Db, id: i64, note: &str) -> Result<()> {
     Ok(())
 }
 
+/// Cancels the pending messages about items whose key starts with `prefix` (an appointment
+/// moved or cancelled: `cita:<id>:`).
+pub fn cancel_pending_of_items(
+    db: &Db,
+    prefix: &str,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    db.conn().execute(
+        "UPDATE messages SET status = 'cancelado', note = ?2, updated_at = ?3
+         WHERE status = 'pendiente'
+           AND id IN (SELECT message_id FROM message_items WHERE substr(item_key, 1, length(?1)) = ?1)",
+        params![prefix, note, ts(now)],
+    )?;
+    Ok(())
+}
+
 /// Cancels the pending messages about a pet (the pet has died).
 pub fn cancel_pending_of_pet(db: &Db, pet: PetId, note: &str, now: DateTime<Utc>) -> Result<()> {
     db.conn().execute(
