@@ -41,6 +41,11 @@ const COMMANDS: &[&str] = &[
     "import_progress",
     "import_cancel",
     "import_report_save",
+    "messages_today",
+    "message_open",
+    "message_sent",
+    "message_skip",
+    "client_messages",
 ];
 
 fn main() {

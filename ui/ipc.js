@@ -86,4 +86,9 @@ export const api = {
   importProgress: () => invoke("import_progress"),
   importCancel: () => invoke("import_cancel"),
   importReportSave: (report) => invoke("import_report_save", { report }),
+  messagesToday: () => invoke("messages_today"),
+  messageOpen: (id, channel) => invoke("message_open", { id, channel }),
+  messageSent: (id, channel, staffId) => invoke("message_sent", { id, channel, staffId }),
+  messageSkip: (id, reason, staffId) => invoke("message_skip", { id, reason, staffId }),
+  clientMessages: (id) => invoke("client_messages", { id }),
 };

@@ -14,6 +14,7 @@ import { agendaView } from "./views/agenda.js";
 import { callView } from "./views/call.js";
 import { loyaltyView } from "./views/loyalty.js";
 import { importView } from "./views/import.js";
+import { messagesView } from "./views/messages.js";
 
 const VIEWS = {
   home: homeView,
@@ -25,6 +26,7 @@ const VIEWS = {
   call: callView,
   loyalty: loyaltyView,
   import: importView,
+  messages: messagesView,
 };
 /** Which nav button is lit for a view. */
 const NAV_OF = { client: "clients", call: "agenda" };

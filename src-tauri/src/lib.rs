@@ -94,6 +94,11 @@ pub fn builder<R: Runtime>() -> Builder<R> {
         coupon_issue,
         coupon_redeem,
         letter_open,
+        commands::messages::messages_today,
+        commands::messages::message_open,
+        commands::messages::message_sent,
+        commands::messages::message_skip,
+        commands::messages::client_messages,
     ])
 }
 

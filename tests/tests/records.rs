@@ -351,7 +351,7 @@ async fn language_switches_to_english_and_back() {
         .await;
     assert_eq!(
         nav_texts(&app).await,
-        ["Home", "Agenda", "Clients", "Import", "Loyalty", "Staff", "Settings"]
+        ["Home", "Agenda", "Messages", "Clients", "Import", "Loyalty", "Staff", "Settings"]
     );
     assert_eq!(app.attr("html", "lang").await.as_deref(), Some("en"));
     assert!(app.exists("html[lang=en]").await);
@@ -374,6 +374,7 @@ async fn language_switches_to_english_and_back() {
         [
             "Inicio",
             "Agenda",
+            "Mensajes",
             "Clientes",
             "Importar",
             "Fidelización",

@@ -143,7 +143,14 @@ async fn docs_screenshots() {
     app.wait_for("#loyalty-list tbody tr").await;
     settled_window_screenshot(&app, &out.join("loyalty.png")).await;
 
+    // Mensajes: today's reminders (the demo clinic's appointments of the next opening day).
+    app.click("nav button[data-view=messages]").await;
+    app.wait_for("#messages-list li.message-card, #messages-empty")
+        .await;
+    settled_window_screenshot(&app, &out.join("messages.png")).await;
+
     for name in [
+        "messages.png",
         "loyalty.png",
         "main.png",
         "client.png",

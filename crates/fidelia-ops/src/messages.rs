@@ -17,10 +17,13 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use fidelia_core::care::{group_for_client, step_due, Hygiene, Step};
 use fidelia_core::i18n::t;
+use fidelia_core::import::phone::to_e164;
+use fidelia_core::messages::{mailto_link, whatsapp_link};
 use fidelia_core::settings::Settings;
 use fidelia_core::template::{fill, Filled};
 use fidelia_core::*;
-use fidelia_store::tables::messages::{self, Message};
+use fidelia_store::tables::messages;
+pub use fidelia_store::tables::messages::Message;
 use fidelia_store::tables::treatments::{self, Due};
 use fidelia_store::tables::{appointments, clients, pets, settings};
 use fidelia_store::{Db, Result};
@@ -235,6 +238,32 @@ impl Clinic {
                 prepared += 1;
             }
             Ok(prepared)
+        })
+    }
+
+    /// Today's messages: what is due is prepared first (care reminders, appointment
+    /// reminders), then everything to send today or before, by client.
+    pub fn messages_for_today<Tz: TimeZone>(&self, at: &ClinicTime<Tz>) -> Result<Vec<Message>> {
+        self.prepare_care_messages(at)?;
+        self.prepare_appointment_messages(at)?;
+        self.messages_to_send(at.today())
+    }
+
+    /// The link that opens WhatsApp (the client's phone as E.164) or the mail client with the
+    /// message written; `None` when the client has no number or address for that channel.
+    pub fn message_link(&self, id: i64, channel: &str) -> Result<Option<String>> {
+        self.store.read(|db| {
+            let m = messages::get(db, id)?;
+            let c = clients::get(db, m.client_id)?;
+            let s = settings::read(db)?;
+            Ok(match channel {
+                "whatsapp" => [&c.data.phone1, &c.data.phone2]
+                    .iter()
+                    .find_map(|p| to_e164(p, &s.default_country))
+                    .and_then(|e164| whatsapp_link(&e164, &m.body)),
+                "email" => mailto_link(&c.data.email, &t(s.language, "message.subject"), &m.body),
+                _ => None,
+            })
         })
     }
 
@@ -564,5 +593,23 @@ mod tests {
             reminders(&s).iter().all(|(st, _)| st != "pendiente"),
             "a cancelled appointment has no reminder to send"
         );
+    }
+
+    #[test]
+    fn a_message_opens_whatsapp_or_mail_with_its_text() {
+        let (s, _, _) = clinic_with_a_vaccine_due();
+        s.prepare_care_messages(&at()).unwrap();
+        let m = &s.messages_to_send(at().today()).unwrap()[0];
+        let wa = s.message_link(m.id, "whatsapp").unwrap().unwrap();
+        assert!(
+            wa.starts_with("https://wa.me/34612345678?text=Hola%2C%20Mar%C3%ADa"),
+            "{wa}"
+        );
+        assert_eq!(
+            s.message_link(m.id, "email").unwrap(),
+            None,
+            "no e-mail address"
+        );
+        assert_eq!(s.message_link(m.id, "paloma").unwrap(), None);
     }
 }

@@ -1,7 +1,8 @@
-//! The window's commands, one file per area. Each body is one call into the store.
+//! The window's commands, one file per area. Each body is one call into fidelia-ops.
 
 pub mod app;
 pub mod calls;
 pub mod import;
 pub mod loyalty;
+pub mod messages;
 pub mod records;

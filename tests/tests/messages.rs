@@ -1,0 +1,80 @@
+//! Mensajes end to end: a vaccine given a year ago falls due in three days, so its reminder is
+//! in today's queue; reception opens it in WhatsApp (the link is built with the client's number
+//! and the text) and marks it sent: it leaves the queue and is in the client's log. Booking an
+//! appointment for the pet takes its reminder out of tomorrow's queue.
+//!
+//! Run: `cargo test -p fidelia-e2e --test messages -- --test-threads=1`.
+
+use chrono::{Duration, Local, Utc};
+use fidelia_core::{ClinicTime, TreatmentForm};
+use fidelia_e2e::seed::{client_with_dog, open_store_always_open};
+use fidelia_e2e::{App, Options, Sandbox};
+
+#[tokio::test]
+async fn a_due_vaccine_is_reminded_sent_from_the_queue_and_logged() {
+    let sb = Sandbox::new();
+    let clinic = open_store_always_open(&sb);
+    let (client, luna) = client_with_dog(&clinic, "María", "Núñez", "Luna");
+    let (_, max) = client_with_dog(&clinic, "Íñigo", "Martínez", "Max");
+    let a_year_ago = (Local::now() - Duration::days(362))
+        .format("%d/%m/%Y")
+        .to_string();
+    for pet in [luna.id, max.id] {
+        clinic
+            .record_treatment(
+                &TreatmentForm {
+                    pet_id: Some(pet),
+                    kind: "vacuna".into(),
+                    date: a_year_ago.clone(),
+                    ..Default::default()
+                },
+                &ClinicTime::new(Utc::now(), Local),
+            )
+            .expect("a vaccine a year ago");
+    }
+    // Max has his appointment booked already: no reminder for him.
+    let tomorrow = (Local::now() + Duration::days(1))
+        .format("%d/%m/%Y")
+        .to_string();
+    clinic
+        .save_appointment(
+            &fidelia_core::AppointmentForm {
+                pet_id: Some(max.id),
+                date: tomorrow,
+                time: "10:00".into(),
+                duration_min: "20".into(),
+                reason: "Vacuna".into(),
+                ..Default::default()
+            },
+            &ClinicTime::new(Utc::now(), Local),
+        )
+        .expect("an appointment");
+
+    let app = App::launch(sb, Options::new().env("FIDELIA_NO_OPEN", "1")).await;
+    app.click("nav button[data-view=messages]").await;
+    let card = "#messages-list li.message-card[data-kind=cuidado]";
+    let text = app.wait_for_text(card, "Luna").await;
+    assert!(text.contains("María Núñez"), "{text}");
+    assert!(text.contains("Hola, María"), "the text is written: {text}");
+    let care_cards = app.texts(card).await;
+    assert!(
+        care_cards.iter().all(|c| !c.contains("Max")),
+        "a pet with an appointment booked gets no reminder: {care_cards:?}"
+    );
+
+    app.click(&format!("{card} button[data-action=whatsapp]"))
+        .await;
+    app.wait_for_text(&format!("{card} .message-status"), "Abierto")
+        .await;
+    app.click(&format!("{card} button[data-action=sent]")).await;
+    app.wait_gone(card).await;
+
+    // In the client's log, sent by WhatsApp.
+    let log = clinic.client_messages(client.id).expect("the log");
+    assert_eq!(log.len(), 1);
+    assert_eq!(
+        (log[0].status.as_str(), log[0].channel.as_deref()),
+        ("enviado", Some("whatsapp"))
+    );
+    app.close().await;
+}
