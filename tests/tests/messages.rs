@@ -69,7 +69,15 @@ async fn a_due_vaccine_is_reminded_sent_from_the_queue_and_logged() {
     app.click(&format!("{card} button[data-action=sent]")).await;
     app.wait_gone(card).await;
 
-    // In the client's log, sent by WhatsApp.
+    // In the client's log, sent by WhatsApp: on the client page too.
+    app.type_into("#search", "Núñez").await;
+    app.wait_for("#search-results li[role=option][data-client-id]")
+        .await;
+    app.press("#search", fidelia_e2e::Key::Enter).await;
+    let logged = app
+        .wait_for_text("#client-messages li[data-status=enviado]", "WhatsApp")
+        .await;
+    assert!(logged.contains("Luna"), "the text that was sent: {logged}");
     let log = clinic.client_messages(client.id).expect("the log");
     assert_eq!(log.len(), 1);
     assert_eq!(

@@ -387,6 +387,39 @@ function callsSection(calls) {
   return section("calls-section", t("calls.section"), null, h("div", { id: "calls" }, body));
 }
 
+// The communication log: messages sent (and those still to send or not sent), newest first.
+function messagesSection(messages) {
+  const body =
+    messages.length === 0
+      ? h("p", { class: "empty" }, t("messages.empty_client"))
+      : h(
+          "ul",
+          { class: "agenda-list", id: "client-messages" },
+          messages.map((m) =>
+            h(
+              "li",
+              { class: "call-item", dataset: { messageId: m.id, status: m.status } },
+              h("span", { class: "agenda-time" }, m.doneAt ? fmtDateTime(m.doneAt) : fmtDate(m.sendOn)),
+              h(
+                "div",
+                { class: "agenda-main" },
+                h(
+                  "div",
+                  { class: "agenda-who" },
+                  h("span", { class: "agenda-pet" }, word("message_kind", m.kind)),
+                  h("span", { class: "badge" }, word("message_status", m.status)),
+                  m.channel ? h("span", { class: "muted" }, word("message_channel", m.channel)) : null,
+                ),
+                h("div", { class: "agenda-reason prewrap" }, m.body),
+                m.note ? h("div", { class: "muted" }, m.note) : null,
+              ),
+              h("div", { class: "agenda-meta" }, h("span", { class: "agenda-staff" }, m.doneByName || "")),
+            ),
+          ),
+        );
+  return section("messages-section", t("messages.section"), null, h("div", { id: "messages" }, body));
+}
+
 function timelineEntry(e) {
   const listKey = e.kind === "visit" ? "visit_kind" : e.kind === "appointment" ? "appointment_status" : null;
   const label = listKey ? word(listKey, e.label) : e.label || "";
@@ -423,7 +456,11 @@ function timelineSection(timeline) {
 }
 
 export async function clientView(params) {
-  const [page, calls] = await Promise.all([api.clientGet(Number(params.id)), api.clientCalls(Number(params.id))]);
+  const [page, calls, messages] = await Promise.all([
+    api.clientGet(Number(params.id)),
+    api.clientCalls(Number(params.id)),
+    api.clientMessages(Number(params.id)),
+  ]);
   const { client: c, pets, visits, appointments, timeline } = page;
 
   const afterSave = (saved) => {
@@ -438,6 +475,7 @@ export async function clientView(params) {
     visitsSection(pets, visits, afterSave),
     appointmentsSection(pets, appointments, afterSave),
     callsSection(calls),
+    messagesSection(messages),
     timelineSection(timeline),
   );
 }
