@@ -41,6 +41,7 @@ const COMMANDS: &[&str] = &[
     "import_progress",
     "import_cancel",
     "import_report_save",
+    "treatment_save",
     "messages_today",
     "message_open",
     "message_sent",

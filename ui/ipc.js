@@ -86,6 +86,7 @@ export const api = {
   importProgress: () => invoke("import_progress"),
   importCancel: () => invoke("import_cancel"),
   importReportSave: (report) => invoke("import_report_save", { report }),
+  treatmentSave: (form) => invoke("treatment_save", { form }),
   messagesToday: () => invoke("messages_today"),
   messageOpen: (id, channel) => invoke("message_open", { id, channel }),
   messageSent: (id, channel, staffId) => invoke("message_sent", { id, channel, staffId }),

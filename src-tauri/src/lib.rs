@@ -94,6 +94,7 @@ pub fn builder<R: Runtime>() -> Builder<R> {
         coupon_issue,
         coupon_redeem,
         letter_open,
+        commands::messages::treatment_save,
         commands::messages::messages_today,
         commands::messages::message_open,
         commands::messages::message_sent,

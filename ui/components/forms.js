@@ -13,6 +13,7 @@ export const SEXES = ["macho", "hembra", "desconocido"];
 export const ROLES = ["veterinario", "auxiliar", "recepcion", "direccion"];
 export const VISIT_KINDS = ["consulta", "revision", "vacunacion", "cirugia", "urgencia", "alta_hospitalaria", "otro"];
 export const SEVERITIES = ["leve", "moderada", "grave"];
+export const TREATMENT_KINDS = ["vacuna", "desparasitacion_interna", "desparasitacion_externa", "otro"];
 
 const words = (list, values) => values.map((v) => ({ value: v, label: word(list, v) }));
 const val = (form, name) => form.elements.namedItem(name).value;
@@ -160,6 +161,30 @@ export function openVisitForm({ pets, staff, visit = null, petId = null }) {
       amount: val(form, "amount"),
     }),
     save: api.visitSave,
+  });
+}
+
+/** A vaccine or deworming applied today (or on the date typed); resolves with its next due date. */
+export function openTreatmentForm({ pets, petId = null }) {
+  const f = "treatment";
+  return formDialog({
+    form: f,
+    title: t("treatment.new_title"),
+    body: [
+      selectField(f, { name: "petId", label: t("treatment.pet"), options: petOptions(pets.filter((p) => !p.deceasedOn), petId), value: petId != null ? String(petId) : undefined, required: true }),
+      selectField(f, { name: "kind", label: t("treatment.kind"), options: words("treatment_kind", TREATMENT_KINDS), value: "vacuna" }),
+      textField(f, { name: "product", label: t("treatment.product") }),
+      dateField(f, { name: "date", label: t("treatment.date"), value: dateToForm(new Date()), placeholder: t("form.date_placeholder"), required: true }),
+      textField(f, { name: "notes", label: t("treatment.notes"), wide: true }),
+    ],
+    collect: (form) => ({
+      petId: idOrNull(val(form, "petId")),
+      kind: val(form, "kind"),
+      product: val(form, "product"),
+      date: val(form, "date"),
+      notes: val(form, "notes"),
+    }),
+    save: api.treatmentSave,
   });
 }
 

@@ -6,7 +6,7 @@ import { h } from "../lib/dom.js";
 import { t, word, fmtDate, fmtDateTime, fmtMoney, dateToForm } from "../i18n.js";
 import { state, refresh, toast, toastError, navigate } from "../app.js";
 import { confirmDialog } from "../components/dialog.js";
-import { openClientForm, openPetForm, openVisitForm, openAppointmentForm } from "../components/forms.js";
+import { openClientForm, openPetForm, openVisitForm, openAppointmentForm, openTreatmentForm } from "../components/forms.js";
 import { yesNo } from "./shared.js";
 
 // (Written as a constant: the i18n key scanner reads `t("` in any identifier ending in t.)
@@ -170,6 +170,14 @@ function petItem(c, p, afterSave) {
   );
 }
 
+// A vaccine or deworming: the toast says when it is due again (by the clinic's rules).
+async function addTreatment(pets, afterSave) {
+  const saved = await openTreatmentForm({ pets, petId: pets.length === 1 ? pets[0].id : null });
+  if (!saved) return;
+  toast(saved.nextDueOn ? t("treatment.saved_next", { fecha: fmtDate(saved.nextDueOn) }) : t("treatment.saved"));
+  afterSave(saved);
+}
+
 function petsSection(c, pets, afterSave) {
   const petsBody =
     pets.length === 0 ? h("p", { class: "empty" }, t("pet.empty")) : h("ul", { id: "pets", class: "pet-list" }, pets.map((p) => petItem(c, p, afterSave)));
@@ -177,7 +185,12 @@ function petsSection(c, pets, afterSave) {
   return section(
     "pets-section",
     t("pet.title"),
-    h("button", { type: "button", id: "add-pet", class: "btn", onclick: async () => afterSave(await openPetForm(c.id, null)) }, t("pet.add")),
+    h(
+      "div",
+      { class: "toolbar" },
+      h("button", { type: "button", id: "add-treatment", class: "btn", disabled: pets.every((p) => p.deceasedOn), onclick: () => addTreatment(pets, afterSave) }, t("treatment.add")),
+      h("button", { type: "button", id: "add-pet", class: "btn", onclick: async () => afterSave(await openPetForm(c.id, null)) }, t("pet.add")),
+    ),
     pets.length === 0 ? h("div", { id: "pets" }, petsBody) : petsBody,
   );
 }

@@ -1,13 +1,34 @@
-//! Mensajes: today's messages to send, each opened in WhatsApp or the mail client from Rust
-//! (the page itself may open nothing), then marked sent or skipped.
+//! Preventive care and Mensajes: vaccines and dewormings recorded, today's messages to send,
+//! each opened in WhatsApp or the mail client from Rust (the page itself may open nothing),
+//! then marked sent or skipped.
 
-use fidelia_core::{ClientId, StaffId};
+use chrono::NaiveDate;
+use fidelia_core::{ClientId, StaffId, TreatmentForm};
 use fidelia_ops::messages::Message;
+use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_opener::OpenerExt;
 
 use crate::error::IpcError;
 use crate::state::{clinic_time, AppState};
+
+/// A vaccine or deworming recorded, and when it is due again.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TreatmentSaved {
+    next_due_on: Option<NaiveDate>,
+}
+
+#[tauri::command]
+pub fn treatment_save(
+    state: State<'_, AppState>,
+    form: TreatmentForm,
+) -> Result<TreatmentSaved, IpcError> {
+    state.call(|c| {
+        c.record_treatment(&form, &clinic_time())
+            .map(|next_due_on| TreatmentSaved { next_due_on })
+    })
+}
 
 #[tauri::command]
 pub fn messages_today(state: State<'_, AppState>) -> Result<Vec<Message>, IpcError> {
