@@ -94,7 +94,7 @@ async fn a_vaccine_recorded_in_the_window_is_due_again_in_a_year() {
     use fidelia_e2e::ui::{choose, dialog, input, save_ok};
     let sb = Sandbox::new();
     let clinic = open_store_always_open(&sb);
-    let (client, luna) = client_with_dog(&clinic, "María", "Núñez", "Luna");
+    let (_, luna) = client_with_dog(&clinic, "María", "Núñez", "Luna");
     let app = App::launch(sb, Options::new().env("FIDELIA_NO_OPEN", "1")).await;
     app.type_into("#search", "Núñez").await;
     app.wait_for("#search-results li[role=option][data-client-id]")
@@ -105,16 +105,15 @@ async fn a_vaccine_recorded_in_the_window_is_due_again_in_a_year() {
     choose(&app, &input("treatment", "kind"), "vacuna").await;
     app.type_into(&input("treatment", "product"), "Rabia").await;
     save_ok(&app, "treatment").await;
-    let next = (Local::now() + Duration::days(365)).format("%d/%m/%Y").to_string();
+    let next = (Local::now() + Duration::days(365))
+        .format("%d/%m/%Y")
+        .to_string();
     app.wait_for_text("#toast", &next).await;
 
     let today = Local::now().date_naive();
-    let due = clinic
-        .care_due(today, 0, 366)
-        .expect("what falls due");
+    let due = clinic.care_due(today, 0, 366).expect("what falls due");
     assert_eq!(due.len(), 1, "{due:?}");
     assert_eq!((due[0].pet_id, due[0].kind.as_str()), (luna.id, "vacuna"));
     assert_eq!(due[0].due_on, today + Duration::days(365));
-    let _ = client;
     app.close().await;
 }

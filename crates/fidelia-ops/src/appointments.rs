@@ -120,15 +120,7 @@ mod tests {
         let s = store();
         let c = client(&s, "María", "Núñez", "612 345 678");
         let luna = pet(&s, c.id, "Luna");
-        let f = PetForm {
-            id: Some(luna.id),
-            client_id: Some(c.id),
-            name: "Luna".into(),
-            species: "perro".into(),
-            deceased: true,
-            ..Default::default()
-        };
-        s.save_pet(&f, &at()).unwrap();
+        mark_deceased(&s, &luna);
         match s.save_appointment(&form(luna.id), &at()) {
             Err(StoreError::Invalid(e)) => assert!(e.has("petId", "err.pet_deceased")),
             other => panic!("expected refusal, got {other:?}"),

@@ -449,15 +449,7 @@ mod tests {
         let c = client(&s, "María", "Núñez", "612 345 678");
         let luna = pet(&s, c.id, "Luna");
         surgery(&s, luna.id, "24/11/2026", "19:30");
-        let f = PetForm {
-            id: Some(luna.id),
-            client_id: Some(c.id),
-            name: "Luna".into(),
-            species: "perro".into(),
-            deceased: true,
-            ..Default::default()
-        };
-        s.save_pet(&f, &at()).unwrap();
+        mark_deceased(&s, &luna);
         assert_eq!(the_call(&s, c.id).status, CallStatus::Cancelled);
         assert!(
             s.calls_to_notify(now()).unwrap().is_empty(),

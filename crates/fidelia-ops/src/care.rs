@@ -102,16 +102,7 @@ mod tests {
         let luna = pet(&s, c.id, "Luna");
         s.record_treatment(&vaccine(luna.id, "01/12/2025"), &at())
             .unwrap();
-        let dead = PetForm {
-            id: Some(luna.id),
-            client_id: Some(c.id),
-            name: "Luna".into(),
-            species: "perro".into(),
-            sex: "hembra".into(),
-            deceased: true,
-            ..Default::default()
-        };
-        s.save_pet(&dead, &at()).unwrap();
+        mark_deceased(&s, &luna);
         assert!(s.care_due(at().today(), 30, 14).unwrap().is_empty());
         assert!(matches!(
             s.record_treatment(&vaccine(luna.id, ""), &at()),

@@ -100,6 +100,20 @@ pub(crate) mod test_util {
         s.save_client(&f, now()).expect("valid client")
     }
 
+    /// Records `pet`'s death today, through the pet form as the window does.
+    pub fn mark_deceased(s: &Clinic, pet: &Pet) {
+        let f = PetForm {
+            id: Some(pet.id),
+            client_id: Some(pet.data.client_id),
+            name: pet.data.name.clone(),
+            species: pet.data.species.as_str().into(),
+            sex: pet.data.sex.as_str().into(),
+            deceased: true,
+            ..Default::default()
+        };
+        s.save_pet(&f, &at()).expect("a death is recorded");
+    }
+
     pub fn pet(s: &Clinic, client: ClientId, name: &str) -> Pet {
         let f = PetForm {
             client_id: Some(client),
