@@ -101,6 +101,17 @@ fn letter_data(s: &Settings, l: &IssuedLetter, date: NaiveDate) -> LetterData {
     }
 }
 
+/// A letter to `c` with this text, not recorded yet.
+fn letter_to(c: &Client, body: String) -> IssuedLetter {
+    IssuedLetter {
+        letter_id: 0,
+        client_id: c.id,
+        client_name: c.full_name(),
+        title: c.data.title,
+        body,
+    }
+}
+
 /// A filled letter template, or a refusal naming what the template asks for and Fidelia
 /// cannot fill in.
 fn complete(filled: Filled, lang: Lang) -> Result<String> {
@@ -254,14 +265,7 @@ impl Clinic {
             if p.data.deceased_on.is_none() {
                 return Err(Invalid::single("petId", "err.pet_alive").into());
             }
-            let c = clients::get(db, p.data.client_id)?;
-            let letter = IssuedLetter {
-                letter_id: 0,
-                client_id: c.id,
-                client_name: c.full_name(),
-                title: c.data.title,
-                body: body.to_owned(),
-            };
+            let letter = letter_to(&clients::get(db, p.data.client_id)?, body.to_owned());
             let file = match root.filter(|_| printed) {
                 Some(root) => {
                     let s = settings::read(db)?;
@@ -397,13 +401,7 @@ fn condolence(db: &Db, pet: PetId) -> Result<IssuedLetter> {
         ),
         s.language,
     )?;
-    Ok(IssuedLetter {
-        letter_id: 0,
-        client_id: c.id,
-        client_name: c.full_name(),
-        title: c.data.title,
-        body,
-    })
+    Ok(letter_to(&c, body))
 }
 
 #[cfg(test)]
