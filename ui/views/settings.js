@@ -259,7 +259,10 @@ export async function settingsView() {
     submit.disabled = true;
     clearFormErrors(form);
     const v = (name) => form.elements.namedItem(name).value;
+    // Every setting this form does not edit (care and survey rules…) goes back as it is, so
+    // saving here never resets it.
     const payload = {
+      ...s,
       clinicName: v("clinicName"),
       address: v("address"),
       phone: v("phone"),
@@ -272,9 +275,6 @@ export async function settingsView() {
       callRules: collectRules(form),
       callScript: v("callScript"),
       loyalty: collectLoyalty(form, s.loyalty || {}),
-      // Not on this form yet: sent back as they are, so saving here never resets them.
-      care: s.care,
-      surveys: s.surveys,
     };
     try {
       const saved = await api.settingsSave(payload);
