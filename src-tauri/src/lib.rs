@@ -195,8 +195,7 @@ pub fn run() {
             std::process::exit(2);
         }
     };
-    let lang = store.settings().map(|s| s.language).unwrap_or_default();
-    let mut instance = Some(instance);
+    let lang = store.language();
     let result = one_instance::plugin(builder::<tauri::Wry>())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_autostart::init(
@@ -210,7 +209,7 @@ pub fn run() {
         .manage(commands::import::ImportJob::default())
         .on_page_load(move |_, payload| report_first_paint(started, payload))
         .setup(move |app| {
-            one_instance::keep(app, instance.take().flatten());
+            one_instance::keep(app, instance);
             // A tray that cannot be created (no tray library) must not stop the clinic's work.
             let handle = app.handle().clone();
             let tray_ok = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

@@ -69,13 +69,11 @@ pub fn main(db: &Path, args: &ImportArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let settings = store.settings().ok();
     let lang = args
         .lang
         .as_deref()
         .and_then(Lang::parse)
-        .or(settings.as_ref().map(|s| s.language))
-        .unwrap_or_default();
+        .unwrap_or_else(|| store.language());
     match run(&store, args, lang) {
         Ok(report) => {
             if report.rows_rejected > 0 {
