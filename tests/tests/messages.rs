@@ -100,7 +100,11 @@ async fn a_vaccine_recorded_in_the_window_is_due_again_in_a_year() {
     app.wait_for("#search-results li[role=option][data-client-id]")
         .await;
     app.press("#search", fidelia_e2e::Key::Enter).await;
-    app.click("#add-treatment").await;
+    app.click(&format!(
+        "#pets li[data-pet-id='{}'] button[data-action=add-treatment]",
+        luna.id.0
+    ))
+    .await;
     app.wait_for(&dialog("treatment")).await;
     choose(&app, &input("treatment", "kind"), "vacuna").await;
     app.type_into(&input("treatment", "product"), "Rabia").await;

@@ -152,27 +152,42 @@ function petItem(c, p, afterSave) {
       p.notes ? h("div", { class: "pet-notes muted" }, p.notes) : null,
     ),
     h(
-      "button",
-      {
-        type: "button",
-        class: "btn btn--small",
-        dataset: { action: "edit-pet", id: p.id },
-        "aria-label": t("pet.edit_named", { name: p.name }),
-        onclick: async () => {
-          const saved = await openPetForm(c.id, p);
-          // A death just recorded: offer a condolence letter instead of any message.
-          if (saved && saved.deceasedOn && !p.deceasedOn) await offerCondolence(saved);
-          afterSave(saved);
-        },
-      },
-      t("common.edit"),
+      "div",
+      { class: "pet-actions" },
+      p.deceasedOn
+        ? null
+        : h(
+            "button",
+            { type: "button", class: "btn btn--small", dataset: { action: "add-treatment", id: p.id }, "aria-label": t("treatment.add_named", { name: p.name }), onclick: () => addTreatment(p, afterSave) },
+            t("treatment.add"),
+          ),
+      petEditButton(c, p, afterSave),
     ),
   );
 }
 
-// A vaccine or deworming: the toast says when it is due again (by the clinic's rules).
-async function addTreatment(pets, afterSave) {
-  const saved = await openTreatmentForm({ pets, petId: pets.length === 1 ? pets[0].id : null });
+function petEditButton(c, p, afterSave) {
+  return h(
+    "button",
+    {
+      type: "button",
+      class: "btn btn--small",
+      dataset: { action: "edit-pet", id: p.id },
+      "aria-label": t("pet.edit_named", { name: p.name }),
+      onclick: async () => {
+        const saved = await openPetForm(c.id, p);
+        // A death just recorded: offer a condolence letter instead of any message.
+        if (saved && saved.deceasedOn && !p.deceasedOn) await offerCondolence(saved);
+        afterSave(saved);
+      },
+    },
+    t("common.edit"),
+  );
+}
+
+// A vaccine or deworming for this pet: the toast says when it is due again (by the clinic's rules).
+async function addTreatment(pet, afterSave) {
+  const saved = await openTreatmentForm({ pets: [pet], petId: pet.id });
   if (!saved) return;
   toast(saved.nextDueOn ? t("treatment.saved_next", { fecha: fmtDate(saved.nextDueOn) }) : t("treatment.saved"));
   afterSave(saved);
@@ -185,12 +200,7 @@ function petsSection(c, pets, afterSave) {
   return section(
     "pets-section",
     t("pet.title"),
-    h(
-      "div",
-      { class: "toolbar" },
-      h("button", { type: "button", id: "add-treatment", class: "btn", disabled: pets.every((p) => p.deceasedOn), onclick: () => addTreatment(pets, afterSave) }, t("treatment.add")),
-      h("button", { type: "button", id: "add-pet", class: "btn", onclick: async () => afterSave(await openPetForm(c.id, null)) }, t("pet.add")),
-    ),
+    h("button", { type: "button", id: "add-pet", class: "btn", onclick: async () => afterSave(await openPetForm(c.id, null)) }, t("pet.add")),
     pets.length === 0 ? h("div", { id: "pets" }, petsBody) : petsBody,
   );
 }
