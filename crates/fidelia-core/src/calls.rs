@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 use crate::hours::OpeningHours;
 use crate::records::{FieldError, Invalid, Severity, VisitKind};
 
-word_enum!(CallKind, "call_kind", { FollowUp => "seguimiento", Courtesy => "cortesia" });
+// One kind of call, with a purpose: the follow-up of a visit, a courtesy call added by hand, a
+// vaccine or deworming still not done after two messages, a poor survey answer to listen to.
+word_enum!(CallKind, "call_kind", { FollowUp => "seguimiento", Courtesy => "cortesia", Care => "cuidado", Survey => "encuesta" });
 word_enum!(CallStatus, "call_status", { Pending => "pendiente", Done => "realizada", Unreachable => "ilocalizable", Cancelled => "cancelada" });
 word_enum!(CallOutcome, "call_outcome", {
     Better => "mejor", Same => "igual", Worse => "peor", Recheck => "revision",

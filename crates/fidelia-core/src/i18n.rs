@@ -104,6 +104,7 @@ mod tests {
         }
         words!(
             Channel,
+            ConsentHow,
             Species,
             Sex,
             Role,

@@ -34,7 +34,13 @@ macro_rules! word_enum {
     };
 }
 word_enum!(Title, "title", { None => "ninguno", Mrs => "sra", Mr => "sr" });
-word_enum!(Channel, "channel", { Phone => "telefono", WhatsApp => "whatsapp", Email => "email" });
+// "ninguno": the client wants no messages at all (calls about a visit still happen).
+word_enum!(Channel, "channel", { Phone => "telefono", WhatsApp => "whatsapp", Email => "email", None => "ninguno" });
+// How a client gave or withdrew a consent (kept with each change).
+word_enum!(ConsentHow, "consent_how", {
+    InPerson => "presencial", Phone => "telefono", WhatsApp => "whatsapp", Email => "email",
+    Written => "escrito", Import => "importacion",
+});
 word_enum!(Species, "species", {
     Dog => "perro", Cat => "gato", Rabbit => "conejo", Bird => "ave",
     Ferret => "huron", Rodent => "roedor", Reptile => "reptil", Other => "otro",
@@ -191,6 +197,10 @@ pub struct ClientForm {
     pub preferred_channel: String,
     pub consent_care: bool,
     pub consent_commercial: bool,
+    /// How a consent change was given ("presencial" when empty); kept with the change.
+    pub consent_how: String,
+    /// Who is recording the change (the staff member using this PC).
+    pub recorded_by: Option<StaffId>,
     pub notes: String,
 }
 
@@ -265,6 +275,9 @@ impl ClientForm {
         } else {
             c.choice("title", self.title.trim(), Title::parse)
         };
+        if !self.consent_how.trim().is_empty() {
+            c.choice("consentHow", self.consent_how.trim(), ConsentHow::parse);
+        }
         c.finish(|| ClientData {
             title: title.unwrap_or(Title::None),
             first_name,

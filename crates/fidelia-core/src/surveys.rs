@@ -9,7 +9,9 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::hours::OpeningHours;
-use crate::records::{FieldError, Invalid};
+use crate::import::{read, ImportError};
+use crate::records::{FieldError, Invalid, StaffId};
+use crate::text::fold;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -140,10 +142,252 @@ impl Answers {
         }
     }
 
+    /// Nothing answered at all.
+    pub fn is_empty(&self) -> bool {
+        self.scores.iter().all(Option::is_none)
+            && self.recommend.is_none()
+            && self.comment.trim().is_empty()
+    }
+
     /// A poor answer reaches the owner: any score of 2 or less, or recommend 6 or less.
     pub fn is_poor(&self) -> bool {
         self.scores.iter().flatten().any(|s| *s <= 2) || self.recommend.is_some_and(|r| r <= 6)
     }
+}
+
+// ---------------------------------------------------------------- survey codes
+
+/// The letters of a survey code: no 0/O, 1/I/L, nor U (Crockford's base 32), so a code read
+/// over the phone or typed from a paper form is not misread.
+const CODE_ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// The short code of a visit's survey (6 characters): the visit id scrambled by an invertible
+/// multiplication modulo 2^30, so codes are unique, not sequential, and need no table to find.
+pub fn code_for(visit_id: i64) -> String {
+    let x = (visit_id as u64).wrapping_mul(0x2545_F491) & ((1 << 30) - 1);
+    (0..6)
+        .rev()
+        .map(|i| CODE_ALPHABET[((x >> (5 * i)) & 31) as usize] as char)
+        .collect()
+}
+
+/// A code as typed: capitals, spaces and dashes dropped, and the letters people confuse
+/// (O, I, L) read as the digits they look like. `None` when it cannot be a code.
+pub fn normalize_code(typed: &str) -> Option<String> {
+    let code: String = typed
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            c => c,
+        })
+        .collect();
+    (code.len() == 6 && code.bytes().all(|b| CODE_ALPHABET.contains(&b))).then_some(code)
+}
+
+// ---------------------------------------------------------------- the form
+
+/// How an answer reached the clinic.
+pub const VIA: &[&str] = &["telefono", "formulario", "importado"];
+
+/// A survey answered in the app (by phone, or typed from a form), by the survey's code.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SurveyForm {
+    pub code: String,
+    #[serde(flatten)]
+    pub answers: Answers,
+    /// `telefono` or `formulario`.
+    pub via: String,
+    pub staff_id: Option<StaffId>,
+}
+
+impl SurveyForm {
+    /// The code normalized and the answers checked; at least one answer is required.
+    pub fn validate(&self) -> Result<(String, &Answers), Invalid> {
+        let mut errs = match self.answers.validate() {
+            Ok(()) => Vec::new(),
+            Err(Invalid(e)) => e,
+        };
+        let code = normalize_code(&self.code);
+        if code.is_none() {
+            errs.push(FieldError {
+                field: "code",
+                key: "err.survey_code",
+            });
+        }
+        if self.answers.is_empty() {
+            errs.push(FieldError {
+                field: "scores",
+                key: "err.survey_empty",
+            });
+        }
+        if !VIA[..2].contains(&self.via.as_str()) {
+            errs.push(FieldError {
+                field: "via",
+                key: "err.choice",
+            });
+        }
+        match code {
+            Some(code) if errs.is_empty() => Ok((code, &self.answers)),
+            _ => Err(Invalid(errs)),
+        }
+    }
+}
+
+// ---------------------------------------------------------------- the online form's CSV
+
+/// One row of an online form's export (Google Forms, Microsoft Forms): the code and the answers,
+/// or why the row cannot be used.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnswerRow {
+    /// The file's line (the header is line 1).
+    pub line: u64,
+    pub result: Result<(String, Answers), RowProblem>,
+}
+
+/// Why an imported answer was rejected: the column, the value, and the i18n key of the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowProblem {
+    pub column: String,
+    pub value: String,
+    pub key: &'static str,
+}
+
+/// Which column holds what, found from the question titles (either language, any accents):
+/// the forms export one column per question, titled with the question as written.
+#[derive(Debug, Default)]
+struct AnswerColumns {
+    code: Option<usize>,
+    scores: [Option<usize>; 5],
+    recommend: Option<usize>,
+    comment: Option<usize>,
+}
+
+/// Words that identify each column in a question's title (folded: lower case, no accents).
+const CODE_WORDS: &[&str] = &["codigo", "code"];
+const SCORE_WORDS: [&[&str]; 5] = [
+    &["general", "overall", "global"],
+    &["atencion", "trato", "tratamiento", "care", "treatment"],
+    &["instalaciones", "facilities"],
+    &["disponibilidad", "availability", "horario"],
+    &["limpieza", "orden", "clean"],
+];
+const RECOMMEND_WORDS: &[&str] = &["recomend", "recommend"];
+const COMMENT_WORDS: &[&str] = &["comentario", "comment", "sugerencia", "observaciones"];
+
+fn find(headers: &[String], words: &[&str], taken: &[usize]) -> Option<usize> {
+    headers
+        .iter()
+        .enumerate()
+        .find(|(i, h)| !taken.contains(i) && words.iter().any(|w| h.contains(w)))
+        .map(|(i, _)| i)
+}
+
+impl AnswerColumns {
+    fn detect(headers: &[String]) -> AnswerColumns {
+        let folded: Vec<String> = headers.iter().map(|h| fold(h)).collect();
+        let mut taken = Vec::new();
+        let pick = |words: &[&str], taken: &mut Vec<usize>| {
+            let i = find(&folded, words, taken);
+            taken.extend(i);
+            i
+        };
+        // The most specific first: "recomendaría" and "código" before the scores, whose words
+        // ("general") a longer question might also contain.
+        let code = pick(CODE_WORDS, &mut taken);
+        let recommend = pick(RECOMMEND_WORDS, &mut taken);
+        let comment = pick(COMMENT_WORDS, &mut taken);
+        let mut scores = [None; 5];
+        for (i, words) in SCORE_WORDS.iter().enumerate() {
+            scores[i] = pick(words, &mut taken);
+        }
+        AnswerColumns {
+            code,
+            scores,
+            recommend,
+            comment,
+        }
+    }
+}
+
+/// A score as a form writes it: "4", "4 - Bien", "4/5", "★★★★" (Microsoft Forms' rating), or
+/// empty (not answered).
+fn score(cell: &str, max: u8) -> Result<Option<u8>, ()> {
+    let cell = cell.trim();
+    if cell.is_empty() {
+        return Ok(None);
+    }
+    let stars = cell.chars().filter(|c| *c == '★').count();
+    let n: u32 = if stars > 0 {
+        stars as u32
+    } else {
+        let digits: String = cell.chars().take_while(|c| c.is_ascii_digit()).collect();
+        digits.parse().map_err(|_| ())?
+    };
+    u8::try_from(n)
+        .ok()
+        .filter(|n| *n <= max)
+        .map(Some)
+        .ok_or(())
+}
+
+/// Reads an online form's export (UTF-8 or Windows-1252; `,` `;` or tab): one row per answer,
+/// each with its survey code. A file without a code column cannot be used at all.
+pub fn read_answers(bytes: &[u8]) -> Result<Vec<AnswerRow>, ImportError> {
+    let encoding = read::detect_encoding(bytes)?;
+    let separator = read::detect_separator(&read::first_line(bytes, encoding)?);
+    let mut rdr = read::csv_reader(bytes, encoding, separator);
+    let mut records = rdr.records();
+    let headers: Vec<String> = match records.next() {
+        Some(rec) => rec?.iter().map(|h| h.trim().to_owned()).collect(),
+        None => return Err(ImportError::Empty),
+    };
+    let cols = AnswerColumns::detect(&headers);
+    let Some(code_col) = cols.code else {
+        return Err(ImportError::NoCodeColumn);
+    };
+    let mut out = Vec::new();
+    for rec in records {
+        let rec = rec?;
+        if read::is_blank(&rec) {
+            continue;
+        }
+        let line = read::record_line(&rec);
+        let cell = |i: Option<usize>| i.and_then(|i| rec.get(i)).unwrap_or("").trim();
+        let problem = |i: Option<usize>, key| RowProblem {
+            column: i.map(|i| headers[i].clone()).unwrap_or_default(),
+            value: cell(i).to_owned(),
+            key,
+        };
+        let result = (|| {
+            let code =
+                normalize_code(cell(Some(code_col))).ok_or(problem(Some(code_col), "err.survey_code"))?;
+            let mut scores = Vec::with_capacity(5);
+            for col in cols.scores {
+                scores.push(score(cell(col), 5).map_err(|_| problem(col, "err.survey_score"))?);
+            }
+            if scores.iter().flatten().any(|s| *s == 0) {
+                let col = cols.scores[scores.iter().position(|s| *s == Some(0)).unwrap_or(0)];
+                return Err(problem(col, "err.survey_score"));
+            }
+            let recommend = score(cell(cols.recommend), 10)
+                .map_err(|_| problem(cols.recommend, "err.survey_recommend"))?;
+            let answers = Answers {
+                scores,
+                recommend,
+                comment: cell(cols.comment).to_owned(),
+            };
+            if answers.is_empty() {
+                return Err(problem(Some(code_col), "err.survey_empty"));
+            }
+            answers.validate().map_err(|_| problem(cols.comment, "err.too_long"))?;
+            Ok((code, answers))
+        })();
+        out.push(AnswerRow { line, result });
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -239,5 +483,64 @@ mod tests {
             ..Default::default()
         };
         assert!(unanswered.validate().is_ok() && !unanswered.is_poor());
+    }
+
+    #[test]
+    fn survey_codes_are_unique_short_and_forgiving() {
+        let codes: std::collections::HashSet<String> = (1..=200_000).map(code_for).collect();
+        assert_eq!(codes.len(), 200_000, "unique");
+        let c = code_for(42);
+        assert_eq!(c.len(), 6);
+        assert_ne!(code_for(43)[..4], c[..4], "not sequential-looking");
+        assert_eq!(normalize_code(&c.to_lowercase()), Some(c.clone()));
+        assert_eq!(
+            normalize_code(" ab-c d1o "),
+            Some("ABCD10".into()),
+            "spaces, dashes, O read as 0"
+        );
+        assert_eq!(normalize_code("ABCDEU"), None, "U is not in a code");
+        assert_eq!(normalize_code("ABC"), None);
+    }
+
+    #[test]
+    fn a_google_forms_export_is_read_by_its_question_titles() {
+        let csv = "Marca temporal,Código de la visita,Valoración general,Atención y tratamiento,Instalaciones,Disponibilidad de citas,Limpieza y orden,¿Con qué probabilidad nos recomendaría? (0-10),Comentario\n\
+                   2026/11/26 10:02:11 p. m. CET,abc-d10,5,5,4,4,5,9,Muy bien\n\
+                   2026/11/26 11:00:00 p. m. CET,ABCD11,2,3,,4,5,4,\"Esperamos mucho, \"\"una hora\"\"\"\n\
+                   2026/11/27 9:00:00 a. m. CET,ZZ,5,5,5,5,5,10,\n\
+                   2026/11/27 9:10:00 a. m. CET,ABCD12,7,5,5,5,5,10,\n";
+        let rows = read_answers(csv.as_bytes()).unwrap();
+        assert_eq!(rows.len(), 4);
+        let (code, a) = rows[0].result.clone().unwrap();
+        assert_eq!(code, "ABCD10");
+        assert_eq!(a.scores, [Some(5), Some(5), Some(4), Some(4), Some(5)]);
+        assert_eq!((a.recommend, a.comment.as_str()), (Some(9), "Muy bien"));
+        let (_, poor) = rows[1].result.clone().unwrap();
+        assert_eq!(poor.scores[2], None, "an unanswered question");
+        assert_eq!(poor.comment, "Esperamos mucho, \"una hora\"");
+        assert!(poor.is_poor());
+        let bad = rows[2].result.clone().unwrap_err();
+        assert_eq!((bad.key, bad.value.as_str()), ("err.survey_code", "ZZ"));
+        assert_eq!(rows[2].line, 4);
+        let bad = rows[3].result.clone().unwrap_err();
+        assert_eq!(
+            (bad.key, bad.column.as_str()),
+            ("err.survey_score", "Valoración general")
+        );
+    }
+
+    #[test]
+    fn a_microsoft_forms_export_with_semicolons_and_stars() {
+        let csv = "ID;Hora de inicio;Hora de finalización;Correo electrónico;Nombre;Code of the visit;Overall;Care and treatment;Facilities;Availability;Cleanliness;How likely are you to recommend us?;Comments\r\n\
+                   1;26/11/2026 9:00;26/11/2026 9:01;anonymous;;ABCD10;★★★★★;★★★★;★★★;★★★★;★★★★★;8;\r\n";
+        let rows = read_answers(csv.as_bytes()).unwrap();
+        let (code, a) = rows[0].result.clone().unwrap();
+        assert_eq!(code, "ABCD10");
+        assert_eq!(a.scores, [Some(5), Some(4), Some(3), Some(4), Some(5)]);
+        assert_eq!(a.recommend, Some(8));
+        assert!(matches!(
+            read_answers("Nombre,Valoración\nAna,5\n".as_bytes()),
+            Err(ImportError::NoCodeColumn)
+        ));
     }
 }

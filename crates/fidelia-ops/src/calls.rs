@@ -51,6 +51,7 @@ pub(crate) fn sync_for_visit<Tz: TimeZone>(
         scheduled_at: follow_up_time(d.at, h, rules, &settings.hours(), &at.tz, at.now),
         duration_min: rules.slot_minutes as i64,
         reason: &d.reason,
+        item_key: None,
     };
     match (delay, calls::follow_up_of_visit(db, visit)?) {
         (Some(h), None) => {
@@ -65,6 +66,58 @@ pub(crate) fn sync_for_visit<Tz: TimeZone>(
         _ => {}
     }
     Ok(())
+}
+
+/// A call that is not a visit's follow-up, as an operation asks for it: a courtesy call, the
+/// call step of a reminder, a poor survey answer. One way in for all of them.
+pub(crate) struct CallRequest<'a> {
+    pub kind: CallKind,
+    pub pet: PetId,
+    pub staff: Option<StaffId>,
+    /// When it is wanted; it is placed at the next opening from then (never in the past).
+    pub wanted: DateTime<Utc>,
+    pub reason: &'a str,
+    /// The call's own script (placeholders as in Settings' script); "" = the clinic's script.
+    pub script: &'a str,
+    /// What it is about (unique): a second request for the same item makes no second call.
+    pub item_key: Option<&'a str>,
+}
+
+/// Adds a call to the agenda; `None` when its item already has one.
+pub(crate) fn add_call<Tz: TimeZone>(
+    db: &Db,
+    r: &CallRequest,
+    at: &ClinicTime<Tz>,
+) -> Result<Option<CallId>> {
+    if let Some(key) = r.item_key {
+        if calls::has_item(db, key)? {
+            return Ok(None);
+        }
+    }
+    let settings = settings::read(db)?;
+    let scheduled =
+        settings
+            .hours()
+            .next_slot(&at.tz, r.wanted.max(at.now), settings.call_rules.slot());
+    let id = calls::insert(
+        db,
+        &NewCall {
+            kind: r.kind,
+            visit: None,
+            pet: r.pet,
+            staff: r.staff,
+            due_at: r.wanted,
+            scheduled_at: scheduled,
+            duration_min: settings.call_rules.slot_minutes as i64,
+            reason: r.reason,
+            item_key: r.item_key,
+        },
+        at.now,
+    )?;
+    if !r.script.is_empty() {
+        calls::set_script(db, id, r.script)?;
+    }
+    Ok(Some(id))
 }
 
 impl Clinic {
@@ -183,25 +236,16 @@ impl Clinic {
             if pets::get(db, pet)?.data.deceased_on.is_some() {
                 return Err(Invalid::single("petId", "err.pet_deceased").into());
             }
-            let settings = settings::read(db)?;
-            let scheduled =
-                settings
-                    .hours()
-                    .next_slot(&at.tz, wanted.max(at.now), settings.call_rules.slot());
-            let id = calls::insert(
-                db,
-                &NewCall {
-                    kind: CallKind::Courtesy,
-                    visit: None,
-                    pet,
-                    staff: form.staff_id,
-                    due_at: wanted,
-                    scheduled_at: scheduled,
-                    duration_min: settings.call_rules.slot_minutes as i64,
-                    reason: form.reason.trim(),
-                },
-                at.now,
-            )?;
+            let request = CallRequest {
+                kind: CallKind::Courtesy,
+                pet,
+                staff: form.staff_id,
+                wanted,
+                reason: form.reason.trim(),
+                script: "",
+                item_key: None,
+            };
+            let id = add_call(db, &request, at)?.expect("a courtesy call has no item key");
             calls::get(db, id, at.now)
         })
     }

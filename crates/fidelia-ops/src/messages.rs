@@ -9,8 +9,8 @@
 //! The rules are the domain's ([`fidelia_core::care`]): the escalation (a first notice before
 //! the due date, a second one after it), the hygiene (a deceased pet, a client who objected, an
 //! appointment already booked, a message already prepared: nothing), one care message per
-//! client per week with what falls due in the coming days joined to it. The third step, a
-//! call, is next (it will reuse the calls).
+//! client per week with what falls due in the coming days joined to it. The third step is a
+//! call in the agenda (the calls' own machinery, through [`crate::calls::add_call`]).
 
 use std::collections::BTreeMap;
 
@@ -20,14 +20,16 @@ use fidelia_core::i18n::t;
 use fidelia_core::import::phone::to_e164;
 use fidelia_core::messages::{mailto_link, whatsapp_link};
 use fidelia_core::settings::Settings;
+use fidelia_core::calls::CallKind;
 use fidelia_core::template::{fill, Filled};
 use fidelia_core::*;
 use fidelia_store::tables::messages;
 pub use fidelia_store::tables::messages::Message;
 use fidelia_store::tables::treatments::{self, Due};
-use fidelia_store::tables::{appointments, clients, pets, settings};
+use fidelia_store::tables::{appointments, calls, clients, pets, settings};
 use fidelia_store::{Db, Result};
 
+use crate::calls::{add_call, CallRequest};
 use crate::Clinic;
 
 const CARE: &str = "cuidado";
@@ -70,15 +72,57 @@ fn item_key(d: &Due, step: Step) -> String {
     )
 }
 
-/// The steps already taken for a due item.
+/// The steps already taken for a due item (the call step is a call, the others messages).
 fn taken(db: &Db, d: &Due) -> Result<Vec<Step>> {
     let mut out = Vec::new();
-    for s in [Step::FirstNotice, Step::SecondNotice, Step::Call] {
+    for s in [Step::FirstNotice, Step::SecondNotice] {
         if messages::has_item(db, &item_key(d, s))? {
             out.push(s);
         }
     }
+    if calls::has_item(db, &item_key(d, Step::Call))? {
+        out.push(Step::Call);
+    }
     Ok(out)
+}
+
+/// The last step of a reminder: the item is still not done after two messages, so the client
+/// goes onto the phone list (a call in the agenda, for reception), once.
+fn add_care_call<Tz: TimeZone>(
+    db: &Db,
+    s: &Settings,
+    d: &Due,
+    at: &ClinicTime<Tz>,
+) -> Result<()> {
+    let client = clients::get(db, d.client_id)?;
+    let hygiene = Hygiene {
+        pet_deceased: false,
+        client_objected: !client.data.consent_care,
+        booked: appointments::booked_from(db, d.pet_id, at.now)?,
+        already_prepared: false,
+    };
+    if hygiene.silence().is_some() {
+        return Ok(());
+    }
+    let lang = s.language;
+    let reason = fill(
+        &t(lang, "call.reason_care"),
+        &[
+            ("tratamiento", &t(lang, &format!("treatment_kind.{}", d.kind))),
+            ("fecha", &format::date_short(d.due_on)),
+        ],
+    );
+    let request = CallRequest {
+        kind: CallKind::Care,
+        pet: d.pet_id,
+        staff: None,
+        wanted: at.now,
+        reason: &reason.text,
+        script: &t(lang, "call.script_care"),
+        item_key: Some(&item_key(d, Step::Call)),
+    };
+    add_call(db, &request, at)?;
+    Ok(())
 }
 
 /// Notes on a message what its template could not fill in, for whoever sends it.
@@ -147,7 +191,10 @@ impl Clinic {
             for d in due {
                 let taken = taken(db, &d)?;
                 let next = match step_due(d.due_on, today, &taken, r) {
-                    Some(Step::Call) => continue, // the call step comes with the agenda (next)
+                    Some(Step::Call) => {
+                        add_care_call(db, &s, &d, at)?;
+                        continue;
+                    }
                     Some(step) => Some((today, step)),
                     // Not due yet: a first notice coming within the week may join a message.
                     None if taken.is_empty() => {
@@ -334,10 +381,12 @@ impl Clinic {
 #[cfg(test)]
 mod tests {
     use chrono::Duration;
+    use fidelia_core::calls::CallKind;
     use fidelia_core::*;
 
     use crate::test_util::*;
-    use crate::Clinic;
+    use crate::calls::{add_call, CallRequest};
+use crate::Clinic;
 
     fn vaccinate(s: &Clinic, pet: PetId, date: &str) {
         s.record_treatment(
@@ -474,6 +523,25 @@ mod tests {
             0,
             "nothing after a death"
         );
+    }
+
+    #[test]
+    fn still_not_done_a_week_after_the_second_notice_the_client_is_called_once() {
+        let (s, c, luna) = clinic_with_a_vaccine_due();
+        s.prepare_care_messages(&at()).unwrap();
+        s.prepare_care_messages(&on(12)).unwrap();
+        let calls = |s: &Clinic| s.calls_of_client(c.id, now()).unwrap();
+        assert!(calls(&s).is_empty(), "no call while the messages do their work");
+        assert_eq!(s.prepare_care_messages(&on(19)).unwrap(), 0, "no third message");
+        let list = calls(&s);
+        assert_eq!(list.len(), 1);
+        assert_eq!((list[0].kind, list[0].pet_id), (CallKind::Care, luna.id));
+        assert_eq!(list[0].reason, "vacuna del 30/11/2026");
+        let detail = s.call_detail(list[0].id, Lang::Es, on(19).now).unwrap();
+        assert!(detail.script.contains("le tocaba la vacuna del 30/11/2026"), "{}", detail.script);
+        s.prepare_care_messages(&on(20)).unwrap();
+        s.messages_for_today(&on(25)).unwrap();
+        assert_eq!(calls(&s).len(), 1, "one call, ever");
     }
 
     #[test]

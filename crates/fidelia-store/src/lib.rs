@@ -69,10 +69,18 @@ pub fn default_db_path() -> PathBuf {
         .join("fidelia.sqlite3")
 }
 
+/// Brings the schema up to date with foreign keys off (a migration may rebuild a table; each
+/// is checked with `foreign_key_check`), then turns them on for good.
+fn migrate(conn: &mut Connection) -> Result<()> {
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    migrations::migrations().to_latest(conn)?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
 fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     Ok(())
 }
@@ -85,7 +93,7 @@ impl Store {
         }
         let mut conn = Connection::open(path)?;
         configure(&conn)?;
-        migrations::migrations().to_latest(&mut conn)?;
+        migrate(&mut conn)?;
         Ok(Store {
             conn: Mutex::new(conn),
             path: Some(path.to_owned()),
@@ -96,7 +104,7 @@ impl Store {
     pub fn open_in_memory() -> Result<Store> {
         let mut conn = Connection::open_in_memory()?;
         configure(&conn)?;
-        migrations::migrations().to_latest(&mut conn)?;
+        migrate(&mut conn)?;
         Ok(Store {
             conn: Mutex::new(conn),
             path: None,

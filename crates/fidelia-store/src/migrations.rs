@@ -14,10 +14,13 @@ const SQL: &[&str] = &[
     include_str!("../migrations/0006_search_index.sql"),
     include_str!("../migrations/0007_client_title.sql"),
     include_str!("../migrations/0008_messages.sql"),
+    include_str!("../migrations/0009_surveys_consents.sql"),
 ];
 
+/// The migrations; each is followed by a foreign-key check (they run with foreign keys off, so
+/// that a table can be rebuilt the way SQLite documents).
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(SQL.iter().map(|s| M::up(s)).collect())
+    Migrations::new(SQL.iter().map(|s| M::up(s).foreign_key_check()).collect())
 }
 
 #[cfg(test)]
@@ -49,7 +52,55 @@ mod tests {
         0x448a034752e74d5e, // 0006_search_index.sql
         0x33012a4ac8be7e22, // 0007_client_title.sql
         0x2f8e080c91a523af, // 0008_messages.sql
+        0xe6e4f7c7681506af, // 0009_surveys_consents.sql
     ];
+
+    /// 0009 rebuilds `calls` and `clients`: a clinic's calls, their attempts and its clients
+    /// come through whole, and the references still hold.
+    #[test]
+    fn rebuilding_calls_and_clients_keeps_every_row() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", "OFF").unwrap();
+        migrations().to_version(&mut conn, 8).unwrap();
+        conn.execute_batch(
+            "INSERT INTO staff (id, name, role) VALUES (1, 'Elena', 'veterinario');
+             INSERT INTO clients (id, first_name, surnames, preferred_channel, consent_care, consent_commercial, source_id, created_at, updated_at, origin, phone1_e164, title)
+                 VALUES (7, 'María', 'Núñez', 'whatsapp', 1, 0, 'C-7', 't', 't', 'import', '+34612345678', 'sra');
+             INSERT INTO pets (id, client_id, name, species, sex, created_at, updated_at) VALUES (3, 7, 'Luna', 'perro', 'hembra', 't', 't');
+             INSERT INTO visits (id, pet_id, at, kind, severity, created_at, updated_at) VALUES (5, 3, '2026-11-24T10:00:00Z', 'cirugia', 'grave', 't', 't');
+             INSERT INTO calls (id, kind, visit_id, pet_id, staff_id, due_at, scheduled_at, duration_min, status, script, created_at, updated_at)
+                 VALUES (9, 'seguimiento', 5, 3, 1, 'd', 's', 10, 'pendiente', 'Hola', 't', 't');
+             INSERT INTO call_attempts (call_id, at, outcome) VALUES (9, 'a', 'no_contesta');",
+        )
+        .unwrap();
+        migrations().to_latest(&mut conn).unwrap();
+        let client: (String, String, String, String) = conn
+            .query_row(
+                "SELECT source_id, origin, phone1_e164, title FROM clients WHERE id = 7",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
+        assert_eq!(client, ("C-7".into(), "import".into(), "+34612345678".into(), "sra".into()));
+        let call: (i64, String, i64) = conn
+            .query_row(
+                "SELECT visit_id, script, (SELECT count(*) FROM call_attempts WHERE call_id = calls.id) FROM calls WHERE id = 9",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(call, (5, "Hola".into(), 1));
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        let broken: i64 = conn
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(broken, 0);
+        conn.execute(
+            "UPDATE clients SET preferred_channel = 'ninguno' WHERE id = 7",
+            [],
+        )
+        .unwrap();
+    }
 
     #[test]
     fn shipped_migrations_are_never_edited() {

@@ -199,6 +199,8 @@ pub enum ImportError {
     BadMapping,
     #[error("cancelled")]
     Cancelled,
+    #[error("no column holds the survey code")]
+    NoCodeColumn,
 }
 
 impl ImportError {
@@ -210,6 +212,7 @@ impl ImportError {
             ImportError::MissingColumns(_) => "err.import_missing_column",
             ImportError::BadMapping => "err.import_mapping",
             ImportError::Cancelled => "err.import_cancelled",
+            ImportError::NoCodeColumn => "err.survey_no_code",
         }
     }
     /// The message in plain words; a missing column is named ("Falta la columna obligatoria

@@ -305,6 +305,8 @@ fn client<Tz: TimeZone>(
         preferred_channel: channel.into(),
         consent_care,
         consent_commercial,
+        consent_how: "importacion".into(),
+        recorded_by: None,
         notes: r.get(Field::ClientNotes).to_owned(),
     };
     match form.validate() {

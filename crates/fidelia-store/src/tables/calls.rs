@@ -87,16 +87,29 @@ pub struct NewCall<'a> {
     pub scheduled_at: DateTime<Utc>,
     pub duration_min: i64,
     pub reason: &'a str,
+    /// What the call is about, when it is not a visit: a reminder step or a survey
+    /// (`cuidado:…:llamada`, `encuesta:<id>`); unique, so it gets one call, ever.
+    pub item_key: Option<&'a str>,
 }
 
 pub fn insert(db: &Db, c: &NewCall, now: DateTime<Utc>) -> Result<CallId> {
     let conn = db.conn();
     conn.prepare_cached(
-        "INSERT INTO calls (kind, visit_id, pet_id, staff_id, due_at, scheduled_at, duration_min, status, reason, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pendiente', ?8, ?9, ?9)",
+        "INSERT INTO calls (kind, visit_id, pet_id, staff_id, due_at, scheduled_at, duration_min, status, reason, item_key, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pendiente', ?8, ?9, ?10, ?10)",
     )?
-    .execute(params![c.kind.as_str(), c.visit.map(|v| v.0), c.pet.0, c.staff.map(|s| s.0), ts(c.due_at), ts(c.scheduled_at), c.duration_min, c.reason, ts(now)])?;
+    .execute(params![c.kind.as_str(), c.visit.map(|v| v.0), c.pet.0, c.staff.map(|s| s.0), ts(c.due_at), ts(c.scheduled_at), c.duration_min, c.reason, c.item_key, ts(now)])?;
     Ok(CallId(conn.last_insert_rowid()))
+}
+
+/// Whether an item (a reminder step, a survey) already has its call.
+pub fn has_item(db: &Db, key: &str) -> Result<bool> {
+    Ok(db
+        .conn()
+        .prepare_cached("SELECT 1 FROM calls WHERE item_key = ?1")?
+        .query_row([key], |_| Ok(()))
+        .optional()?
+        .is_some())
 }
 
 /// A visit's follow-up call, if it has one: its id, status and number of attempts.

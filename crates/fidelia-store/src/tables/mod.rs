@@ -6,6 +6,7 @@
 pub mod appointments;
 pub mod calls;
 pub mod clients;
+pub mod consents;
 pub mod coupons;
 pub mod letters;
 pub mod mappings;
@@ -13,6 +14,7 @@ pub mod messages;
 pub mod pets;
 pub mod settings;
 pub mod staff;
+pub mod surveys;
 pub mod treatments;
 pub mod visits;
 
@@ -79,6 +81,8 @@ pub const RECORDS: &[&str] = &[
 /// What Fidelia did with the records: calls and their attempts, letters, coupons (children
 /// first).
 const ACTIVITY: &[&str] = &[
+    "surveys",
+    "consent_changes",
     "message_items",
     "messages",
     "coupons",
