@@ -1,5 +1,7 @@
 //! The clinic's settings: who it is, when it opens, which country and language.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::calls::CallRules;
@@ -45,7 +47,33 @@ pub struct Settings {
     /// The call screen's script; "" = the dictionary's default. Placeholders: {cliente},
     /// {mascota}, {clinica}, {persona}, {motivo}.
     pub call_script: String,
+    /// The clinic's online survey form, sent with each survey with the visit's code; "" = none
+    /// (surveys are then asked by phone, and a message that needs the link says so).
+    pub survey_link: String,
+    /// The clinic's own message texts, by `<language>.<kind>` (`es.cuidado_primero`); a kind
+    /// without one uses the dictionary's. See [`TEMPLATES`].
+    pub templates: BTreeMap<String, String>,
 }
+
+/// The message kinds whose text the clinic can write, with the placeholders each may use (in
+/// Spanish, as the texts are written; every kind also knows {nombre}, {titulo}, {clinica} and
+/// {telefono}).
+pub const TEMPLATES: &[(&str, &[&str])] = &[
+    ("cuidado_primero", &["lista", "mascotas"]),
+    ("cuidado_segundo", &["lista", "mascotas"]),
+    ("cita", &["mascota", "fecha", "hora"]),
+    ("encuesta", &["mascota", "fecha", "enlace", "codigo"]),
+    (
+        "cumpleanos",
+        &["mascota", "edad", "cupon", "descuento", "caduca"],
+    ),
+];
+
+/// The placeholders every message kind knows.
+pub const COMMON_PLACEHOLDERS: &[&str] = &["nombre", "titulo", "clinica", "telefono"];
+
+/// Longest message text a clinic may write.
+const TEMPLATE_MAX: usize = 2000;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -64,6 +92,8 @@ impl Default for Settings {
             loyalty: LoyaltyRules::default(),
             care: CareRules::default(),
             surveys: SurveyRules::default(),
+            survey_link: String::new(),
+            templates: BTreeMap::new(),
         }
     }
 }
@@ -141,6 +171,45 @@ impl Settings {
                 key: "err.too_long",
             });
         }
+        let survey_link = self.survey_link.trim().to_owned();
+        if !(survey_link.is_empty()
+            || (survey_link.starts_with("https://") && !survey_link.contains(char::is_whitespace)))
+        {
+            errors.push(FieldError {
+                field: "surveyLink",
+                key: "err.survey_link",
+            });
+        }
+        let mut templates = BTreeMap::new();
+        for (key, text) in &self.templates {
+            let text = text.trim();
+            if text.is_empty() {
+                continue; // back to the dictionary's text
+            }
+            let kind = key.split_once('.').map(|(_, k)| k).unwrap_or("");
+            let Some((_, own)) = TEMPLATES.iter().find(|(k, _)| *k == kind) else {
+                errors.push(FieldError {
+                    field: "templates",
+                    key: "err.choice",
+                });
+                continue;
+            };
+            let unknown = crate::template::fill(text, &[])
+                .unknown
+                .iter()
+                .any(|p| !own.contains(&p.as_str()) && !COMMON_PLACEHOLDERS.contains(&p.as_str()));
+            if unknown || text.chars().count() > TEMPLATE_MAX {
+                errors.push(FieldError {
+                    field: "templates",
+                    key: if unknown {
+                        "err.template_unknown"
+                    } else {
+                        "err.too_long"
+                    },
+                });
+            }
+            templates.insert(key.clone(), text.to_owned());
+        }
         if !errors.is_empty() {
             return Err(Invalid(errors));
         }
@@ -159,7 +228,19 @@ impl Settings {
             loyalty,
             care: self.care.clone(),
             surveys: self.surveys.clone(),
+            survey_link,
+            templates,
         })
+    }
+
+    /// The text of a message kind in the clinic's language: the clinic's own, else the
+    /// dictionary's (`message.<kind>`).
+    pub fn template(&self, kind: &str) -> String {
+        self.templates
+            .get(&format!("{}.{kind}", self.language.as_str()))
+            .filter(|t| !t.trim().is_empty())
+            .cloned()
+            .unwrap_or_else(|| crate::i18n::t(self.language, &format!("message.{kind}")))
     }
 
     pub fn hours(&self) -> OpeningHours {

@@ -362,8 +362,8 @@ pub fn read_answers(bytes: &[u8]) -> Result<Vec<AnswerRow>, ImportError> {
             key,
         };
         let result = (|| {
-            let code =
-                normalize_code(cell(Some(code_col))).ok_or(problem(Some(code_col), "err.survey_code"))?;
+            let code = normalize_code(cell(Some(code_col)))
+                .ok_or(problem(Some(code_col), "err.survey_code"))?;
             let mut scores = Vec::with_capacity(5);
             for col in cols.scores {
                 scores.push(score(cell(col), 5).map_err(|_| problem(col, "err.survey_score"))?);
@@ -382,7 +382,9 @@ pub fn read_answers(bytes: &[u8]) -> Result<Vec<AnswerRow>, ImportError> {
             if answers.is_empty() {
                 return Err(problem(Some(code_col), "err.survey_empty"));
             }
-            answers.validate().map_err(|_| problem(cols.comment, "err.too_long"))?;
+            answers
+                .validate()
+                .map_err(|_| problem(cols.comment, "err.too_long"))?;
             Ok((code, answers))
         })();
         out.push(AnswerRow { line, result });

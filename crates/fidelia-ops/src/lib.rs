@@ -24,6 +24,7 @@ pub mod loyalty;
 pub mod messages;
 pub mod pets;
 pub mod records;
+pub mod surveys;
 pub mod visits;
 
 use std::path::Path;

@@ -15,12 +15,12 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use fidelia_core::calls::CallKind;
 use fidelia_core::care::{group_for_client, step_due, Hygiene, Step};
 use fidelia_core::i18n::t;
 use fidelia_core::import::phone::to_e164;
 use fidelia_core::messages::{mailto_link, whatsapp_link};
 use fidelia_core::settings::Settings;
-use fidelia_core::calls::CallKind;
 use fidelia_core::template::{fill, Filled};
 use fidelia_core::*;
 use fidelia_store::tables::messages;
@@ -88,12 +88,7 @@ fn taken(db: &Db, d: &Due) -> Result<Vec<Step>> {
 
 /// The last step of a reminder: the item is still not done after two messages, so the client
 /// goes onto the phone list (a call in the agenda, for reception), once.
-fn add_care_call<Tz: TimeZone>(
-    db: &Db,
-    s: &Settings,
-    d: &Due,
-    at: &ClinicTime<Tz>,
-) -> Result<()> {
+fn add_care_call<Tz: TimeZone>(db: &Db, s: &Settings, d: &Due, at: &ClinicTime<Tz>) -> Result<()> {
     let client = clients::get(db, d.client_id)?;
     let hygiene = Hygiene {
         pet_deceased: false,
@@ -108,7 +103,10 @@ fn add_care_call<Tz: TimeZone>(
     let reason = fill(
         &t(lang, "call.reason_care"),
         &[
-            ("tratamiento", &t(lang, &format!("treatment_kind.{}", d.kind))),
+            (
+                "tratamiento",
+                &t(lang, &format!("treatment_kind.{}", d.kind)),
+            ),
             ("fecha", &format::date_short(d.due_on)),
         ],
     );
@@ -126,12 +124,37 @@ fn add_care_call<Tz: TimeZone>(
 }
 
 /// Notes on a message what its template could not fill in, for whoever sends it.
-fn note_unfilled(db: &Db, id: i64, s: &Settings, filled: &Filled) -> Result<()> {
+pub(crate) fn note_unfilled(db: &Db, id: i64, s: &Settings, filled: &Filled) -> Result<()> {
     if filled.complete() {
         return Ok(());
     }
     let note = t(s.language, "message.unfilled").replace("{marcadores}", &filled.unfilled_list());
     messages::set_note(db, id, &note)
+}
+
+/// A message of `kind` for a client: the clinic's text (or the dictionary's) with the
+/// placeholders every kind knows ({nombre}, {titulo}, {clinica}, {telefono}) and `own`.
+pub(crate) fn fill_message(
+    s: &Settings,
+    kind: &str,
+    client: &Client,
+    own: &[(&str, &str)],
+) -> Filled {
+    let title = match client.data.title {
+        Title::None => String::new(),
+        title => t(
+            s.language,
+            &format!("{}.{}", Title::KEY_PREFIX, title.as_str()),
+        ),
+    };
+    let mut values: Vec<(&str, &str)> = vec![
+        ("nombre", &client.data.first_name),
+        ("titulo", &title),
+        ("clinica", &s.clinic_name),
+        ("telefono", &s.phone),
+    ];
+    values.extend_from_slice(own);
+    fill(&s.template(kind), &values)
 }
 
 /// The text of a care message for these items.
@@ -152,20 +175,16 @@ fn care_body(s: &Settings, client: &Client, items: &[(Due, Step)]) -> Filled {
             .text
         })
         .collect();
-    let key = if items.iter().any(|(_, s)| *s == Step::SecondNotice) {
-        "message.care_second"
+    let kind = if items.iter().any(|(_, s)| *s == Step::SecondNotice) {
+        "cuidado_segundo"
     } else {
-        "message.care_first"
+        "cuidado_primero"
     };
-    fill(
-        &t(lang, key),
-        &[
-            ("nombre", &client.data.first_name),
-            ("clinica", &s.clinic_name),
-            ("telefono", &s.phone),
-            ("lista", &lines.join("\n")),
-        ],
-    )
+    let mut pets: Vec<&str> = items.iter().map(|(d, _)| d.pet_name.as_str()).collect();
+    pets.dedup();
+    let pets = fidelia_letters::join_names(&pets, lang);
+    let lines = lines.join("\n");
+    fill_message(s, kind, client, &[("lista", &lines), ("mascotas", &pets)])
 }
 
 impl Clinic {
@@ -270,15 +289,14 @@ impl Clinic {
                 if hygiene.silence().is_some() {
                     continue;
                 }
-                let filled = fill(
-                    &t(s.language, "message.appointment"),
+                let filled = fill_message(
+                    &s,
+                    "cita",
+                    &client,
                     &[
-                        ("nombre", &client.data.first_name),
                         ("mascota", &pet.data.name),
-                        ("clinica", &s.clinic_name),
                         ("fecha", &format::date_short(day)),
                         ("hora", &local.format("%H:%M").to_string()),
-                        ("telefono", &s.phone),
                     ],
                 );
                 let id = messages::insert(db, client.id, APPOINTMENT, today, &filled.text, at.now)?;
@@ -295,6 +313,7 @@ impl Clinic {
     pub fn messages_for_today<Tz: TimeZone>(&self, at: &ClinicTime<Tz>) -> Result<Vec<Message>> {
         self.prepare_care_messages(at)?;
         self.prepare_appointment_messages(at)?;
+        self.prepare_survey_messages(at)?;
         self.messages_to_send(at.today())
     }
 
@@ -385,8 +404,7 @@ mod tests {
     use fidelia_core::*;
 
     use crate::test_util::*;
-    use crate::calls::{add_call, CallRequest};
-use crate::Clinic;
+    use crate::Clinic;
 
     fn vaccinate(s: &Clinic, pet: PetId, date: &str) {
         s.record_treatment(
@@ -531,14 +549,25 @@ use crate::Clinic;
         s.prepare_care_messages(&at()).unwrap();
         s.prepare_care_messages(&on(12)).unwrap();
         let calls = |s: &Clinic| s.calls_of_client(c.id, now()).unwrap();
-        assert!(calls(&s).is_empty(), "no call while the messages do their work");
-        assert_eq!(s.prepare_care_messages(&on(19)).unwrap(), 0, "no third message");
+        assert!(
+            calls(&s).is_empty(),
+            "no call while the messages do their work"
+        );
+        assert_eq!(
+            s.prepare_care_messages(&on(19)).unwrap(),
+            0,
+            "no third message"
+        );
         let list = calls(&s);
         assert_eq!(list.len(), 1);
         assert_eq!((list[0].kind, list[0].pet_id), (CallKind::Care, luna.id));
         assert_eq!(list[0].reason, "vacuna del 30/11/2026");
         let detail = s.call_detail(list[0].id, Lang::Es, on(19).now).unwrap();
-        assert!(detail.script.contains("le tocaba la vacuna del 30/11/2026"), "{}", detail.script);
+        assert!(
+            detail.script.contains("le tocaba la vacuna del 30/11/2026"),
+            "{}",
+            detail.script
+        );
         s.prepare_care_messages(&on(20)).unwrap();
         s.messages_for_today(&on(25)).unwrap();
         assert_eq!(calls(&s).len(), 1, "one call, ever");

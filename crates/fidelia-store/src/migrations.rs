@@ -81,7 +81,15 @@ mod tests {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .unwrap();
-        assert_eq!(client, ("C-7".into(), "import".into(), "+34612345678".into(), "sra".into()));
+        assert_eq!(
+            client,
+            (
+                "C-7".into(),
+                "import".into(),
+                "+34612345678".into(),
+                "sra".into()
+            )
+        );
         let call: (i64, String, i64) = conn
             .query_row(
                 "SELECT visit_id, script, (SELECT count(*) FROM call_attempts WHERE call_id = calls.id) FROM calls WHERE id = 9",
@@ -92,7 +100,9 @@ mod tests {
         assert_eq!(call, (5, "Hola".into(), 1));
         conn.pragma_update(None, "foreign_keys", "ON").unwrap();
         let broken: i64 = conn
-            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
             .unwrap();
         assert_eq!(broken, 0);
         conn.execute(

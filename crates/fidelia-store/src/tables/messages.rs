@@ -27,11 +27,15 @@ pub struct Message {
     pub done_by_name: Option<String>,
     /// The pets it is about.
     pub pet_names: Vec<String>,
+    /// A survey's code (to record its answers from the queue).
+    pub survey_code: Option<String>,
 }
 
 const SELECT: &str = "SELECT m.id, m.client_id, c.first_name || ' ' || c.surnames, m.kind, m.send_on, m.status,
                              m.channel, m.body, m.note, m.done_at, s.name,
                              (SELECT group_concat(p.name, char(31)) FROM message_items i JOIN pets p ON p.id = i.pet_id
+                              WHERE i.message_id = m.id),
+                             (SELECT sv.code FROM message_items i JOIN surveys sv ON i.item_key = 'encuesta:' || sv.visit_id
                               WHERE i.message_id = m.id)
                       FROM messages m JOIN clients c ON c.id = m.client_id LEFT JOIN staff s ON s.id = m.done_by";
 
@@ -57,6 +61,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Message> {
             .transpose()?,
         done_by_name: r.get(10)?,
         pet_names,
+        survey_code: r.get(12)?,
     })
 }
 

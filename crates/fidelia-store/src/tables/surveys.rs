@@ -57,7 +57,9 @@ fn from_row(r: &Row) -> rusqlite::Result<Survey> {
         answered_at: opt_ts(r.get(9)?)?,
         answered_via: r.get(10)?,
         answers: Answers {
-            scores: (11..16).map(|i| r.get(i)).collect::<rusqlite::Result<_>>()?,
+            scores: (11..16)
+                .map(|i| r.get(i))
+                .collect::<rusqlite::Result<_>>()?,
             recommend: r.get(16)?,
             comment: r.get(17)?,
         },
@@ -68,7 +70,9 @@ fn from_row(r: &Row) -> rusqlite::Result<Survey> {
 }
 
 fn query(db: &Db, where_order: &str, args: impl rusqlite::Params) -> Result<Vec<Survey>> {
-    let mut st = db.conn().prepare_cached(&format!("{SELECT} {where_order}"))?;
+    let mut st = db
+        .conn()
+        .prepare_cached(&format!("{SELECT} {where_order}"))?;
     let rows = st
         .query_map(args, from_row)?
         .collect::<rusqlite::Result<_>>()?;
