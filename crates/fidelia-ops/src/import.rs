@@ -64,6 +64,7 @@ use fidelia_store::tables::{
 use fidelia_store::{Db, Result, StoreError};
 
 use crate::death::cancel_what_a_death_ends;
+use crate::records::record_consents;
 use crate::Clinic;
 
 /// Where the file comes from.
@@ -626,6 +627,7 @@ fn client(
     let id = match clients::by_source_id(db, &c.source_id)? {
         Existing::New => {
             let id = clients::insert(db, d, &[], now)?;
+            record_consents(db, id, None, d, ConsentHow::Import, None, now)?;
             clients::stamp_imported(db, id, &c.source_id, &stamp_now)?;
             clients::set_imported_phones(db, id, &phones)?;
             report.clients.created += 1;
@@ -642,6 +644,7 @@ fn client(
                     ..d.clone()
                 };
                 clients::update(db, id, &d, now)?;
+                record_consents(db, id, Some(&old.data), &d, ConsentHow::Import, None, now)?;
                 clients::set_imported_phones(db, id, &phones)?;
                 clients::mark_imported(db, id, &stamp_now)?;
                 st.touched.insert(id);

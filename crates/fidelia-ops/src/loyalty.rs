@@ -1,16 +1,17 @@
 //! Loyalty: the review of the most loyal clients, and pets' birthdays with their coupons.
 //! (The letters themselves: [`crate::letters`].)
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use fidelia_core::i18n::t;
 use fidelia_core::loyalty::*;
 use fidelia_core::template::fill;
 use fidelia_core::*;
 use fidelia_store::tables::coupons::{self, Coupon, NewCoupon};
-use fidelia_store::tables::{clients, letters, pets, settings};
-use fidelia_store::{Result, StoreError};
+use fidelia_store::tables::{clients, letters, messages, pets, settings};
+use fidelia_store::{Db, Result, StoreError};
 use serde::Serialize;
 
+use crate::messages::{fill_message, note_unfilled};
 use crate::Clinic;
 
 /// The review: the period, when the next one is due, the ranked clients, and those whose pets
@@ -119,52 +120,61 @@ impl Clinic {
     /// Gives a pet its birthday greeting with a unique coupon (once per birthday). Only for a
     /// living pet whose owner accepted commercial messages.
     pub fn issue_coupon(&self, pet: PetId, today: NaiveDate, now: DateTime<Utc>) -> Result<Coupon> {
+        self.store.write(|db| give_coupon(db, pet, today, now))
+    }
+
+    /// Prepares today's birthday greetings, each with its coupon: for living pets whose owner
+    /// accepted commercial messages (never without: the consent is checked here and in
+    /// [`give_coupon`]) and wants messages, on the birthday or, when the clinic is closed that
+    /// day, on the opening day before. Once per birthday. Returns how many were prepared.
+    pub fn prepare_birthday_messages<Tz: TimeZone>(&self, at: &ClinicTime<Tz>) -> Result<usize> {
+        let today = at.today();
         self.store.write(|db| {
-            let p = pets::get(db, pet)?;
-            let c = clients::get(db, p.data.client_id)?;
-            if p.data.deceased_on.is_some() {
-                return Err(Invalid::single("petId", "err.pet_deceased").into());
-            }
-            if !c.data.consent_commercial {
-                return Err(Invalid::single("petId", "err.no_commercial_consent").into());
-            }
-            let birth = p
-                .data
-                .birth_date
-                .ok_or_else(|| StoreError::from(Invalid::single("petId", "err.no_birth_date")))?;
-            let bday = next_birthday(birth, today);
-            if let Some((existing, _)) = coupons::for_birthday(db, pet, bday)? {
-                return coupons::get(db, &existing);
-            }
             let s = settings::read(db)?;
-            let expires = today + Duration::days(s.loyalty.coupon_days as i64);
-            let code = coupon_code(coupons::next_number(db)? as u64 + 7919 * pet.0 as u64);
-            let message = fill(
-                &t(s.language, "coupon.message_default"),
-                &[
-                    ("mascota", &p.data.name),
-                    ("nombre", &c.data.first_name),
-                    ("clinica", &s.clinic_name),
-                    ("descuento", &s.loyalty.coupon_percent.to_string()),
-                    ("codigo", &code),
-                    ("caduca", &fidelia_core::format::date_short(expires)),
-                ],
-            )
-            .text;
-            coupons::insert(
-                db,
-                &NewCoupon {
-                    code: &code,
-                    pet,
-                    client: c.id,
-                    birthday: bday,
-                    percent: s.loyalty.coupon_percent as i64,
-                    expires_on: expires,
-                    message: &message,
-                },
-                now,
-            )?;
-            coupons::get(db, &code)
+            let hours = s.hours();
+            let mut prepared = 0;
+            for p in pets::birthday_candidates(db)? {
+                // Today's birthday, or one in the coming days whose day the clinic is closed.
+                if !birthday_within(p.birth_date, today, 7) {
+                    continue;
+                }
+                let bday = next_birthday(p.birth_date, today);
+                let send_on = if hours.opens_on(bday) {
+                    Some(bday)
+                } else {
+                    hours.previous_opening_day(bday)
+                };
+                if send_on != Some(today) {
+                    continue;
+                }
+                let key = format!("{BIRTHDAY}:{}:{bday}", p.pet_id.0);
+                let client = clients::get(db, p.client_id)?;
+                if messages::has_item(db, &key)?
+                    || !client.data.consent_commercial
+                    || client.data.preferred_channel == Channel::None
+                {
+                    continue;
+                }
+                let coupon = give_coupon(db, p.pet_id, today, at.now)?;
+                let age = bday.years_since(p.birth_date).unwrap_or(0);
+                let filled = fill_message(
+                    &s,
+                    BIRTHDAY,
+                    &client,
+                    &[
+                        ("mascota", &p.pet_name),
+                        ("edad", &age_words(age, s.language)),
+                        ("cupon", &coupon.code),
+                        ("descuento", &format!("{} %", coupon.percent)),
+                        ("caduca", &format::date_short(coupon.expires_on)),
+                    ],
+                );
+                let id = messages::insert(db, client.id, BIRTHDAY, today, &filled.text, at.now)?;
+                note_unfilled(db, id, &s, &filled)?;
+                messages::add_item(db, &key, id, Some(p.pet_id), bday)?;
+                prepared += 1;
+            }
+            Ok(prepared)
         })
     }
 
@@ -188,4 +198,65 @@ impl Clinic {
             coupons::get(db, &c.code)
         })
     }
+}
+
+const BIRTHDAY: &str = "cumpleanos";
+
+/// The coupon for a pet's next birthday, given once (the same one when asked again).
+fn give_coupon(db: &Db, pet: PetId, today: NaiveDate, now: DateTime<Utc>) -> Result<Coupon> {
+    let p = pets::get(db, pet)?;
+    let c = clients::get(db, p.data.client_id)?;
+    if p.data.deceased_on.is_some() {
+        return Err(Invalid::single("petId", "err.pet_deceased").into());
+    }
+    if !c.data.consent_commercial {
+        return Err(Invalid::single("petId", "err.no_commercial_consent").into());
+    }
+    let birth = p
+        .data
+        .birth_date
+        .ok_or_else(|| StoreError::from(Invalid::single("petId", "err.no_birth_date")))?;
+    let bday = next_birthday(birth, today);
+    if let Some((existing, _)) = coupons::for_birthday(db, pet, bday)? {
+        return coupons::get(db, &existing);
+    }
+    let s = settings::read(db)?;
+    let expires = today + Duration::days(s.loyalty.coupon_days as i64);
+    let code = coupon_code(coupons::next_number(db)? as u64 + 7919 * pet.0 as u64);
+    let message = fill(
+        &t(s.language, "coupon.message_default"),
+        &[
+            ("mascota", &p.data.name),
+            ("nombre", &c.data.first_name),
+            ("clinica", &s.clinic_name),
+            ("descuento", &s.loyalty.coupon_percent.to_string()),
+            ("codigo", &code),
+            ("caduca", &format::date_short(expires)),
+        ],
+    )
+    .text;
+    coupons::insert(
+        db,
+        &NewCoupon {
+            code: &code,
+            pet,
+            client: c.id,
+            birthday: bday,
+            percent: s.loyalty.coupon_percent as i64,
+            expires_on: expires,
+            message: &message,
+        },
+        now,
+    )?;
+    coupons::get(db, &code)
+}
+
+/// "1 año", "3 años" (the {edad} of a birthday greeting).
+fn age_words(age: u32, lang: Lang) -> String {
+    let key = if age == 1 {
+        "birthday.year_one"
+    } else {
+        "birthday.years"
+    };
+    t(lang, key).replace("{n}", &age.to_string())
 }

@@ -132,6 +132,12 @@ pub(crate) fn note_unfilled(db: &Db, id: i64, s: &Settings, filled: &Filled) -> 
     messages::set_note(db, id, &note)
 }
 
+/// Whether a client gets reminders and surveys: unless they objected to care messages or
+/// said they want no messages at all (a call about their pet still happens).
+pub(crate) fn wants_messages(c: &Client) -> bool {
+    c.data.consent_care && c.data.preferred_channel != Channel::None
+}
+
 /// A message of `kind` for a client: the clinic's text (or the dictionary's) with the
 /// placeholders every kind knows ({nombre}, {titulo}, {clinica}, {telefono}) and `own`.
 pub(crate) fn fill_message(
@@ -236,7 +242,7 @@ impl Clinic {
                 for ((day, (d, step)), prepared) in items {
                     let hygiene = Hygiene {
                         pet_deceased: false, // due items are of living pets only
-                        client_objected: !client.data.consent_care,
+                        client_objected: !wants_messages(&client),
                         booked: appointments::booked_from(db, d.pet_id, at.now)?,
                         already_prepared: prepared,
                     };
@@ -282,7 +288,7 @@ impl Clinic {
                 let pet = pets::get(db, a.data.pet_id)?;
                 let hygiene = Hygiene {
                     pet_deceased: pet.data.deceased_on.is_some(),
-                    client_objected: !client.data.consent_care,
+                    client_objected: !wants_messages(&client),
                     booked: false,
                     already_prepared: messages::has_item(db, &key)?,
                 };
@@ -314,6 +320,7 @@ impl Clinic {
         self.prepare_care_messages(at)?;
         self.prepare_appointment_messages(at)?;
         self.prepare_survey_messages(at)?;
+        self.prepare_birthday_messages(at)?;
         self.messages_to_send(at.today())
     }
 
@@ -571,6 +578,103 @@ mod tests {
         s.prepare_care_messages(&on(20)).unwrap();
         s.messages_for_today(&on(25)).unwrap();
         assert_eq!(calls(&s).len(), 1, "one call, ever");
+    }
+
+    fn born(s: &Clinic, client: ClientId, name: &str, birth: &str) -> Pet {
+        s.save_pet(
+            &PetForm {
+                client_id: Some(client),
+                name: name.into(),
+                species: "gato".into(),
+                sex: "macho".into(),
+                birth_date: birth.into(),
+                ..Default::default()
+            },
+            &at(),
+        )
+        .unwrap()
+    }
+
+    fn with_commercial_consent(s: &Clinic, c: &Client, yes: bool, channel: &str) {
+        let f = ClientForm {
+            id: Some(c.id),
+            first_name: c.data.first_name.clone(),
+            surnames: c.data.surnames.clone(),
+            phone1: c.data.phone1.clone(),
+            preferred_channel: channel.into(),
+            consent_care: true,
+            consent_commercial: yes,
+            ..Default::default()
+        };
+        s.save_client(&f, now()).unwrap();
+    }
+
+    #[test]
+    fn birthday_greetings_come_with_their_coupon_only_with_commercial_consent() {
+        let (s, c, _) = clinic_with_a_vaccine_due();
+        let nono = born(&s, c.id, "Ñoño", "25/11/2023");
+        assert_eq!(
+            s.prepare_birthday_messages(&at()).unwrap(),
+            0,
+            "no commercial consent: no greeting, no coupon, ever"
+        );
+        assert!(s.birthdays(at().today(), 7).unwrap().is_empty());
+        with_commercial_consent(&s, &c, true, "ninguno");
+        assert_eq!(
+            s.prepare_birthday_messages(&at()).unwrap(),
+            0,
+            "a client who wants no messages"
+        );
+        with_commercial_consent(&s, &c, true, "whatsapp");
+        assert_eq!(s.prepare_birthday_messages(&at()).unwrap(), 1);
+        let m = s
+            .messages_to_send(at().today())
+            .unwrap()
+            .into_iter()
+            .find(|m| m.kind == "cumpleanos")
+            .unwrap();
+        let coupon = s.birthdays(at().today(), 7).unwrap()[0]
+            .coupon
+            .clone()
+            .unwrap();
+        assert!(
+            m.body.contains("Ñoño cumple 3 años")
+                && m.body.contains(&coupon)
+                && m.body.contains("10 %"),
+            "{}",
+            m.body
+        );
+        assert_eq!(s.prepare_birthday_messages(&at()).unwrap(), 0, "once");
+        mark_deceased(&s, &nono);
+        assert!(
+            s.messages_to_send(at().today())
+                .unwrap()
+                .iter()
+                .all(|m| m.kind != "cumpleanos"),
+            "a death cancels the greeting"
+        );
+    }
+
+    #[test]
+    fn a_sunday_birthday_is_greeted_on_saturday() {
+        let (s, c, _) = clinic_with_a_vaccine_due();
+        with_commercial_consent(&s, &c, true, "whatsapp");
+        born(&s, c.id, "Mío", "29/11/2020");
+        assert_eq!(
+            s.prepare_birthday_messages(&on_day(27)).unwrap(),
+            0,
+            "Friday"
+        );
+        assert_eq!(
+            s.prepare_birthday_messages(&on_day(28)).unwrap(),
+            1,
+            "Saturday"
+        );
+        assert_eq!(
+            s.prepare_birthday_messages(&on_day(29)).unwrap(),
+            0,
+            "not again"
+        );
     }
 
     #[test]

@@ -7,26 +7,66 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use fidelia_core::settings::Settings;
 use fidelia_core::*;
-use fidelia_store::tables::{appointments, clients, pets, settings, staff, visits};
-use fidelia_store::{export, Result, StoreError};
+pub use fidelia_store::tables::consents::ConsentChange;
+use fidelia_store::tables::{appointments, clients, consents, pets, settings, staff, visits};
+use fidelia_store::{export, Db, Result, StoreError};
 
 use crate::Clinic;
 
+/// Keeps in the history each consent that changed (on a new client, both as given).
+pub(crate) fn record_consents(
+    db: &Db,
+    id: ClientId,
+    old: Option<&ClientData>,
+    new: &ClientData,
+    how: ConsentHow,
+    staff: Option<StaffId>,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    for (consent, was, is) in [
+        ("cuidado", old.map(|o| o.consent_care), new.consent_care),
+        (
+            "comercial",
+            old.map(|o| o.consent_commercial),
+            new.consent_commercial,
+        ),
+    ] {
+        if was != Some(is) {
+            consents::insert(db, id, consent, is, how, staff, at)?;
+        }
+    }
+    Ok(())
+}
+
 impl Clinic {
     /// Creates (no id) or updates (id) a client.
+    /// Saves a client; a consent given or withdrawn is kept in the client's consent history
+    /// with how the client said so and who recorded it.
     pub fn save_client(&self, form: &ClientForm, now: DateTime<Utc>) -> Result<Client> {
         let d = form.validate()?;
+        let how = ConsentHow::parse(form.consent_how.trim()).unwrap_or(ConsentHow::InPerson);
         self.store.write(|db| {
             let id = match form.id {
-                None => clients::insert(db, &d, &[], now)?,
+                None => {
+                    let id = clients::insert(db, &d, &[], now)?;
+                    record_consents(db, id, None, &d, how, form.recorded_by, now)?;
+                    id
+                }
                 Some(id) => {
+                    let old = clients::get(db, id)?;
                     clients::update(db, id, &d, now)?;
+                    record_consents(db, id, Some(&old.data), &d, how, form.recorded_by, now)?;
                     id
                 }
             };
             clients::refresh_search_key(db, id)?;
             clients::get(db, id)
         })
+    }
+
+    /// A client's consent history, newest first.
+    pub fn consent_history(&self, id: ClientId) -> Result<Vec<ConsentChange>> {
+        self.store.read(|db| consents::of_client(db, id))
     }
 
     pub fn client(&self, id: ClientId) -> Result<Client> {
@@ -183,6 +223,72 @@ mod client_tests {
     use crate::test_util::*;
     use crate::StoreError;
     use fidelia_core::*;
+
+    #[test]
+    fn each_consent_change_is_kept_with_how_and_who() {
+        let s = store();
+        let elena = s
+            .save_staff(&StaffForm {
+                name: "Elena".into(),
+                role: "recepcion".into(),
+                active: true,
+                ..Default::default()
+            })
+            .unwrap();
+        let c = client(&s, "María", "Núñez", "612 345 678");
+        let first = s.consent_history(c.id).unwrap();
+        let as_given: Vec<(&str, bool)> = first
+            .iter()
+            .map(|h| (h.consent.as_str(), h.given))
+            .collect();
+        assert_eq!(
+            as_given,
+            [("comercial", false), ("cuidado", true)],
+            "a new client: both, as given"
+        );
+        let later = now() + chrono::Duration::days(3);
+        let f = ClientForm {
+            id: Some(c.id),
+            first_name: "María".into(),
+            surnames: "Núñez".into(),
+            phone1: "612 345 678".into(),
+            preferred_channel: "whatsapp".into(),
+            consent_care: true,
+            consent_commercial: true,
+            consent_how: "whatsapp".into(),
+            recorded_by: Some(elena.id),
+            ..Default::default()
+        };
+        s.save_client(&f, later).unwrap();
+        s.save_client(&f, later).unwrap();
+        let h = s.consent_history(c.id).unwrap();
+        assert_eq!(
+            h.len(),
+            3,
+            "one change; saving again without a change adds nothing"
+        );
+        assert_eq!(
+            (
+                h[0].consent.as_str(),
+                h[0].given,
+                h[0].how,
+                h[0].staff_name.as_deref(),
+                h[0].at
+            ),
+            (
+                "comercial",
+                true,
+                ConsentHow::WhatsApp,
+                Some("Elena"),
+                later
+            )
+        );
+        let bad = ClientForm {
+            consent_how: "paloma".into(),
+            ..f
+        };
+        assert!(s.save_client(&bad, later).is_err(), "a known way only");
+    }
 
     #[test]
     fn a_client_is_created_and_edited_and_a_bad_edit_loses_nothing() {

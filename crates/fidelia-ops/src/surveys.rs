@@ -22,7 +22,7 @@ use fidelia_store::{Db, Result, StoreError};
 use serde::Serialize;
 
 use crate::calls::{add_call, CallRequest};
-use crate::messages::{fill_message, note_unfilled};
+use crate::messages::{fill_message, note_unfilled, wants_messages};
 use crate::Clinic;
 
 const SURVEY: &str = "encuesta";
@@ -114,10 +114,7 @@ impl Clinic {
                 }
                 let client = clients::get(db, client_id)?;
                 let last = surveys::last_of_client(db, client.id)?;
-                if !client.data.consent_care
-                    || client.data.preferred_channel == Channel::None
-                    || !r.allowed(last, at.now)
-                {
+                if !wants_messages(&client) || !r.allowed(last, at.now) {
                     continue;
                 }
                 let code = code_for(visit.0);
