@@ -105,21 +105,22 @@ impl Clinic {
             let from = at.now - Duration::hours(r.max_hours as i64);
             let to = at.now - Duration::hours(r.min_hours as i64) + Duration::days(1);
             let mut prepared = 0;
-            for (visit, pet, client_id, visit_at) in surveys::visits_without(db, from, to)? {
+            for v in surveys::visits_without(db, from, to)? {
+                let (visit, visit_at) = (v.visit, v.at);
                 let Some(due) = r.due_at(visit_at, at.now, &hours, &at.tz) else {
                     continue; // past the window
                 };
                 if due >= end_of_today {
                     continue; // its day has not come
                 }
-                let client = clients::get(db, client_id)?;
+                let client = clients::get(db, v.client)?;
                 let last = surveys::last_of_client(db, client.id)?;
                 if !wants_messages(&client) || !r.allowed(last, at.now) {
                     continue;
                 }
                 let code = code_for(visit.0);
                 surveys::insert(db, visit, client.id, &code, at.now)?;
-                let pet = pets::get(db, pet)?;
+                let pet = pets::get(db, v.pet)?;
                 let filled = fill_message(
                     &s,
                     SURVEY,

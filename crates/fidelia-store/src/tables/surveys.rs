@@ -120,13 +120,17 @@ pub fn last_of_client(db: &Db, client: ClientId) -> Result<Option<DateTime<Utc>>
     opt_ts(t).map_err(Into::into)
 }
 
+/// A visit that may get a survey.
+pub struct Candidate {
+    pub visit: VisitId,
+    pub pet: PetId,
+    pub client: ClientId,
+    pub at: DateTime<Utc>,
+}
+
 /// Visits between `from` and `to` that have no survey yet, of living pets: the candidates for
 /// a survey (the rules decide which get one).
-pub fn visits_without(
-    db: &Db,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> Result<Vec<(VisitId, PetId, ClientId, DateTime<Utc>)>> {
+pub fn visits_without(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Candidate>> {
     let mut st = db.conn().prepare_cached(
         "SELECT v.id, p.id, p.client_id, v.at FROM visits v JOIN pets p ON p.id = v.pet_id
          WHERE v.at >= ?1 AND v.at < ?2 AND p.deceased_on IS NULL
@@ -135,12 +139,12 @@ pub fn visits_without(
     )?;
     let rows = st
         .query_map(params![ts(from), ts(to)], |r| {
-            Ok((
-                VisitId(r.get(0)?),
-                PetId(r.get(1)?),
-                ClientId(r.get(2)?),
-                parse_ts(&r.get::<_, String>(3)?)?,
-            ))
+            Ok(Candidate {
+                visit: VisitId(r.get(0)?),
+                pet: PetId(r.get(1)?),
+                client: ClientId(r.get(2)?),
+                at: parse_ts(&r.get::<_, String>(3)?)?,
+            })
         })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
