@@ -124,6 +124,53 @@ pub fn plan(due: &[Call], lang: Lang, first_pass: bool) -> Vec<Shown> {
         .collect()
 }
 
+/// Shows a notification and keeps the window's warning in step with how it went.
+fn show(notifier: &dyn Notifier, status: &SharedStatus, n: &Shown) {
+    let r = notifier.notify(n);
+    let mut s = status.lock().unwrap_or_else(|e| e.into_inner());
+    match r {
+        Ok(()) => {
+            s.ok = true;
+            s.last_error = None;
+            s.shown += 1;
+        }
+        Err(e) => {
+            log::warn!("desktop notification failed: {e}");
+            s.ok = false;
+            s.last_error = Some(e);
+        }
+    }
+}
+
+/// The morning notice, once a day when the clinic opens: "12 mensajes por enviar hoy".
+/// Returns whether one was shown.
+pub fn morning<Tz: chrono::TimeZone>(
+    clinic: &Clinic,
+    notifier: &dyn Notifier,
+    status: &SharedStatus,
+    at: &fidelia_core::ClinicTime<Tz>,
+) -> Result<bool, StoreError> {
+    let Some(n) = clinic.morning_notice(at)? else {
+        return Ok(false);
+    };
+    let lang = clinic.settings()?.language;
+    show(
+        notifier,
+        status,
+        &Shown {
+            summary: if n == 1 {
+                t(lang, "notify.messages_title_one")
+            } else {
+                t(lang, "notify.messages_title").replace("{n}", &n.to_string())
+            },
+            body: t(lang, "notify.messages_body"),
+            open: "messages".into(),
+            open_label: t(lang, "notify.open"),
+        },
+    );
+    Ok(true)
+}
+
 /// One pass: notify what is due at `now`, then record it as notified.
 pub fn tick(
     store: &Clinic,
@@ -138,20 +185,7 @@ pub fn tick(
     }
     let lang = store.settings()?.language;
     for n in plan(&due, lang, first_pass) {
-        let r = notifier.notify(&n);
-        let mut s = status.lock().unwrap_or_else(|e| e.into_inner());
-        match r {
-            Ok(()) => {
-                s.ok = true;
-                s.last_error = None;
-                s.shown += 1;
-            }
-            Err(e) => {
-                log::warn!("desktop notification failed: {e}");
-                s.ok = false;
-                s.last_error = Some(e);
-            }
-        }
+        show(notifier, status, &n);
     }
     // Recorded even when the service is missing: the window shows the calls and the warning,
     // and a notification that could not be shown is not shown late and out of place.
@@ -222,13 +256,15 @@ pub fn start<R: Runtime>(app: tauri::AppHandle<R>) {
             let (app2, notifier) = (app.clone(), notifier.clone());
             let pass = tauri::async_runtime::spawn_blocking(move || {
                 let state = app2.state::<AppState>();
+                let at = clinic_time();
                 let shown = tick(
                     &state.clinic,
                     notifier.as_ref(),
                     &state.notify_status,
-                    clinic_time().now,
+                    at.now,
                     first_pass,
                 )?;
+                morning(&state.clinic, notifier.as_ref(), &state.notify_status, &at)?;
                 let counts = counts_now(&state.clinic)?;
                 crate::tray::show_count(&app2, counts.today, state.lang());
                 Ok::<_, StoreError>(shown)
@@ -364,6 +400,54 @@ mod tests {
         assert_eq!(shown.len(), 1, "one summary, not three");
         assert_eq!(shown[0].0, "3 llamadas pendientes");
         assert_eq!(shown[0].1.lines().count(), 3);
+    }
+
+    #[test]
+    fn the_morning_notice_says_how_many_messages_to_send_once() {
+        let s = store_with_due_calls(0);
+        let c = s
+            .save_client(
+                &ClientForm {
+                    first_name: "María".into(),
+                    surnames: "Núñez".into(),
+                    phone1: "612345678".into(),
+                    preferred_channel: "whatsapp".into(),
+                    consent_care: true,
+                    ..Default::default()
+                },
+                now(),
+            )
+            .unwrap();
+        let at = ClinicTime::new(now(), chrono::FixedOffset::east_opt(3600).unwrap());
+        let p = s
+            .save_pet(
+                &PetForm {
+                    client_id: Some(c.id),
+                    name: "Luna".into(),
+                    species: "perro".into(),
+                    sex: "hembra".into(),
+                    ..Default::default()
+                },
+                &at,
+            )
+            .unwrap();
+        s.record_treatment(
+            &TreatmentForm {
+                pet_id: Some(p.id),
+                kind: "vacuna".into(),
+                date: "30/11/2025".into(),
+                ..Default::default()
+            },
+            &at,
+        )
+        .unwrap();
+        let rec = Recorder::default();
+        let status = SharedStatus::default();
+        assert!(morning(&s, &rec, &status, &at).unwrap());
+        assert!(!morning(&s, &rec, &status, &at).unwrap(), "once a day");
+        let shown = rec.0.lock().unwrap();
+        assert_eq!(shown.len(), 1);
+        assert_eq!(shown[0].0, "1 mensaje por enviar hoy");
     }
 
     #[test]

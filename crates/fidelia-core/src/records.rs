@@ -463,6 +463,9 @@ pub struct VisitForm {
     pub reason: String,
     /// "45,50" or empty when unknown.
     pub amount: String,
+    /// Vaccines and dewormings applied in this visit (`vacuna`, `desparasitacion_interna`…):
+    /// recorded with the visit's date when a new visit is saved.
+    pub treatments: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -491,6 +494,19 @@ fn date_time<Tz: TimeZone>(
 }
 
 impl VisitForm {
+    /// The treatments applied in the visit, each a known kind, once.
+    pub fn treatment_kinds(&self) -> Result<Vec<crate::import::TreatmentKind>, Invalid> {
+        let mut kinds = Vec::new();
+        for k in &self.treatments {
+            match crate::import::TreatmentKind::parse(k.trim()) {
+                Some(kind) if !kinds.contains(&kind) => kinds.push(kind),
+                Some(_) => {}
+                None => return Err(Invalid::single("treatments", "err.choice")),
+            }
+        }
+        Ok(kinds)
+    }
+
     /// A visit cannot be later than `now` plus a day (a slip of the date, not a plan: plans are
     /// appointments).
     pub fn validate<Tz: TimeZone>(

@@ -1,13 +1,41 @@
 //! Preventive care (Flow 3): vaccines and dewormings applied, each setting its next due date by
-//! the clinic's rules, and what falls due. (The reminder queue built on it is next.)
+//! the clinic's rules (recorded on their own or with a visit), and what falls due. The
+//! reminders built on it: [`crate::messages`].
 
-use chrono::{Duration, NaiveDate, TimeZone};
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use fidelia_core::*;
 use fidelia_store::tables::treatments::{self, Due, Treatment};
 use fidelia_store::tables::{pets, settings};
-use fidelia_store::Result;
+use fidelia_store::{Db, Result};
 
 use crate::Clinic;
+
+/// Records an application on a living pet, with its next due date by the clinic's rules.
+pub(crate) fn apply_treatment(
+    db: &Db,
+    d: &TreatmentData,
+    now: DateTime<Utc>,
+) -> Result<Option<NaiveDate>> {
+    let pet = pets::get(db, d.pet_id)?;
+    if pet.data.deceased_on.is_some() {
+        return Err(Invalid::single("petId", "err.pet_deceased").into());
+    }
+    let rules = settings::read(db)?.care;
+    let next_due_on = rules.next_due(d.kind, pet.data.species, pet.data.birth_date, d.applied_on);
+    treatments::insert(
+        db,
+        &Treatment {
+            pet: d.pet_id,
+            kind: d.kind.as_str().to_owned(),
+            product: d.product.clone(),
+            applied_on: d.applied_on,
+            next_due_on,
+        },
+        &d.notes,
+        now,
+    )?;
+    Ok(next_due_on)
+}
 
 impl Clinic {
     /// Records a vaccine or deworming; its next due date comes from the clinic's rules (by
@@ -18,28 +46,7 @@ impl Clinic {
         at: &ClinicTime<Tz>,
     ) -> Result<Option<NaiveDate>> {
         let d = form.validate(at.today())?;
-        self.store.write(|db| {
-            let pet = pets::get(db, d.pet_id)?;
-            if pet.data.deceased_on.is_some() {
-                return Err(Invalid::single("petId", "err.pet_deceased").into());
-            }
-            let rules = settings::read(db)?.care;
-            let next_due_on =
-                rules.next_due(d.kind, pet.data.species, pet.data.birth_date, d.applied_on);
-            treatments::insert(
-                db,
-                &Treatment {
-                    pet: d.pet_id,
-                    kind: d.kind.as_str().to_owned(),
-                    product: d.product.clone(),
-                    applied_on: d.applied_on,
-                    next_due_on,
-                },
-                &d.notes,
-                at.now,
-            )?;
-            Ok(next_due_on)
-        })
+        self.store.write(|db| apply_treatment(db, &d, at.now))
     }
 
     /// Treatments of living pets falling due from `today` (overdue ones of the last `back` days

@@ -193,7 +193,110 @@ fn care_body(s: &Settings, client: &Client, items: &[(Due, Step)]) -> Filled {
     fill_message(s, kind, client, &[("lista", &lines), ("mascotas", &pets)])
 }
 
+/// A message text as it would read for a real client (Settings' live preview).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Preview {
+    pub client_name: String,
+    pub text: String,
+    /// Placeholders this kind does not know, or that are empty for this client, as written.
+    pub unfilled: Vec<String>,
+}
+
 impl Clinic {
+    /// How `text` (a message of `kind`, as being edited in Settings; "" = the current one)
+    /// reads for `client`, or for the first client in the list with a living pet. Sample
+    /// values stand in for what only a real message has (a date a week from today, 10:30, a
+    /// vaccine, a survey code, a coupon).
+    pub fn preview_template<Tz: TimeZone>(
+        &self,
+        kind: &str,
+        text: &str,
+        client: Option<ClientId>,
+        at: &ClinicTime<Tz>,
+    ) -> Result<Preview> {
+        if !fidelia_core::settings::TEMPLATES
+            .iter()
+            .any(|(k, _)| *k == kind)
+        {
+            return Err(Invalid::single("kind", "err.choice").into());
+        }
+        self.store.read(|db| {
+            let mut s = settings::read(db)?;
+            if !text.trim().is_empty() {
+                s.templates
+                    .insert(format!("{}.{kind}", s.language.as_str()), text.to_owned());
+            }
+            let id = match client {
+                Some(id) => Some(id),
+                None => clients::list(db, 0, 50)?
+                    .1
+                    .into_iter()
+                    .map(|h| h.client_id)
+                    .find(|id| {
+                        pets::of_client(db, *id)
+                            .is_ok_and(|p| p.iter().any(|p| p.data.deceased_on.is_none()))
+                    }),
+            };
+            let Some(id) = id else {
+                return Err(Invalid::single("client", "err.preview_no_client").into());
+            };
+            let c = clients::get(db, id)?;
+            let pet = pets::of_client(db, id)?
+                .into_iter()
+                .find(|p| p.data.deceased_on.is_none())
+                .map(|p| p.data.name)
+                .unwrap_or_default();
+            let lang = s.language;
+            let day = format::date_short(at.today() + Duration::days(7));
+            let item = fill(
+                &t(lang, "message.care_item"),
+                &[
+                    ("mascota", &pet),
+                    ("tratamiento", &t(lang, "treatment_kind.vacuna")),
+                    ("fecha", &day),
+                ],
+            )
+            .text;
+            let coupon = fidelia_core::loyalty::coupon_code(42);
+            let (code, percent) = (
+                fidelia_core::surveys::code_for(1),
+                format!("{} %", s.loyalty.coupon_percent),
+            );
+            let samples = [
+                ("lista", item.as_str()),
+                ("mascotas", &pet),
+                ("mascota", &pet),
+                ("fecha", &day),
+                ("hora", "10:30"),
+                ("enlace", &s.survey_link),
+                ("codigo", &code),
+                ("edad", "3"),
+                ("cupon", &coupon),
+                ("descuento", &percent),
+                ("caduca", &day),
+            ];
+            // Only what this kind of message knows: the preview reads as the message would.
+            let own = fidelia_core::settings::TEMPLATES
+                .iter()
+                .find(|(k, _)| *k == kind)
+                .map_or(&[][..], |(_, p)| *p);
+            let values: Vec<(&str, &str)> = samples
+                .into_iter()
+                .filter(|(k, _)| own.contains(k))
+                .collect();
+            let filled = fill_message(&s, kind, &c, &values);
+            let unfilled = (filled.unknown.iter().chain(&filled.empty))
+                .map(|p| format!("{{{p}}}"))
+                .collect();
+            Ok(Preview {
+                client_name: format!("{} {}", c.data.first_name, c.data.surnames),
+                text: filled.text,
+                unfilled,
+            })
+        })
+    }
+
     /// Prepares today's care messages; returns how many were prepared. Running it again the
     /// same day prepares nothing more.
     pub fn prepare_care_messages<Tz: TimeZone>(&self, at: &ClinicTime<Tz>) -> Result<usize> {
@@ -322,6 +425,23 @@ impl Clinic {
         self.prepare_survey_messages(at)?;
         self.prepare_birthday_messages(at)?;
         self.messages_to_send(at.today())
+    }
+
+    /// The morning notice: once a day, from when the clinic opens, the number of messages to
+    /// send today (the queue prepared first). The day is claimed before anything is shown, so
+    /// there is one notice a day whichever process or restart gets there first. `None` while
+    /// the clinic is closed, once the day was claimed, or when there is nothing to send.
+    pub fn morning_notice<Tz: TimeZone>(&self, at: &ClinicTime<Tz>) -> Result<Option<usize>> {
+        let hours = self.settings()?.hours();
+        let open_now = hours.next_slot(&at.tz, at.now, Duration::minutes(1)) <= at.now;
+        if !open_now {
+            return Ok(None);
+        }
+        let queue = self.messages_for_today(at)?;
+        let claimed = self
+            .store
+            .write(|db| settings::claim_day(db, "aviso_mensajes", at.today()))?;
+        Ok((claimed && !queue.is_empty()).then_some(queue.len()))
     }
 
     /// The link that opens WhatsApp (the client's phone as E.164) or the mail client with the
@@ -675,6 +795,72 @@ mod tests {
             0,
             "not again"
         );
+    }
+
+    #[test]
+    fn the_morning_notice_comes_once_a_day_when_the_clinic_opens() {
+        let (s, _, _) = clinic_with_a_vaccine_due();
+        let early: chrono::DateTime<chrono::Utc> = "2026-11-25T07:00:00Z".parse().unwrap();
+        let early = ClinicTime::new(early, at().tz);
+        assert_eq!(
+            s.morning_notice(&early).unwrap(),
+            None,
+            "08:00: still closed"
+        );
+        assert_eq!(
+            s.morning_notice(&at()).unwrap(),
+            Some(1),
+            "open: one message"
+        );
+        assert_eq!(s.morning_notice(&at()).unwrap(), None, "once a day");
+        let sunday: chrono::DateTime<chrono::Utc> = "2026-11-29T10:00:00Z".parse().unwrap();
+        assert_eq!(
+            s.morning_notice(&ClinicTime::new(sunday, at().tz)).unwrap(),
+            None,
+            "closed"
+        );
+        assert_eq!(
+            s.morning_notice(&on(1)).unwrap(),
+            Some(1),
+            "the next day: still to send"
+        );
+    }
+
+    #[test]
+    fn a_template_is_previewed_on_a_real_client_and_what_cannot_be_filled_is_named() {
+        let (s, _, _) = clinic_with_a_vaccine_due();
+        let p = s
+            .preview_template(
+                "cita",
+                "Hola {nombre}, {mascota} el {fecha} a las {hora}. {cupon}",
+                None,
+                &at(),
+            )
+            .unwrap();
+        assert_eq!(p.client_name, "María Núñez");
+        assert_eq!(p.text, "Hola María, Luna el 02/12/2026 a las 10:30. ");
+        assert_eq!(
+            p.unfilled,
+            ["{cupon}"],
+            "an appointment reminder has no coupon"
+        );
+        let p = s.preview_template("encuesta", "", None, &at()).unwrap();
+        assert_eq!(p.unfilled, ["{enlace}"], "no survey link in Settings yet");
+        let evil = client(&s, "<img src=x onerror=alert(1)>", "Ñúñez", "600 000 000");
+        pet(&s, evil.id, "Ñoño");
+        let p = s
+            .preview_template(
+                "cita",
+                "¡Hola, {nombre}! ¿Qué tal {mascota}?",
+                Some(evil.id),
+                &at(),
+            )
+            .unwrap();
+        assert_eq!(
+            p.text, "¡Hola, <img src=x onerror=alert(1)>! ¿Qué tal Ñoño?",
+            "text, never markup: the window shows it as text"
+        );
+        assert!(s.preview_template("paloma", "", None, &at()).is_err());
     }
 
     #[test]

@@ -9,13 +9,28 @@ use crate::Clinic;
 
 impl Clinic {
     /// Creates or updates a visit; its follow-up call is created, moved or cancelled by the
-    /// clinic's rules in the same transaction.
+    /// clinic's rules in the same transaction. A new visit also records the vaccines and
+    /// dewormings applied in it, with the visit's date.
     pub fn save_visit<Tz: TimeZone>(&self, form: &VisitForm, at: &ClinicTime<Tz>) -> Result<Visit> {
         let d = form.validate(&at.tz, at.now)?;
+        let applied = form.treatment_kinds()?;
         self.store.write(|db| {
             pets::get(db, d.pet_id)?;
             let id = match form.id {
-                None => visits::insert(db, &d, at.now)?,
+                None => {
+                    let id = visits::insert(db, &d, at.now)?;
+                    for kind in &applied {
+                        let t = TreatmentData {
+                            pet_id: d.pet_id,
+                            kind: *kind,
+                            product: String::new(),
+                            applied_on: d.at.with_timezone(&at.tz).date_naive(),
+                            notes: String::new(),
+                        };
+                        crate::care::apply_treatment(db, &t, at.now)?;
+                    }
+                    id
+                }
                 Some(id) => {
                     visits::update(db, id, &d, at.now)?;
                     id
@@ -52,6 +67,37 @@ mod tests {
             amount: "250,00".into(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn a_vaccine_given_in_a_visit_is_recorded_with_the_visit_and_falls_due_again() {
+        let s = store();
+        let c = client(&s, "María", "Núñez", "612 345 678");
+        let luna = pet(&s, c.id, "Luna");
+        let f = VisitForm {
+            kind: "vacunacion".into(),
+            severity: "leve".into(),
+            treatments: vec!["vacuna".into(), "desparasitacion_interna".into()],
+            ..visit_form(luna.id)
+        };
+        s.save_visit(&f, &at()).unwrap();
+        let due = s.care_due(at().today(), 0, 400).unwrap();
+        let got: Vec<_> = due
+            .iter()
+            .map(|d| (d.kind.as_str(), d.due_on.to_string()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("desparasitacion_interna", "2027-02-23".to_string()),
+                ("vacuna", "2027-11-24".to_string())
+            ]
+        );
+        let bad = VisitForm {
+            treatments: vec!["aspirina".into()],
+            ..visit_form(luna.id)
+        };
+        assert!(s.save_visit(&bad, &at()).is_err(), "a known treatment only");
     }
 
     #[test]

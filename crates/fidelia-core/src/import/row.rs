@@ -585,6 +585,7 @@ fn visit<Tz: TimeZone>(
         severity: sev.unwrap_or(Severity::Mild).as_str().into(),
         reason: r.get(Field::Reason).to_owned(),
         amount: r.get(Field::Amount).to_owned(),
+        treatments: Vec::new(),
     };
     let time_col = if r.m.has(Field::VisitTime) {
         Field::VisitTime

@@ -26,6 +26,18 @@ pub fn write(db: &Db, s: &Settings) -> Result<()> {
     Ok(())
 }
 
+/// Claims `day` for a once-a-day task named `task` (a marker row beside the settings):
+/// `true` for the first claim of that day, `false` when it was already claimed, whichever
+/// process or restart claimed it.
+pub fn claim_day(db: &Db, task: &str, day: chrono::NaiveDate) -> Result<bool> {
+    let n = db.conn().execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE value <> excluded.value",
+        (format!("dia:{task}"), crate::day(day)),
+    )?;
+    Ok(n == 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
