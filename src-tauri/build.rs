@@ -47,6 +47,14 @@ const COMMANDS: &[&str] = &[
     "message_sent",
     "message_skip",
     "client_messages",
+    "survey_record",
+    "survey_for_visit",
+    "survey_import",
+    "survey_alerts",
+    "survey_alert_seen",
+    "client_surveys",
+    "consent_history",
+    "template_preview",
 ];
 
 fn main() {

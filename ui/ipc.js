@@ -92,4 +92,12 @@ export const api = {
   messageSent: (id, channel, staffId) => invoke("message_sent", { id, channel, staffId }),
   messageSkip: (id, reason, staffId) => invoke("message_skip", { id, reason, staffId }),
   clientMessages: (id) => invoke("client_messages", { id }),
+  surveyRecord: (form) => invoke("survey_record", { form }),
+  surveyForVisit: (id) => invoke("survey_for_visit", { id }),
+  surveyImport: (data) => invoke("survey_import", { data }),
+  surveyAlerts: () => invoke("survey_alerts"),
+  surveyAlertSeen: (id, staffId) => invoke("survey_alert_seen", { id, staffId }),
+  clientSurveys: (id) => invoke("client_surveys", { id }),
+  consentHistory: (id) => invoke("consent_history", { id }),
+  templatePreview: (kind, text, clientId) => invoke("template_preview", { kind, text, clientId }),
 };

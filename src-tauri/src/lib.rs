@@ -100,6 +100,14 @@ pub fn builder<R: Runtime>() -> Builder<R> {
         commands::messages::message_sent,
         commands::messages::message_skip,
         commands::messages::client_messages,
+        commands::surveys::survey_record,
+        commands::surveys::survey_for_visit,
+        commands::surveys::survey_import,
+        commands::surveys::survey_alerts,
+        commands::surveys::survey_alert_seen,
+        commands::surveys::client_surveys,
+        commands::surveys::consent_history,
+        commands::surveys::template_preview,
     ])
 }
 

@@ -6,3 +6,4 @@ pub mod import;
 pub mod loyalty;
 pub mod messages;
 pub mod records;
+pub mod surveys;

@@ -201,6 +201,8 @@ pub enum ImportError {
     Cancelled,
     #[error("no column holds the survey code")]
     NoCodeColumn,
+    #[error("the file is too large")]
+    TooLarge,
 }
 
 impl ImportError {
@@ -213,6 +215,7 @@ impl ImportError {
             ImportError::BadMapping => "err.import_mapping",
             ImportError::Cancelled => "err.import_cancelled",
             ImportError::NoCodeColumn => "err.survey_no_code",
+            ImportError::TooLarge => "err.import_too_large",
         }
     }
     /// The message in plain words; a missing column is named ("Falta la columna obligatoria
