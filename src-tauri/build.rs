@@ -47,6 +47,7 @@ const COMMANDS: &[&str] = &[
     "message_sent",
     "message_skip",
     "client_messages",
+    "message_postpone",
     "survey_record",
     "survey_for_visit",
     "survey_import",

@@ -92,6 +92,7 @@ export const api = {
   messageSent: (id, channel, staffId) => invoke("message_sent", { id, channel, staffId }),
   messageSkip: (id, reason, staffId) => invoke("message_skip", { id, reason, staffId }),
   clientMessages: (id) => invoke("client_messages", { id }),
+  messagePostpone: (id) => invoke("message_postpone", { id }),
   surveyRecord: (form) => invoke("survey_record", { form }),
   surveyForVisit: (id) => invoke("survey_for_visit", { id }),
   surveyImport: (data) => invoke("survey_import", { data }),

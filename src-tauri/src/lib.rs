@@ -100,6 +100,7 @@ pub fn builder<R: Runtime>() -> Builder<R> {
         commands::messages::message_sent,
         commands::messages::message_skip,
         commands::messages::client_messages,
+        commands::messages::message_postpone,
         commands::surveys::survey_record,
         commands::surveys::survey_for_visit,
         commands::surveys::survey_import,

@@ -2,11 +2,14 @@
 // sends the fields exactly as typed, and resolves with the saved record (or null if cancelled).
 
 import { api, idOrNull } from "../ipc.js";
+import { h } from "../lib/dom.js";
 import { t, word, isoToForm, dateToForm, timeToForm, amountToForm } from "../i18n.js";
 import { formDialog } from "./dialog.js";
 import { textField, dateField, textArea, selectField, checkField } from "./fields.js";
+import { me } from "../lib/me.js";
 
-export const CHANNELS = ["telefono", "whatsapp", "email"];
+export const CHANNELS = ["telefono", "whatsapp", "email", "ninguno"];
+export const CONSENT_HOW = ["presencial", "telefono", "whatsapp", "email", "escrito"];
 export const TITLES = ["ninguno", "sra", "sr"];
 export const SPECIES = ["perro", "gato", "conejo", "ave", "huron", "roedor", "reptil", "otro"];
 export const SEXES = ["macho", "hembra", "desconocido"];
@@ -38,6 +41,7 @@ export function openClientForm(client = null) {
       textField(f, { name: "address", label: t("client.address"), value: c.address, wide: true }),
       checkField(f, { name: "consentCare", label: t("client.consent_care"), checked: c.consentCare, hint: t("client.consent_care_hint") }),
       checkField(f, { name: "consentCommercial", label: t("client.consent_commercial"), checked: c.consentCommercial, hint: t("client.consent_commercial_hint") }),
+      selectField(f, { name: "consentHow", label: t("client.consent_how"), options: words("consent_how", CONSENT_HOW), value: "presencial", hint: t("client.consent_how_hint") }),
       textArea(f, { name: "notes", label: t("client.notes"), value: c.notes }),
     ],
     collect: (form) => ({
@@ -52,6 +56,8 @@ export function openClientForm(client = null) {
       preferredChannel: val(form, "preferredChannel"),
       consentCare: checked(form, "consentCare"),
       consentCommercial: checked(form, "consentCommercial"),
+      consentHow: val(form, "consentHow"),
+      recordedBy: me(),
       notes: val(form, "notes"),
     }),
     save: api.clientSave,
@@ -130,6 +136,20 @@ function staffOptions(staff, currentId) {
   return [{ value: "", label: t("common.none") }, ...list.map((s) => ({ value: String(s.id), label: `${s.name} · ${word("role", s.role)}` }))];
 }
 
+/** "Applied in this visit": one box per kind of vaccine or deworming. */
+function treatmentChecks(f) {
+  return h(
+    "fieldset",
+    { class: "field field--wide field--checks", dataset: { field: "treatments" } },
+    h("legend", null, t("visit.treatments")),
+    TREATMENT_KINDS.map((k) => {
+      const id = `f-${f}-treatment-${k}`;
+      return h("span", { class: "check-inline" }, h("input", { type: "checkbox", id, name: `treatment-${k}`, value: k }), h("label", { for: id }, word("treatment_kind", k)));
+    }),
+    h("p", { class: "field-hint" }, t("visit.treatments_hint")),
+  );
+}
+
 /** `visit` null = new (date and time prefilled with now). */
 export function openVisitForm({ pets, staff, visit = null, petId = null }) {
   const now = new Date();
@@ -148,6 +168,8 @@ export function openVisitForm({ pets, staff, visit = null, petId = null }) {
       selectField(f, { name: "severity", label: t("visit.severity"), options: words("severity", SEVERITIES), value: v.severity }),
       textField(f, { name: "reason", label: t("visit.reason"), value: v.reason, wide: true }),
       textField(f, { name: "amount", label: t("visit.amount"), value: amountToForm(v.amountCents), inputmode: "decimal", placeholder: t("visit.amount_placeholder"), hint: t("visit.amount_hint") }),
+      // A new visit may record the vaccines and dewormings given in it (their reminders follow).
+      visit ? null : treatmentChecks(f),
     ],
     collect: (form) => ({
       id: visit ? visit.id : null,
@@ -159,6 +181,7 @@ export function openVisitForm({ pets, staff, visit = null, petId = null }) {
       severity: val(form, "severity"),
       reason: val(form, "reason"),
       amount: val(form, "amount"),
+      treatments: visit ? [] : TREATMENT_KINDS.filter((k) => form.elements.namedItem(`treatment-${k}`).checked),
     }),
     save: api.visitSave,
   });

@@ -7,6 +7,7 @@ import { t, word, fmtDate, fmtDateTime, fmtMoney, dateToForm } from "../i18n.js"
 import { state, refresh, toast, toastError, navigate } from "../app.js";
 import { confirmDialog } from "../components/dialog.js";
 import { openClientForm, openPetForm, openVisitForm, openAppointmentForm, openTreatmentForm } from "../components/forms.js";
+import { openSurveyForm, QUESTIONS } from "../components/survey-form.js";
 import { yesNo } from "./shared.js";
 
 // (Written as a constant: the i18n key scanner reads `t("` in any identifier ending in t.)
@@ -205,6 +206,22 @@ function petsSection(c, pets, afterSave) {
   );
 }
 
+/** The visit's survey asked by phone now (its code made if it has none). */
+async function askSurvey(v, afterSave) {
+  try {
+    const survey = await api.surveyForVisit(v.id);
+    if (survey.answeredAt) {
+      toast(t("err.survey_answered"));
+      return;
+    }
+    const saved = await openSurveyForm({ code: survey.code, petName: v.petName });
+    if (saved) toast(t(saved.poor ? "survey.recorded_poor" : "survey.recorded"));
+    afterSave(saved);
+  } catch (err) {
+    toastError(err);
+  }
+}
+
 function visitRow(v, pets, afterSave) {
   return h(
     "tr",
@@ -219,6 +236,17 @@ function visitRow(v, pets, afterSave) {
     h(
       "td",
       { class: "row-actions" },
+      h(
+        "button",
+        {
+          type: "button",
+          class: "btn btn--small",
+          dataset: { action: "survey", id: v.id },
+          "aria-label": t("survey.ask_named", { pet: v.petName }),
+          onclick: () => askSurvey(v, afterSave),
+        },
+        t("survey.ask"),
+      ),
       h(
         "button",
         {
@@ -443,6 +471,65 @@ function messagesSection(messages) {
   return section("messages-section", t("messages.section"), null, h("div", { id: "messages" }, body));
 }
 
+// The client's survey answers, newest first: each score, the recommendation and the comment.
+function surveysSection(surveys) {
+  if (!surveys.length) return null;
+  return section(
+    "surveys-section",
+    t("survey.section"),
+    null,
+    h(
+      "ul",
+      { class: "agenda-list", id: "client-surveys" },
+      surveys.map((s) =>
+        h(
+          "li",
+          { class: ["call-item", s.poor && "call-item--overdue"], dataset: { surveyId: s.id } },
+          h("span", { class: "agenda-time" }, fmtDate(s.answeredAt)),
+          h(
+            "div",
+            { class: "agenda-main" },
+            h("div", { class: "agenda-who" }, h("span", { class: "agenda-pet" }, s.petName), h("span", { class: "muted" }, t("home.alert_visit", { date: fmtDate(s.visitAt) }))),
+            h(
+              "div",
+              { class: "agenda-reason" },
+              [
+                ...QUESTIONS.map((q, i) => (s.scores[i] != null ? `${t(`survey.q.${q}`)} ${s.scores[i]}/5` : null)),
+                s.recommend != null ? `${t("survey.recommend_label")} ${s.recommend}/10` : null,
+              ]
+                .filter(Boolean)
+                .join(" · "),
+            ),
+            s.comment ? h("div", { class: "muted" }, `«${s.comment}»`) : null,
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+// Every change of a consent: which, given or withdrawn, when, how and who recorded it.
+function consentsSection(changes) {
+  if (!changes.length) return null;
+  return section(
+    "consents-section",
+    t("consent.section"),
+    null,
+    h(
+      "ul",
+      { class: "plain-list", id: "consent-history" },
+      changes.map((k) =>
+        h(
+          "li",
+          { class: "consent-change", dataset: { consent: k.consent } },
+          t(k.given ? "consent.given" : "consent.withdrawn", { which: t(`consent.${k.consent}`), date: fmtDateTime(k.at), how: word("consent_how", k.how).toLowerCase() }),
+          k.staffName ? h("span", { class: "muted" }, ` · ${k.staffName}`) : null,
+        ),
+      ),
+    ),
+  );
+}
+
 function timelineEntry(e) {
   const listKey = e.kind === "visit" ? "visit_kind" : e.kind === "appointment" ? "appointment_status" : null;
   const label = listKey ? word(listKey, e.label) : e.label || "";
@@ -479,10 +566,13 @@ function timelineSection(timeline) {
 }
 
 export async function clientView(params) {
-  const [page, calls, messages] = await Promise.all([
-    api.clientGet(Number(params.id)),
-    api.clientCalls(Number(params.id)),
-    api.clientMessages(Number(params.id)),
+  const id = Number(params.id);
+  const [page, calls, messages, surveys, consents] = await Promise.all([
+    api.clientGet(id),
+    api.clientCalls(id),
+    api.clientMessages(id),
+    api.clientSurveys(id),
+    api.consentHistory(id),
   ]);
   const { client: c, pets, visits, appointments, timeline } = page;
 
@@ -499,6 +589,8 @@ export async function clientView(params) {
     appointmentsSection(pets, appointments, afterSave),
     callsSection(calls),
     messagesSection(messages),
+    surveysSection(surveys),
+    consentsSection(consents),
     timelineSection(timeline),
   );
 }

@@ -1,9 +1,12 @@
-// Inicio: the appointments of the next 7 days, grouped by day, and "Nuevo cliente".
+// Inicio: the owner's alerts (poor survey answers, each with its call), today at a glance, the
+// appointments of the next 7 days grouped by day, and "Nuevo cliente".
 
 import { api } from "../ipc.js";
 import { h } from "../lib/dom.js";
 import { t, fmtDate, fmtTime, localIsoDay, weekdayIndex } from "../i18n.js";
-import { navigate } from "../app.js";
+import { navigate, refresh, toastError } from "../app.js";
+import { me } from "../lib/me.js";
+import { QUESTIONS } from "../components/survey-form.js";
 import { openClientForm } from "../components/forms.js";
 import { newClientButton } from "./shared.js";
 
@@ -58,6 +61,60 @@ function appointmentItem(a) {
   );
 }
 
+/** "General 2/5 · Recomendaría 4/10": what a poor answer scored low. */
+function lowScores(a) {
+  const low = QUESTIONS.map((q, i) => [q, a.scores[i]]).filter(([, v]) => v != null && v <= 2).map(([q, v]) => `${t(`survey.q.${q}`)} ${v}/5`);
+  if (a.recommend != null && a.recommend <= 6) low.push(`${t("survey.recommend_label")} ${a.recommend}/10`);
+  return low.join(" · ");
+}
+
+async function seen(a) {
+  try {
+    await api.surveyAlertSeen(a.id, me());
+    await refresh();
+  } catch (err) {
+    toastError(err);
+  }
+}
+
+/** Poor survey answers nobody has marked as seen: the owner's alerts, each with its call. */
+function alertsCard(alerts) {
+  if (!alerts.length) return null;
+  return h(
+    "section",
+    { class: "card alert-card", id: "survey-alerts", "aria-labelledby": "alerts-title" },
+    h("h2", { id: "alerts-title" }, t("home.alerts_title", { n: alerts.length })),
+    h(
+      "ul",
+      { class: "plain-list" },
+      alerts.map((a) =>
+        h(
+          "li",
+          { class: "alert-item", dataset: { surveyId: a.id } },
+          h(
+            "div",
+            null,
+            h(
+              "div",
+              null,
+              h("button", { type: "button", class: "link client-link", onclick: () => navigate("client", { id: a.clientId }) }, a.clientName),
+              ` · ${a.petName} · ${t("home.alert_visit", { date: fmtDate(a.visitAt) })}`,
+            ),
+            h("div", { class: "alert-scores" }, lowScores(a)),
+            a.comment ? h("blockquote", { class: "alert-comment" }, `«${a.comment}»`) : null,
+          ),
+          h(
+            "div",
+            { class: "toolbar" },
+            a.callId ? h("button", { type: "button", class: "btn btn--primary", dataset: { action: "call" }, onclick: () => navigate("call", { id: a.callId }) }, t("home.alert_call")) : null,
+            h("button", { type: "button", class: "btn", dataset: { action: "seen" }, onclick: () => seen(a) }, t("home.alert_seen")),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
 /** Today at a glance: calls to make, this week's birthdays, the next loyalty review. */
 function todayCard(counts, birthdays, review) {
   const tile = (id, value, label, view, alert) =>
@@ -83,11 +140,12 @@ function todayCard(counts, birthdays, review) {
 }
 
 export async function homeView() {
-  const [appointments, counts, birthdays, review] = await Promise.all([
+  const [appointments, counts, birthdays, review, alerts] = await Promise.all([
     api.appointmentsUpcoming(DAYS),
     api.callsCounts(),
     api.birthdaysList(),
     api.loyaltyReview(),
+    api.surveyAlerts(),
   ]);
   const byDay = new Map();
   for (const a of appointments || []) {
@@ -114,6 +172,7 @@ export async function homeView() {
       h("h1", { tabindex: "-1" }, t("home.title")),
       h("div", { class: "view-actions" }, newClientButton(openClientForm)),
     ),
+    alertsCard(alerts),
     todayCard(counts, birthdays, review),
     h(
       "section",

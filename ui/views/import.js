@@ -9,6 +9,7 @@ import { api } from "../ipc.js";
 import { h, replace } from "../lib/dom.js";
 import { t } from "../i18n.js";
 import { errorMessage, toast } from "../app.js";
+import { readBase64 } from "../lib/files.js";
 
 /** Bigger files go through the CLI (`fidelia import`). */
 const MAX_MB = 50;
@@ -51,7 +52,8 @@ function countLines(report) {
   });
 }
 
-function rejectedItem(r) {
+/** One rejected row of a report: its line, column, value and why (a dictionary key). */
+export function rejectedItem(r) {
   const reason = t(r.reason);
   const text = r.column ? t("import.rejected_row", { line: r.line, column: r.column, reason }) : t("import.rejected_row_whole", { line: r.line, reason });
   return h("li", { dataset: { line: r.line } }, text, r.value ? h("span", { class: "muted import-value" }, ` «${r.value}»`) : null);
@@ -72,19 +74,6 @@ function reportBody(report, { rejectedId, limit }) {
       : h("p", { class: "empty" }, t("import.no_rejected")),
     more > 0 ? h("p", { class: "muted" }, t("import.rejected_more", { n: more })) : null,
   ];
-}
-
-/** Reads a file as base64 (the data URL's payload). */
-function readBase64(file) {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => {
-      const url = String(reader.result || "");
-      resolve(url.slice(url.indexOf(",") + 1));
-    };
-    reader.onerror = () => reject(reader.error);
-    reader.readAsDataURL(file);
-  });
 }
 
 // ---------------------------------------------------------------- the view's sections

@@ -1,6 +1,8 @@
-// Mensajes: everything to send today (care and appointment reminders), one card per message.
-// Open it in WhatsApp or the mail client with the text written (Rust opens the link), copy it,
-// or read it on the phone; then mark it sent — it goes into the client's log — or skip it.
+// Mensajes: everything to send today (care and appointment reminders, surveys, birthday
+// greetings), one card per message, by client. Open it in WhatsApp or the mail client with the
+// text written (Rust opens the link), copy it, or read it on the phone; then mark it sent — it
+// goes into the client's log — skip it, or leave it for the next opening day. A survey's
+// answers are typed in from its card, or imported from the online form's CSV export.
 
 import { api } from "../ipc.js";
 import { h } from "../lib/dom.js";
@@ -8,6 +10,9 @@ import { t, word, fmtDate } from "../i18n.js";
 import { navigate, refresh, toast, toastError } from "../app.js";
 import { me } from "../lib/me.js";
 import { copyText } from "../lib/clipboard.js";
+import { readBase64 } from "../lib/files.js";
+import { openSurveyForm } from "../components/survey-form.js";
+import { rejectedItem } from "./import.js";
 
 async function sent(m, channel) {
   try {
@@ -38,6 +43,60 @@ async function skip(m) {
   } catch (err) {
     toastError(err);
   }
+}
+
+async function postpone(m) {
+  try {
+    const moved = await api.messagePostpone(m.id);
+    toast(t("messages.postponed", { date: fmtDate(moved.sendOn) }));
+    await refresh();
+  } catch (err) {
+    toastError(err);
+  }
+}
+
+async function recordSurvey(code, petName) {
+  const survey = await openSurveyForm({ code, petName });
+  if (!survey) return;
+  toast(t(survey.poor ? "survey.recorded_poor" : "survey.recorded"));
+  await refresh();
+}
+
+/** The report of an answers import, in a dialog. */
+function showImportReport(r) {
+  const close = h("button", { type: "button", class: "btn btn--primary" }, t("common.close"));
+  const dialog = h(
+    "dialog",
+    { class: "form-dialog", id: "survey-import-report", "aria-labelledby": "survey-import-title" },
+    h("h2", { id: "survey-import-title", class: "dialog-title" }, t("survey.import_title")),
+    h("p", { id: "survey-import-counts" }, t("survey.import_done", { recorded: r.recorded, poor: r.poor, unchanged: r.unchanged })),
+    r.rejected.length ? h("ul", { class: "import-rejected" }, r.rejected.map(rejectedItem)) : null,
+    h("div", { class: "form-actions" }, close),
+  );
+  close.addEventListener("click", () => dialog.close());
+  dialog.addEventListener("close", () => {
+    dialog.remove();
+    refresh();
+  });
+  document.body.appendChild(dialog);
+  dialog.showModal();
+  close.focus();
+}
+
+function importAnswersButton() {
+  const input = h("input", { type: "file", id: "survey-import-file", accept: ".csv,text/csv", class: "visually-hidden" });
+  input.addEventListener("change", async () => {
+    const file = input.files && input.files[0];
+    if (!file) return;
+    try {
+      showImportReport(await api.surveyImport(await readBase64(file)));
+    } catch (err) {
+      toastError(err);
+    } finally {
+      input.value = "";
+    }
+  });
+  return [input, h("button", { type: "button", class: "btn", id: "survey-import", onclick: () => input.click() }, t("survey.import"))];
 }
 
 function messageCard(m) {
@@ -80,7 +139,11 @@ function messageCard(m) {
         { type: "button", class: "btn btn--primary", dataset: { action: "sent" }, onclick: (e) => sent(m, e.target.parentElement.querySelector("select").value) },
         t("messages.mark_sent"),
       ),
+      h("button", { type: "button", class: "btn", dataset: { action: "postpone" }, onclick: () => postpone(m) }, t("messages.postpone")),
       h("button", { type: "button", class: "btn", dataset: { action: "skip" }, onclick: () => skip(m) }, t("messages.skip")),
+      m.surveyCode
+        ? h("button", { type: "button", class: "btn", dataset: { action: "survey" }, onclick: () => recordSurvey(m.surveyCode, m.petNames[0] || "") }, t("survey.record"))
+        : null,
     ),
     status,
   );
@@ -91,7 +154,17 @@ export async function messagesView() {
   return h(
     "section",
     { id: "messages-page", class: "view view-messages" },
-    h("h1", null, t("messages.title")),
+    h(
+      "header",
+      { class: "view-header" },
+      h("h1", { tabindex: "-1" }, t("messages.title"), list.length ? h("span", { class: "count-badge", id: "messages-count" }, String(list.length)) : null),
+      h(
+        "div",
+        { class: "view-actions" },
+        h("button", { type: "button", class: "btn", id: "survey-record", onclick: () => recordSurvey("", "") }, t("survey.record_any")),
+        importAnswersButton(),
+      ),
+    ),
     h("p", { class: "muted" }, t("messages.intro")),
     list.length === 0
       ? h("p", { class: "empty", id: "messages-empty" }, t("messages.empty"))

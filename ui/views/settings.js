@@ -1,5 +1,6 @@
-// Ajustes: the clinic's details, logo, opening hours, country and language; and starting a
-// clean (or a new demo) clinic.
+// Ajustes: the clinic's details, logo, opening hours, country and language, the rules of calls
+// and loyalty, the messages' texts and rules (settings-messages.js); and starting a clean (or a
+// new demo) clinic.
 
 import { api } from "../ipc.js";
 import { h } from "../lib/dom.js";
@@ -8,6 +9,7 @@ import { state, hooks, toast, toastError } from "../app.js";
 import { textField, selectField } from "../components/fields.js";
 import { clearFormErrors, showFormErrors } from "../components/form-errors.js";
 import { confirmDialog } from "../components/dialog.js";
+import { messagesFieldsets, collectMessages } from "./settings-messages.js";
 
 export const COUNTRIES = ["ES", "MX", "AR", "CO", "CL", "PE", "US", "GB", "FR", "PT", "DE", "IT"];
 const LANGUAGES = ["es", "en"];
@@ -248,6 +250,7 @@ export async function settingsView() {
       }),
       callRulesFieldset(s.callRules || {}, s.callScript),
       loyaltyFieldset(s.loyalty || {}),
+      messagesFieldsets(s),
     ),
     h("div", { class: "form-actions form-actions--start" }, submit),
   );
@@ -259,8 +262,7 @@ export async function settingsView() {
     submit.disabled = true;
     clearFormErrors(form);
     const v = (name) => form.elements.namedItem(name).value;
-    // Every setting this form does not edit (care and survey rules…) goes back as it is, so
-    // saving here never resets it.
+    // Every setting this form does not edit goes back as it is, so saving here never resets it.
     const payload = {
       ...s,
       clinicName: v("clinicName"),
@@ -275,6 +277,7 @@ export async function settingsView() {
       callRules: collectRules(form),
       callScript: v("callScript"),
       loyalty: collectLoyalty(form, s.loyalty || {}),
+      ...collectMessages(form, s),
     };
     try {
       const saved = await api.settingsSave(payload);

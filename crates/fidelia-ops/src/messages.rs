@@ -518,6 +518,21 @@ impl Clinic {
         })
     }
 
+    /// Moves a message to the clinic's next opening day ("tomorrow", skipping closed days).
+    pub fn postpone_to_next_opening<Tz: TimeZone>(
+        &self,
+        id: i64,
+        at: &ClinicTime<Tz>,
+    ) -> Result<Message> {
+        let hours = self.settings()?.hours();
+        let today = at.today();
+        let next = (1..=7)
+            .map(|d| today + Duration::days(d))
+            .find(|d| hours.opens_on(*d))
+            .unwrap_or(today + Duration::days(1));
+        self.postpone_message(id, next, today, at.now)
+    }
+
     /// A client's messages, newest first: the communication log (sent ones) and those to send.
     pub fn client_messages(&self, client: ClientId) -> Result<Vec<Message>> {
         self.store.read(|db| messages::of_client(db, client))
@@ -614,6 +629,10 @@ mod tests {
                 .is_err(),
             "known channels only"
         );
+        // Postponed on a Saturday: it comes back on Monday.
+        let saturday = ClinicTime::new("2026-11-28T10:00:00Z".parse().unwrap(), at().tz);
+        let moved = s.postpone_to_next_opening(second.id, &saturday).unwrap();
+        assert_eq!(moved.send_on.to_string(), "2026-11-30");
     }
 
     #[test]

@@ -193,7 +193,7 @@ impl Clinic {
                         line: row.line,
                         column,
                         value,
-                        reason: t(lang, key),
+                        reason: key.to_owned(),
                     };
                 let (code, answers) = match row.result {
                     Ok(ok) => ok,

@@ -80,3 +80,9 @@ pub fn message_skip(
 pub fn client_messages(state: State<'_, AppState>, id: ClientId) -> Result<Vec<Message>, IpcError> {
     state.call(|c| c.client_messages(id))
 }
+
+/// Moves a message to the next day the clinic opens.
+#[tauri::command]
+pub fn message_postpone(state: State<'_, AppState>, id: i64) -> Result<Message, IpcError> {
+    state.call(|c| c.postpone_to_next_opening(id, &clinic_time()))
+}

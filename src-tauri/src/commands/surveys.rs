@@ -35,7 +35,10 @@ pub async fn survey_import<R: Runtime>(
 ) -> Result<AnswersReport, IpcError> {
     let lang = app.state::<AppState>().lang();
     if data.len() > ANSWERS_MAX * 4 / 3 + 4 {
-        return Err(failure(fidelia_core::import::ImportError::TooLarge.into(), lang));
+        return Err(failure(
+            fidelia_core::import::ImportError::TooLarge.into(),
+            lang,
+        ));
     }
     tauri::async_runtime::spawn_blocking(move || {
         let bytes = base64::engine::general_purpose::STANDARD
