@@ -8,7 +8,8 @@ use fidelia_store::Result;
 use crate::Clinic;
 
 impl Clinic {
-    /// Books (no id) or moves/edits (id) an appointment. A deceased pet cannot be booked.
+    /// Books (no id) or moves/edits (id) an appointment. A deceased pet cannot be booked. A
+    /// booking withdraws the pet's care reminder still to send: the clinic already knows.
     pub fn save_appointment<Tz: TimeZone>(
         &self,
         form: &AppointmentForm,
@@ -20,7 +21,17 @@ impl Clinic {
                 return Err(Invalid::single("petId", "err.pet_deceased").into());
             }
             let id = match form.id {
-                None => appointments::insert(db, &d, at.now)?,
+                None => {
+                    let id = appointments::insert(db, &d, at.now)?;
+                    messages::cancel_pending_of_pet(
+                        db,
+                        d.pet_id,
+                        Some("cuidado"),
+                        "cita reservada",
+                        at.now,
+                    )?;
+                    id
+                }
                 Some(id) => {
                     appointments::update(db, id, &d, at.now)?;
                     // Its reminder, if prepared, told the old time: a new one will come.

@@ -13,7 +13,7 @@ pub(crate) fn cancel_what_a_death_ends(db: &Db, pet: PetId, now: DateTime<Utc>) 
     calls::cancel_open_of_pet(db, pet, now)?;
     appointments::cancel_future_of_pet(db, pet, now)?;
     coupons::cancel_unused_of_pet(db, pet)?;
-    messages::cancel_pending_of_pet(db, pet, "fallecimiento", now)?;
+    messages::cancel_pending_of_pet(db, pet, None, "fallecimiento", now)?;
     Ok(())
 }
 

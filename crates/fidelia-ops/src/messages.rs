@@ -883,6 +883,30 @@ mod tests {
     }
 
     #[test]
+    fn booking_an_appointment_withdraws_the_reminder_already_in_the_queue() {
+        let (s, c, luna) = clinic_with_a_vaccine_due();
+        let pio = pet(&s, c.id, "Pío");
+        vaccinate(&s, pio.id, "04/12/2025");
+        assert_eq!(
+            s.prepare_care_messages(&at()).unwrap(),
+            1,
+            "Luna and Pío in one"
+        );
+        book(&s, luna.id, "27/11/2026", None);
+        let queue = s.messages_to_send(at().today()).unwrap();
+        assert!(
+            queue.iter().all(|m| m.kind != "cuidado"),
+            "withdrawn: {queue:?}"
+        );
+        // Pío still needs his: alone now, it comes on its own day, a week before his date (the
+        // week's limit counts messages sent or to send, not withdrawn ones).
+        assert_eq!(s.prepare_care_messages(&at()).unwrap(), 0);
+        assert_eq!(s.prepare_care_messages(&on(2)).unwrap(), 1);
+        let m = s.messages_to_send(on(2).today()).unwrap().remove(0);
+        assert_eq!(m.pet_names, ["Pío"]);
+    }
+
+    #[test]
     fn one_message_a_week_per_client_with_what_is_coming_joined() {
         let (s, c, _) = clinic_with_a_vaccine_due();
         let pio = pet(&s, c.id, "Pío");

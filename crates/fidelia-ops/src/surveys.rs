@@ -77,7 +77,18 @@ fn record<Tz: TimeZone>(
     let deceased = pets::get(db, survey.pet_id)?.data.deceased_on.is_some();
     if poor && !deceased {
         let lang = s.language;
-        let reason = t(lang, "call.reason_survey").replace("{resumen}", &poor_summary(a, lang));
+        let mut summary = poor_summary(a, lang);
+        let comment = a.comment.trim();
+        if !comment.is_empty() {
+            let short: String = comment.chars().take(200).collect();
+            let more = if short.len() < comment.len() {
+                "…"
+            } else {
+                ""
+            };
+            summary.push_str(&format!(" — «{short}{more}»"));
+        }
+        let reason = t(lang, "call.reason_survey").replace("{resumen}", &summary);
         let key = format!("{SURVEY}:{}", survey.id);
         let request = CallRequest {
             kind: CallKind::Survey,
@@ -384,7 +395,10 @@ mod tests {
             (call.kind, call.pet_id, call.staff_id),
             (CallKind::Survey, luna.id, Some(owner.id))
         );
-        assert_eq!(call.reason, "Encuesta: recomendaría 4/10");
+        assert_eq!(
+            call.reason,
+            "Encuesta: recomendaría 4/10 — «Esperamos una hora»"
+        );
         assert_eq!(alerts[0].call_id, Some(call.id.0));
         let script = s.call_detail(call.id, Lang::Es, now()).unwrap().script;
         assert!(
@@ -446,8 +460,8 @@ mod tests {
             [3, 4]
         );
         assert_eq!(
-            r.rejected[0].reason,
-            "No hay ninguna encuesta con este código."
+            (r.rejected[0].reason.as_str(), r.rejected[1].reason.as_str()),
+            ("err.survey_unknown_code", "err.survey_score")
         );
         let again = s.import_survey_answers(csv.as_bytes(), &at()).unwrap();
         assert_eq!((again.recorded, again.unchanged), (0, 1), "idempotent");
