@@ -59,6 +59,45 @@ fn time_calls(store: &Clinic, samples: usize) -> BenchResult<(Vec<Duration>, Vec
     Ok((counts, agenda))
 }
 
+/// Builds the day's message queue each morning for `days` days in a row, as reception would
+/// (then sends everything, untimed): the time to build it (preparing the day's messages), the
+/// time to open Mensajes again the same day (already prepared), and the messages per day.
+fn time_queue(
+    store: &Clinic,
+    days: i64,
+) -> BenchResult<(Vec<Duration>, Vec<Duration>, Vec<usize>)> {
+    let base = crate::now();
+    let (mut first, mut again, mut sizes) = (Vec::new(), Vec::new(), Vec::new());
+    for d in 0..days {
+        let at = fidelia_core::ClinicTime::new(base.now + chrono::Duration::days(d), base.tz);
+        let t = Instant::now();
+        let queue = store.messages_for_today(&at)?;
+        first.push(t.elapsed());
+        let t = Instant::now();
+        store.messages_for_today(&at)?;
+        again.push(t.elapsed());
+        sizes.push(queue.len());
+        for m in &queue {
+            store.mark_message_sent(m.id, "whatsapp", None, at.now)?;
+        }
+    }
+    Ok((first, again, sizes))
+}
+
+fn report_queue(label: &str, store: &Clinic, days: i64) -> BenchResult<()> {
+    let (first, again, mut sizes) = time_queue(store, days)?;
+    sizes.sort();
+    report(&format!("{label}, building the day's queue"), first);
+    report(&format!("{label}, opening it again"), again);
+    println!(
+        "{:<34} messages a day: median {}, max {}",
+        "",
+        sizes[sizes.len() / 2],
+        sizes.last().unwrap()
+    );
+    Ok(())
+}
+
 pub fn run(size: DemoSize, samples: usize) -> BenchResult<()> {
     println!(
         "Large clinic: {} clients, {} pets, {} visits over {} years, 300,000 past calls",
@@ -130,6 +169,11 @@ pub fn run(size: DemoSize, samples: usize) -> BenchResult<()> {
     let (counts, agenda) = time_calls(&store, samples)?;
     report("calls due/overdue today (scheduler)", counts);
     report("today's agenda (calls + appointments)", agenda);
+    println!(
+        "\nMessages: {} vaccines and dewormings applied; 30 mornings in a row",
+        store.count_treatments()?
+    );
+    report_queue("30 days", &store, 30)?;
     drop(store);
     std::fs::remove_dir_all(&dir)?;
 
@@ -154,6 +198,14 @@ pub fn run(size: DemoSize, samples: usize) -> BenchResult<()> {
             &format!("{visits:>7} visits, {:>3} open calls", due.today),
             counts,
         );
+        report_queue(
+            &format!(
+                "{visits:>7} visits, {:>6} treatments",
+                store.count_treatments()?
+            ),
+            &store,
+            10,
+        )?;
         drop(store);
         std::fs::remove_dir_all(&dir)?;
     }

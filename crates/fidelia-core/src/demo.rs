@@ -58,6 +58,8 @@ pub struct DemoPet {
     pub pet: PetData,
     pub visits: Vec<DemoVisit>,
     pub appointments: Vec<DemoAppointment>,
+    /// Vaccines and dewormings applied (the store sets their next due dates by the rules).
+    pub treatments: Vec<(crate::import::TreatmentKind, NaiveDate)>,
 }
 
 /// A visit; `staff` indexes [`staff`].
@@ -443,6 +445,38 @@ fn clinic_time<Tz: TimeZone>(rng: &mut ChaCha8Rng, tz: &Tz, mut day: NaiveDate) 
 }
 
 /// Generates a clinic of `size`, as of `now`, calling `sink` once per client.
+/// A living pet's vaccines and dewormings, as a clinic that keeps them up to date has them: the
+/// yearly vaccine (and the one before it) of dogs, cats, ferrets and rabbits; internal
+/// deworming for two pets in three; a monthly pipette for one dog or cat in three. About three
+/// applications a pet, their due dates spread over the coming year. Drawn from a generator of
+/// their own, so the rest of the demo stays as it was.
+fn demo_treatments(
+    seed: u64,
+    pet_index: usize,
+    species: Species,
+    today: NaiveDate,
+) -> Vec<(crate::import::TreatmentKind, NaiveDate)> {
+    use crate::import::TreatmentKind::*;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ (0x7eea_7000_0000 + pet_index as u64));
+    let ago = |rng: &mut ChaCha8Rng, days: i64| today - Duration::days(rng.random_range(0..days));
+    let mut out = Vec::new();
+    if matches!(
+        species,
+        Species::Dog | Species::Cat | Species::Ferret | Species::Rabbit
+    ) {
+        let last = ago(&mut rng, 365);
+        out.push((Vaccine, last - Duration::days(365)));
+        out.push((Vaccine, last));
+    }
+    if rng.random_bool(2.0 / 3.0) {
+        out.push((InternalDeworming, ago(&mut rng, 91)));
+    }
+    if matches!(species, Species::Dog | Species::Cat) && rng.random_bool(1.0 / 3.0) {
+        out.push((ExternalDeworming, ago(&mut rng, 30)));
+    }
+    out
+}
+
 pub fn generate<Tz: TimeZone>(
     seed: u64,
     size: DemoSize,
@@ -638,7 +672,13 @@ pub fn generate<Tz: TimeZone>(
                     status: AppointmentStatus::Scheduled,
                 });
             }
+            let treatments = if deceased_on.is_none() {
+                demo_treatments(seed, pet_index, species, today)
+            } else {
+                Vec::new()
+            };
             pets.push(DemoPet {
+                treatments,
                 pet: PetData {
                     client_id: ClientId(0),
                     name: PET_NAMES.choose(&mut rng).expect("pets").to_string(),

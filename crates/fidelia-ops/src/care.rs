@@ -3,6 +3,7 @@
 //! reminders built on it: [`crate::messages`].
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use fidelia_core::care::CareRules;
 use fidelia_core::*;
 use fidelia_store::tables::treatments::{self, Due, Treatment};
 use fidelia_store::tables::{pets, settings};
@@ -10,9 +11,10 @@ use fidelia_store::{Db, Result};
 
 use crate::Clinic;
 
-/// Records an application on a living pet, with its next due date by the clinic's rules.
+/// Records an application on a living pet, with its next due date by `rules` (the clinic's).
 pub(crate) fn apply_treatment(
     db: &Db,
+    rules: &CareRules,
     d: &TreatmentData,
     now: DateTime<Utc>,
 ) -> Result<Option<NaiveDate>> {
@@ -20,7 +22,6 @@ pub(crate) fn apply_treatment(
     if pet.data.deceased_on.is_some() {
         return Err(Invalid::single("petId", "err.pet_deceased").into());
     }
-    let rules = settings::read(db)?.care;
     let next_due_on = rules.next_due(d.kind, pet.data.species, pet.data.birth_date, d.applied_on);
     treatments::insert(
         db,
@@ -46,7 +47,14 @@ impl Clinic {
         at: &ClinicTime<Tz>,
     ) -> Result<Option<NaiveDate>> {
         let d = form.validate(at.today())?;
-        self.store.write(|db| apply_treatment(db, &d, at.now))
+        self.store
+            .write(|db| apply_treatment(db, &settings::read(db)?.care, &d, at.now))
+    }
+
+    /// How many applications are recorded (the benchmark reports it).
+    pub fn count_treatments(&self) -> Result<i64> {
+        self.store
+            .read(|db| fidelia_store::tables::count(db, "preventive_treatments"))
     }
 
     /// Treatments of living pets falling due from `today` (overdue ones of the last `back` days

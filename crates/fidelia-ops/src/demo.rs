@@ -17,6 +17,7 @@ pub struct Counts {
     pub pets: usize,
     pub visits: usize,
     pub appointments: usize,
+    pub treatments: usize,
 }
 
 impl Clinic {
@@ -35,6 +36,8 @@ impl Clinic {
                 .map(|s| staff::insert(db, s))
                 .collect::<Result<Vec<_>>>()?;
             let mut counts = Counts::default();
+            // The demo's settings are the defaults (written at the end): their care rules.
+            let care = Settings::default().care;
             let recent = at.now - chrono::Duration::hours(56);
             let mut failure: Option<StoreError> = None;
             demo::generate(seed, size, at.now, &at.tz, |c| {
@@ -76,6 +79,17 @@ impl Clinic {
                                     &ClinicTime::new(v.at, at.tz.clone()),
                                 )?;
                             }
+                        }
+                        for (kind, applied_on) in &p.treatments {
+                            let t = TreatmentData {
+                                pet_id,
+                                kind: *kind,
+                                product: String::new(),
+                                applied_on: *applied_on,
+                                notes: String::new(),
+                            };
+                            crate::care::apply_treatment(db, &care, &t, at.now)?;
+                            counts.treatments += 1;
                         }
                         for a in &p.appointments {
                             let d = AppointmentData {

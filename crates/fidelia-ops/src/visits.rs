@@ -19,6 +19,7 @@ impl Clinic {
             let id = match form.id {
                 None => {
                     let id = visits::insert(db, &d, at.now)?;
+                    let rules = fidelia_store::tables::settings::read(db)?.care;
                     for kind in &applied {
                         let t = TreatmentData {
                             pet_id: d.pet_id,
@@ -27,7 +28,7 @@ impl Clinic {
                             applied_on: d.at.with_timezone(&at.tz).date_naive(),
                             notes: String::new(),
                         };
-                        crate::care::apply_treatment(db, &t, at.now)?;
+                        crate::care::apply_treatment(db, &rules, &t, at.now)?;
                     }
                     id
                 }
