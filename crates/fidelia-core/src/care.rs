@@ -182,6 +182,36 @@ impl Step {
     }
 }
 
+impl CareRules {
+    /// When Fidelia first looks at an application due on `due`: the day of its first notice.
+    pub fn first_check(&self, due: NaiveDate) -> NaiveDate {
+        Step::FirstNotice.day(due, self)
+    }
+
+    /// When to look at an item again once `step` was taken (or skipped: the client objected, an
+    /// appointment was booked): the next step's day; `None` after the call.
+    pub fn check_after(&self, step: Step, due: NaiveDate) -> Option<NaiveDate> {
+        match step {
+            Step::FirstNotice => Some(Step::SecondNotice.day(due, self)),
+            Step::SecondNotice => Some(Step::Call.day(due, self)),
+            Step::Call => None,
+        }
+    }
+
+    /// An item still untouched a month after its call's day is too old to remind of.
+    pub fn too_old(&self, due: NaiveDate, today: NaiveDate) -> bool {
+        today > Step::Call.day(due, self) + Duration::days(30)
+    }
+}
+
+/// The day of the first step not taken yet after those `taken` (`None` when the call was).
+pub fn next_untaken(due: NaiveDate, taken: &[Step], r: &CareRules) -> Option<NaiveDate> {
+    [Step::FirstNotice, Step::SecondNotice, Step::Call]
+        .into_iter()
+        .find(|s| !taken.iter().any(|t| t >= s))
+        .map(|s| s.day(due, r))
+}
+
 /// The step to take today for an item due on `due`, given the steps already taken: the latest
 /// step whose day has come and that was not taken. A late first notice is not sent once the
 /// second one is due (one message, not two in a row).
@@ -478,5 +508,30 @@ mod tests {
         let e = r.validate().unwrap_err();
         assert!(e.has("careIntervals", "err.care_interval"));
         assert!(e.has("firstNoticeDays", "err.care_days"));
+    }
+
+    #[test]
+    fn an_item_is_looked_at_on_the_day_of_each_step_and_never_after_it_is_too_old() {
+        let r = CareRules::default();
+        let due = d(2026, 11, 30);
+        assert_eq!(r.first_check(due), d(2026, 11, 23));
+        assert_eq!(r.check_after(Step::FirstNotice, due), Some(d(2026, 12, 7)));
+        assert_eq!(
+            r.check_after(Step::SecondNotice, due),
+            Some(d(2026, 12, 14))
+        );
+        assert_eq!(r.check_after(Step::Call, due), None);
+        assert_eq!(next_untaken(due, &[], &r), Some(d(2026, 11, 23)));
+        assert_eq!(
+            next_untaken(due, &[Step::FirstNotice], &r),
+            Some(d(2026, 12, 7))
+        );
+        assert_eq!(
+            next_untaken(due, &[Step::SecondNotice], &r),
+            Some(d(2026, 12, 14))
+        );
+        assert_eq!(next_untaken(due, &[Step::Call], &r), None);
+        assert!(!r.too_old(due, d(2027, 1, 13)));
+        assert!(r.too_old(due, d(2027, 1, 14)));
     }
 }

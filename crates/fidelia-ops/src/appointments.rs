@@ -23,11 +23,12 @@ impl Clinic {
             let id = match form.id {
                 None => {
                     let id = appointments::insert(db, &d, at.now)?;
-                    messages::cancel_pending_of_pet(
+                    crate::messages::withdraw_for_pet(
                         db,
                         d.pet_id,
                         Some("cuidado"),
                         "cita reservada",
+                        at.today(),
                         at.now,
                     )?;
                     id

@@ -33,6 +33,7 @@ pub(crate) fn apply_treatment(
             next_due_on,
         },
         &d.notes,
+        next_due_on.map(|due| rules.first_check(due)),
         now,
     )?;
     Ok(next_due_on)

@@ -2,18 +2,24 @@
 //! exists here once; whoever records the death (the pet form, an import) calls it in the
 //! transaction that records it.
 
-use chrono::{DateTime, Utc};
-use fidelia_core::PetId;
-use fidelia_store::tables::{appointments, calls, coupons, messages};
+use chrono::TimeZone;
+use fidelia_core::{ClinicTime, PetId};
+use fidelia_store::tables::{appointments, calls, coupons, treatments};
 use fidelia_store::{Db, Result};
 
 /// Cancels a deceased pet's open calls, its appointments still to come, its unused birthday
-/// coupons and the messages about it still to send.
-pub(crate) fn cancel_what_a_death_ends(db: &Db, pet: PetId, now: DateTime<Utc>) -> Result<()> {
+/// coupons and the messages about it still to send; its vaccines are never reminded of again.
+pub(crate) fn cancel_what_a_death_ends<Tz: TimeZone>(
+    db: &Db,
+    pet: PetId,
+    at: &ClinicTime<Tz>,
+) -> Result<()> {
+    let now = at.now;
     calls::cancel_open_of_pet(db, pet, now)?;
     appointments::cancel_future_of_pet(db, pet, now)?;
     coupons::cancel_unused_of_pet(db, pet)?;
-    messages::cancel_pending_of_pet(db, pet, None, "fallecimiento", now)?;
+    crate::messages::withdraw_for_pet(db, pet, None, "fallecimiento", at.today(), now)?;
+    treatments::stop_checks_of_pet(db, pet)?;
     Ok(())
 }
 

@@ -553,9 +553,10 @@ fn apply<Tz: TimeZone>(
             applied_on: t.applied_on,
             next_due_on,
         };
+        let check_on = next_due_on.map(|d| st.care.first_check(d));
         match treatments::by_source_id(db, &t.source_id)? {
             None => {
-                treatments::insert_imported(db, &values, &t.source_id, &now)?;
+                treatments::insert_imported(db, &values, &t.source_id, check_on, &now)?;
                 report.vaccinations.created += 1;
             }
             Some((id, protected, old)) => {
@@ -565,7 +566,7 @@ fn apply<Tz: TimeZone>(
                     protected,
                     st.overwrite,
                 ) {
-                    treatments::update_imported(db, id, &values, &now)?;
+                    treatments::update_imported(db, id, &values, check_on, &now)?;
                 }
             }
         }
@@ -683,7 +684,7 @@ fn pet<Tz: TimeZone>(
             if must_write(&mut report.pets, old.data == *d, protected, st.overwrite) {
                 pets::update_imported(db, id, d, &now)?;
                 if d.deceased_on.is_some() && old.data.deceased_on.is_none() {
-                    cancel_what_a_death_ends(db, id, at.now)?;
+                    cancel_what_a_death_ends(db, id, at)?;
                 }
                 st.touched.insert(client_id);
                 st.touched.insert(old.data.client_id);

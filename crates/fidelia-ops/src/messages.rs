@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use fidelia_core::calls::CallKind;
-use fidelia_core::care::{group_for_client, step_due, Hygiene, Step};
+use fidelia_core::care::{group_for_client, next_untaken, step_due, Hygiene, Step};
 use fidelia_core::i18n::t;
 use fidelia_core::import::phone::to_e164;
 use fidelia_core::messages::{mailto_link, whatsapp_link};
@@ -70,6 +70,31 @@ fn item_key(d: &Due, step: Step) -> String {
         d.due_on,
         step_word(step)
     )
+}
+
+/// The pet and treatment a care item's key is about (`cuidado:<pet>:<kind>:…`).
+fn care_item_of(key: &str) -> Option<(PetId, &str)> {
+    let mut parts = key.strip_prefix(CARE)?.strip_prefix(':')?.split(':');
+    let pet = parts.next()?.parse().ok()?;
+    Some((PetId(pet), parts.next()?))
+}
+
+/// Withdraws a pet's messages still to send (of `kind`, or all); the other pets' items they
+/// spoke of are looked at again today, to get messages of their own.
+pub(crate) fn withdraw_for_pet(
+    db: &Db,
+    pet: PetId,
+    kind: Option<&str>,
+    note: &str,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    for key in messages::cancel_pending_of_pet(db, pet, kind, note, now)? {
+        if let Some((other, treatment)) = care_item_of(&key) {
+            treatments::check_again(db, other, treatment, today)?;
+        }
+    }
+    Ok(())
 }
 
 /// The steps already taken for a due item (the call step is a call, the others messages).
@@ -299,43 +324,38 @@ impl Clinic {
 
     /// Prepares today's care messages; returns how many were prepared. Running it again the
     /// same day prepares nothing more.
+    ///
+    /// Only the applications whose next step's day has come are read (`check_on`, kept by
+    /// this pass): each is given its step today, or told when to be looked at again (its next
+    /// step's day; never, once the call was made or it is too old).
     pub fn prepare_care_messages<Tz: TimeZone>(&self, at: &ClinicTime<Tz>) -> Result<usize> {
         let today = at.today();
         self.store.write(|db| {
             let s = settings::read(db)?;
             let r = &s.care;
-            // Overdue items are considered up to a month past their last step; upcoming ones as
-            // far as a first notice and the week joined to it reach.
-            let back = (r.second_notice_days + r.call_after_days + 30) as i64;
-            let ahead = (r.first_notice_days + r.group_days) as i64;
-            let due = treatments::due_between(
-                db,
-                today - Duration::days(back),
-                today + Duration::days(ahead),
-            )?;
-            // Per client: each item with the step to take, the day it falls on, and whether that
-            // step already has a message (from the item's keys, read once).
+            // Per client: each item with the step to take today and whether that step already
+            // has a message (from the item's keys, read once).
             let mut per_client: BTreeMap<i64, Vec<(Pending, bool)>> = BTreeMap::new();
-            for d in due {
+            for d in treatments::to_check(db, today)? {
+                if r.too_old(d.due_on, today) {
+                    treatments::set_check(db, d.id, None)?;
+                    continue;
+                }
                 let taken = taken(db, &d)?;
-                let next = match step_due(d.due_on, today, &taken, r) {
+                match step_due(d.due_on, today, &taken, r) {
                     Some(Step::Call) => {
                         add_care_call(db, &s, &d, at)?;
-                        continue;
+                        treatments::set_check(db, d.id, None)?;
                     }
-                    Some(step) => Some((today, step)),
-                    // Not due yet: a first notice coming within the week may join a message.
-                    None if taken.is_empty() => {
-                        Some((Step::FirstNotice.day(d.due_on, r), Step::FirstNotice))
+                    Some(step) => {
+                        let prepared = taken.contains(&step);
+                        per_client
+                            .entry(d.client_id.0)
+                            .or_default()
+                            .push(((today, (d, step)), prepared));
                     }
-                    None => None,
-                };
-                if let Some((day, step)) = next {
-                    let prepared = taken.contains(&step);
-                    per_client
-                        .entry(d.client_id.0)
-                        .or_default()
-                        .push(((day, (d, step)), prepared));
+                    // Not its day yet (the rules changed, or it was looked at early).
+                    None => treatments::set_check(db, d.id, next_untaken(d.due_on, &taken, r))?,
                 }
             }
             let mut prepared = 0;
@@ -344,17 +364,42 @@ impl Clinic {
                 let mut kept = Vec::new();
                 for ((day, (d, step)), prepared) in items {
                     let hygiene = Hygiene {
-                        pet_deceased: false, // due items are of living pets only
+                        pet_deceased: false, // items are of living pets only
                         client_objected: !wants_messages(&client),
                         booked: appointments::booked_from(db, d.pet_id, at.now)?,
                         already_prepared: prepared,
                     };
                     if hygiene.silence().is_none() {
                         kept.push((day, (d, step)));
+                    } else {
+                        // Nothing for this step (the clinic already knows, or must not write):
+                        // the next step will look again.
+                        treatments::set_check(db, d.id, r.check_after(step, d.due_on))?;
+                    }
+                }
+                if kept.is_empty() {
+                    continue;
+                }
+                // What falls due in the coming days joins today's message (one a week).
+                let ids: Vec<i64> = kept.iter().map(|(_, (d, _))| d.id).collect();
+                for d in treatments::coming_of_client(
+                    db,
+                    client.id,
+                    today,
+                    today + Duration::days((r.first_notice_days + r.group_days) as i64),
+                )? {
+                    if !ids.contains(&d.id) && taken(db, &d)?.is_empty() {
+                        kept.push((Step::FirstNotice.day(d.due_on, r), (d, Step::FirstNotice)));
                     }
                 }
                 let last = messages::last_of_kind(db, client.id, CARE)?;
                 let Some(group) = group_for_client(&kept, today, last, r) else {
+                    // A care message went out this week: today's items wait until tomorrow.
+                    for (day, (d, _)) in &kept {
+                        if *day <= today {
+                            treatments::set_check(db, d.id, Some(today + Duration::days(1)))?;
+                        }
+                    }
                     continue;
                 };
                 let filled = care_body(&s, &client, &group);
@@ -362,6 +407,7 @@ impl Clinic {
                 note_unfilled(db, id, &s, &filled)?;
                 for (d, step) in &group {
                     messages::add_item(db, &item_key(d, *step), id, Some(d.pet_id), d.due_on)?;
+                    treatments::set_check(db, d.id, r.check_after(*step, d.due_on))?;
                 }
                 prepared += 1;
             }

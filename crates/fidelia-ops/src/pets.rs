@@ -24,7 +24,7 @@ impl Clinic {
             };
             clients::refresh_search_key(db, d.client_id)?;
             if d.deceased_on.is_some() {
-                cancel_what_a_death_ends(db, id, at.now)?;
+                cancel_what_a_death_ends(db, id, at)?;
             }
             pets::get(db, id)
         })

@@ -104,3 +104,18 @@ CREATE TABLE surveys (
 ) STRICT;
 CREATE INDEX surveys_client ON surveys (client_id, created_at);
 CREATE INDEX surveys_alerts ON surveys (poor, alert_seen_at);
+
+-- 5. When Fidelia next looks at an application for its reminders (the day of its next step),
+--    so the morning queue reads only what is due, not every application: NULL = never again
+--    (a newer application replaced it, the pet died, every step was taken, or it is too old).
+--    Existing applications: the latest of each pet and kind, looked at early (60 days before
+--    its due date; the morning pass then sets the exact day by the clinic's rules).
+ALTER TABLE preventive_treatments ADD COLUMN check_on TEXT;
+UPDATE preventive_treatments SET check_on = date(next_due_on, '-60 days')
+WHERE next_due_on IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM preventive_treatments n
+                  WHERE n.pet_id = preventive_treatments.pet_id AND n.kind = preventive_treatments.kind
+                    AND (n.applied_on > preventive_treatments.applied_on
+                         OR (n.applied_on = preventive_treatments.applied_on AND n.id > preventive_treatments.id)));
+CREATE INDEX preventive_treatments_check ON preventive_treatments (check_on) WHERE check_on IS NOT NULL;
+CREATE INDEX preventive_treatments_pet_kind ON preventive_treatments (pet_id, kind, applied_on);

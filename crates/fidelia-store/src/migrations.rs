@@ -52,7 +52,7 @@ mod tests {
         0x448a034752e74d5e, // 0006_search_index.sql
         0x33012a4ac8be7e22, // 0007_client_title.sql
         0x2f8e080c91a523af, // 0008_messages.sql
-        0xe6e4f7c7681506af, // 0009_surveys_consents.sql
+        0x4f0de634393f9b88, // 0009_surveys_consents.sql
     ];
 
     /// 0009 rebuilds `calls` and `clients`: a clinic's calls, their attempts and its clients
@@ -70,7 +70,10 @@ mod tests {
              INSERT INTO visits (id, pet_id, at, kind, severity, created_at, updated_at) VALUES (5, 3, '2026-11-24T10:00:00Z', 'cirugia', 'grave', 't', 't');
              INSERT INTO calls (id, kind, visit_id, pet_id, staff_id, due_at, scheduled_at, duration_min, status, script, created_at, updated_at)
                  VALUES (9, 'seguimiento', 5, 3, 1, 'd', 's', 10, 'pendiente', 'Hola', 't', 't');
-             INSERT INTO call_attempts (call_id, at, outcome) VALUES (9, 'a', 'no_contesta');",
+             INSERT INTO call_attempts (call_id, at, outcome) VALUES (9, 'a', 'no_contesta');
+             INSERT INTO preventive_treatments (id, pet_id, kind, applied_on, next_due_on, created_at) VALUES
+                 (1, 3, 'vacuna', '2025-01-10', '2026-01-10', 't'),
+                 (2, 3, 'vacuna', '2026-01-12', '2027-01-12', 't');",
         )
         .unwrap();
         migrations().to_latest(&mut conn).unwrap();
@@ -98,6 +101,18 @@ mod tests {
             )
             .unwrap();
         assert_eq!(call, (5, "Hola".into(), 1));
+        let checks: Vec<Option<String>> = conn
+            .prepare("SELECT check_on FROM preventive_treatments ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            checks,
+            [None, Some("2026-11-13".to_string())],
+            "only the latest application is looked at, early"
+        );
         conn.pragma_update(None, "foreign_keys", "ON").unwrap();
         let broken: i64 = conn
             .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {

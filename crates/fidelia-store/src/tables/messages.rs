@@ -212,26 +212,28 @@ pub fn cancel_pending_of_items(
 
 /// Cancels the pending messages about a pet (of `kind` only, or every kind): the pet has died,
 /// or an appointment was booked for it. A message that also spoke of other pets is cancelled
-/// too, and their items are freed, so each gets a message of its own when the queue is next
-/// prepared.
+/// too, and their items are freed (returned), so each can get a message of its own.
 pub fn cancel_pending_of_pet(
     db: &Db,
     pet: PetId,
     kind: Option<&str>,
     note: &str,
     now: DateTime<Utc>,
-) -> Result<()> {
+) -> Result<Vec<String>> {
     const OF_PET: &str = "SELECT i.message_id FROM message_items i JOIN messages m ON m.id = i.message_id
                           WHERE i.pet_id = ?1 AND m.status = 'pendiente' AND (?2 IS NULL OR m.kind = ?2)";
-    db.conn().execute(
-        &format!("DELETE FROM message_items WHERE pet_id <> ?1 AND message_id IN ({OF_PET})"),
-        params![pet.0, kind],
-    )?;
+    let freed: Vec<String> = db
+        .conn()
+        .prepare(&format!(
+            "DELETE FROM message_items WHERE pet_id <> ?1 AND message_id IN ({OF_PET}) RETURNING item_key"
+        ))?
+        .query_map(params![pet.0, kind], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     db.conn().execute(
         &format!(
             "UPDATE messages SET status = 'cancelado', note = ?3, updated_at = ?4 WHERE id IN ({OF_PET})"
         ),
         params![pet.0, kind, note, ts(now)],
     )?;
-    Ok(())
+    Ok(freed)
 }

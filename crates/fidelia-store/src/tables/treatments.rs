@@ -65,45 +65,112 @@ pub fn by_source_id(db: &Db, sid: &str) -> Result<Option<(i64, bool, Treatment)>
     .map_err(|e: rusqlite::Error| e.into())
 }
 
-/// Inserts a treatment read from an import.
-pub fn insert_imported(db: &Db, t: &Treatment, sid: &str, now: &str) -> Result<()> {
+/// Inserts a treatment read from an import; `check_on` as for [`insert`].
+pub fn insert_imported(
+    db: &Db,
+    t: &Treatment,
+    sid: &str,
+    check_on: Option<NaiveDate>,
+    now: &str,
+) -> Result<()> {
     db.conn().prepare_cached(
-        "INSERT INTO preventive_treatments (pet_id, kind, product, applied_on, next_due_on, source_id, origin, imported_at, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'import', ?7, ?7)",
+        "INSERT INTO preventive_treatments (pet_id, kind, product, applied_on, next_due_on, source_id, origin, imported_at, created_at, check_on)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'import', ?7, ?7, ?8)",
     )?
-    .execute(params![t.pet.0, t.kind, t.product, day(t.applied_on), t.next_due_on.map(day), sid, now])?;
+    .execute(params![t.pet.0, t.kind, t.product, day(t.applied_on), t.next_due_on.map(day), sid, now, check_on.map(day)])?;
+    supersede(db, t.pet, &t.kind)
+}
+
+/// Rewrites a treatment from an import; `check_on` as for [`insert`].
+pub fn update_imported(
+    db: &Db,
+    id: i64,
+    t: &Treatment,
+    check_on: Option<NaiveDate>,
+    now: &str,
+) -> Result<()> {
+    db.conn().prepare_cached(
+        "UPDATE preventive_treatments SET pet_id = ?2, kind = ?3, product = ?4, applied_on = ?5, next_due_on = ?6, imported_at = ?7, check_on = ?8 WHERE id = ?1",
+    )?
+    .execute(params![id, t.pet.0, t.kind, t.product, day(t.applied_on), t.next_due_on.map(day), now, check_on.map(day)])?;
+    supersede(db, t.pet, &t.kind)
+}
+
+/// Only the latest application of a pet's treatment is looked at for reminders: a newer one
+/// replaces what the older one set.
+fn supersede(db: &Db, pet: PetId, kind: &str) -> Result<()> {
+    db.conn()
+        .prepare_cached(
+            "UPDATE preventive_treatments SET check_on = NULL
+             WHERE pet_id = ?1 AND kind = ?2 AND check_on IS NOT NULL
+               AND id <> (SELECT id FROM preventive_treatments WHERE pet_id = ?1 AND kind = ?2
+                          ORDER BY applied_on DESC, id DESC LIMIT 1)",
+        )?
+        .execute(params![pet.0, kind])?;
     Ok(())
 }
 
-/// Rewrites a treatment from an import.
-pub fn update_imported(db: &Db, id: i64, t: &Treatment, now: &str) -> Result<()> {
-    db.conn().prepare_cached(
-        "UPDATE preventive_treatments SET pet_id = ?2, kind = ?3, product = ?4, applied_on = ?5, next_due_on = ?6, imported_at = ?7 WHERE id = ?1",
-    )?
-    .execute(params![id, t.pet.0, t.kind, t.product, day(t.applied_on), t.next_due_on.map(day), now])?;
+/// Sets (or clears) when an application is next looked at for reminders.
+pub fn set_check(db: &Db, id: i64, check_on: Option<NaiveDate>) -> Result<()> {
+    db.conn()
+        .prepare_cached("UPDATE preventive_treatments SET check_on = ?2 WHERE id = ?1")?
+        .execute(params![id, check_on.map(day)])?;
     Ok(())
 }
 
-/// Records an application entered in Fidelia; returns its id.
+/// Looks at the latest application of a pet's treatment again on `day` (its message was
+/// withdrawn for another pet's sake: it needs one of its own).
+pub fn check_again(db: &Db, pet: PetId, kind: &str, day_: NaiveDate) -> Result<()> {
+    db.conn()
+        .prepare_cached(
+            "UPDATE preventive_treatments SET check_on = ?3
+             WHERE id = (SELECT id FROM preventive_treatments WHERE pet_id = ?1 AND kind = ?2
+                         ORDER BY applied_on DESC, id DESC LIMIT 1)
+               AND next_due_on IS NOT NULL",
+        )?
+        .execute(params![pet.0, kind, day(day_)])?;
+    Ok(())
+}
+
+/// A deceased pet's applications are never looked at again.
+pub fn stop_checks_of_pet(db: &Db, pet: PetId) -> Result<()> {
+    db.conn()
+        .prepare_cached(
+            "UPDATE preventive_treatments SET check_on = NULL WHERE pet_id = ?1 AND check_on IS NOT NULL",
+        )?
+        .execute([pet.0])?;
+    Ok(())
+}
+
+/// Records an application entered in Fidelia; returns its id. `check_on` is the day its
+/// reminders are first looked at (its first notice's day; `None` when it is not repeated); an
+/// older application of the same treatment is no longer looked at.
 pub fn insert(
     db: &Db,
     t: &Treatment,
     notes: &str,
+    check_on: Option<NaiveDate>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<i64> {
-    let conn = db.conn();
-    conn.prepare_cached(
-        "INSERT INTO preventive_treatments (pet_id, kind, product, applied_on, next_due_on, notes, origin, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'manual', ?7)",
-    )?
-    .execute(params![t.pet.0, t.kind, t.product, day(t.applied_on), t.next_due_on.map(day), notes, crate::ts(now)])?;
-    Ok(conn.last_insert_rowid())
+    let id = {
+        let conn = db.conn();
+        conn.prepare_cached(
+            "INSERT INTO preventive_treatments (pet_id, kind, product, applied_on, next_due_on, notes, origin, created_at, check_on)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'manual', ?7, ?8)",
+        )?
+        .execute(params![t.pet.0, t.kind, t.product, day(t.applied_on), t.next_due_on.map(day), notes, crate::ts(now), check_on.map(day)])?;
+        conn.last_insert_rowid()
+    };
+    supersede(db, t.pet, &t.kind)?;
+    Ok(id)
 }
 
 /// A treatment falling due: the latest application of its kind for a living pet.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Due {
+    /// The application's id.
+    pub id: i64,
     pub pet_id: PetId,
     pub pet_name: String,
     pub client_id: fidelia_core::ClientId,
@@ -117,7 +184,7 @@ pub struct Due {
 /// kind, only the latest application counts (a newer one replaces what the older one set).
 pub fn due_between(db: &Db, from: NaiveDate, to: NaiveDate) -> Result<Vec<Due>> {
     let mut st = db.conn().prepare_cached(
-        "SELECT t.pet_id, p.name, p.client_id, t.kind, t.product, t.applied_on, t.next_due_on
+        "SELECT t.id, t.pet_id, p.name, p.client_id, t.kind, t.product, t.applied_on, t.next_due_on
          FROM preventive_treatments t JOIN pets p ON p.id = t.pet_id
          WHERE p.deceased_on IS NULL AND t.next_due_on BETWEEN ?1 AND ?2
            AND NOT EXISTS (SELECT 1 FROM preventive_treatments n
@@ -126,17 +193,56 @@ pub fn due_between(db: &Db, from: NaiveDate, to: NaiveDate) -> Result<Vec<Due>> 
          ORDER BY t.next_due_on, p.name, t.id",
     )?;
     let rows = st
-        .query_map(params![day(from), day(to)], |r| {
-            Ok(Due {
-                pet_id: PetId(r.get(0)?),
-                pet_name: r.get(1)?,
-                client_id: fidelia_core::ClientId(r.get(2)?),
-                kind: r.get(3)?,
-                product: r.get(4)?,
-                applied_on: crate::parse_day(r.get(5)?)?.unwrap_or_default(),
-                due_on: crate::parse_day(r.get(6)?)?.unwrap_or_default(),
-            })
-        })?
+        .query_map(params![day(from), day(to)], due_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+fn due_row(r: &rusqlite::Row) -> rusqlite::Result<Due> {
+    Ok(Due {
+        id: r.get(0)?,
+        pet_id: PetId(r.get(1)?),
+        pet_name: r.get(2)?,
+        client_id: fidelia_core::ClientId(r.get(3)?),
+        kind: r.get(4)?,
+        product: r.get(5)?,
+        applied_on: crate::parse_day(r.get(6)?)?.unwrap_or_default(),
+        due_on: crate::parse_day(r.get(7)?)?.unwrap_or_default(),
+    })
+}
+
+const DUE_SELECT: &str =
+    "SELECT t.id, t.pet_id, p.name, p.client_id, t.kind, t.product, t.applied_on, t.next_due_on
+                          FROM preventive_treatments t JOIN pets p ON p.id = t.pet_id";
+
+/// The applications to look at on `today` (their next step's day has come), of living pets,
+/// by client: what the morning's care reminders read, instead of every application.
+pub fn to_check(db: &Db, today: NaiveDate) -> Result<Vec<Due>> {
+    let mut st = db.conn().prepare_cached(&format!(
+        "{DUE_SELECT} WHERE t.check_on <= ?1 AND t.next_due_on IS NOT NULL AND p.deceased_on IS NULL
+         ORDER BY p.client_id, t.next_due_on, t.id"
+    ))?;
+    let rows = st
+        .query_map([day(today)], due_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// A client's applications still looked at and falling due between `from` and `to`: what may
+/// join a message the client gets today.
+pub fn coming_of_client(
+    db: &Db,
+    client: fidelia_core::ClientId,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<Due>> {
+    let mut st = db.conn().prepare_cached(&format!(
+        "{DUE_SELECT} WHERE p.client_id = ?1 AND p.deceased_on IS NULL AND t.check_on IS NOT NULL
+           AND t.next_due_on BETWEEN ?2 AND ?3
+         ORDER BY t.next_due_on, t.id"
+    ))?;
+    let rows = st
+        .query_map(params![client.0, day(from), day(to)], due_row)?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
