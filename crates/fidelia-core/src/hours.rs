@@ -73,6 +73,14 @@ impl OpeningHours {
             .find(|d| self.opens_on(*d))
     }
 
+    /// The first day after `day` on which the clinic opens (`None` if it never opens). What
+    /// is reminded on `day` is what happens from tomorrow up to that day.
+    pub fn next_opening_day(&self, day: chrono::NaiveDate) -> Option<chrono::NaiveDate> {
+        (1..=7)
+            .map(|n| day + chrono::Duration::days(n))
+            .find(|d| self.opens_on(*d))
+    }
+
     pub fn to_strings(&self) -> [String; 7] {
         std::array::from_fn(|i| format_day(&self.days[i]))
     }

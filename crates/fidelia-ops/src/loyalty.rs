@@ -92,7 +92,8 @@ impl Clinic {
     pub fn birthdays(&self, today: NaiveDate, days: i64) -> Result<Vec<Birthday>> {
         self.store.read(|db| {
             let mut out = Vec::new();
-            for p in pets::birthday_candidates(db)? {
+            let coming: Vec<NaiveDate> = (0..days).map(|d| today + Duration::days(d)).collect();
+            for p in pets::birthday_candidates(db, &coming)? {
                 if !birthday_within(p.birth_date, today, days) {
                     continue;
                 }
@@ -133,7 +134,13 @@ impl Clinic {
             let s = settings::read(db)?;
             let hours = s.hours();
             let mut prepared = 0;
-            for p in pets::birthday_candidates(db)? {
+            // Greeted today: today's birthdays, and those of the closed days up to the next
+            // opening (Saturday greets Sunday's).
+            let until = hours.next_opening_day(today).unwrap_or(today);
+            let days: Vec<NaiveDate> = (0..(until - today).num_days().max(1))
+                .map(|d| today + Duration::days(d))
+                .collect();
+            for p in pets::birthday_candidates(db, &days)? {
                 // Today's birthday, or one in the coming days whose day the clinic is closed.
                 if !birthday_within(p.birth_date, today, 7) {
                     continue;

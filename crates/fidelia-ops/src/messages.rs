@@ -423,7 +423,12 @@ impl Clinic {
         self.store.write(|db| {
             let s = settings::read(db)?;
             let hours = s.hours();
-            let ahead = at.day_start(today + Duration::days(9));
+            // Reminded today: what happens from tomorrow up to the next opening day (Saturday
+            // reminds Monday's appointments, and Sunday's if there were any).
+            let Some(last) = hours.next_opening_day(today) else {
+                return Ok(0);
+            };
+            let ahead = at.day_start(last + Duration::days(1));
             let mut prepared = 0;
             for a in appointments::scheduled_between(db, at.now, ahead, None)? {
                 let local = a.data.starts_at.with_timezone(&at.tz).naive_local();
@@ -464,7 +469,8 @@ impl Clinic {
     }
 
     /// Today's messages: what is due is prepared first (care reminders, appointment
-    /// reminders), then everything to send today or before, by client.
+    /// reminders, surveys, birthday greetings), then everything to send today or before, by
+    /// client.
     pub fn messages_for_today<Tz: TimeZone>(&self, at: &ClinicTime<Tz>) -> Result<Vec<Message>> {
         self.prepare_care_messages(at)?;
         self.prepare_appointment_messages(at)?;

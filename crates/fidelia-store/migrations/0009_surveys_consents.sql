@@ -119,3 +119,6 @@ WHERE next_due_on IS NOT NULL
                          OR (n.applied_on = preventive_treatments.applied_on AND n.id > preventive_treatments.id)));
 CREATE INDEX preventive_treatments_check ON preventive_treatments (check_on) WHERE check_on IS NOT NULL;
 CREATE INDEX preventive_treatments_pet_kind ON preventive_treatments (pet_id, kind, applied_on);
+
+-- 6. Birthdays by month and day ('MM-DD'), so the morning's greetings read today's only.
+CREATE INDEX pets_birthday ON pets (substr(birth_date, 6)) WHERE birth_date IS NOT NULL AND deceased_on IS NULL;

@@ -52,7 +52,7 @@ mod tests {
         0x448a034752e74d5e, // 0006_search_index.sql
         0x33012a4ac8be7e22, // 0007_client_title.sql
         0x2f8e080c91a523af, // 0008_messages.sql
-        0x4f0de634393f9b88, // 0009_surveys_consents.sql
+        0x071903559462e7e6, // 0009_surveys_consents.sql
     ];
 
     /// 0009 rebuilds `calls` and `clients`: a clinic's calls, their attempts and its clients

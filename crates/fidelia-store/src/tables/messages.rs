@@ -35,8 +35,9 @@ const SELECT: &str = "SELECT m.id, m.client_id, c.first_name || ' ' || c.surname
                              m.channel, m.body, m.note, m.done_at, s.name,
                              (SELECT group_concat(p.name, char(31)) FROM message_items i JOIN pets p ON p.id = i.pet_id
                               WHERE i.message_id = m.id),
-                             (SELECT sv.code FROM message_items i JOIN surveys sv ON i.item_key = 'encuesta:' || sv.visit_id
-                              WHERE i.message_id = m.id)
+                             (SELECT sv.code FROM message_items i
+                              JOIN surveys sv ON sv.visit_id = CAST(substr(i.item_key, 10) AS INTEGER)
+                              WHERE m.kind = 'encuesta' AND i.message_id = m.id)
                       FROM messages m JOIN clients c ON c.id = m.client_id LEFT JOIN staff s ON s.id = m.done_by";
 
 fn from_row(r: &Row) -> rusqlite::Result<Message> {

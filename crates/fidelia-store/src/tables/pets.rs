@@ -103,14 +103,25 @@ pub struct BirthdayCandidate {
     pub birth_date: chrono::NaiveDate,
 }
 
-pub fn birthday_candidates(db: &Db) -> Result<Vec<BirthdayCandidate>> {
+/// Living pets born on one of `days` (month and day, any year) whose owner accepted
+/// commercial messages. A pet born on 29 February is listed on 28 February in other years.
+pub fn birthday_candidates(db: &Db, days: &[chrono::NaiveDate]) -> Result<Vec<BirthdayCandidate>> {
+    use chrono::Datelike;
+    let mut month_days: Vec<String> = days
+        .iter()
+        .map(|d| format!("{:02}-{:02}", d.month(), d.day()))
+        .collect();
+    if month_days.iter().any(|d| d == "02-28") && !month_days.iter().any(|d| d == "02-29") {
+        month_days.push("02-29".into());
+    }
     let mut st = db.conn().prepare_cached(
         "SELECT p.id, p.name, c.id, c.first_name || ' ' || c.surnames, p.birth_date
          FROM pets p JOIN clients c ON c.id = p.client_id
-         WHERE p.deceased_on IS NULL AND p.birth_date IS NOT NULL AND c.consent_commercial = 1",
+         WHERE substr(p.birth_date, 6) IN (SELECT value FROM json_each(?1))
+           AND p.birth_date IS NOT NULL AND p.deceased_on IS NULL AND c.consent_commercial = 1",
     )?;
     let rows = st
-        .query_map([], |r| {
+        .query_map([serde_json::to_string(&month_days)?], |r| {
             Ok(BirthdayCandidate {
                 pet_id: PetId(r.get(0)?),
                 pet_name: r.get(1)?,
