@@ -4,6 +4,7 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use fidelia_core::calls::*;
 use fidelia_core::i18n::t;
+use fidelia_core::settings::Settings;
 use fidelia_core::*;
 use fidelia_store::tables::calls::{self, CallCounts, NewCall};
 use fidelia_store::tables::{appointments, clients, pets, settings, visits};
@@ -86,6 +87,7 @@ pub(crate) struct CallRequest<'a> {
 /// Adds a call to the agenda; `None` when its item already has one.
 pub(crate) fn add_call<Tz: TimeZone>(
     db: &Db,
+    settings: &Settings,
     r: &CallRequest,
     at: &ClinicTime<Tz>,
 ) -> Result<Option<CallId>> {
@@ -94,7 +96,6 @@ pub(crate) fn add_call<Tz: TimeZone>(
             return Ok(None);
         }
     }
-    let settings = settings::read(db)?;
     let scheduled =
         settings
             .hours()
@@ -245,7 +246,9 @@ impl Clinic {
                 script: "",
                 item_key: None,
             };
-            let id = add_call(db, &request, at)?.expect("a courtesy call has no item key");
+            let settings = settings::read(db)?;
+            let id =
+                add_call(db, &settings, &request, at)?.expect("a courtesy call has no item key");
             calls::get(db, id, at.now)
         })
     }

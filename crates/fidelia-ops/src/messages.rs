@@ -144,7 +144,7 @@ fn add_care_call<Tz: TimeZone>(db: &Db, s: &Settings, d: &Due, at: &ClinicTime<T
         script: &t(lang, "call.script_care"),
         item_key: Some(&item_key(d, Step::Call)),
     };
-    add_call(db, &request, at)?;
+    add_call(db, s, &request, at)?;
     Ok(())
 }
 

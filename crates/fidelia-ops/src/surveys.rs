@@ -99,7 +99,7 @@ fn record<Tz: TimeZone>(
             script: &t(lang, "call.script_survey"),
             item_key: Some(&key),
         };
-        add_call(db, &request, at)?;
+        add_call(db, s, &request, at)?;
     }
     surveys::get(db, survey.id)
 }
