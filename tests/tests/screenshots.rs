@@ -149,8 +149,49 @@ async fn docs_screenshots() {
         .await;
     settled_window_screenshot(&app, &out.join("messages.png")).await;
 
+    // A survey's answers typed in from its card: a poor one (recommend 4), so Home has an alert.
+    let survey = "#messages-list li.message-card[data-kind=encuesta] button[data-action=survey]";
+    app.wait_for(survey).await;
+    app.click(survey).await;
+    let dialog = "dialog.form-dialog[data-dialog=survey]";
+    app.wait_for(dialog).await;
+    for (name, value) in [
+        ("q-overall", 3),
+        ("q-care", 4),
+        ("q-facilities", 4),
+        ("q-availability", 2),
+        ("q-cleanliness", 5),
+        ("recommend", 4),
+    ] {
+        app.click(&format!("{dialog} label[for=f-survey-{name}-{value}]"))
+            .await;
+    }
+    app.type_into(
+        &format!("{dialog} [name=comment]"),
+        "Tuvimos que esperar casi una hora, aunque la veterinaria fue muy amable.",
+    )
+    .await;
+    settled_window_screenshot(&app, &out.join("survey-form.png")).await;
+    app.click(&format!("{dialog} button[type=submit]")).await;
+    app.wait_gone(dialog).await;
+    app.click("nav button[data-view=home]").await;
+    app.wait_for("#survey-alerts li.alert-item").await;
+    settled_window_screenshot(&app, &out.join("alert.png")).await;
+
+    // Settings: a message text with its placeholders and how it reads for a real client.
+    app.click("nav button[data-view=settings]").await;
+    app.wait_for("#f-settings-template-encuesta-preview").await;
+    app.wait_for_text("#f-settings-template-encuesta-preview", ":")
+        .await;
+    app.js("document.querySelector('[data-kind=encuesta]').scrollIntoView({block: 'start'}); return true")
+        .await;
+    settled_window_screenshot(&app, &out.join("templates.png")).await;
+
     for name in [
         "messages.png",
+        "survey-form.png",
+        "alert.png",
+        "templates.png",
         "loyalty.png",
         "main.png",
         "client.png",

@@ -59,19 +59,45 @@ fn time_calls(store: &Clinic, samples: usize) -> BenchResult<(Vec<Duration>, Vec
     Ok((counts, agenda))
 }
 
+/// The parts of building the day's queue, timed one by one.
+const QUEUE_PARTS: [&str; 5] = [
+    "care reminders",
+    "appointments",
+    "surveys",
+    "birthdays",
+    "the list",
+];
+
 /// Builds the day's message queue each morning for `days` days in a row, as reception would
-/// (then sends everything, untimed): the time to build it (preparing the day's messages), the
-/// time to open Mensajes again the same day (already prepared), and the messages per day.
+/// (then sends everything, untimed): the time to build it (preparing the day's messages), and
+/// of each part; the time to open Mensajes again the same day (already prepared); and the
+/// messages per day.
+#[allow(clippy::type_complexity)]
 fn time_queue(
     store: &Clinic,
     days: i64,
-) -> BenchResult<(Vec<Duration>, Vec<Duration>, Vec<usize>)> {
+) -> BenchResult<(Vec<Duration>, Vec<Vec<Duration>>, Vec<Duration>, Vec<usize>)> {
     let base = crate::now();
     let (mut first, mut again, mut sizes) = (Vec::new(), Vec::new(), Vec::new());
+    let mut parts = vec![Vec::new(); QUEUE_PARTS.len()];
     for d in 0..days {
         let at = fidelia_core::ClinicTime::new(base.now + chrono::Duration::days(d), base.tz);
+        let mut lap = Instant::now();
+        let mut split = |i: usize| {
+            parts[i].push(lap.elapsed());
+            lap = Instant::now();
+        };
         let t = Instant::now();
-        let queue = store.messages_for_today(&at)?;
+        store.prepare_care_messages(&at)?;
+        split(0);
+        store.prepare_appointment_messages(&at)?;
+        split(1);
+        store.prepare_survey_messages(&at)?;
+        split(2);
+        store.prepare_birthday_messages(&at)?;
+        split(3);
+        let queue = store.messages_to_send(at.today())?;
+        split(4);
         first.push(t.elapsed());
         let t = Instant::now();
         store.messages_for_today(&at)?;
@@ -81,13 +107,22 @@ fn time_queue(
             store.mark_message_sent(m.id, "whatsapp", None, at.now)?;
         }
     }
-    Ok((first, again, sizes))
+    Ok((first, parts, again, sizes))
 }
 
 fn report_queue(label: &str, store: &Clinic, days: i64) -> BenchResult<()> {
-    let (first, again, mut sizes) = time_queue(store, days)?;
+    let (first, parts, again, mut sizes) = time_queue(store, days)?;
     sizes.sort();
     report(&format!("{label}, building the day's queue"), first);
+    for (name, mut times) in QUEUE_PARTS.iter().zip(parts) {
+        times.sort();
+        println!(
+            "{:<34}   {name}: median {:.3} ms, p95 {:.3} ms",
+            "",
+            percentile(&times, 0.5).as_secs_f64() * 1000.0,
+            percentile(&times, 0.95).as_secs_f64() * 1000.0
+        );
+    }
     report(&format!("{label}, opening it again"), again);
     println!(
         "{:<34} messages a day: median {}, max {}",

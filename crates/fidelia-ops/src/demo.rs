@@ -124,6 +124,7 @@ impl Clinic {
                     address: "Calle Mayor, 12, 28013 Madrid".into(),
                     phone: "910 123 456".into(),
                     email: "hola@sananton-vet.example".into(),
+                    survey_link: "https://encuesta.sananton-vet.example".into(),
                     language,
                     demo: true,
                     ..Settings::default()
