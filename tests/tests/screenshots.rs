@@ -171,6 +171,10 @@ async fn docs_screenshots() {
         "Tuvimos que esperar casi una hora, aunque la veterinaria fue muy amable.",
     )
     .await;
+    app.js(&format!(
+        "document.querySelector('{dialog}').scrollTop = 0; return true"
+    ))
+    .await;
     settled_window_screenshot(&app, &out.join("survey-form.png")).await;
     app.click(&format!("{dialog} button[type=submit]")).await;
     app.wait_gone(dialog).await;
@@ -183,7 +187,9 @@ async fn docs_screenshots() {
     app.wait_for("#f-settings-template-encuesta-preview").await;
     app.wait_for_text("#f-settings-template-encuesta-preview", ":")
         .await;
-    app.js("document.querySelector('[data-kind=encuesta]').scrollIntoView({block: 'start'}); return true")
+    // The toast of the survey just saved has gone; the survey's text below the sticky header.
+    app.wait_gone("#toast:not([hidden])").await;
+    app.js("const f = document.querySelector('[data-kind=encuesta]'); window.scrollTo(0, f.getBoundingClientRect().top + window.scrollY - 90); return true")
         .await;
     settled_window_screenshot(&app, &out.join("templates.png")).await;
 

@@ -10,15 +10,18 @@ import { textField, textArea, selectField } from "./fields.js";
 
 /** The questions, in the order of `QUESTIONS` (crates/fidelia-core/src/surveys.rs). */
 export const QUESTIONS = ["overall", "care", "facilities", "availability", "cleanliness"];
+/** The moment of the visit each question is about (its "moment of truth"), as in the domain. */
+const MOMENTS = { overall: "after", care: "during", facilities: "during", availability: "before", cleanliness: "during" };
 
 /** A row of radio buttons from `min` to `max` (none checked: not answered). */
-function scale(f, name, label, min, max) {
+function scale(f, name, label, min, max, moment = null) {
   const buttons = [];
   for (let n = min; n <= max; n += 1) {
     const id = `f-${f}-${name}-${n}`;
     buttons.push(h("span", { class: "scale-option" }, h("input", { type: "radio", id, name, value: String(n) }), h("label", { for: id }, String(n))));
   }
-  return h("fieldset", { class: "field field--wide scale", dataset: { field: name } }, h("legend", null, label), h("div", { class: "scale-options" }, buttons));
+  const legend = h("legend", null, label, moment ? h("span", { class: "muted scale-moment" }, ` · ${t(`survey.moment.${moment}`)}`) : null);
+  return h("fieldset", { class: "field field--wide scale", dataset: { field: name } }, legend, h("div", { class: "scale-options" }, buttons));
 }
 
 function picked(form, name) {
@@ -45,7 +48,7 @@ export function openSurveyForm({ code = "", petName = "" } = {}) {
         value: "telefono",
       }),
       h("p", { class: "field field--wide muted", dataset: { field: "scores" } }, t("survey.scale_hint")),
-      ...QUESTIONS.map((q) => scale(f, `q-${q}`, t(`survey.q.${q}`), 1, 5)),
+      ...QUESTIONS.map((q) => scale(f, `q-${q}`, t(`survey.q.${q}`), 1, 5, MOMENTS[q])),
       scale(f, "recommend", t("survey.recommend"), 0, 10),
       textArea(f, { name: "comment", label: t("survey.comment"), rows: 2 }),
     ],

@@ -273,7 +273,13 @@ impl Clinic {
                 .map(|p| p.data.name)
                 .unwrap_or_default();
             let lang = s.language;
-            let day = format::date_short(at.today() + Duration::days(7));
+            // A survey is about a visit that happened; everything else about one to come.
+            let day = if kind == "encuesta" {
+                at.today() - Duration::days(1)
+            } else {
+                at.today() + Duration::days(7)
+            };
+            let day = format::date_short(day);
             let item = fill(
                 &t(lang, "message.care_item"),
                 &[
@@ -296,7 +302,7 @@ impl Clinic {
                 ("hora", "10:30"),
                 ("enlace", &s.survey_link),
                 ("codigo", &code),
-                ("edad", "3"),
+                ("edad", &t(lang, "birthday.years").replace("{n}", "3")),
                 ("cupon", &coupon),
                 ("descuento", &percent),
                 ("caduca", &day),
