@@ -85,3 +85,48 @@ fn letters_are_issued_from_the_cli_once_per_period() {
         "nothing more was written"
     );
 }
+
+/// The day's messages from the CLI: the demo clinic's queue (its vaccines, appointments,
+/// surveys) listed, and listing again prepares nothing twice (the same count, the same ids in
+/// the database). Survey answers imported from a form's export by code, bad rows by line.
+#[test]
+fn the_days_messages_and_survey_answers_from_the_cli() {
+    let sb = Sandbox::new();
+    sb.cli_ok(&["demo"]);
+    let first = sb.cli_ok(&["messages"]);
+    let count = |out: &str| -> usize {
+        out.lines()
+            .next()
+            .and_then(|l| l.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("a count first: {out}"))
+    };
+    let n = count(&first);
+    assert!(n > 0, "the demo clinic has messages to send today: {first}");
+    assert!(first.contains("Hola"), "{first}");
+    assert_eq!(
+        count(&sb.cli_ok(&["messages"])),
+        n,
+        "nothing prepared twice"
+    );
+
+    let clinic = fidelia_ops::Clinic::open(&sb.db_path()).expect("the clinic");
+    let code = clinic
+        .messages_to_send(chrono::Local::now().date_naive())
+        .expect("the queue")
+        .into_iter()
+        .find_map(|m| m.survey_code)
+        .expect("a survey in the demo clinic's queue");
+    drop(clinic);
+    let csv = sb.root().join("respuestas.csv");
+    std::fs::write(
+        &csv,
+        format!("Código,Valoración general,¿Nos recomendaría?,Comentario\n{code},5,10,Genial\nZZZ,5,10,\n"),
+    )
+    .unwrap();
+    let out = sb.cli(&["survey-answers", &csv.to_string_lossy()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "a rejected row: exit 1");
+    assert!(text.contains("1 respuestas nuevas"), "{text}");
+    assert!(text.contains("line 3"), "the bad row by its line: {text}");
+}

@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use chrono::{Local, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 use fidelia_core::demo::DemoSize;
+use fidelia_core::i18n::t;
 use fidelia_core::ClinicTime;
 use fidelia_ops::Clinic;
 
@@ -60,8 +61,18 @@ enum Command {
     /// Issue the thank-you letters of a loyalty review as PDF (the same letters as the window's
     /// Fidelización), recorded so that nobody is thanked twice in a period.
     Letters(letters::LettersArgs),
-    /// Build a large clinic in a temporary file and print search, client-page, scheduler and
-    /// agenda latencies.
+    /// Prepare and list today's messages to send (the window's Mensajes: reminders, surveys,
+    /// birthday greetings). Safe with the window open: nothing is ever prepared twice.
+    Messages,
+    /// Import the answers of the online survey form (its CSV export: Google Forms, Microsoft
+    /// Forms), matched by each visit's code; prints what was recorded and the rows rejected by
+    /// line; exits 1 when rows were rejected.
+    SurveyAnswers {
+        /// The form's CSV export.
+        file: PathBuf,
+    },
+    /// Build a large clinic in a temporary file and print search, client-page, scheduler,
+    /// agenda and message-queue latencies.
     Bench {
         #[arg(long, default_value_t = DemoSize::LARGE.clients)]
         clients: usize,
@@ -156,6 +167,57 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             );
             println!("clients:  {}", store.clients_list(0, 1)?.0);
             println!("size:     {} KiB", store.size_bytes()? / 1024);
+        }
+        Command::Messages => {
+            let store = Clinic::open(&path)?;
+            let lang = store.language();
+            let queue = store.messages_for_today(&now())?;
+            println!("{} messages to send today", queue.len());
+            for m in queue {
+                println!(
+                    "\n[{}] {} · {} · {}{}",
+                    m.send_on.format("%d/%m/%Y"),
+                    t(lang, &format!("message_kind.{}", m.kind)),
+                    m.client_name,
+                    m.pet_names.join(", "),
+                    if m.note.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", m.note)
+                    }
+                );
+                println!("{}", m.body);
+            }
+        }
+        Command::SurveyAnswers { file } => {
+            let store = Clinic::open(&path)?;
+            let lang = store.language();
+            let bytes = std::fs::read(&file)?;
+            let r = store
+                .import_survey_answers(&bytes, &now())
+                .map_err(|e| match e {
+                    fidelia_ops::surveys::SurveyImportError::File(e) => e.message(lang),
+                    fidelia_ops::surveys::SurveyImportError::Store(e) => e.to_string(),
+                })?;
+            println!(
+                "{}",
+                t(lang, "survey.import_done")
+                    .replace("{recorded}", &r.recorded.to_string())
+                    .replace("{poor}", &r.poor.to_string())
+                    .replace("{unchanged}", &r.unchanged.to_string())
+            );
+            for x in &r.rejected {
+                println!(
+                    "line {}: {} «{}» — {}",
+                    x.line,
+                    x.column,
+                    x.value,
+                    t(lang, &x.reason)
+                );
+            }
+            if !r.rejected.is_empty() {
+                return Err(format!("{} rows rejected", r.rejected.len()).into());
+            }
         }
         Command::Import(_) => unreachable!("handled in main"),
         Command::Letters(args) => letters::run(&Clinic::open(&path)?, &args, &now())?,

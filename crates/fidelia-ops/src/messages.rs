@@ -964,6 +964,43 @@ mod tests {
         assert_eq!(m.pet_names, ["Pío"]);
     }
 
+    /// The window and the CLI open at once: two connections to one file preparing the same
+    /// day's queue over and over, at the same time. Each item still gets one message.
+    #[test]
+    fn two_processes_preparing_at_once_never_make_two_messages() {
+        let dir = std::env::temp_dir().join(format!("fidelia-twice-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("clinic.sqlite3");
+        let window = Clinic::open(&path).unwrap();
+        let c = client(&window, "María", "Núñez", "612 345 678");
+        for name in ["Luna", "Pío", "Kira"] {
+            let p = pet(&window, c.id, name);
+            vaccinate(&window, p.id, "30/11/2025");
+        }
+        let d = client(&window, "Íñigo", "Martínez", "622 345 678");
+        let max = pet(&window, d.id, "Max");
+        vaccinate(&window, max.id, "29/11/2025");
+        let threads: Vec<_> = (0..2)
+            .map(|_| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    let cli = Clinic::open(&path).unwrap();
+                    for _ in 0..20 {
+                        cli.messages_for_today(&at()).unwrap();
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        let queue = window.messages_to_send(at().today()).unwrap();
+        assert_eq!(queue.len(), 2, "one message per client: {queue:?}");
+        assert_eq!(queue[1].pet_names, ["Luna", "Pío", "Kira"]);
+        drop(window);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     #[test]
     fn one_message_a_week_per_client_with_what_is_coming_joined() {
         let (s, c, _) = clinic_with_a_vaccine_due();
