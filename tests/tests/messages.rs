@@ -87,6 +87,62 @@ async fn a_due_vaccine_is_reminded_sent_from_the_queue_and_logged() {
     app.close().await;
 }
 
+/// A reminder in the queue, then reception books the appointment for it on the client page:
+/// the reminder leaves the queue (the clinic already knows), and stays in the log as withdrawn.
+#[tokio::test]
+async fn booking_an_appointment_takes_the_reminder_out_of_the_queue() {
+    use fidelia_e2e::ui::{dialog, input, save_ok};
+    let sb = Sandbox::new();
+    let clinic = open_store_always_open(&sb);
+    let (client, kira) = client_with_dog(&clinic, "Begoña", "Ibáñez", "Kira");
+    let a_year_ago = (Local::now() - Duration::days(362))
+        .format("%d/%m/%Y")
+        .to_string();
+    clinic
+        .record_treatment(
+            &TreatmentForm {
+                pet_id: Some(kira.id),
+                kind: "vacuna".into(),
+                date: a_year_ago,
+                ..Default::default()
+            },
+            &ClinicTime::new(Utc::now(), Local),
+        )
+        .expect("a vaccine a year ago");
+    let app = App::launch(sb, Options::new().env("FIDELIA_NO_OPEN", "1")).await;
+    app.click("nav button[data-view=messages]").await;
+    let card = "#messages-list li.message-card[data-kind=cuidado]";
+    app.wait_for_text(card, "Kira").await;
+
+    app.click(&format!("{card} button.client-link")).await;
+    app.wait_for("#client-page").await;
+    app.click("#add-appointment").await;
+    app.wait_for(&dialog("appointment")).await;
+    app.type_into(&input("appointment", "reason"), "Vacuna anual")
+        .await;
+    save_ok(&app, "appointment").await;
+
+    // Tomorrow's appointment has its own reminder now; the vaccine's is gone.
+    app.click("nav button[data-view=messages]").await;
+    app.wait_for_text("#messages-list li.message-card[data-kind=cita]", "Kira")
+        .await;
+    assert_eq!(
+        app.count(card).await,
+        0,
+        "the vaccine's reminder is withdrawn"
+    );
+    let log = clinic.client_messages(client.id).expect("the log");
+    let care = log
+        .iter()
+        .find(|m| m.kind == "cuidado")
+        .expect("the reminder");
+    assert_eq!(
+        (care.status.as_str(), care.note.as_str()),
+        ("cancelado", "cita reservada")
+    );
+    app.close().await;
+}
+
 /// Reception records a dog's vaccine on the client page: the toast says when it is due again
 /// (a year later, by the clinic's rule), and the operation stored that date.
 #[tokio::test]

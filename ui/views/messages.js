@@ -24,10 +24,12 @@ async function sent(m, channel) {
   }
 }
 
-async function open(m, channel, status) {
+/** Opens the message in WhatsApp or the mail client; "sent by" follows what was opened. */
+async function open(m, channel, status, sentBy) {
   try {
     const link = await api.messageOpen(m.id, channel);
     status.textContent = link ? t("messages.opened") : t(`messages.no_${channel}`);
+    if (link) sentBy.value = channel;
   } catch (err) {
     toastError(err);
   }
@@ -101,6 +103,11 @@ function importAnswersButton() {
 
 function messageCard(m) {
   const status = h("p", { class: "message-status muted", role: "status" });
+  const sentBy = h(
+    "select",
+    { id: `message-channel-${m.id}`, class: "message-channel" },
+    ["whatsapp", "email", "telefono", "copiado"].map((c) => h("option", { value: c, selected: c === m.preferredChannel }, word("message_channel", c))),
+  );
   return h(
     "li",
     { class: "card message-card", dataset: { messageId: m.id, kind: m.kind } },
@@ -117,26 +124,32 @@ function messageCard(m) {
       h("span", { class: "muted" }, fmtDate(m.sendOn)),
     ),
     h("p", { class: "message-body prewrap" }, m.body),
+    m.preferredChannel === "telefono" && m.phone ? h("p", { class: "message-phone" }, t("messages.read_on_phone", { phone: m.phone })) : null,
     m.note ? h("p", { class: "message-note" }, m.note) : null,
     h(
       "div",
       { class: "toolbar message-actions" },
-      h("button", { type: "button", class: "btn", dataset: { action: "whatsapp" }, onclick: () => open(m, "whatsapp", status) }, t("messages.open_whatsapp")),
-      h("button", { type: "button", class: "btn", dataset: { action: "email" }, onclick: () => open(m, "email", status) }, t("messages.open_email")),
+      h("button", { type: "button", class: "btn", dataset: { action: "whatsapp" }, onclick: () => open(m, "whatsapp", status, sentBy) }, t("messages.open_whatsapp")),
+      h("button", { type: "button", class: "btn", dataset: { action: "email" }, onclick: () => open(m, "email", status, sentBy) }, t("messages.open_email")),
       h(
         "button",
-        { type: "button", class: "btn", dataset: { action: "copy" }, onclick: () => copyText(m.body).then(() => (status.textContent = t("messages.copied"))) },
+        {
+          type: "button",
+          class: "btn",
+          dataset: { action: "copy" },
+          onclick: () =>
+            copyText(m.body).then(() => {
+              status.textContent = t("messages.copied");
+              sentBy.value = "copiado";
+            }),
+        },
         t("messages.copy"),
       ),
       h("label", { class: "visually-hidden", for: `message-channel-${m.id}` }, t("messages.sent_by")),
-      h(
-        "select",
-        { id: `message-channel-${m.id}`, class: "message-channel" },
-        ["whatsapp", "email", "telefono", "copiado"].map((c) => h("option", { value: c }, word("message_channel", c))),
-      ),
+      sentBy,
       h(
         "button",
-        { type: "button", class: "btn btn--primary", dataset: { action: "sent" }, onclick: (e) => sent(m, e.target.parentElement.querySelector("select").value) },
+        { type: "button", class: "btn btn--primary", dataset: { action: "sent" }, onclick: () => sent(m, sentBy.value) },
         t("messages.mark_sent"),
       ),
       h("button", { type: "button", class: "btn", dataset: { action: "postpone" }, onclick: () => postpone(m) }, t("messages.postpone")),

@@ -37,7 +37,13 @@ impl Clinic {
                     appointments::update(db, id, &d, at.now)?;
                     // Its reminder, if prepared, told the old time: a new one will come.
                     let prefix = crate::messages::appointment_prefix(id);
-                    messages::cancel_pending_of_items(db, &prefix, "cita movida", at.now)?;
+                    crate::messages::withdraw_items(
+                        db,
+                        &prefix,
+                        "cita movida",
+                        at.today(),
+                        at.now,
+                    )?;
                     id
                 }
             };

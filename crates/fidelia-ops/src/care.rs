@@ -11,7 +11,8 @@ use fidelia_store::{Db, Result};
 
 use crate::Clinic;
 
-/// Records an application on a living pet, with its next due date by `rules` (the clinic's).
+/// Records an application on a living pet, with its next due date by `rules` (the clinic's);
+/// the latest application of a treatment withdraws the reminder of the one before it.
 pub(crate) fn apply_treatment(
     db: &Db,
     rules: &CareRules,
@@ -23,7 +24,7 @@ pub(crate) fn apply_treatment(
         return Err(Invalid::single("petId", "err.pet_deceased").into());
     }
     let next_due_on = rules.next_due(d.kind, pet.data.species, pet.data.birth_date, d.applied_on);
-    treatments::insert(
+    let id = treatments::insert(
         db,
         &Treatment {
             pet: d.pet_id,
@@ -36,6 +37,11 @@ pub(crate) fn apply_treatment(
         next_due_on.map(|due| rules.first_check(due)),
         now,
     )?;
+    // Given now: its reminder still to send is withdrawn (an older one entered late is not).
+    if treatments::is_latest(db, id, d.pet_id, d.kind.as_str())? {
+        let prefix = crate::messages::care_prefix(d.pet_id, d.kind.as_str());
+        crate::messages::withdraw_items(db, &prefix, "aplicado", d.applied_on, now)?;
+    }
     Ok(next_due_on)
 }
 

@@ -89,12 +89,35 @@ pub(crate) fn withdraw_for_pet(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    for key in messages::cancel_pending_of_pet(db, pet, kind, note, now)? {
-        if let Some((other, treatment)) = care_item_of(&key) {
+    let freed = messages::cancel_pending_of_pet(db, pet, kind, note, now)?;
+    check_again(db, &freed, today)
+}
+
+/// Withdraws the messages still to send about the items whose key starts with `prefix`
+/// (`cita:<id>:`, `cuidado:<pet>:<kind>:`); the other items they spoke of are looked at again.
+pub(crate) fn withdraw_items(
+    db: &Db,
+    prefix: &str,
+    note: &str,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let freed = messages::cancel_pending_of_items(db, prefix, note, now)?;
+    check_again(db, &freed, today)
+}
+
+fn check_again(db: &Db, freed: &[String], today: NaiveDate) -> Result<()> {
+    for key in freed {
+        if let Some((other, treatment)) = care_item_of(key) {
             treatments::check_again(db, other, treatment, today)?;
         }
     }
     Ok(())
+}
+
+/// The prefix of the keys of a pet's treatment's reminders (every due date and step).
+pub(crate) fn care_prefix(pet: PetId, kind: &str) -> String {
+    format!("{CARE}:{}:{kind}:", pet.0)
 }
 
 /// The steps already taken for a due item (the call step is a call, the others messages).
@@ -999,6 +1022,21 @@ mod tests {
         assert_eq!(queue[1].pet_names, ["Luna", "Pío", "Kira"]);
         drop(window);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_vaccine_given_withdraws_its_reminder_still_to_send_and_not_the_others() {
+        let (s, c, luna) = clinic_with_a_vaccine_due();
+        let pio = pet(&s, c.id, "Pío");
+        vaccinate(&s, pio.id, "04/12/2025");
+        s.prepare_care_messages(&at()).unwrap();
+        // Luna comes in today and gets her vaccine: the reminder is withdrawn.
+        vaccinate(&s, luna.id, "25/11/2026");
+        let queue = s.messages_to_send(at().today()).unwrap();
+        assert!(queue.iter().all(|m| m.kind != "cuidado"), "{queue:?}");
+        assert_eq!(s.prepare_care_messages(&on(2)).unwrap(), 1);
+        let m = s.messages_to_send(on(2).today()).unwrap().remove(0);
+        assert_eq!(m.pet_names, ["Pío"], "Pío's still comes");
     }
 
     #[test]

@@ -29,6 +29,9 @@ pub struct Message {
     pub pet_names: Vec<String>,
     /// A survey's code (to record its answers from the queue).
     pub survey_code: Option<String>,
+    /// The client's phone (to read the message on the phone) and preferred channel.
+    pub phone: String,
+    pub preferred_channel: String,
 }
 
 const SELECT: &str = "SELECT m.id, m.client_id, c.first_name || ' ' || c.surnames, m.kind, m.send_on, m.status,
@@ -37,7 +40,8 @@ const SELECT: &str = "SELECT m.id, m.client_id, c.first_name || ' ' || c.surname
                               WHERE i.message_id = m.id),
                              (SELECT sv.code FROM message_items i
                               JOIN surveys sv ON sv.visit_id = CAST(substr(i.item_key, 10) AS INTEGER)
-                              WHERE m.kind = 'encuesta' AND i.message_id = m.id)
+                              WHERE m.kind = 'encuesta' AND i.message_id = m.id),
+                             CASE WHEN c.phone1 <> '' THEN c.phone1 ELSE c.phone2 END, c.preferred_channel
                       FROM messages m JOIN clients c ON c.id = m.client_id LEFT JOIN staff s ON s.id = m.done_by";
 
 fn from_row(r: &Row) -> rusqlite::Result<Message> {
@@ -63,6 +67,8 @@ fn from_row(r: &Row) -> rusqlite::Result<Message> {
         done_by_name: r.get(10)?,
         pet_names,
         survey_code: r.get(12)?,
+        phone: r.get(13)?,
+        preferred_channel: r.get(14)?,
     })
 }
 
@@ -194,21 +200,37 @@ pub fn set_note(db: &Db, id: i64, note: &str) -> Result<()> {
     Ok(())
 }
 
-/// Cancels the pending messages about items whose key starts with `prefix` (an appointment
-/// moved or cancelled: `cita:<id>:`).
+/// Cancels the pending messages about items whose key starts with `prefix` (ending in `:`:
+/// an appointment moved or cancelled, `cita:<id>:`; a vaccine given, `cuidado:<pet>:<kind>:`).
+/// A message that also spoke of other items is cancelled too, and those items are freed
+/// (returned), so each can get a message of its own.
 pub fn cancel_pending_of_items(
     db: &Db,
     prefix: &str,
     note: &str,
     now: DateTime<Utc>,
-) -> Result<()> {
+) -> Result<Vec<String>> {
+    // The keys starting with `prefix`, as a range of the primary key: `prefix` up to the same
+    // text with its final ':' replaced by the next character, ';'.
+    let upper = format!("{};", prefix.strip_suffix(':').unwrap_or(prefix));
+    const OF_ITEMS: &str =
+        "SELECT i.message_id FROM message_items i JOIN messages m ON m.id = i.message_id
+                            WHERE i.item_key >= ?1 AND i.item_key < ?2 AND m.status = 'pendiente'";
+    let freed: Vec<String> = db
+        .conn()
+        .prepare(&format!(
+            "DELETE FROM message_items WHERE NOT (item_key >= ?1 AND item_key < ?2)
+               AND message_id IN ({OF_ITEMS}) RETURNING item_key"
+        ))?
+        .query_map(params![prefix, upper], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     db.conn().execute(
-        "UPDATE messages SET status = 'cancelado', note = ?2, updated_at = ?3
-         WHERE status = 'pendiente'
-           AND id IN (SELECT message_id FROM message_items WHERE substr(item_key, 1, length(?1)) = ?1)",
-        params![prefix, note, ts(now)],
+        &format!(
+            "UPDATE messages SET status = 'cancelado', note = ?3, updated_at = ?4 WHERE id IN ({OF_ITEMS})"
+        ),
+        params![prefix, upper, note, ts(now)],
     )?;
-    Ok(())
+    Ok(freed)
 }
 
 /// Cancels the pending messages about a pet (of `kind` only, or every kind): the pet has died,

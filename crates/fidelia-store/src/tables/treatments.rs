@@ -110,6 +110,18 @@ fn supersede(db: &Db, pet: PetId, kind: &str) -> Result<()> {
     Ok(())
 }
 
+/// Whether an application is the latest of its pet's treatment (the one that counts).
+pub fn is_latest(db: &Db, id: i64, pet: PetId, kind: &str) -> Result<bool> {
+    let latest: i64 = db
+        .conn()
+        .prepare_cached(
+            "SELECT id FROM preventive_treatments WHERE pet_id = ?1 AND kind = ?2
+             ORDER BY applied_on DESC, id DESC LIMIT 1",
+        )?
+        .query_row(params![pet.0, kind], |r| r.get(0))?;
+    Ok(latest == id)
+}
+
 /// Sets (or clears) when an application is next looked at for reminders.
 pub fn set_check(db: &Db, id: i64, check_on: Option<NaiveDate>) -> Result<()> {
     db.conn()
