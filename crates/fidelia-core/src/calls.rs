@@ -8,12 +8,14 @@ use crate::hours::OpeningHours;
 use crate::records::{FieldError, Invalid, Severity, VisitKind};
 
 // One kind of call, with a purpose: the follow-up of a visit, a courtesy call added by hand, a
-// vaccine or deworming still not done after two messages, a poor survey answer to listen to.
-word_enum!(CallKind, "call_kind", { FollowUp => "seguimiento", Courtesy => "cortesia", Care => "cuidado", Survey => "encuesta" });
+// vaccine or deworming still not done after two messages, a poor survey answer to listen to, a
+// lost client to win back.
+word_enum!(CallKind, "call_kind", { FollowUp => "seguimiento", Courtesy => "cortesia", Care => "cuidado", Survey => "encuesta", Winback => "recuperacion" });
 word_enum!(CallStatus, "call_status", { Pending => "pendiente", Done => "realizada", Unreachable => "ilocalizable", Cancelled => "cancelada" });
 word_enum!(CallOutcome, "call_outcome", {
     Better => "mejor", Same => "igual", Worse => "peor", Recheck => "revision",
     NoAnswer => "no_contesta", Voicemail => "buzon", WrongNumber => "numero_erroneo",
+    Talked => "hablado",
 });
 
 impl CallOutcome {
@@ -21,7 +23,11 @@ impl CallOutcome {
     pub fn reached(self) -> bool {
         matches!(
             self,
-            CallOutcome::Better | CallOutcome::Same | CallOutcome::Worse | CallOutcome::Recheck
+            CallOutcome::Better
+                | CallOutcome::Same
+                | CallOutcome::Worse
+                | CallOutcome::Recheck
+                | CallOutcome::Talked
         )
     }
 }

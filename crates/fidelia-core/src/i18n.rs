@@ -113,7 +113,8 @@ mod tests {
             AppointmentStatus,
             crate::calls::CallKind,
             crate::calls::CallStatus,
-            crate::calls::CallOutcome
+            crate::calls::CallOutcome,
+            crate::winback::CaseStatus
         );
         used.sort();
         used.dedup();

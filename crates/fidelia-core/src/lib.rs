@@ -18,6 +18,7 @@ pub mod settings;
 pub mod surveys;
 pub mod template;
 pub mod text;
+pub mod winback;
 
 pub use i18n::Lang;
 pub use records::*;

@@ -97,7 +97,7 @@ impl Check {
         }
         s.to_owned()
     }
-    fn optional(&mut self, field: &'static str, s: &str, max: usize) -> String {
+    pub(crate) fn optional(&mut self, field: &'static str, s: &str, max: usize) -> String {
         let s = s.trim();
         if s.chars().count() > max {
             self.0.push(FieldError {
@@ -107,7 +107,7 @@ impl Check {
         }
         s.to_owned()
     }
-    fn choice<E>(
+    pub(crate) fn choice<E>(
         &mut self,
         field: &'static str,
         s: &str,

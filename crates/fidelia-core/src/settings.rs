@@ -12,6 +12,7 @@ use crate::loyalty::LoyaltyRules;
 use crate::parse;
 use crate::records::{FieldError, Invalid};
 use crate::surveys::SurveyRules;
+use crate::winback::WinbackRules;
 
 /// Countries whose phone prefix the clinic may use by default.
 pub const COUNTRIES: &[&str] = &[
@@ -50,6 +51,9 @@ pub struct Settings {
     /// The clinic's online survey form, sent with each survey with the visit's code; "" = none
     /// (surveys are then asked by phone, and a message that needs the link says so).
     pub survey_link: String,
+    /// Winning back lost clients: the lapsed threshold, the recovery window, the reasons for
+    /// leaving and when one is a weakness, the call's script (Flow 4).
+    pub winback: WinbackRules,
     /// The clinic's own message texts, by `<language>.<kind>` (`es.cuidado_primero`); a kind
     /// without one uses the dictionary's. See [`TEMPLATES`].
     pub templates: BTreeMap<String, String>,
@@ -94,6 +98,7 @@ impl Default for Settings {
             surveys: SurveyRules::default(),
             survey_link: String::new(),
             templates: BTreeMap::new(),
+            winback: WinbackRules::default(),
         }
     }
 }
@@ -165,6 +170,9 @@ impl Settings {
         if let Err(Invalid(e)) = self.surveys.validate() {
             errors.extend(e);
         }
+        if let Err(Invalid(e)) = self.winback.validate() {
+            errors.extend(e);
+        }
         if self.call_script.chars().count() > 4000 {
             errors.push(FieldError {
                 field: "callScript",
@@ -230,6 +238,16 @@ impl Settings {
             surveys: self.surveys.clone(),
             survey_link,
             templates,
+            winback: WinbackRules {
+                reasons: self
+                    .winback
+                    .reasons
+                    .iter()
+                    .map(|r| r.trim().to_owned())
+                    .collect(),
+                script: self.winback.script.trim().to_owned(),
+                ..self.winback.clone()
+            },
         })
     }
 

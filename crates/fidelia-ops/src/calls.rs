@@ -69,6 +69,36 @@ pub(crate) fn sync_for_visit<Tz: TimeZone>(
     Ok(())
 }
 
+/// Records an attempt on a pending call and applies its consequence: done, a retry at the
+/// next opening after the retry delay, or closed as unreachable.
+pub(crate) fn attempt<Tz: TimeZone>(
+    db: &Db,
+    id: CallId,
+    outcome: CallOutcome,
+    staff: Option<StaffId>,
+    notes: &str,
+    at: &ClinicTime<Tz>,
+) -> Result<()> {
+    let call = calls::get(db, id, at.now)?;
+    if call.status != CallStatus::Pending {
+        return Err(Invalid::single("outcome", "err.call_closed").into());
+    }
+    let settings = settings::read(db)?;
+    calls::add_attempt(db, id, at.now, staff, outcome, notes)?;
+    match after_attempt(
+        outcome,
+        call.attempts as u32 + 1,
+        at.now,
+        &settings.call_rules,
+        &settings.hours(),
+        &at.tz,
+    ) {
+        AfterAttempt::Done => calls::close(db, id, CallStatus::Done, at.now),
+        AfterAttempt::Unreachable => calls::close(db, id, CallStatus::Unreachable, at.now),
+        AfterAttempt::Retry(next) => calls::retry_at(db, id, next, at.now),
+    }
+}
+
 /// A call that is not a visit's follow-up, as an operation asks for it: a courtesy call, the
 /// call step of a reminder, a poor survey answer. One way in for all of them.
 pub(crate) struct CallRequest<'a> {
@@ -201,26 +231,9 @@ impl Clinic {
     ) -> Result<Call> {
         let (id, outcome) = form.validate()?;
         self.store.write(|db| {
-            let call = calls::get(db, id, at.now)?;
-            if call.status != CallStatus::Pending {
-                return Err(Invalid::single("outcome", "err.call_closed").into());
-            }
-            let settings = settings::read(db)?;
-            calls::add_attempt(db, id, at.now, form.staff_id, outcome, form.notes.trim())?;
+            attempt(db, id, outcome, form.staff_id, form.notes.trim(), at)?;
             if !form.script.trim().is_empty() {
                 calls::set_script(db, id, form.script.trim())?;
-            }
-            match after_attempt(
-                outcome,
-                call.attempts as u32 + 1,
-                at.now,
-                &settings.call_rules,
-                &settings.hours(),
-                &at.tz,
-            ) {
-                AfterAttempt::Done => calls::close(db, id, CallStatus::Done, at.now)?,
-                AfterAttempt::Unreachable => calls::close(db, id, CallStatus::Unreachable, at.now)?,
-                AfterAttempt::Retry(next) => calls::retry_at(db, id, next, at.now)?,
             }
             calls::get(db, id, at.now)
         })

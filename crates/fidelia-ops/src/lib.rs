@@ -26,6 +26,7 @@ pub mod pets;
 pub mod records;
 pub mod surveys;
 pub mod visits;
+pub mod winback;
 
 use std::path::Path;
 

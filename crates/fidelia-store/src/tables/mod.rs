@@ -17,6 +17,7 @@ pub mod staff;
 pub mod surveys;
 pub mod treatments;
 pub mod visits;
+pub mod winback;
 
 use rusqlite::{params, OptionalExtension};
 
@@ -81,6 +82,7 @@ pub const RECORDS: &[&str] = &[
 /// What Fidelia did with the records: calls and their attempts, letters, coupons (children
 /// first).
 const ACTIVITY: &[&str] = &[
+    "winback_cases",
     "surveys",
     "consent_changes",
     "message_items",
