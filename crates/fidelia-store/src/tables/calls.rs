@@ -104,11 +104,11 @@ pub fn insert(db: &Db, c: &NewCall, now: DateTime<Utc>) -> Result<CallId> {
 
 /// What a call is about, when it is not a visit (see [`NewCall::item_key`]).
 pub fn item_key(db: &Db, id: CallId) -> Result<Option<String>> {
-    Ok(found(
+    found(
         db.conn()
             .prepare_cached("SELECT item_key FROM calls WHERE id = ?1")?
             .query_row([id.0], |r| r.get(0)),
-    )?)
+    )
 }
 
 /// Whether an item (a reminder step, a survey) already has its call.
