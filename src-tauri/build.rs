@@ -56,6 +56,12 @@ const COMMANDS: &[&str] = &[
     "client_surveys",
     "consent_history",
     "template_preview",
+    "lapsed_list",
+    "winback_assign",
+    "winback_cases",
+    "winback_case_of_call",
+    "winback_case_save",
+    "reasons_report",
 ];
 
 fn main() {

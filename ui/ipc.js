@@ -101,4 +101,10 @@ export const api = {
   clientSurveys: (id) => invoke("client_surveys", { id }),
   consentHistory: (id) => invoke("consent_history", { id }),
   templatePreview: (kind, text, clientId) => invoke("template_preview", { kind, text, clientId }),
+  lapsedList: () => invoke("lapsed_list"),
+  winbackAssign: (form) => invoke("winback_assign", { form }),
+  winbackCases: () => invoke("winback_cases"),
+  winbackCaseOfCall: (id) => invoke("winback_case_of_call", { id }),
+  winbackCaseSave: (form, staffId) => invoke("winback_case_save", { form, staffId }),
+  reasonsReport: (from, to) => invoke("reasons_report", { from, to }),
 };

@@ -15,6 +15,7 @@ import { callView } from "./views/call.js";
 import { loyaltyView } from "./views/loyalty.js";
 import { importView } from "./views/import.js";
 import { messagesView } from "./views/messages.js";
+import { winbackView } from "./views/winback.js";
 
 const VIEWS = {
   home: homeView,
@@ -27,6 +28,7 @@ const VIEWS = {
   loyalty: loyaltyView,
   import: importView,
   messages: messagesView,
+  winback: winbackView,
 };
 /** Which nav button is lit for a view. */
 const NAV_OF = { client: "clients", call: "agenda" };

@@ -109,6 +109,12 @@ pub fn builder<R: Runtime>() -> Builder<R> {
         commands::surveys::client_surveys,
         commands::surveys::consent_history,
         commands::surveys::template_preview,
+        commands::winback::lapsed_list,
+        commands::winback::winback_assign,
+        commands::winback::winback_cases,
+        commands::winback::winback_case_of_call,
+        commands::winback::winback_case_save,
+        commands::winback::reasons_report,
     ])
 }
 

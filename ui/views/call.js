@@ -1,5 +1,7 @@
 // The call screen: who to call and why, a script to follow, and the outcome buttons.
 // Not reached → the app schedules the retry; reached, needs a re-check → offers an appointment.
+// A win-back call shows its case instead (status, reason, apology, notes, next date) and the
+// client's history.
 
 import { api, idOrNull } from "../ipc.js";
 import { h } from "../lib/dom.js";
@@ -8,6 +10,7 @@ import { navigate, refresh, toast, toastError } from "../app.js";
 import { me } from "../lib/me.js";
 import { copyText } from "../lib/clipboard.js";
 import { openAppointmentForm } from "../components/forms.js";
+import { caseCard, historyCard } from "../components/winback-case.js";
 
 const REACHED = ["mejor", "igual", "peor", "revision"];
 const NOT_REACHED = ["no_contesta", "buzon", "numero_erroneo"];
@@ -26,6 +29,8 @@ function scriptUnknown(names) {
 export async function callView(params) {
   const [d, staff] = await Promise.all([api.callGet(params.id), api.staffList()]);
   const c = d.call;
+  // A win-back call records what it learned in its case, and shows the client's history.
+  const winback = c.kind === "recuperacion" ? await api.winbackCaseOfCall(c.id) : null;
   const open = c.status === "pendiente";
   const phones = [d.client.phone1, d.client.phone2].filter(Boolean);
   const script = h("textarea", { id: "call-script", rows: 6, readonly: !open, value: d.script });
@@ -127,15 +132,17 @@ export async function callView(params) {
       ),
     ),
     h("section", { class: "card", "aria-labelledby": "call-script-title" }, h("h2", { id: "call-script-title" }, h("label", { for: "call-script" }, t("call.script"))), script, scriptUnknown(d.scriptUnknown)),
-    h(
-      "section",
-      { class: "card", "aria-labelledby": "call-outcome-title" },
-      h("h2", { id: "call-outcome-title" }, t("call.outcome")),
-      open ? null : h("p", { class: "muted" }, t("call.closed_note")),
-      h("div", { class: "outcome-group", role: "group", "aria-label": t("call.reached") }, h("span", { class: "outcome-label" }, t("call.reached")), REACHED.map((o) => outcomeButton(o, true))),
-      h("div", { class: "outcome-group", role: "group", "aria-label": t("call.not_reached") }, h("span", { class: "outcome-label" }, t("call.not_reached")), NOT_REACHED.map((o) => outcomeButton(o, false))),
-      h("div", { class: "field field--wide" }, h("label", { for: "call-notes" }, t("call.notes")), notes),
-    ),
+    winback
+      ? [caseCard(winback), await historyCard(d.client.id)]
+      : h(
+          "section",
+          { class: "card", "aria-labelledby": "call-outcome-title" },
+          h("h2", { id: "call-outcome-title" }, t("call.outcome")),
+          open ? null : h("p", { class: "muted" }, t("call.closed_note")),
+          h("div", { class: "outcome-group", role: "group", "aria-label": t("call.reached") }, h("span", { class: "outcome-label" }, t("call.reached")), REACHED.map((o) => outcomeButton(o, true))),
+          h("div", { class: "outcome-group", role: "group", "aria-label": t("call.not_reached") }, h("span", { class: "outcome-label" }, t("call.not_reached")), NOT_REACHED.map((o) => outcomeButton(o, false))),
+          h("div", { class: "field field--wide" }, h("label", { for: "call-notes" }, t("call.notes")), notes),
+        ),
     h(
       "section",
       { class: "card", "aria-labelledby": "call-attempts-title" },

@@ -10,6 +10,7 @@ import { textField, selectField } from "../components/fields.js";
 import { clearFormErrors, showFormErrors } from "../components/form-errors.js";
 import { confirmDialog } from "../components/dialog.js";
 import { messagesFieldsets, collectMessages } from "./settings-messages.js";
+import { winbackFieldset, collectWinback } from "./settings-winback.js";
 
 export const COUNTRIES = ["ES", "MX", "AR", "CO", "CL", "PE", "US", "GB", "FR", "PT", "DE", "IT"];
 const LANGUAGES = ["es", "en"];
@@ -251,6 +252,7 @@ export async function settingsView() {
       callRulesFieldset(s.callRules || {}, s.callScript),
       loyaltyFieldset(s.loyalty || {}),
       messagesFieldsets(s),
+      winbackFieldset(s.winback || {}),
     ),
     h("div", { class: "form-actions form-actions--start" }, submit),
   );
@@ -278,6 +280,7 @@ export async function settingsView() {
       callScript: v("callScript"),
       loyalty: collectLoyalty(form, s.loyalty || {}),
       ...collectMessages(form, s),
+      winback: collectWinback(form, s.winback || {}),
     };
     try {
       const saved = await api.settingsSave(payload);

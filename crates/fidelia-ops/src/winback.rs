@@ -150,6 +150,13 @@ impl Clinic {
         self.store.read(winback::all)
     }
 
+    /// Every case, open ones first, the recovered ones found first (a client may have come
+    /// back since the list was last read).
+    pub fn winback_cases_now<Tz: TimeZone>(&self, at: &ClinicTime<Tz>) -> Result<Vec<Case>> {
+        self.refresh_recovered(at)?;
+        self.winback_cases()
+    }
+
     pub fn winback_case(&self, id: i64) -> Result<Case> {
         self.store.read(|db| winback::get(db, id))
     }

@@ -7,3 +7,4 @@ pub mod loyalty;
 pub mod messages;
 pub mod records;
 pub mod surveys;
+pub mod winback;

@@ -1,0 +1,130 @@
+//! Winning back lost clients end to end, on the demo clinic: the lapsed list, two clients ticked
+//! and handed to a staff member (two calls in the agenda), a reason recorded on the call screen;
+//! the reasons report counts it; after three cases with the same reason it is flagged as a
+//! weakness to fix; a client of a case visits again → recovered.
+//!
+//! Run: `cargo test -p fidelia-e2e --test winback -- --test-threads=1`.
+
+use chrono::{Duration, Utc};
+use fidelia_core::*;
+use fidelia_e2e::seed::{form_date_time, now};
+use fidelia_e2e::ui::choose;
+use fidelia_e2e::{App, Options};
+use fidelia_ops::Clinic;
+
+/// Ticks the first `n` lost clients not in a case yet, hands them to the first staff member.
+async fn assign(app: &App, n: usize) {
+    app.click("nav button[data-view=winback]").await;
+    app.wait_for("#lapsed tbody tr input.lapsed-pick").await;
+    for i in 0..n {
+        app.js(&format!(
+            "const b = document.querySelectorAll('#lapsed input.lapsed-pick')[{i}]; b.click(); return true"
+        ))
+        .await;
+    }
+    app.wait_for_text("#winback-picked", &format!("{n} marcados"))
+        .await;
+    let first_staff = app
+        .js("return document.querySelector('#winback-staff option:nth-child(2)').value")
+        .await;
+    choose(app, "#winback-staff", first_staff.as_str().unwrap()).await;
+    app.click("#winback-assign").await;
+    app.wait_for_text("#toast", &format!("{n} llamadas")).await;
+    app.wait_for("#winback-cases li[data-status=por_llamar]").await;
+}
+
+/// Opens the newest open case's call and records that the client talked and why they left.
+async fn record_reason(app: &App, reason: &str) {
+    app.click("#winback-cases li[data-status=por_llamar] button[data-action=open-call]")
+        .await;
+    app.wait_for("#case-form").await;
+    let history = app.text("#client-history").await;
+    assert!(
+        app.count("#client-history #history-visits li").await > 0,
+        "the client's last visits beside the case: {history}"
+    );
+    choose(app, "#f-case-status", "hablado").await;
+    choose(app, "#f-case-reason", reason).await;
+    app.click("#f-case-apology").await;
+    app.type_into("#f-case-notes", "Le pareció caro el análisis")
+        .await;
+    app.click("#case-form button[type=submit]").await;
+    app.wait_for_text("#toast", "Guardado").await;
+}
+
+#[tokio::test]
+async fn a_win_back_campaign_from_the_lapsed_list_to_a_recovered_client() {
+    let app = App::start_with(Options::new().env("FIDELIA_NO_OPEN", "1")).await;
+    let clinic = Clinic::open(&app.db_path()).expect("the clinic");
+    app.wait_for("#search").await;
+
+    assign(&app, 2).await;
+    app.wait_for("#winback-cases li[data-status=por_llamar]").await;
+    assert_eq!(
+        app.count("#winback-cases li[data-status=por_llamar]").await,
+        2
+    );
+    let cases = clinic.winback_cases().expect("cases");
+    assert!(
+        cases.iter().all(|c| c.call_id.is_some()),
+        "each has its call"
+    );
+    // In the agenda, as calls to make.
+    app.click("nav button[data-view=agenda]").await;
+    app.wait_for_text("#agenda", "Recuperar cliente").await;
+
+    app.click("nav button[data-view=winback]").await;
+    record_reason(&app, "Precio").await;
+    app.click("nav button[data-view=winback]").await;
+    let line = app
+        .wait_for_text("#reasons li[data-reason=Precio]", "Precio")
+        .await;
+    assert!(line.starts_with('1'), "counted once: {line}");
+    assert!(!app.exists("#weaknesses").await, "once is not a weakness");
+
+    // Two more clients leave for the same reason: a weakness to fix.
+    record_reason(&app, "Precio").await;
+    assign(&app, 1).await;
+    record_reason(&app, "Precio").await;
+    app.click("nav button[data-view=winback]").await;
+    let weak = app.wait_for_text("#weaknesses", "Precio").await;
+    assert!(weak.contains("3 veces"), "{weak}");
+
+    // The first client comes back: recovered.
+    let case = clinic
+        .winback_cases()
+        .expect("cases")
+        .into_iter()
+        .find(|c| c.reason == "Precio")
+        .expect("a case with its reason");
+    let pet = clinic
+        .client_page(case.client_id)
+        .expect("the client")
+        .pets
+        .into_iter()
+        .find(|p| p.data.deceased_on.is_none())
+        .expect("a living pet");
+    let (date, time) = form_date_time(Utc::now() - Duration::minutes(5));
+    clinic
+        .save_visit(
+            &VisitForm {
+                pet_id: Some(pet.id),
+                date,
+                time,
+                kind: "revision".into(),
+                severity: "leve".into(),
+                reason: "Vuelve".into(),
+                ..Default::default()
+            },
+            &now(),
+        )
+        .expect("the visit");
+    app.click("nav button[data-view=home]").await;
+    app.click("nav button[data-view=winback]").await;
+    app.wait_for_text(
+        &format!("#winback-cases li[data-case-id='{}']", case.id),
+        "Recuperado",
+    )
+    .await;
+    app.close().await;
+}

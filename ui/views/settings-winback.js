@@ -1,0 +1,63 @@
+// Ajustes → Clientes perdidos: when a client counts as lost, the reasons for leaving the team
+// chooses from, when a reason is a weakness to fix, the recovery window and the call's script.
+
+import { h } from "../lib/dom.js";
+import { t } from "../i18n.js";
+import { textField } from "../components/fields.js";
+
+const F = "settings";
+
+function number(name, label, value) {
+  return textField(F, { name, label, value: value == null ? "" : String(value), inputmode: "numeric", maxlength: 4 });
+}
+
+export function winbackFieldset(w) {
+  return h(
+    "fieldset",
+    { class: "hours field field--wide", dataset: { field: "reasons" } },
+    h("legend", null, t("settings.winback")),
+    h(
+      "div",
+      { class: "form-grid" },
+      number("lapsedMonths", t("settings.lapsed_months"), w.lapsedMonths),
+      number("recoveredDays", t("settings.recovered_days"), w.recoveredDays),
+      number("weaknessCount", t("settings.weakness_count"), w.weaknessCount),
+      number("weaknessDays", t("settings.weakness_days"), w.weaknessDays),
+    ),
+    h(
+      "div",
+      { class: "field field--wide", dataset: { field: "reasons" } },
+      h("label", { for: `f-${F}-reasons` }, t("settings.reasons")),
+      h("textarea", { id: `f-${F}-reasons`, name: "reasons", rows: 8, value: (w.reasons || []).join("\n") }),
+      h("p", { class: "field-hint" }, t("settings.reasons_hint")),
+    ),
+    h(
+      "div",
+      { class: "field field--wide", dataset: { field: "winbackScript" } },
+      h("label", { for: `f-${F}-winbackScript` }, t("settings.winback_script")),
+      h("textarea", { id: `f-${F}-winbackScript`, name: "winbackScript", rows: 5, value: w.script || "", placeholder: t("call.script_winback") }),
+      h("p", { class: "field-hint" }, t("settings.call_script_hint")),
+    ),
+  );
+}
+
+export function collectWinback(form, current) {
+  const v = (name) => form.elements.namedItem(name).value;
+  const num = (name) => {
+    const x = v(name).trim();
+    // Not a number: a value no rule accepts, so the field says what is wrong.
+    return /^\d+$/.test(x) ? Number(x) : 100000;
+  };
+  return {
+    ...current,
+    lapsedMonths: num("lapsedMonths"),
+    recoveredDays: num("recoveredDays"),
+    weaknessCount: num("weaknessCount"),
+    weaknessDays: num("weaknessDays"),
+    reasons: v("reasons")
+      .split("\n")
+      .map((r) => r.trim())
+      .filter(Boolean),
+    script: v("winbackScript"),
+  };
+}
