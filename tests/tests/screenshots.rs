@@ -193,7 +193,15 @@ async fn docs_screenshots() {
         .await;
     settled_window_screenshot(&app, &out.join("templates.png")).await;
 
+    // Clientes perdidos: the lapsed list, two clients handed to the team.
+    app.click("nav button[data-view=winback]").await;
+    app.wait_for("#lapsed tbody tr input.lapsed-pick").await;
+    app.js("document.querySelectorAll('#lapsed input.lapsed-pick').forEach((b, i) => { if (i < 2) b.click(); }); return true")
+        .await;
+    settled_window_screenshot(&app, &out.join("lapsed.png")).await;
+
     for name in [
+        "lapsed.png",
         "messages.png",
         "survey-form.png",
         "alert.png",

@@ -30,7 +30,8 @@ async fn assign(app: &App, n: usize) {
     choose(app, "#winback-staff", first_staff.as_str().unwrap()).await;
     app.click("#winback-assign").await;
     app.wait_for_text("#toast", &format!("{n} llamadas")).await;
-    app.wait_for("#winback-cases li[data-status=por_llamar]").await;
+    app.wait_for("#winback-cases li[data-status=por_llamar]")
+        .await;
 }
 
 /// Opens the newest open case's call and records that the client talked and why they left.
@@ -59,7 +60,8 @@ async fn a_win_back_campaign_from_the_lapsed_list_to_a_recovered_client() {
     app.wait_for("#search").await;
 
     assign(&app, 2).await;
-    app.wait_for("#winback-cases li[data-status=por_llamar]").await;
+    app.wait_for("#winback-cases li[data-status=por_llamar]")
+        .await;
     assert_eq!(
         app.count("#winback-cases li[data-status=por_llamar]").await,
         2
