@@ -11,6 +11,7 @@ pub mod format;
 pub mod hours;
 pub mod i18n;
 pub mod import;
+pub mod kpi;
 pub mod loyalty;
 pub mod messages;
 pub mod parse;

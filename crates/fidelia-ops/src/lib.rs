@@ -15,6 +15,7 @@
 pub mod appointments;
 pub mod calls;
 pub mod care;
+pub mod dashboard;
 mod death;
 pub mod demo;
 pub mod folders;

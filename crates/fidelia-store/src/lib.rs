@@ -8,6 +8,7 @@
 //! live in `fidelia-ops`, which runs them through [`Store::write`], one transaction each.
 
 pub mod export;
+pub mod kpi;
 mod migrations;
 pub mod tables;
 
