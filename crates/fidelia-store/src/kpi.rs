@@ -11,6 +11,9 @@ use rusqlite::params;
 
 use crate::{parse_day, parse_ts, ts, Db, Result};
 
+/// When something happened, and when what followed it did (if it did).
+pub type Followed = (DateTime<Utc>, Option<DateTime<Utc>>);
+
 fn opt_ts(s: Option<String>) -> rusqlite::Result<Option<DateTime<Utc>>> {
     s.map(|s| parse_ts(&s)).transpose()
 }
@@ -21,7 +24,7 @@ pub fn follow_ups(
     db: &Db,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
-) -> Result<Vec<(DateTime<Utc>, Option<DateTime<Utc>>)>> {
+) -> Result<Vec<Followed>> {
     let mut st = db.conn().prepare_cached(
         "SELECT due_at, CASE WHEN status = 'realizada' THEN closed_at END FROM calls
          WHERE kind = 'seguimiento' AND due_at >= ?1 AND due_at < ?2",
@@ -87,7 +90,7 @@ pub fn reminders_sent(
     db: &Db,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
-) -> Result<Vec<(DateTime<Utc>, Option<DateTime<Utc>>)>> {
+) -> Result<Vec<Followed>> {
     let mut st = db.conn().prepare_cached(
         "SELECT m.done_at, (SELECT min(v.at) FROM visits v WHERE v.pet_id = i.pet_id AND v.at >= m.done_at)
          FROM messages m JOIN message_items i ON i.message_id = m.id
