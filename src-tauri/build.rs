@@ -62,6 +62,7 @@ const COMMANDS: &[&str] = &[
     "winback_case_of_call",
     "winback_case_save",
     "reasons_report",
+    "dashboard",
 ];
 
 fn main() {

@@ -124,6 +124,25 @@ export function amountToForm(cents) {
   return `${Math.floor(c / 100)}${lang === "en" ? "." : ","}${pad(c % 100)}`;
 }
 
+/** 4.25 → "4,3" (es) / "4.3" (en), with `digits` decimals; "—" for null. */
+export function fmtNumber(x, digits = 1) {
+  if (x == null || Number.isNaN(x)) return "—";
+  const text = Number(x).toFixed(digits);
+  return lang === "en" ? text : text.replace(".", ",");
+}
+
+/** 72.4 → "72 %" (es) / "72%" (en); "—" for null. */
+export function fmtPercent(x) {
+  if (x == null || Number.isNaN(x)) return "—";
+  return lang === "en" ? `${Math.round(x)}%` : `${Math.round(x)} %`;
+}
+
+/** "2026-11-01" → "nov 26" / "Nov 26": a month on a chart's axis. */
+export function fmtMonth(iso) {
+  const [y, m] = String(iso).split("-").map(Number);
+  return `${t(`month_short.${m}`)} ${String(y).slice(2)}`;
+}
+
 /** Monday-first weekday index (0 = Monday … 6 = Sunday) of a Date. */
 export function weekdayIndex(d) {
   return (d.getDay() + 6) % 7;

@@ -107,4 +107,5 @@ export const api = {
   winbackCaseOfCall: (id) => invoke("winback_case_of_call", { id }),
   winbackCaseSave: (form, staffId) => invoke("winback_case_save", { form, staffId }),
   reasonsReport: (from, to) => invoke("reasons_report", { from, to }),
+  dashboard: (from, to) => invoke("dashboard", { from, to }),
 };

@@ -16,6 +16,7 @@ import { loyaltyView } from "./views/loyalty.js";
 import { importView } from "./views/import.js";
 import { messagesView } from "./views/messages.js";
 import { winbackView } from "./views/winback.js";
+import { dashboardView } from "./views/dashboard.js";
 
 const VIEWS = {
   home: homeView,
@@ -29,9 +30,10 @@ const VIEWS = {
   import: importView,
   messages: messagesView,
   winback: winbackView,
+  dashboard: dashboardView,
 };
 /** Which nav button is lit for a view. */
-const NAV_OF = { client: "clients", call: "agenda" };
+const NAV_OF = { client: "clients", call: "agenda", import: "settings" };
 /** How often the call counter and the notification status are refreshed. */
 const POLL_MS = 60000;
 

@@ -115,6 +115,7 @@ pub fn builder<R: Runtime>() -> Builder<R> {
         commands::winback::winback_case_of_call,
         commands::winback::winback_case_save,
         commands::winback::reasons_report,
+        commands::winback::dashboard,
     ])
 }
 

@@ -18,7 +18,8 @@ const CONSENT_COLUMN: usize = 7;
 
 async fn choose_file(app: &App) {
     app.click("nav button[data-view=clients]").await;
-    app.click("nav button[data-view=import]").await;
+    app.click("nav button[data-view=settings]").await;
+    app.click("#open-import").await;
     app.wait_for("#import h1").await;
     let path = workspace_dir().join(FILE);
     assert!(path.is_absolute() && path.exists(), "{}", path.display());

@@ -200,7 +200,18 @@ async fn docs_screenshots() {
         .await;
     settled_window_screenshot(&app, &out.join("lapsed.png")).await;
 
+    // Panel: the clinic's figures over the last 12 months, against the 12 before.
+    app.click("nav button[data-view=dashboard]").await;
+    app.wait_for("#dash-figures #kpi-nps").await;
+    app.wait_for("#trend-nps svg").await;
+    settled_window_screenshot(&app, &out.join("dashboard.png")).await;
+    app.js("document.getElementById('trend-nps').scrollIntoView({block: 'center'}); return true")
+        .await;
+    settled_window_screenshot(&app, &out.join("dashboard-trends.png")).await;
+
     for name in [
+        "dashboard.png",
+        "dashboard-trends.png",
         "lapsed.png",
         "messages.png",
         "survey-form.png",

@@ -91,6 +91,10 @@ async fn a_win_back_campaign_from_the_lapsed_list_to_a_recovered_client() {
     app.click("nav button[data-view=winback]").await;
     let weak = app.wait_for_text("#weaknesses", "Precio").await;
     assert!(weak.contains("3 veces"), "{weak}");
+    // The dashboard says so too.
+    app.click("nav button[data-view=dashboard]").await;
+    app.wait_for_text("#dash-weaknesses li[data-reason=Precio]", "3 veces")
+        .await;
 
     // The first client comes back: recovered.
     let case = clinic

@@ -445,6 +445,55 @@ fn clinic_time<Tz: TimeZone>(rng: &mut ChaCha8Rng, tz: &Tz, mut day: NaiveDate) 
 }
 
 /// Generates a clinic of `size`, as of `now`, calling `sink` once per client.
+/// The survey of the demo's `n`th visit of the last year, as a clinic would have them: about
+/// half the visits surveyed, six in ten of those answered — mostly happy, but the wait for an
+/// appointment ("availability") scores low, and a few detractors say why. `None`: no survey;
+/// `Some(None)`: sent, never answered.
+pub fn demo_survey(seed: u64, n: u64) -> Option<Option<crate::surveys::Answers>> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ (0x5a77_e900_0000 + n));
+    if !rng.random_bool(0.45) {
+        return None;
+    }
+    if !rng.random_bool(0.6) {
+        return Some(None);
+    }
+    let mut draw = |weights: &[(u8, u32)]| pick(&mut rng, weights);
+    let high = [(5, 50), (4, 35), (3, 10), (2, 5)];
+    let scores = vec![
+        Some(draw(&high)),
+        Some(draw(&[(5, 60), (4, 30), (3, 8), (2, 2)])),
+        Some(draw(&[(5, 40), (4, 45), (3, 12), (2, 3)])),
+        Some(draw(&[(5, 10), (4, 15), (3, 35), (2, 35), (1, 5)])),
+        Some(draw(&high)),
+    ];
+    let recommend = draw(&[
+        (10, 35),
+        (9, 25),
+        (8, 15),
+        (7, 10),
+        (6, 7),
+        (5, 4),
+        (3, 2),
+        (0, 2),
+    ]);
+    const SAID: &[&str] = &[
+        "Tuvimos que esperar casi una hora.",
+        "Muy difícil conseguir cita por teléfono.",
+        "El trato bien, pero la espera fue larga.",
+        "Nos pareció caro.",
+    ];
+    let comment = if recommend <= 6 {
+        SAID[(n % SAID.len() as u64) as usize].to_string()
+    } else {
+        String::new()
+    };
+    Some(Some(crate::surveys::Answers {
+        scores,
+        recommend: Some(recommend),
+        comment,
+    }))
+}
+
 /// A living pet's vaccines and dewormings, as a clinic that keeps them up to date has them: the
 /// yearly vaccine (and the one before it) of dogs, cats, ferrets and rabbits; internal
 /// deworming for two pets in three; a monthly pipette for one dog or cat in three. About three

@@ -160,12 +160,14 @@ impl Clinic {
             let hours = s.hours();
             // A follow-up "falls due" on the day the agenda first had it: its due time, or the
             // next opening when the clinic was closed then.
+            // Calls falling due today can still be made today: they count from tomorrow.
             let follow_ups = kpi::follow_ups(db, start, end)?
                 .into_iter()
                 .map(|(due, done)| {
                     let placed = hours.next_slot(&at.tz, due, s.call_rules.slot());
                     (local(placed), done.map(local))
                 })
+                .filter(|(due, _)| *due < today)
                 .collect();
             let survey_rows = kpi::surveys(db, start, end)?
                 .into_iter()

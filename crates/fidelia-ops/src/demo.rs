@@ -5,7 +5,7 @@ use chrono::TimeZone;
 use fidelia_core::demo::{self, DemoSize};
 use fidelia_core::settings::Settings;
 use fidelia_core::*;
-use fidelia_store::tables::{appointments, calls, clients, pets, settings, staff, visits};
+use fidelia_store::tables::{appointments, calls, clients, pets, settings, staff, surveys, visits};
 use fidelia_store::{Result, StoreError};
 
 use crate::Clinic;
@@ -18,6 +18,8 @@ pub struct Counts {
     pub visits: usize,
     pub appointments: usize,
     pub treatments: usize,
+    /// Survey answers of the last year.
+    pub surveys: usize,
 }
 
 impl Clinic {
@@ -39,6 +41,10 @@ impl Clinic {
             // The demo's settings are the defaults (written at the end): their care rules.
             let care = Settings::default().care;
             let recent = at.now - chrono::Duration::hours(56);
+            // The last year's visits have their follow-up calls and surveys, as if the clinic
+            // had been using Fidelia; the recent ones' calls are still to make.
+            let year_ago = at.now - chrono::Duration::days(365);
+            let mut visit_n: u64 = 0;
             let mut failure: Option<StoreError> = None;
             demo::generate(seed, size, at.now, &at.tz, |c| {
                 if failure.is_some() {
@@ -70,14 +76,36 @@ impl Clinic {
                             };
                             let visit_id = visits::insert(db, &d, v.at)?;
                             counts.visits += 1;
-                            if v.at > recent {
-                                // Recent visits have their follow-up calls, as if Fidelia had been open.
+                            if v.at > year_ago {
                                 crate::calls::sync_for_visit(
                                     db,
                                     visit_id,
                                     &d,
                                     &ClinicTime::new(v.at, at.tz.clone()),
                                 )?;
+                            }
+                            if v.at > year_ago && v.at < recent {
+                                visit_n += 1;
+                                if let Some(answers) = demo::demo_survey(seed, visit_n) {
+                                    let sent = v.at + chrono::Duration::days(1);
+                                    let code = fidelia_core::surveys::code_for(visit_id.0);
+                                    let id = surveys::insert(db, visit_id, client_id, &code, sent)?;
+                                    if let Some(a) = answers {
+                                        let when = sent + chrono::Duration::hours(5);
+                                        surveys::answer(
+                                            db,
+                                            id,
+                                            &a,
+                                            "formulario",
+                                            None,
+                                            a.is_poor(),
+                                            when,
+                                        )?;
+                                        // Past answers were seen to at the time.
+                                        surveys::see_alert(db, id, None, when)?;
+                                        counts.surveys += 1;
+                                    }
+                                }
                             }
                         }
                         for (kind, applied_on) in &p.treatments {
@@ -116,6 +144,7 @@ impl Clinic {
             // As if the clinic had been using Fidelia: calls already due were made, but for the
             // two latest, still waiting (overdue) when the demo opens.
             calls::settle_past_due(db, at.now, 2)?;
+            calls::vary_settled(db, at.now)?;
             let language = settings::read(db)?.language;
             settings::write(
                 db,

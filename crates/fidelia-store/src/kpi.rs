@@ -20,11 +20,7 @@ fn opt_ts(s: Option<String>) -> rusqlite::Result<Option<DateTime<Utc>>> {
 
 /// Follow-up calls (kind `seguimiento`) due between `from` and `to`: when each fell due, and
 /// when it was made if it was (closed as done).
-pub fn follow_ups(
-    db: &Db,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> Result<Vec<Followed>> {
+pub fn follow_ups(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Followed>> {
     let mut st = db.conn().prepare_cached(
         "SELECT due_at, CASE WHEN status = 'realizada' THEN closed_at END FROM calls
          WHERE kind = 'seguimiento' AND due_at >= ?1 AND due_at < ?2",
@@ -86,11 +82,7 @@ pub fn clients_seen(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<H
 
 /// Care reminders sent between `from` and `to`, one row per pet reminded: when it was sent, and
 /// the pet's first visit from then on.
-pub fn reminders_sent(
-    db: &Db,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> Result<Vec<Followed>> {
+pub fn reminders_sent(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Followed>> {
     let mut st = db.conn().prepare_cached(
         "SELECT m.done_at, (SELECT min(v.at) FROM visits v WHERE v.pet_id = i.pet_id AND v.at >= m.done_at)
          FROM messages m JOIN message_items i ON i.message_id = m.id

@@ -1,9 +1,11 @@
 //! Winning back lost clients: the lapsed list, cases handed to the team, what a call learned,
-//! and the reasons for leaving.
+//! and the reasons for leaving; and the owner's dashboard they feed.
 
 use chrono::NaiveDate;
+use fidelia_core::kpi::Period;
 use fidelia_core::winback::{AssignForm, CaseForm};
 use fidelia_core::{CallId, StaffId};
+use fidelia_ops::dashboard::Dashboard;
 use fidelia_ops::winback::{Case, LapsedList, ReasonsReport};
 use tauri::State;
 
@@ -49,4 +51,13 @@ pub fn reasons_report(
     to: NaiveDate,
 ) -> Result<ReasonsReport, IpcError> {
     state.call(|c| c.reasons_report(from, to))
+}
+
+#[tauri::command]
+pub fn dashboard(
+    state: State<'_, AppState>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Dashboard, IpcError> {
+    state.call(|c| c.dashboard(Period::new(from, to), &clinic_time()))
 }

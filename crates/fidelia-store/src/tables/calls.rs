@@ -323,6 +323,25 @@ pub fn seed_past(db: &Db, n: i64, now: DateTime<Utc>) -> Result<()> {
     Ok(())
 }
 
+/// The demo's history of calls, as a real team's: of the follow-ups settled by
+/// [`settle_past_due`] before the last two days, one in seven was made a day late and one in
+/// thirty-one never reached the client.
+pub fn vary_settled(db: &Db, now: DateTime<Utc>) -> Result<()> {
+    let before = ts(now - Duration::days(2));
+    let conn = db.conn();
+    conn.execute(
+        "UPDATE calls SET closed_at = strftime('%Y-%m-%dT%H:%M:%SZ', closed_at, '+1 day')
+         WHERE kind = 'seguimiento' AND status = 'realizada' AND closed_at < ?1 AND id % 7 = 3",
+        [&before],
+    )?;
+    conn.execute(
+        "UPDATE calls SET status = 'ilocalizable'
+         WHERE kind = 'seguimiento' AND status = 'realizada' AND closed_at < ?1 AND id % 31 = 5",
+        [&before],
+    )?;
+    Ok(())
+}
+
 /// As if the clinic had been using Fidelia (the demo): every call already due before `now` was
 /// made at its time, but for the `keep` latest, still waiting (overdue).
 pub fn settle_past_due(db: &Db, now: DateTime<Utc>, keep: i64) -> Result<()> {
