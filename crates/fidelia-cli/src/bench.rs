@@ -209,6 +209,35 @@ pub fn run(size: DemoSize, samples: usize) -> BenchResult<()> {
         store.count_treatments()?
     );
     report_queue("30 days", &store, 30)?;
+
+    println!("\nDashboard and win-back (the last year has its calls and surveys):");
+    let at = crate::now();
+    let year = fidelia_core::kpi::Period::months_to(at.today(), 12);
+    let runs = 20;
+    let dash: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            store.dashboard(year, &at)?;
+            Ok(t.elapsed())
+        })
+        .collect::<BenchResult<_>>()?;
+    report("dashboard, 12 months vs the 12 before", dash);
+    let lapsed: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            store.lapsed_clients(&at)?;
+            Ok(t.elapsed())
+        })
+        .collect::<BenchResult<_>>()?;
+    let list = store.lapsed_clients(&at)?;
+    report(
+        &format!(
+            "lapsed list ({} lost, {} apart)",
+            list.lost.len(),
+            list.apart.len()
+        ),
+        lapsed,
+    );
     drop(store);
     std::fs::remove_dir_all(&dir)?;
 

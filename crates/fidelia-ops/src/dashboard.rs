@@ -186,15 +186,23 @@ impl Clinic {
                 reminders,
                 winback: kpi::winback(db)?,
             };
-            let retention_at = |to: NaiveDate| -> Result<Ratio> {
+            // The clients seen in each 12-month window (the current period's earlier window is
+            // often the previous period's later one: read once).
+            let owners = kpi::pet_owners(db)?;
+            let mut seen_in: Vec<(Period, HashSet<i64>)> = Vec::new();
+            let mut seen = |p: Period| -> Result<HashSet<i64>> {
+                if let Some((_, s)) = seen_in.iter().find(|(q, _)| *q == p) {
+                    return Ok(s.clone());
+                }
+                let from = at.day_start(p.from);
+                let pets = kpi::pets_seen(db, from, at.day_start(p.to + Duration::days(1)))?;
+                let clients: HashSet<i64> =
+                    pets.iter().filter_map(|p| owners.get(p).copied()).collect();
+                seen_in.push((p, clients.clone()));
+                Ok(clients)
+            };
+            let mut retention_at = |to: NaiveDate| -> Result<Ratio> {
                 let (earlier, later) = retention_windows(to);
-                let seen = |p: Period| -> Result<HashSet<i64>> {
-                    kpi::clients_seen(
-                        db,
-                        at.day_start(p.from),
-                        at.day_start(p.to + Duration::days(1)),
-                    )
-                };
                 Ok(retention(&seen(earlier)?, &seen(later)?))
             };
             let current = figures(&rows, period, retention_at(period.to.min(today))?);

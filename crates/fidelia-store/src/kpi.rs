@@ -69,13 +69,22 @@ pub fn surveys(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Su
     Ok(rows)
 }
 
-/// The clients seen (a visit of one of their pets) between `from` and `to`.
-pub fn clients_seen(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<HashSet<i64>> {
-    let mut st = db.conn().prepare_cached(
-        "SELECT DISTINCT p.client_id FROM visits v JOIN pets p ON p.id = v.pet_id WHERE v.at >= ?1 AND v.at < ?2",
-    )?;
+/// The pets seen (a visit) between `from` and `to`, read from the visits' time index alone.
+pub fn pets_seen(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<HashSet<i64>> {
+    let mut st = db
+        .conn()
+        .prepare_cached("SELECT DISTINCT pet_id FROM visits WHERE at >= ?1 AND at < ?2")?;
     let rows = st
         .query_map(params![ts(from), ts(to)], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// Every pet's client: pet id → client id.
+pub fn pet_owners(db: &Db) -> Result<std::collections::HashMap<i64, i64>> {
+    let mut st = db.conn().prepare_cached("SELECT id, client_id FROM pets")?;
+    let rows = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }

@@ -54,7 +54,7 @@ mod tests {
         0x33012a4ac8be7e22, // 0007_client_title.sql
         0x2f8e080c91a523af, // 0008_messages.sql
         0x071903559462e7e6, // 0009_surveys_consents.sql
-        0xc4a07e1a81ba568c, // 0010_winback.sql
+        0x4c0f7e14a2971585, // 0010_winback.sql
     ];
 
     /// 0009 rebuilds `calls` and `clients`: a clinic's calls, their attempts and its clients
