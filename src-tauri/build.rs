@@ -63,6 +63,7 @@ const COMMANDS: &[&str] = &[
     "winback_case_save",
     "reasons_report",
     "dashboard",
+    "report_month",
 ];
 
 fn main() {

@@ -108,4 +108,5 @@ export const api = {
   winbackCaseSave: (form, staffId) => invoke("winback_case_save", { form, staffId }),
   reasonsReport: (from, to) => invoke("reasons_report", { from, to }),
   dashboard: (from, to) => invoke("dashboard", { from, to }),
+  reportMonth: (month) => invoke("report_month", { month }),
 };

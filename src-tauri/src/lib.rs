@@ -116,6 +116,7 @@ pub fn builder<R: Runtime>() -> Builder<R> {
         commands::winback::winback_case_save,
         commands::winback::reasons_report,
         commands::winback::dashboard,
+        commands::loyalty::report_month,
     ])
 }
 

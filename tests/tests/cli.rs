@@ -130,3 +130,52 @@ fn the_days_messages_and_survey_answers_from_the_cli() {
     assert!(text.contains("1 respuestas nuevas"), "{text}");
     assert!(text.contains("line 3"), "the bad row by its line: {text}");
 }
+
+/// The owner's monthly report from the CLI on the demo clinic: a PDF whose text (read back
+/// with `pdftotext`) has the month, the accents, euros and the dashboard's own figures.
+#[test]
+fn the_monthly_report_is_a_pdf_with_the_months_figures() {
+    use chrono::Datelike;
+    let sb = Sandbox::new();
+    sb.cli_ok(&["demo"]);
+    let today = chrono::Local::now().date_naive();
+    let month = fidelia_core::kpi::Period::month_of(today).previous();
+    let out = sb.root().join("informes");
+    let printed = sb.cli_ok(&[
+        "report",
+        "--month",
+        &format!("{}-{:02}", month.from.year(), month.from.month()),
+        "--out",
+        &out.to_string_lossy(),
+    ]);
+    let pdf = std::path::PathBuf::from(printed.trim());
+    assert!(pdf.starts_with(&out) && pdf.exists(), "{printed}");
+    let text = pdftotext(&pdf);
+    let clinic = fidelia_ops::Clinic::open(&sb.db_path()).expect("the clinic");
+    let at = fidelia_core::ClinicTime::new(chrono::Utc::now(), chrono::Local);
+    let d = clinic.dashboard(month, &at).expect("the dashboard");
+    for needle in [
+        "Informe de ",
+        "Facturación de las visitas",
+        "Satisfacción",
+        "€",
+        "Retención",
+    ] {
+        assert!(text.contains(needle), "{needle:?} in:\n{text}");
+    }
+    let nps = d
+        .current
+        .nps
+        .score
+        .map(|n| n.to_string())
+        .unwrap_or("—".into());
+    let follow = d.current.follow_up;
+    assert!(
+        text.contains(&format!("({}/{})", follow.num, follow.den)),
+        "the follow-ups of the month: {follow:?} in\n{text}"
+    );
+    assert!(
+        text.lines().any(|l| l.contains("NPS") && l.contains(&nps)),
+        "NPS {nps} in\n{text}"
+    );
+}

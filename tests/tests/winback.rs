@@ -55,7 +55,13 @@ async fn record_reason(app: &App, reason: &str) {
 
 #[tokio::test]
 async fn a_win_back_campaign_from_the_lapsed_list_to_a_recovered_client() {
-    let app = App::start_with(Options::new().env("FIDELIA_NO_OPEN", "1")).await;
+    let reports = std::env::temp_dir().join(format!("fidelia-informes-{}", std::process::id()));
+    let app = App::start_with(
+        Options::new()
+            .env("FIDELIA_NO_OPEN", "1")
+            .env("FIDELIA_REPORTS_DIR", reports.to_string_lossy()),
+    )
+    .await;
     let clinic = Clinic::open(&app.db_path()).expect("the clinic");
     app.wait_for("#search").await;
 
@@ -95,6 +101,18 @@ async fn a_win_back_campaign_from_the_lapsed_list_to_a_recovered_client() {
     app.click("nav button[data-view=dashboard]").await;
     app.wait_for_text("#dash-weaknesses li[data-reason=Precio]", "3 veces")
         .await;
+    // Last month's report, from the dashboard: a PDF in the reports folder.
+    app.click("#report-month").await;
+    let toast = app.wait_for_text("#toast", "informe-").await;
+    let pdf = std::fs::read_dir(&reports)
+        .expect("the reports folder")
+        .filter_map(|e| e.ok())
+        .find(|e| e.path().extension().is_some_and(|x| x == "pdf"))
+        .expect("a PDF")
+        .path();
+    assert!(toast.contains(&*pdf.to_string_lossy()), "{toast}");
+    assert!(fidelia_e2e::pdftotext(&pdf).contains("Informe de "));
+    let _ = std::fs::remove_dir_all(&reports);
 
     // The first client comes back: recovered.
     let case = clinic

@@ -5,7 +5,7 @@
 import { api } from "../ipc.js";
 import { h } from "../lib/dom.js";
 import { t, fmtDate, fmtNumber, fmtPercent, fmtMonth, localIsoDay } from "../i18n.js";
-import { navigate, refresh } from "../app.js";
+import { navigate, refresh, toast, toastError } from "../app.js";
 import { lineChart, barChart } from "../lib/chart.js";
 import { QUESTIONS } from "../components/survey-form.js";
 
@@ -156,6 +156,17 @@ function trends(d) {
   );
 }
 
+/** Last month's report as PDF, written in Documents/Fidelia/Informes and opened. */
+async function monthlyReport() {
+  try {
+    const now = new Date();
+    const path = await api.reportMonth(localIsoDay(new Date(now.getFullYear(), now.getMonth() - 1, 1)));
+    toast(t("report.written", { path }));
+  } catch (err) {
+    toastError(err);
+  }
+}
+
 export async function dashboardView() {
   const [from, to] = bounds(chosen);
   const d = await api.dashboard(localIsoDay(from), localIsoDay(to));
@@ -178,7 +189,13 @@ export async function dashboardView() {
       "header",
       { class: "view-header" },
       h("h1", { tabindex: "-1" }, t("dashboard.title")),
-      h("div", { class: "view-actions" }, h("span", { class: "muted" }, t("dashboard.range", { from: fmtDate(d.current.period.from), to: fmtDate(d.current.period.to) })), choose),
+      h(
+        "div",
+        { class: "view-actions" },
+        h("span", { class: "muted" }, t("dashboard.range", { from: fmtDate(d.current.period.from), to: fmtDate(d.current.period.to) })),
+        choose,
+        h("button", { type: "button", class: "btn", id: "report-month", onclick: monthlyReport }, t("report.open")),
+      ),
     ),
     todayCard(d),
     weaknessesCard(d),

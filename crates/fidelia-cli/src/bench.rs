@@ -229,6 +229,17 @@ pub fn run(size: DemoSize, samples: usize) -> BenchResult<()> {
             Ok(t.elapsed())
         })
         .collect::<BenchResult<_>>()?;
+    let month = fidelia_core::kpi::Period::month_of(at.today())
+        .previous()
+        .from;
+    let pdf: Vec<Duration> = (0..5)
+        .map(|_| {
+            let t = Instant::now();
+            store.monthly_report(month, &at)?;
+            Ok(t.elapsed())
+        })
+        .collect::<BenchResult<_>>()?;
+    report("the monthly report (PDF)", pdf);
     let list = store.lapsed_clients(&at)?;
     report(
         &format!(

@@ -71,6 +71,14 @@ enum Command {
         /// The form's CSV export.
         file: PathBuf,
     },
+    /// Write the owner's monthly report as PDF (the same as the window's Panel), for a month
+    /// (YYYY-MM; default: last month), in a folder (default: Documents/Fidelia/Informes).
+    Report {
+        #[arg(long)]
+        month: Option<String>,
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
     /// Build a large clinic in a temporary file and print search, client-page, scheduler,
     /// agenda and message-queue latencies.
     Bench {
@@ -218,6 +226,24 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             if !r.rejected.is_empty() {
                 return Err(format!("{} rows rejected", r.rejected.len()).into());
             }
+        }
+        Command::Report { month, out } => {
+            let at = now();
+            let first = match month {
+                Some(m) => chrono::NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
+                    .map_err(|_| {
+                        format!("--month {m}: write the month as YYYY-MM, like 2026-11")
+                    })?,
+                None => {
+                    fidelia_core::kpi::Period::month_of(at.today())
+                        .previous()
+                        .from
+                }
+            };
+            let dir = out.unwrap_or_else(fidelia_ops::folders::reports);
+            let store = Clinic::open(&path)?;
+            let written = store.write_monthly_report(first, &dir, &at)?;
+            println!("{}", written.display());
         }
         Command::Import(_) => unreachable!("handled in main"),
         Command::Letters(args) => letters::run(&Clinic::open(&path)?, &args, &now())?,

@@ -11,12 +11,14 @@
 
 mod layout;
 mod render;
+mod report;
 pub mod templates;
 
 use fidelia_core::Lang;
 use unicode_normalization::UnicodeNormalization;
 
 pub use render::{render_batch, render_letter};
+pub use report::{render_report, ChartData, ReportData};
 
 /// The clinic's letterhead, from Settings.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

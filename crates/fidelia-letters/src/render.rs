@@ -9,13 +9,13 @@ use printpdf::{
 };
 
 // Geometry, in points (1 mm = 72 / 25.4 pt). A4, origin bottom-left.
-const MM: f32 = 72.0 / 25.4;
-const PAGE_W: f32 = 210.0 * MM;
-const PAGE_H: f32 = 297.0 * MM;
-const MARGIN_X: f32 = 25.0 * MM;
-const TEXT_W: f32 = PAGE_W - 2.0 * MARGIN_X;
+pub(crate) const MM: f32 = 72.0 / 25.4;
+pub(crate) const PAGE_W: f32 = 210.0 * MM;
+pub(crate) const PAGE_H: f32 = 297.0 * MM;
+pub(crate) const MARGIN_X: f32 = 25.0 * MM;
+pub(crate) const TEXT_W: f32 = PAGE_W - 2.0 * MARGIN_X;
 /// No body baseline below this.
-const BOTTOM: f32 = 25.0 * MM;
+pub(crate) const BOTTOM: f32 = 25.0 * MM;
 /// The letterhead's top edge (logo top; the clinic name's cap height).
 const HEAD_TOP: f32 = PAGE_H - 18.0 * MM;
 const LOGO_MAX_W: f32 = 34.0 * MM;
@@ -25,16 +25,16 @@ const CONT_TOP: f32 = PAGE_H - 32.0 * MM;
 
 const NAME_SIZE: f32 = 16.0;
 const CONTACT_SIZE: f32 = 9.0;
-const BODY_SIZE: f32 = 11.5;
+pub(crate) const BODY_SIZE: f32 = 11.5;
 const LEADING: f32 = BODY_SIZE * 1.42;
 const PARAGRAPH_GAP: f32 = BODY_SIZE * 0.85;
-const SMALL_SIZE: f32 = 8.5;
+pub(crate) const SMALL_SIZE: f32 = 8.5;
 /// Room left for the handwritten signature between the closing and the name.
 const SIGNATURE_ROOM: f32 = 20.0 * MM;
 
-const TEXT: (f32, f32, f32) = (0.16, 0.17, 0.18); // #292b2e, dark grey
-const MUTED: (f32, f32, f32) = (0.36, 0.38, 0.40); // #5c6166, secondary text
-const ACCENT: (f32, f32, f32) = (
+pub(crate) const TEXT: (f32, f32, f32) = (0.16, 0.17, 0.18); // #292b2e, dark grey
+pub(crate) const MUTED: (f32, f32, f32) = (0.36, 0.38, 0.40); // #5c6166, secondary text
+pub(crate) const ACCENT: (f32, f32, f32) = (
     0x0d as f32 / 255.0,
     0x6b as f32 / 255.0,
     0x62 as f32 / 255.0,
@@ -56,22 +56,7 @@ pub fn render_batch(head: &Letterhead, letters: &[LetterData]) -> Result<Vec<u8>
         _ => head.clinic_name.trim().to_string(),
     };
     let mut doc = PdfDocument::new(&title);
-    let logo = match decode_logo(&head.logo_data_url)? {
-        Some(img) => {
-            let (w, h) = (img.width as f32, img.height as f32);
-            let id = doc.add_image(&img);
-            Some(Logo {
-                id,
-                w_px: w,
-                h_px: h,
-            })
-        }
-        None => None,
-    };
-    let fonts = Fonts {
-        regular: doc.add_font(&faces.regular.font),
-        bold: doc.add_font(&faces.bold.font),
-    };
+    let (logo, fonts) = embed(&mut doc, head, faces)?;
     let mut pages = Vec::new();
     for letter in letters {
         let mut w = Writer {
@@ -91,19 +76,44 @@ pub fn render_batch(head: &Letterhead, letters: &[LetterData]) -> Result<Vec<u8>
     Ok(bytes)
 }
 
-struct Fonts {
-    regular: FontId,
-    bold: FontId,
+/// The letterhead's logo and the two faces, embedded once in `doc`.
+pub(crate) fn embed(
+    doc: &mut PdfDocument,
+    head: &Letterhead,
+    faces: &Faces,
+) -> Result<(Option<Logo>, Fonts), LetterError> {
+    let logo = match decode_logo(&head.logo_data_url)? {
+        Some(img) => {
+            let (w, h) = (img.width as f32, img.height as f32);
+            let id = doc.add_image(&img);
+            Some(Logo {
+                id,
+                w_px: w,
+                h_px: h,
+            })
+        }
+        None => None,
+    };
+    let fonts = Fonts {
+        regular: doc.add_font(&faces.regular.font),
+        bold: doc.add_font(&faces.bold.font),
+    };
+    Ok((logo, fonts))
 }
 
-struct Logo {
+pub(crate) struct Fonts {
+    pub(crate) regular: FontId,
+    pub(crate) bold: FontId,
+}
+
+pub(crate) struct Logo {
     id: XObjectId,
     w_px: f32,
     h_px: f32,
 }
 
 /// `data:image/png;base64,…` (or jpeg) → image; `""` → none.
-fn decode_logo(data_url: &str) -> Result<Option<RawImage>, LetterError> {
+pub(crate) fn decode_logo(data_url: &str) -> Result<Option<RawImage>, LetterError> {
     let url = data_url.trim();
     if url.is_empty() {
         return Ok(None);
@@ -133,28 +143,36 @@ fn decode_logo(data_url: &str) -> Result<Option<RawImage>, LetterError> {
     Ok(Some(img))
 }
 
-fn rgb((r, g, b): (f32, f32, f32)) -> Color {
+pub(crate) fn rgb((r, g, b): (f32, f32, f32)) -> Color {
     Color::Rgb(Rgb::new(r, g, b, None))
 }
 
-fn pt(x: f32, y: f32) -> Point {
+pub(crate) fn pt(x: f32, y: f32) -> Point {
     Point { x: Pt(x), y: Pt(y) }
 }
 
-/// Lays out one letter into pages.
-struct Writer<'a> {
-    faces: &'a Faces,
-    fonts: &'a Fonts,
+/// Lays out one letter (or a report) into pages.
+pub(crate) struct Writer<'a> {
+    pub(crate) faces: &'a Faces,
+    pub(crate) fonts: &'a Fonts,
     /// Finished pages' operations.
-    pages: Vec<Vec<Op>>,
+    pub(crate) pages: Vec<Vec<Op>>,
     /// The current page's operations.
-    ops: Vec<Op>,
+    pub(crate) ops: Vec<Op>,
     /// The next baseline on the current page.
-    y: f32,
+    pub(crate) y: f32,
 }
 
 impl Writer<'_> {
-    fn text(&mut self, s: &str, x: f32, y: f32, bold: bool, size: f32, color: (f32, f32, f32)) {
+    pub(crate) fn text(
+        &mut self,
+        s: &str,
+        x: f32,
+        y: f32,
+        bold: bool,
+        size: f32,
+        color: (f32, f32, f32),
+    ) {
         let font = if bold {
             &self.fonts.bold
         } else {
@@ -299,7 +317,7 @@ impl Writer<'_> {
         self.y -= LEADING;
     }
 
-    fn letterhead(&mut self, head: &Letterhead, logo: Option<&Logo>) {
+    pub(crate) fn letterhead(&mut self, head: &Letterhead, logo: Option<&Logo>) {
         let mut x = MARGIN_X;
         let mut bottom = HEAD_TOP;
         if let Some(logo) = logo {
@@ -358,7 +376,7 @@ impl Writer<'_> {
         self.y = rule_y;
     }
 
-    fn rule(&mut self, y: f32, thickness: f32) {
+    pub(crate) fn rule(&mut self, y: f32, thickness: f32) {
         self.ops.extend([
             Op::SetOutlineColor { col: rgb(ACCENT) },
             Op::SetOutlineThickness { pt: Pt(thickness) },
@@ -381,7 +399,7 @@ impl Writer<'_> {
     }
 
     /// Ends the current page; the next one gets the clinic's name as a small running header.
-    fn new_page(&mut self, head: &Letterhead) {
+    pub(crate) fn new_page(&mut self, head: &Letterhead) {
         self.pages.push(std::mem::take(&mut self.ops));
         let name = head.clinic_name.trim();
         let y = PAGE_H - 18.0 * MM;
@@ -399,7 +417,7 @@ impl Writer<'_> {
     }
 
     /// The letter's pages; "— n —" at the foot of every page when there is more than one.
-    fn finish(mut self) -> Vec<PdfPage> {
+    pub(crate) fn finish(mut self) -> Vec<PdfPage> {
         self.pages.push(std::mem::take(&mut self.ops));
         let total = self.pages.len();
         let mut out = Vec::with_capacity(total);

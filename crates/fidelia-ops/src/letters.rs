@@ -66,7 +66,7 @@ pub struct Condolence {
     pub file: Option<PathBuf>,
 }
 
-fn letterhead(s: &Settings) -> Letterhead {
+pub(crate) fn letterhead(s: &Settings) -> Letterhead {
     Letterhead {
         clinic_name: s.clinic_name.clone(),
         address: s.address.clone(),

@@ -25,6 +25,7 @@ pub mod loyalty;
 pub mod messages;
 pub mod pets;
 pub mod records;
+pub mod report;
 pub mod surveys;
 pub mod visits;
 pub mod winback;

@@ -131,3 +131,13 @@ pub fn lapsed_count(db: &Db, before: DateTime<Utc>) -> Result<u32> {
     )?
     .query_row([ts(before)], |r| r.get(0))?)
 }
+
+/// What the visits between `from` and `to` were billed, in cents.
+pub fn revenue(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<i64> {
+    Ok(db
+        .conn()
+        .prepare_cached(
+            "SELECT coalesce(sum(amount_cents), 0) FROM visits WHERE at >= ?1 AND at < ?2",
+        )?
+        .query_row(params![ts(from), ts(to)], |r| r.get(0))?)
+}

@@ -135,6 +135,20 @@ pub fn letter_open<R: Runtime>(
     open_pdf(&app, &p);
     Ok(())
 }
+/// Writes the owner's report of the month starting on `month` in Documents/Fidelia/Informes,
+/// opens it, and returns where it is.
+#[tauri::command]
+pub fn report_month<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    month: chrono::NaiveDate,
+) -> Result<String, IpcError> {
+    let path =
+        state.call(|c| c.write_monthly_report(month, &folders::reports(), &clinic_time()))?;
+    open_pdf(&app, &path);
+    Ok(path.to_string_lossy().into_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
