@@ -351,7 +351,17 @@ async fn language_switches_to_english_and_back() {
         .await;
     assert_eq!(
         nav_texts(&app).await,
-        ["Home", "Agenda", "Messages", "Clients", "Import", "Loyalty", "Staff", "Settings"]
+        [
+            "Home",
+            "Dashboard",
+            "Agenda",
+            "Messages",
+            "Clients",
+            "Lost",
+            "Loyalty",
+            "Staff",
+            "Settings"
+        ]
     );
     assert_eq!(app.attr("html", "lang").await.as_deref(), Some("en"));
     assert!(app.exists("html[lang=en]").await);
@@ -373,10 +383,11 @@ async fn language_switches_to_english_and_back() {
         nav_texts(&app).await,
         [
             "Inicio",
+            "Panel",
             "Agenda",
             "Mensajes",
             "Clientes",
-            "Importar",
+            "Perdidos",
             "Fidelización",
             "Personal",
             "Ajustes"
