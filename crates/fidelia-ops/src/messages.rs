@@ -390,6 +390,8 @@ impl Clinic {
             let mut prepared = 0;
             for (client_id, items) in per_client {
                 let client = clients::get(db, ClientId(client_id))?;
+                // Every item looked at today, kept or silenced: none joins again below.
+                let looked_at: Vec<i64> = items.iter().map(|((_, (d, _)), _)| d.id).collect();
                 let mut kept = Vec::new();
                 for ((day, (d, step)), prepared) in items {
                     let hygiene = Hygiene {
@@ -410,14 +412,16 @@ impl Clinic {
                     continue;
                 }
                 // What falls due in the coming days joins today's message (one a week).
-                let ids: Vec<i64> = kept.iter().map(|(_, (d, _))| d.id).collect();
                 for d in treatments::coming_of_client(
                     db,
                     client.id,
                     today,
                     today + Duration::days((r.first_notice_days + r.group_days) as i64),
                 )? {
-                    if !ids.contains(&d.id) && taken(db, &d)?.is_empty() {
+                    if !looked_at.contains(&d.id)
+                        && taken(db, &d)?.is_empty()
+                        && !appointments::booked_from(db, d.pet_id, at.now)?
+                    {
                         kept.push((Step::FirstNotice.day(d.due_on, r), (d, Step::FirstNotice)));
                     }
                 }
@@ -1037,6 +1041,17 @@ mod tests {
         assert_eq!(s.prepare_care_messages(&on(2)).unwrap(), 1);
         let m = s.messages_to_send(on(2).today()).unwrap().remove(0);
         assert_eq!(m.pet_names, ["Pío"], "Pío's still comes");
+    }
+
+    #[test]
+    fn what_is_coming_joins_a_message_unless_its_pet_is_booked() {
+        let (s, c, _) = clinic_with_a_vaccine_due();
+        let pio = pet(&s, c.id, "Pío");
+        vaccinate(&s, pio.id, "04/12/2025");
+        book(&s, pio.id, "03/12/2026", None);
+        assert_eq!(s.prepare_care_messages(&at()).unwrap(), 1);
+        let m = s.messages_to_send(at().today()).unwrap().remove(0);
+        assert_eq!(m.pet_names, ["Luna"], "Pío has his appointment: {}", m.body);
     }
 
     #[test]
