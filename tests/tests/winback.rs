@@ -150,5 +150,10 @@ async fn a_win_back_campaign_from_the_lapsed_list_to_a_recovered_client() {
         "Recuperado",
     )
     .await;
+    // On the dashboard, the recovered client is behind the win-back figure.
+    app.click("nav button[data-view=dashboard]").await;
+    app.click("#kpi-winback details.kpi-behind summary").await;
+    app.wait_for_text("#kpi-winback details.kpi-behind", &case.client_name)
+        .await;
     app.close().await;
 }

@@ -90,12 +90,14 @@ function weaknessesCard(d) {
   );
 }
 
-function behind(list) {
+/** The clients behind a figure, on a click (`total` when more exist than are listed). */
+function behind(list, total = list.length) {
   if (!list.length) return null;
   return h(
     "details",
     { class: "kpi-behind" },
-    h("summary", null, t("dashboard.who", { n: list.length })),
+    h("summary", null, t("dashboard.who", { n: total })),
+    total > list.length ? h("p", { class: "muted" }, t("dashboard.first_n", { n: list.length })) : null,
     h(
       "ul",
       { class: "plain-list" },
@@ -129,7 +131,7 @@ function figures(d) {
     figure("kpi-nps", t("dashboard.nps"), npsText(c.nps), npsText(p.nps), t("dashboard.nps_how", { p: c.nps.promoters, n: c.nps.passives, d: c.nps.detractors }), behind(d.detractors)),
     figure("kpi-satisfaction", t("dashboard.satisfaction"), satText(c.satisfaction), satText(p.satisfaction), t("dashboard.satisfaction_how", { n: c.satisfaction.answers }), sat),
     figure("kpi-response", t("dashboard.response"), ratioText(c.response), ratioText(p.response), t("dashboard.response_how")),
-    figure("kpi-retention", t("dashboard.retention"), ratioText(c.retention), ratioText(p.retention), t("dashboard.retention_how")),
+    figure("kpi-retention", t("dashboard.retention"), ratioText(c.retention), ratioText(p.retention), t("dashboard.retention_how"), behind(d.notRetained, c.retention.den - c.retention.num)),
     figure("kpi-compliance", t("dashboard.compliance"), ratioText(c.compliance), ratioText(p.compliance), t("dashboard.compliance_how")),
     figure(
       "kpi-winback",
@@ -137,7 +139,7 @@ function figures(d) {
       { text: t("dashboard.winback_value", { called: c.winbackCalled, recovered: c.recovered }), raw: c.recovered },
       { text: t("dashboard.winback_value", { called: p.winbackCalled, recovered: p.recovered }), raw: p.recovered },
       t("dashboard.winback_how"),
-      h("button", { type: "button", class: "link", onclick: () => navigate("winback") }, t("dashboard.lapsed_link", { n: d.lapsed })),
+      [behind(d.recovered), h("button", { type: "button", class: "link", onclick: () => navigate("winback") }, t("dashboard.lapsed_link", { n: d.lapsed }))],
     ),
   );
 }

@@ -8,6 +8,7 @@
 use std::collections::HashSet;
 
 use chrono::{Duration, NaiveDate, TimeZone};
+use fidelia_core::i18n::t;
 use fidelia_core::kpi::*;
 use fidelia_core::loyalty::period_of;
 use fidelia_core::surveys::{Answers, Moment};
@@ -15,7 +16,7 @@ use fidelia_core::winback::{weaknesses, Weakness};
 use fidelia_core::*;
 use fidelia_store::kpi::{self, SurveyRow};
 use fidelia_store::tables::calls::CallCounts;
-use fidelia_store::tables::{calls, letters, messages, settings, surveys, winback};
+use fidelia_store::tables::{calls, clients, letters, messages, settings, surveys, winback};
 use fidelia_store::Result;
 use serde::Serialize;
 
@@ -96,7 +97,14 @@ pub struct Dashboard {
     pub low_questions: Vec<LowQuestion>,
     /// The period's detractors (recommend 0–6), with what they said.
     pub detractors: Vec<Behind>,
+    /// Clients of the earlier 12 months not seen in the last 12 (the first [`BEHIND_MAX`]).
+    pub not_retained: Vec<Behind>,
+    /// Clients recovered in the period, with the day they came back.
+    pub recovered: Vec<Behind>,
 }
+
+/// How many clients a figure lists behind it at most (the count says how many there are).
+pub const BEHIND_MAX: usize = 100;
 
 /// What one period's figures are computed from, as local days.
 struct Rows {
@@ -207,6 +215,41 @@ impl Clinic {
             };
             let current = figures(&rows, period, retention_at(period.to.min(today))?);
             let before = figures(&rows, previous, retention_at(previous.to)?);
+            // Behind retention: who did not come back (the first ones, by name).
+            let (earlier, later) = retention_windows(period.to.min(today));
+            let window = |p: Period| {
+                seen_in
+                    .iter()
+                    .find(|(q, _)| *q == p)
+                    .map(|(_, s)| s.clone())
+                    .unwrap_or_default()
+            };
+            let later_seen = window(later);
+            let mut gone: Vec<i64> = window(earlier)
+                .into_iter()
+                .filter(|c| !later_seen.contains(c))
+                .collect();
+            gone.sort_unstable();
+            let last_seen = t(s.language, "dashboard.not_back");
+            let mut not_retained = Vec::new();
+            for id in gone.into_iter().take(BEHIND_MAX) {
+                let c = clients::get(db, ClientId(id))?;
+                not_retained.push(Behind {
+                    client_id: c.id,
+                    client_name: format!("{} {}", c.data.first_name, c.data.surnames),
+                    detail: last_seen.clone(),
+                });
+            }
+            not_retained.sort_by(|a, b| a.client_name.cmp(&b.client_name));
+            let recovered: Vec<Behind> = winback::all(db)?
+                .into_iter()
+                .filter(|c| c.recovered_on.is_some_and(|d| period.contains(d)))
+                .map(|c| Behind {
+                    client_id: c.client_id,
+                    client_name: c.client_name,
+                    detail: format::date_short(c.recovered_on.unwrap_or_default()),
+                })
+                .collect();
 
             let months = period.months();
             let monthly: Vec<Satisfaction> = months
@@ -287,6 +330,8 @@ impl Clinic {
                 weaknesses: weaknesses(&given, today, w),
                 low_questions,
                 detractors,
+                not_retained,
+                recovered,
             })
         })
     }
@@ -394,6 +439,16 @@ mod tests {
         assert!(!e.is_empty());
         assert_eq!(d.current.retention, retention(&e, &l));
         assert!(d.current.follow_up.den > 0, "the demo's follow-up calls");
+        let gone = (d.current.retention.den - d.current.retention.num) as usize;
+        assert_eq!(
+            d.not_retained.len(),
+            gone.min(super::BEHIND_MAX),
+            "who did not come back"
+        );
+        assert!(d
+            .not_retained
+            .iter()
+            .all(|b| e.contains(&b.client_id) && !l.contains(&b.client_id)));
         assert!(d.lapsed > 0);
     }
 }
