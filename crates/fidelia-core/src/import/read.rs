@@ -181,20 +181,19 @@ pub fn detect_separator(header_line: &str) -> u8 {
     }
 }
 
-/// The first line of a file (decoded, up to 64 KiB read), to find the separator.
+/// The first line of a file (decoded, up to 64 KiB read), to find the separator. The 64 KiB
+/// cut may split a character: what decoded before it is kept (`read_to_string` would keep
+/// nothing, and a comma file would then look like a `;` one).
 pub fn first_line(r: impl Read, encoding: Encoding) -> io::Result<String> {
-    let mut text = String::new();
+    let mut bytes = Vec::new();
     DecodingReader::new(r, encoding)
         .take(64 * 1024)
-        .read_to_string(&mut text)
-        .or_else(|e| {
-            // Cutting at 64 KiB may split a character: keep what decoded.
-            if e.kind() == io::ErrorKind::InvalidData {
-                Ok(0)
-            } else {
-                Err(e)
-            }
-        })?;
+        .read_to_end(&mut bytes)?;
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(t) => t,
+        // The decoder writes UTF-8: only the cut can be invalid.
+        Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or(""),
+    };
     let end = text.find('\n').unwrap_or(text.len());
     Ok(text[..end].trim_end_matches('\r').to_owned())
 }
@@ -230,6 +229,21 @@ pub fn is_blank(rec: &csv::StringRecord) -> bool {
 
 #[cfg(test)]
 mod tests {
+    /// A comma file whose first line is longer than 64 KiB and is cut in the middle of an
+    /// "ñ": the part before the cut still says ",".
+    #[test]
+    fn a_first_line_cut_inside_a_character_still_finds_the_comma() {
+        let mut line = String::from("Nombre,Apellidos,");
+        while line.len() < 64 * 1024 - 1 {
+            line.push('x');
+        }
+        line.truncate(64 * 1024 - 1);
+        line.push_str("ñ,otra\nAna,Núñez,1\n");
+        let first = first_line(line.as_bytes(), Encoding::Utf8).unwrap();
+        assert!(first.starts_with("Nombre,Apellidos,"), "kept what decoded");
+        assert_eq!(detect_separator(&first), b',');
+    }
+
     use super::*;
 
     #[test]
