@@ -9,28 +9,25 @@ use fidelia_core::surveys::Answers;
 use fidelia_core::ClientId;
 use rusqlite::params;
 
-use crate::{parse_day, parse_ts, ts, Db, Result};
+use crate::{parse_day, parse_opt_ts, parse_ts, select_rows, ts, Db, Result};
 
 /// When something happened, and when what followed it did (if it did).
 pub type Followed = (DateTime<Utc>, Option<DateTime<Utc>>);
 
-fn opt_ts(s: Option<String>) -> rusqlite::Result<Option<DateTime<Utc>>> {
-    s.map(|s| parse_ts(&s)).transpose()
-}
-
 /// Follow-up calls (kind `seguimiento`) due between `from` and `to`: when each fell due, and
 /// when it was made if it was (closed as done).
 pub fn follow_ups(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Followed>> {
-    let mut st = db.conn().prepare_cached(
+    select_rows(
+        db,
         "SELECT due_at, CASE WHEN status = 'realizada' THEN closed_at END FROM calls
          WHERE kind = 'seguimiento' AND due_at >= ?1 AND due_at < ?2",
-    )?;
-    let rows = st
-        .query_map(params![ts(from), ts(to)], |r| {
-            Ok((parse_ts(&r.get::<_, String>(0)?)?, opt_ts(r.get(1)?)?))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+        params![ts(from), ts(to)],
+        followed,
+    )
+}
+
+fn followed(r: &rusqlite::Row) -> rusqlite::Result<Followed> {
+    Ok((parse_ts(&r.get::<_, String>(0)?)?, parse_opt_ts(r.get(1)?)?))
 }
 
 /// A survey sent, or answered, in the span.
@@ -57,7 +54,7 @@ pub fn surveys(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Su
                 client_id: ClientId(r.get(0)?),
                 client_name: r.get(1)?,
                 sent_at: parse_ts(&r.get::<_, String>(2)?)?,
-                answered_at: opt_ts(r.get(3)?)?,
+                answered_at: parse_opt_ts(r.get(3)?)?,
                 answers: Answers {
                     scores: (4..9).map(|i| r.get(i)).collect::<rusqlite::Result<_>>()?,
                     recommend: r.get(9)?,
@@ -92,17 +89,14 @@ pub fn pet_owners(db: &Db) -> Result<std::collections::HashMap<i64, i64>> {
 /// Care reminders sent between `from` and `to`, one row per pet reminded: when it was sent, and
 /// the pet's first visit from then on.
 pub fn reminders_sent(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Followed>> {
-    let mut st = db.conn().prepare_cached(
+    select_rows(
+        db,
         "SELECT m.done_at, (SELECT min(v.at) FROM visits v WHERE v.pet_id = i.pet_id AND v.at >= m.done_at)
          FROM messages m JOIN message_items i ON i.message_id = m.id
          WHERE m.kind = 'cuidado' AND m.status = 'enviado' AND m.done_at >= ?1 AND m.done_at < ?2",
-    )?;
-    let rows = st
-        .query_map(params![ts(from), ts(to)], |r| {
-            Ok((parse_ts(&r.get::<_, String>(0)?)?, opt_ts(r.get(1)?)?))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+        params![ts(from), ts(to)],
+        followed,
+    )
 }
 
 /// Every win-back case: the day of its first call and the day the client came back.

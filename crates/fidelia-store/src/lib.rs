@@ -226,6 +226,23 @@ pub(crate) fn parse_ts(s: &str) -> rusqlite::Result<DateTime<Utc>> {
         })
 }
 
+/// An instant that may be absent (a nullable timestamp column).
+pub(crate) fn parse_opt_ts(s: Option<String>) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    s.map(|s| parse_ts(&s)).transpose()
+}
+
+/// Every row of a query, each read by `row` (the table modules' lists).
+pub(crate) fn select_rows<T>(
+    db: &Db,
+    sql: &str,
+    args: impl rusqlite::Params,
+    row: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    let mut st = db.conn().prepare_cached(sql)?;
+    let rows = st.query_map(args, row)?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
 pub(crate) fn day(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }

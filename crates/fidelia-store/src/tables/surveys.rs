@@ -7,7 +7,7 @@ use fidelia_core::{ClientId, PetId, StaffId, VisitId};
 use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
 
-use crate::{found, parse_ts, ts, Db, Result};
+use crate::{found, parse_opt_ts, parse_ts, select_rows, ts, Db, Result};
 
 /// A survey with its answers, if any (the client page, the alerts).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -39,10 +39,6 @@ const SELECT: &str = "SELECT s.id, s.code, s.visit_id, v.at, v.reason, p.id, p.n
                       FROM surveys s JOIN visits v ON v.id = s.visit_id JOIN pets p ON p.id = v.pet_id
                       JOIN clients c ON c.id = s.client_id";
 
-fn opt_ts(s: Option<String>) -> rusqlite::Result<Option<DateTime<Utc>>> {
-    s.map(|s| parse_ts(&s)).transpose()
-}
-
 fn from_row(r: &Row) -> rusqlite::Result<Survey> {
     Ok(Survey {
         id: r.get(0)?,
@@ -54,7 +50,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Survey> {
         pet_name: r.get(6)?,
         client_id: ClientId(r.get(7)?),
         client_name: r.get(8)?,
-        answered_at: opt_ts(r.get(9)?)?,
+        answered_at: parse_opt_ts(r.get(9)?)?,
         answered_via: r.get(10)?,
         answers: Answers {
             scores: (11..16)
@@ -64,19 +60,13 @@ fn from_row(r: &Row) -> rusqlite::Result<Survey> {
             comment: r.get(17)?,
         },
         poor: r.get(18)?,
-        alert_seen_at: opt_ts(r.get(19)?)?,
+        alert_seen_at: parse_opt_ts(r.get(19)?)?,
         call_id: r.get(20)?,
     })
 }
 
 fn query(db: &Db, where_order: &str, args: impl rusqlite::Params) -> Result<Vec<Survey>> {
-    let mut st = db
-        .conn()
-        .prepare_cached(&format!("{SELECT} {where_order}"))?;
-    let rows = st
-        .query_map(args, from_row)?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+    select_rows(db, &format!("{SELECT} {where_order}"), args, from_row)
 }
 
 pub fn get(db: &Db, id: i64) -> Result<Survey> {
@@ -117,7 +107,7 @@ pub fn last_of_client(db: &Db, client: ClientId) -> Result<Option<DateTime<Utc>>
         .conn()
         .prepare_cached("SELECT max(created_at) FROM surveys WHERE client_id = ?1")?
         .query_row([client.0], |r| r.get(0))?;
-    opt_ts(t).map_err(Into::into)
+    parse_opt_ts(t).map_err(Into::into)
 }
 
 /// A visit that may get a survey.

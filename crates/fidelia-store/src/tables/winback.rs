@@ -7,7 +7,7 @@ use fidelia_core::{ClientId, StaffId};
 use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
 
-use crate::{day, found, parse_day, parse_ts, ts, word, Db, Result};
+use crate::{day, found, parse_day, parse_opt_ts, parse_ts, select_rows, ts, word, Db, Result};
 
 /// A win-back case as the lists and the case screen show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -63,13 +63,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Case> {
 }
 
 fn query(db: &Db, where_order: &str, args: impl rusqlite::Params) -> Result<Vec<Case>> {
-    let mut st = db
-        .conn()
-        .prepare_cached(&format!("{SELECT} {where_order}"))?;
-    let rows = st
-        .query_map(args, from_row)?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+    select_rows(db, &format!("{SELECT} {where_order}"), args, from_row)
 }
 
 pub fn get(db: &Db, id: i64) -> Result<Case> {
@@ -261,7 +255,7 @@ pub fn first_visit_from(
             "SELECT min(v.at) FROM visits v JOIN pets p ON p.id = v.pet_id WHERE p.client_id = ?1 AND v.at >= ?2",
         )?
         .query_row(params![client.0, ts(from)], |r| r.get(0))?;
-    t.map(|t| parse_ts(&t)).transpose().map_err(Into::into)
+    Ok(parse_opt_ts(t)?)
 }
 
 /// The client's last visit, if any.
@@ -272,7 +266,7 @@ pub fn lapsed_since(db: &Db, client: ClientId) -> Result<Option<DateTime<Utc>>> 
             "SELECT max(v.at) FROM visits v JOIN pets p ON p.id = v.pet_id WHERE p.client_id = ?1",
         )?
         .query_row([client.0], |r| r.get(0))?;
-    t.map(|t| parse_ts(&t)).transpose().map_err(Into::into)
+    Ok(parse_opt_ts(t)?)
 }
 
 /// How many calls a case has had (to number the next one's key).
