@@ -59,21 +59,11 @@ pub fn render_batch(head: &Letterhead, letters: &[LetterData]) -> Result<Vec<u8>
     let (logo, fonts) = embed(&mut doc, head, faces)?;
     let mut pages = Vec::new();
     for letter in letters {
-        let mut w = Writer {
-            faces,
-            fonts: &fonts,
-            pages: Vec::new(),
-            ops: Vec::new(),
-            y: 0.0,
-        };
+        let mut w = Writer::new(faces, &fonts);
         w.letter(head, logo.as_ref(), letter);
         pages.extend(w.finish());
     }
-    let mut warnings = Vec::new();
-    let bytes = doc
-        .with_pages(pages)
-        .save(&PdfSaveOptions::default(), &mut warnings);
-    Ok(bytes)
+    Ok(save(doc, pages))
 }
 
 /// The letterhead's logo and the two faces, embedded once in `doc`.
@@ -99,6 +89,13 @@ pub(crate) fn embed(
         bold: doc.add_font(&faces.bold.font),
     };
     Ok((logo, fonts))
+}
+
+/// The document with its pages, as PDF bytes.
+pub(crate) fn save(mut doc: PdfDocument, pages: Vec<PdfPage>) -> Vec<u8> {
+    let mut warnings = Vec::new();
+    doc.with_pages(pages)
+        .save(&PdfSaveOptions::default(), &mut warnings)
 }
 
 pub(crate) struct Fonts {
@@ -163,7 +160,18 @@ pub(crate) struct Writer<'a> {
     pub(crate) y: f32,
 }
 
-impl Writer<'_> {
+impl<'a> Writer<'a> {
+    /// An empty document's writer; `letterhead` starts its first page.
+    pub(crate) fn new(faces: &'a Faces, fonts: &'a Fonts) -> Self {
+        Writer {
+            faces,
+            fonts,
+            pages: Vec::new(),
+            ops: Vec::new(),
+            y: 0.0,
+        }
+    }
+
     pub(crate) fn text(
         &mut self,
         s: &str,

@@ -4,13 +4,12 @@
 //! this module only lays them out.
 
 use printpdf::{
-    Line, LinePoint, Op, PaintMode, PdfDocument, PdfSaveOptions, Polygon, PolygonRing, Pt,
-    WindingOrder,
+    Line, LinePoint, Op, PaintMode, PdfDocument, Polygon, PolygonRing, Pt, WindingOrder,
 };
 
 use crate::layout::faces;
 use crate::render::{
-    embed, pt, rgb, Writer, ACCENT, BODY_SIZE, BOTTOM, MARGIN_X, MM, MUTED, SMALL_SIZE, TEXT,
+    embed, pt, rgb, save, Writer, ACCENT, BODY_SIZE, BOTTOM, MARGIN_X, MM, MUTED, SMALL_SIZE, TEXT,
     TEXT_W,
 };
 use crate::{LetterError, Letterhead};
@@ -51,13 +50,7 @@ pub fn render_report(head: &Letterhead, r: &ReportData) -> Result<Vec<u8>, Lette
     let faces = faces().map_err(LetterError::Font)?;
     let mut doc = PdfDocument::new(&format!("{} — {}", head.clinic_name.trim(), r.title));
     let (logo, fonts) = embed(&mut doc, head, faces)?;
-    let mut w = Writer {
-        faces,
-        fonts: &fonts,
-        pages: Vec::new(),
-        ops: Vec::new(),
-        y: 0.0,
-    };
+    let mut w = Writer::new(faces, &fonts);
     w.letterhead(head, logo.as_ref());
     w.y -= 12.0 * MM;
     for line in faces.bold.wrap(&r.title, TITLE_SIZE, TEXT_W) {
@@ -157,10 +150,7 @@ pub fn render_report(head: &Letterhead, r: &ReportData) -> Result<Vec<u8>, Lette
         MUTED,
     );
     let pages = w.finish();
-    let mut warnings = Vec::new();
-    Ok(doc
-        .with_pages(pages)
-        .save(&PdfSaveOptions::default(), &mut warnings))
+    Ok(save(doc, pages))
 }
 
 fn line(w: &mut Writer, points: &[(f32, f32)], thickness: f32, color: (f32, f32, f32)) {
