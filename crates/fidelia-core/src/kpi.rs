@@ -155,6 +155,14 @@ pub struct Satisfaction {
     pub answers: u32,
 }
 
+impl Satisfaction {
+    /// The mean of the questions' means: one figure for the trend and the report.
+    pub fn overall(&self) -> Option<f64> {
+        let v: Vec<f64> = self.questions.iter().flatten().copied().collect();
+        (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+    }
+}
+
 pub fn satisfaction(answers: &[Answers]) -> Satisfaction {
     let mean = |v: &[u8]| {
         (!v.is_empty()).then(|| v.iter().map(|x| *x as f64).sum::<f64>() / v.len() as f64)

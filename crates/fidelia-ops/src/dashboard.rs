@@ -12,7 +12,7 @@ use fidelia_core::i18n::t;
 use fidelia_core::kpi::*;
 use fidelia_core::loyalty::period_of;
 use fidelia_core::surveys::{Answers, Moment};
-use fidelia_core::winback::{weaknesses, Weakness};
+use fidelia_core::winback::Weakness;
 use fidelia_core::*;
 use fidelia_store::kpi::{self, SurveyRow};
 use fidelia_store::tables::calls::CallCounts;
@@ -145,12 +145,6 @@ fn figures(rows: &Rows, p: Period, retention: Ratio) -> Figures {
     }
 }
 
-/// The mean of every score given (1–5), for the trend's one satisfaction line.
-fn overall_mean(s: &Satisfaction) -> Option<f64> {
-    let v: Vec<f64> = s.questions.iter().flatten().copied().collect();
-    (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
-}
-
 impl Clinic {
     /// The dashboard for `period` (against the period before it), as of `at`.
     pub fn dashboard<Tz: TimeZone>(
@@ -269,7 +263,7 @@ impl Clinic {
                         follow_up: f.follow_up.percent(),
                         response: f.response.percent(),
                         nps: f.nps.score,
-                        satisfaction: overall_mean(sat),
+                        satisfaction: sat.overall(),
                         compliance: f.compliance.percent(),
                     }
                 })
@@ -301,14 +295,6 @@ impl Clinic {
                 .collect();
 
             let w = &s.winback;
-            let given: Vec<(String, NaiveDate)> = winback::with_reason_between(
-                db,
-                today - Duration::days(w.weakness_days as i64),
-                today,
-            )?
-            .into_iter()
-            .filter_map(|c| c.reason_on.map(|d| (c.reason, d)))
-            .collect();
             let lapsed = kpi::lapsed_count(db, at.day_start(w.lapsed_before(today)))?;
 
             let queue = messages::to_send(db, today)?;
@@ -327,7 +313,7 @@ impl Clinic {
                 previous: before,
                 lapsed,
                 trend,
-                weaknesses: weaknesses(&given, today, w),
+                weaknesses: crate::winback::weaknesses_on(db, today, w)?,
                 low_questions,
                 detractors,
                 not_retained,

@@ -46,11 +46,6 @@ fn decimal(x: Option<f64>, lang: Lang) -> String {
     }
 }
 
-fn mean_score(f: &Figures) -> Option<f64> {
-    let v: Vec<f64> = f.satisfaction.questions.iter().flatten().copied().collect();
-    (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
-}
-
 /// "noviembre de 2026" / "November 2026".
 fn month_name(day: NaiveDate, lang: Lang) -> String {
     let long = format::date_long(day, lang);
@@ -134,8 +129,8 @@ impl Clinic {
             row("dashboard.nps", nps(c), nps(p)),
             row(
                 "dashboard.satisfaction",
-                decimal(mean_score(c), lang),
-                decimal(mean_score(p), lang),
+                decimal(c.satisfaction.overall(), lang),
+                decimal(p.satisfaction.overall(), lang),
             ),
             row(
                 "dashboard.retention",

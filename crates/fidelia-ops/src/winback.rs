@@ -95,6 +95,17 @@ fn schedule_call<Tz: TimeZone>(
     Ok(())
 }
 
+/// The reasons for leaving that are a weakness on `day`: given often enough in the rule's
+/// window up to it (the reasons report and the dashboard).
+pub(crate) fn weaknesses_on(db: &Db, day: NaiveDate, r: &WinbackRules) -> Result<Vec<Weakness>> {
+    let from = day - Duration::days(r.weakness_days as i64);
+    let given: Vec<(String, NaiveDate)> = winback::with_reason_between(db, from, day)?
+        .into_iter()
+        .filter_map(|c| c.reason_on.map(|d| (c.reason, d)))
+        .collect();
+    Ok(weaknesses(&given, day, r))
+}
+
 impl Clinic {
     /// Clients whose last visit is older than the clinic's threshold, newest lapses first;
     /// those whose pets have all died apart. Clients who objected to contact are not listed.
@@ -259,17 +270,11 @@ impl Clinic {
                     .cmp(&a.cases.len())
                     .then(a.reason.cmp(&b.reason))
             });
-            let window_from = to - Duration::days(r.weakness_days as i64);
-            let given: Vec<(String, NaiveDate)> =
-                winback::with_reason_between(db, window_from, to)?
-                    .into_iter()
-                    .filter_map(|c| c.reason_on.map(|d| (c.reason, d)))
-                    .collect();
             Ok(ReasonsReport {
                 from,
                 to,
                 reasons,
-                weaknesses: weaknesses(&given, to, &r),
+                weaknesses: weaknesses_on(db, to, &r)?,
             })
         })
     }
