@@ -35,6 +35,20 @@ export function textField(form, { name, label, value = "", placeholder, inputmod
   );
 }
 
+/** A small whole number (days, hours, months…) typed as text. */
+export function numberField(form, { name, label, value, hint }) {
+  return textField(form, { name, label, value: value == null ? "" : String(value), inputmode: "numeric", maxlength: 4, hint });
+}
+
+/**
+ * The whole number typed in `form`'s field `name`. Anything else becomes a value no rule
+ * accepts, so the field says what is wrong instead of saving something else.
+ */
+export function wholeNumber(form, name) {
+  const x = form.elements.namedItem(name).value.trim();
+  return /^\d+$/.test(x) ? Number(x) : 100000;
+}
+
 /** A date (dd/mm/aaaa) or time (hh:mm) typed as text, never type=date. */
 export function dateField(form, opts) {
   return textField(form, { inputmode: "numeric", maxlength: 10, ...opts });

@@ -5,7 +5,7 @@
 import { api } from "../ipc.js";
 import { h } from "../lib/dom.js";
 import { t, word } from "../i18n.js";
-import { textField, checkField } from "../components/fields.js";
+import { textField, checkField, numberField, wholeNumber } from "../components/fields.js";
 
 const F = "settings";
 /** The kinds of message whose text the clinic writes, with their placeholders (settings.rs TEMPLATES). */
@@ -19,9 +19,7 @@ const TEMPLATES = [
 const COMMON = ["nombre", "titulo", "clinica", "telefono"];
 const PREVIEW_DELAY_MS = 250;
 
-function number(name, label, value, hint) {
-  return textField(F, { name, label, value: value == null ? "" : String(value), inputmode: "numeric", maxlength: 4, hint });
-}
+const number = (name, label, value, hint) => numberField(F, { name, label, value, hint });
 
 /** One kind's text, its placeholders, and how it reads for a real client as it is typed. */
 function templateField(kind, own, text) {
@@ -121,11 +119,7 @@ export function messagesFieldsets(s) {
 /** What these fieldsets hold, merged into the settings `s` they were built from. */
 export function collectMessages(form, s) {
   const v = (name) => form.elements.namedItem(name).value;
-  const num = (name) => {
-    const x = v(name).trim();
-    // Not a number: a value no rule accepts, so the field says what is wrong.
-    return /^\d+$/.test(x) ? Number(x) : 100000;
-  };
+  const num = (name) => wholeNumber(form, name);
   const lang = s.language || "es";
   const templates = { ...(s.templates || {}) };
   for (const [kind] of TEMPLATES) {

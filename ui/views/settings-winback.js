@@ -3,13 +3,11 @@
 
 import { h } from "../lib/dom.js";
 import { t } from "../i18n.js";
-import { textField } from "../components/fields.js";
+import { numberField, wholeNumber } from "../components/fields.js";
 
 const F = "settings";
 
-function number(name, label, value) {
-  return textField(F, { name, label, value: value == null ? "" : String(value), inputmode: "numeric", maxlength: 4 });
-}
+const number = (name, label, value) => numberField(F, { name, label, value });
 
 export function winbackFieldset(w) {
   return h(
@@ -43,11 +41,7 @@ export function winbackFieldset(w) {
 
 export function collectWinback(form, current) {
   const v = (name) => form.elements.namedItem(name).value;
-  const num = (name) => {
-    const x = v(name).trim();
-    // Not a number: a value no rule accepts, so the field says what is wrong.
-    return /^\d+$/.test(x) ? Number(x) : 100000;
-  };
+  const num = (name) => wholeNumber(form, name);
   return {
     ...current,
     lapsedMonths: num("lapsedMonths"),

@@ -6,7 +6,7 @@ import { api } from "../ipc.js";
 import { h } from "../lib/dom.js";
 import { t } from "../i18n.js";
 import { state, hooks, navigate, toast, toastError } from "../app.js";
-import { textField, selectField } from "../components/fields.js";
+import { textField, selectField, numberField } from "../components/fields.js";
 import { clearFormErrors, showFormErrors } from "../components/form-errors.js";
 import { confirmDialog } from "../components/dialog.js";
 import { messagesFieldsets, collectMessages } from "./settings-messages.js";
@@ -98,7 +98,7 @@ function hoursValue(text) {
 }
 
 function numberInput(name, label, value, hint) {
-  return textField(F, { name, label, value: value == null ? "" : String(value), inputmode: "numeric", maxlength: 4, hint });
+  return numberField(F, { name, label, value, hint });
 }
 
 /** Follow-up call rules: hours after the visit per kind and per severity (empty = no call). */
