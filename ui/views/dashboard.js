@@ -127,12 +127,12 @@ function figures(d) {
   return h(
     "div",
     { class: "kpi-grid", id: "dash-figures" },
-    figure("kpi-follow-up", t("dashboard.follow_up"), ratioText(c.followUp), ratioText(p.followUp), t("dashboard.follow_up_how")),
-    figure("kpi-nps", t("dashboard.nps"), npsText(c.nps), npsText(p.nps), t("dashboard.nps_how", { p: c.nps.promoters, n: c.nps.passives, d: c.nps.detractors }), behind(d.detractors)),
+    figure("kpi-follow-up", t("dashboard.follow_up"), ratioText(c.followUp), ratioText(p.followUp), t("dashboard.follow_up_how"), behind(d.lateFollowUps, c.followUp.den - c.followUp.num)),
+    figure("kpi-nps", t("dashboard.nps"), npsText(c.nps), npsText(p.nps), t("dashboard.nps_how", { p: c.nps.promoters, n: c.nps.passives, d: c.nps.detractors }), behind(d.detractors, c.nps.detractors)),
     figure("kpi-satisfaction", t("dashboard.satisfaction"), satText(c.satisfaction), satText(p.satisfaction), t("dashboard.satisfaction_how", { n: c.satisfaction.answers }), sat),
-    figure("kpi-response", t("dashboard.response"), ratioText(c.response), ratioText(p.response), t("dashboard.response_how")),
+    figure("kpi-response", t("dashboard.response"), ratioText(c.response), ratioText(p.response), t("dashboard.response_how"), behind(d.unanswered, c.response.den - c.response.num)),
     figure("kpi-retention", t("dashboard.retention"), ratioText(c.retention), ratioText(p.retention), t("dashboard.retention_how"), behind(d.notRetained, c.retention.den - c.retention.num)),
-    figure("kpi-compliance", t("dashboard.compliance"), ratioText(c.compliance), ratioText(p.compliance), t("dashboard.compliance_how")),
+    figure("kpi-compliance", t("dashboard.compliance"), ratioText(c.compliance), ratioText(p.compliance), t("dashboard.compliance_how"), behind(d.notComplied, c.compliance.den - c.compliance.num)),
     figure(
       "kpi-winback",
       t("dashboard.winback"),

@@ -21,6 +21,8 @@ export function winbackFieldset(w) {
       number("recoveredDays", t("settings.recovered_days"), w.recoveredDays),
       number("weaknessCount", t("settings.weakness_count"), w.weaknessCount),
       number("weaknessDays", t("settings.weakness_days"), w.weaknessDays),
+      number("lowScore", t("settings.low_score"), w.lowScore),
+      number("lowMonths", t("settings.low_months"), w.lowMonths),
     ),
     h(
       "div",
@@ -48,6 +50,8 @@ export function collectWinback(form, current) {
     recoveredDays: num("recoveredDays"),
     weaknessCount: num("weaknessCount"),
     weaknessDays: num("weaknessDays"),
+    lowScore: num("lowScore"),
+    lowMonths: num("lowMonths"),
     reasons: v("reasons")
       .split("\n")
       .map((r) => r.trim())

@@ -179,6 +179,32 @@ impl OpeningHours {
         }
         at
     }
+
+    /// The wall-clock day of [`OpeningHours::next_slot`] (the day a call due at `at` is first
+    /// in the agenda). The same answer, without its time-zone lookups when `at` is inside
+    /// opening hours on a day with no clock change (almost always).
+    pub fn slot_day<Tz: TimeZone>(
+        &self,
+        clock: &mut crate::WallClock<'_, Tz>,
+        at: DateTime<Utc>,
+        slot: Duration,
+    ) -> chrono::NaiveDate {
+        let at = DateTime::from_timestamp(at.timestamp().div_euclid(60) * 60, 0).unwrap_or(at);
+        let local = clock.local(at);
+        let time = local.time();
+        let open = clock.steady_day(at)
+            && self.days[local.weekday().num_days_from_monday() as usize]
+                .iter()
+                .any(|r| {
+                    let (end, wrapped) = time.overflowing_add_signed(slot);
+                    r.start <= time && wrapped == 0 && end <= r.end
+                });
+        if open {
+            local.date()
+        } else {
+            clock.day(self.next_slot(clock.tz(), at, slot))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -296,5 +322,27 @@ mod slot_tests {
         assert_eq!(h.previous_opening_day(d(30)), Some(d(27)), "Monday: Friday");
         let never = OpeningHours::parse(&Default::default()).unwrap();
         assert_eq!(never.previous_opening_day(d(30)), None);
+    }
+
+    /// `slot_day` is `next_slot`'s day, every 13 minutes of a year with both clock changes,
+    /// for a clinic open at night too.
+    #[test]
+    fn the_slot_day_is_the_next_slot_day() {
+        let mut night = OpeningHours::typical();
+        night.days[5] = parse_day("00:00-03:30, 10:00-14:00").unwrap();
+        night.days[6] = parse_day("01:45-02:40").unwrap();
+        for hours in [OpeningHours::typical(), night] {
+            let mut clock = crate::WallClock::new(&Madrid);
+            let slot = Duration::minutes(15);
+            let mut t = local(2026, 1, 1, 0, 0);
+            while t < local(2027, 1, 1, 0, 0) {
+                let expected = hours
+                    .next_slot(&Madrid, t, slot)
+                    .with_timezone(&Madrid)
+                    .date_naive();
+                assert_eq!(hours.slot_day(&mut clock, t, slot), expected, "{t}");
+                t += Duration::minutes(13);
+            }
+        }
     }
 }

@@ -98,9 +98,14 @@ impl Ratio {
 pub fn follow_up_completion(calls: &[(NaiveDate, Option<NaiveDate>)], p: &Period) -> Ratio {
     let due: Vec<_> = calls.iter().filter(|(d, _)| p.contains(*d)).collect();
     Ratio {
-        num: due.iter().filter(|(d, done)| *done == Some(*d)).count() as u32,
+        num: due.iter().filter(|(d, done)| on_time(*d, *done)).count() as u32,
         den: due.len() as u32,
     }
+}
+
+/// A follow-up call made on the day it fell due.
+pub fn on_time(due: NaiveDate, done: Option<NaiveDate>) -> bool {
+    done == Some(due)
 }
 
 /// Survey response rate: of the surveys sent (prepared) in the period, those answered.
@@ -163,13 +168,15 @@ impl Satisfaction {
     }
 }
 
-pub fn satisfaction(answers: &[Answers]) -> Satisfaction {
+pub fn satisfaction<'a>(answers: impl IntoIterator<Item = &'a Answers>) -> Satisfaction {
     let mean = |v: &[u8]| {
         (!v.is_empty()).then(|| v.iter().map(|x| *x as f64).sum::<f64>() / v.len() as f64)
     };
     let mut per_question: Vec<Vec<u8>> = vec![Vec::new(); QUESTIONS.len()];
     let mut per_moment: BTreeMap<u8, Vec<u8>> = BTreeMap::new();
+    let mut count = 0;
     for a in answers {
+        count += 1;
         for (i, s) in a.scores.iter().enumerate().take(QUESTIONS.len()) {
             if let Some(s) = s {
                 per_question[i].push(*s);
@@ -183,7 +190,7 @@ pub fn satisfaction(answers: &[Answers]) -> Satisfaction {
         before: moment(Moment::Before),
         during: moment(Moment::During),
         after: moment(Moment::After),
-        answers: answers.len() as u32,
+        answers: count,
     }
 }
 
@@ -239,12 +246,14 @@ pub fn retention_windows(to: NaiveDate) -> (Period, Period) {
 pub fn reminder_compliance(sent: &[(NaiveDate, Option<NaiveDate>)], p: &Period) -> Ratio {
     let in_period: Vec<_> = sent.iter().filter(|(d, _)| p.contains(*d)).collect();
     Ratio {
-        num: in_period
-            .iter()
-            .filter(|(d, v)| v.is_some_and(|v| v >= *d && v <= *d + Duration::days(30)))
-            .count() as u32,
+        num: in_period.iter().filter(|(d, v)| complied(*d, *v)).count() as u32,
         den: in_period.len() as u32,
     }
+}
+
+/// A care reminder sent on `sent` followed by a visit of the pet within 30 days.
+pub fn complied(sent: NaiveDate, visit: Option<NaiveDate>) -> bool {
+    visit.is_some_and(|v| v >= sent && v <= sent + Duration::days(30))
 }
 
 /// Win-back in the period: cases called (their first call in the period) and clients recovered
@@ -350,7 +359,11 @@ mod tests {
             Some(19.0 / 5.0),
             "care, facilities, cleanliness: during"
         );
-        let low = low_questions(&[s.clone(), s.clone(), satisfaction(&[])], 3.0, 2);
+        let low = low_questions(
+            &[s.clone(), s.clone(), satisfaction(&[] as &[Answers])],
+            3.0,
+            2,
+        );
         assert_eq!(
             low,
             [

@@ -43,6 +43,10 @@ pub struct WinbackRules {
     pub weakness_count: u32,
     /// …within this many days is a weakness to fix.
     pub weakness_days: u32,
+    /// A survey question whose mean is at most this (of 5) in a month…
+    pub low_score: u8,
+    /// …in this many months of the dashboard's period is a weakness too.
+    pub low_months: u32,
     /// The reasons for leaving, as the clinic words them.
     pub reasons: Vec<String>,
     /// The win-back call's script; "" = the dictionary's.
@@ -56,6 +60,8 @@ impl Default for WinbackRules {
             recovered_days: 180,
             weakness_count: 3,
             weakness_days: 90,
+            low_score: 3,
+            low_months: 2,
             reasons: DEFAULT_REASONS.iter().map(|r| r.to_string()).collect(),
             script: String::new(),
         }
@@ -98,6 +104,18 @@ impl WinbackRules {
             errs.push(FieldError {
                 field: "weaknessCount",
                 key: "err.weakness_count",
+            });
+        }
+        if !(1..=4).contains(&self.low_score) {
+            errs.push(FieldError {
+                field: "lowScore",
+                key: "err.low_score",
+            });
+        }
+        if !(1..=12).contains(&self.low_months) {
+            errs.push(FieldError {
+                field: "lowMonths",
+                key: "err.low_months",
             });
         }
         let blank = self

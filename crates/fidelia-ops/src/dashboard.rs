@@ -17,7 +17,7 @@ use fidelia_core::*;
 use fidelia_store::kpi::{self, SurveyRow};
 use fidelia_store::tables::calls::CallCounts;
 use fidelia_store::tables::{calls, clients, letters, messages, settings, surveys, winback};
-use fidelia_store::Result;
+use fidelia_store::{Db, Result};
 use serde::Serialize;
 
 use crate::Clinic;
@@ -93,24 +93,34 @@ pub struct Dashboard {
     pub trend: Vec<MonthPoint>,
     /// Reasons for leaving that recur (win-back).
     pub weaknesses: Vec<Weakness>,
-    /// Questions scoring low (≤ 3 of 5) in at least 2 of the period's months.
+    /// Questions scoring low (at most the win-back rules' `low_score` of 5) in at least their
+    /// `low_months` of the period's months.
     pub low_questions: Vec<LowQuestion>,
-    /// The period's detractors (recommend 0–6), with what they said.
+    /// The period's detractors (recommend 0–6), with what they said (the newest
+    /// [`BEHIND_MAX`]).
     pub detractors: Vec<Behind>,
     /// Clients of the earlier 12 months not seen in the last 12 (the first [`BEHIND_MAX`]).
     pub not_retained: Vec<Behind>,
     /// Clients recovered in the period, with the day they came back.
     pub recovered: Vec<Behind>,
+    /// Follow-up calls of the period not made on the day they fell due (the newest first).
+    pub late_follow_ups: Vec<Behind>,
+    /// Surveys sent in the period and not answered.
+    pub unanswered: Vec<Behind>,
+    /// Care reminders sent in the period not followed by a visit within 30 days.
+    pub not_complied: Vec<Behind>,
 }
 
 /// How many clients a figure lists behind it at most (the count says how many there are).
 pub const BEHIND_MAX: usize = 100;
 
-/// What one period's figures are computed from, as local days.
+/// What one period's figures are computed from, as local days, with the client of each row.
 struct Rows {
     follow_ups: Vec<(NaiveDate, Option<NaiveDate>)>,
+    follow_up_clients: Vec<i64>,
     surveys: Vec<(SurveyRow, NaiveDate, Option<NaiveDate>)>,
     reminders: Vec<(NaiveDate, Option<NaiveDate>)>,
+    reminder_clients: Vec<i64>,
     winback: Vec<(Option<NaiveDate>, Option<NaiveDate>)>,
 }
 
@@ -130,19 +140,39 @@ fn figures(rows: &Rows, p: Period, retention: Ratio) -> Figures {
         .map(|(_, s, a)| (*s, a.is_some()))
         .collect();
     let recommend: Vec<u8> = answered.iter().filter_map(|a| a.recommend).collect();
-    let owned: Vec<Answers> = answered.into_iter().cloned().collect();
     let (winback_called, recovered) = winback_counts(&rows.winback, &p);
     Figures {
         period: p,
         follow_up: follow_up_completion(&rows.follow_ups, &p),
         response: response_rate(&sent, &p),
-        satisfaction: satisfaction(&owned),
+        satisfaction: satisfaction(answered),
         nps: nps(&recommend),
         retention,
         winback_called,
         recovered,
         compliance: reminder_compliance(&rows.reminders, &p),
     }
+}
+
+/// The clients behind a figure: the newest [`BEHIND_MAX`] of `rows` (client, day, row), named,
+/// each with what `say` says of its row.
+fn named<R>(
+    db: &Db,
+    rows: impl Iterator<Item = (i64, NaiveDate, R)>,
+    say: impl Fn(&R) -> String,
+) -> Result<Vec<Behind>> {
+    let mut rows: Vec<_> = rows.collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    rows.truncate(BEHIND_MAX);
+    rows.into_iter()
+        .map(|(id, _, row)| {
+            Ok(Behind {
+                client_id: ClientId(id),
+                client_name: clients::name(db, ClientId(id))?,
+                detail: say(&row),
+            })
+        })
+        .collect()
 }
 
 impl Clinic {
@@ -156,85 +186,139 @@ impl Clinic {
         let previous = period.previous();
         let start = at.day_start(previous.from - Duration::days(7));
         let end = at.day_start(period.to + Duration::days(1));
-        let local = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&at.tz).date_naive();
+        let mut clock = WallClock::new(&at.tz);
         self.store.read(|db| {
             let s = settings::read(db)?;
+            let lang = s.language;
             let hours = s.hours();
+            let owners = kpi::pet_owners(db)?;
+            let owner = |pet: i64| {
+                usize::try_from(pet)
+                    .ok()
+                    .and_then(|i| owners.get(i))
+                    .copied()
+                    .unwrap_or_default()
+            };
             // A follow-up "falls due" on the day the agenda first had it: its due time, or the
             // next opening when the clinic was closed then.
             // Calls falling due today can still be made today: they count from tomorrow.
-            let follow_ups = kpi::follow_ups(db, start, end)?
-                .into_iter()
-                .map(|(due, done)| {
-                    let placed = hours.next_slot(&at.tz, due, s.call_rules.slot());
-                    (local(placed), done.map(local))
-                })
-                .filter(|(due, _)| *due < today)
-                .collect();
-            let survey_rows = kpi::surveys(db, start, end)?
-                .into_iter()
-                .map(|r| {
-                    let (sent, answered) = (local(r.sent_at), r.answered_at.map(local));
-                    (r, sent, answered)
-                })
-                .collect();
-            let reminders = kpi::reminders_sent(db, start, end)?
-                .into_iter()
-                .map(|(sent, visit)| (local(sent), visit.map(local)))
-                .collect();
+            let (mut follow_ups, mut follow_up_clients) = (Vec::new(), Vec::new());
+            for f in kpi::follow_ups(db, start, end)? {
+                let due = hours.slot_day(&mut clock, f.at, s.call_rules.slot());
+                if due < today {
+                    follow_ups.push((due, f.then.map(|t| clock.day(t))));
+                    follow_up_clients.push(owner(f.pet_id));
+                }
+            }
+            let mut survey_rows = Vec::new();
+            for r in kpi::surveys(db, start, end)? {
+                let (sent, answered) = (clock.day(r.sent_at), r.answered_at.map(|t| clock.day(t)));
+                survey_rows.push((r, sent, answered));
+            }
+            let (mut reminders, mut reminder_clients) = (Vec::new(), Vec::new());
+            for r in kpi::reminders_sent(db, start, end)? {
+                reminders.push((clock.day(r.at), r.then.map(|t| clock.day(t))));
+                reminder_clients.push(owner(r.pet_id));
+            }
             let rows = Rows {
                 follow_ups,
+                follow_up_clients,
                 surveys: survey_rows,
                 reminders,
+                reminder_clients,
                 winback: kpi::winback(db)?,
             };
             // The clients seen in each 12-month window (the current period's earlier window is
-            // often the previous period's later one: read once).
-            let owners = kpi::pet_owners(db)?;
+            // the previous period's later one: read once).
             let mut seen_in: Vec<(Period, HashSet<i64>)> = Vec::new();
             let mut seen = |p: Period| -> Result<HashSet<i64>> {
                 if let Some((_, s)) = seen_in.iter().find(|(q, _)| *q == p) {
                     return Ok(s.clone());
                 }
                 let from = at.day_start(p.from);
-                let pets = kpi::pets_seen(db, from, at.day_start(p.to + Duration::days(1)))?;
-                let clients: HashSet<i64> =
-                    pets.iter().filter_map(|p| owners.get(p).copied()).collect();
+                let mut pet_seen = vec![false; owners.len()];
+                let mut clients = HashSet::new();
+                for pet in kpi::pets_seen(db, from, at.day_start(p.to + Duration::days(1)))? {
+                    match usize::try_from(pet).ok().and_then(|i| pet_seen.get_mut(i)) {
+                        Some(seen) if *seen => {}
+                        Some(seen) => {
+                            *seen = true;
+                            clients.insert(owner(pet));
+                        }
+                        None => {
+                            clients.insert(owner(pet));
+                        }
+                    }
+                }
                 seen_in.push((p, clients.clone()));
                 Ok(clients)
             };
-            let mut retention_at = |to: NaiveDate| -> Result<Ratio> {
-                let (earlier, later) = retention_windows(to);
-                Ok(retention(&seen(earlier)?, &seen(later)?))
-            };
-            let current = figures(&rows, period, retention_at(period.to.min(today))?);
-            let before = figures(&rows, previous, retention_at(previous.to)?);
-            // Behind retention: who did not come back (the first ones, by name).
             let (earlier, later) = retention_windows(period.to.min(today));
-            let window = |p: Period| {
-                seen_in
+            let (earlier_seen, later_seen) = (seen(earlier)?, seen(later)?);
+            let current = figures(&rows, period, retention(&earlier_seen, &later_seen));
+            let (e, l) = retention_windows(previous.to);
+            let before = figures(&rows, previous, retention(&seen(e)?, &seen(l)?));
+
+            // The clients behind the figures.
+            let not_back = t(lang, "dashboard.not_back");
+            let not_retained = named(
+                db,
+                earlier_seen
                     .iter()
-                    .find(|(q, _)| *q == p)
-                    .map(|(_, s)| s.clone())
-                    .unwrap_or_default()
-            };
-            let later_seen = window(later);
-            let mut gone: Vec<i64> = window(earlier)
-                .into_iter()
-                .filter(|c| !later_seen.contains(c))
-                .collect();
-            gone.sort_unstable();
-            let last_seen = t(s.language, "dashboard.not_back");
-            let mut not_retained = Vec::new();
-            for id in gone.into_iter().take(BEHIND_MAX) {
-                let c = clients::get(db, ClientId(id))?;
-                not_retained.push(Behind {
-                    client_id: c.id,
-                    client_name: format!("{} {}", c.data.first_name, c.data.surnames),
-                    detail: last_seen.clone(),
-                });
-            }
-            not_retained.sort_by(|a, b| a.client_name.cmp(&b.client_name));
+                    .filter(|c| !later_seen.contains(c))
+                    .map(|c| (*c, earlier.to, ())),
+                |_| not_back.clone(),
+            )?;
+            let day = |d: &NaiveDate| format::date_short(*d);
+            let late_follow_ups = named(
+                db,
+                rows.follow_ups
+                    .iter()
+                    .zip(&rows.follow_up_clients)
+                    .filter(|((due, done), _)| period.contains(*due) && !on_time(*due, *done))
+                    .map(|((due, done), c)| (*c, *due, (*due, *done))),
+                |(due, done)| match done {
+                    Some(d) => t(lang, "dashboard.late_done")
+                        .replace("{due}", &day(due))
+                        .replace("{done}", &day(d)),
+                    None => t(lang, "dashboard.late_not_done").replace("{due}", &day(due)),
+                },
+            )?;
+            let unanswered = named(
+                db,
+                rows.surveys
+                    .iter()
+                    .filter(|(_, sent, answered)| period.contains(*sent) && answered.is_none())
+                    .map(|(r, sent, _)| (r.client_id.0, *sent, *sent)),
+                |sent| t(lang, "dashboard.unanswered").replace("{sent}", &day(sent)),
+            )?;
+            let not_complied = named(
+                db,
+                rows.reminders
+                    .iter()
+                    .zip(&rows.reminder_clients)
+                    .filter(|((sent, visit), _)| period.contains(*sent) && !complied(*sent, *visit))
+                    .map(|((sent, _), c)| (*c, *sent, *sent)),
+                |sent| t(lang, "dashboard.not_complied").replace("{sent}", &day(sent)),
+            )?;
+            let detractors = named(
+                db,
+                rows.surveys
+                    .iter()
+                    .filter(|(r, _, a)| {
+                        a.is_some_and(|a| period.contains(a))
+                            && r.answers.recommend.is_some_and(|x| x <= 6)
+                    })
+                    .map(|(r, _, a)| (r.client_id.0, a.unwrap_or(today), &r.answers)),
+                |answers| {
+                    let said = if answers.comment.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" — «{}»", answers.comment)
+                    };
+                    format!("{}/10{said}", answers.recommend.unwrap_or(0))
+                },
+            )?;
             let recovered: Vec<Behind> = winback::all(db)?
                 .into_iter()
                 .filter(|c| c.recovered_on.is_some_and(|d| period.contains(d)))
@@ -248,10 +332,7 @@ impl Clinic {
             let months = period.months();
             let monthly: Vec<Satisfaction> = months
                 .iter()
-                .map(|m| {
-                    let owned: Vec<Answers> = answered_in(&rows, m).into_iter().cloned().collect();
-                    satisfaction(&owned)
-                })
+                .map(|m| satisfaction(answered_in(&rows, m)))
                 .collect();
             let trend = months
                 .iter()
@@ -268,33 +349,13 @@ impl Clinic {
                     }
                 })
                 .collect();
-            let low_questions = low_questions(&monthly, 3.0, 2)
-                .into_iter()
-                .map(|(question, moment)| LowQuestion { question, moment })
-                .collect();
-            let detractors = rows
-                .surveys
-                .iter()
-                .filter(|(r, _, a)| {
-                    a.is_some_and(|a| period.contains(a))
-                        && r.answers.recommend.is_some_and(|x| x <= 6)
-                })
-                .map(|(r, _, _)| Behind {
-                    client_id: r.client_id,
-                    client_name: r.client_name.clone(),
-                    detail: format!(
-                        "{}/10{}",
-                        r.answers.recommend.unwrap_or(0),
-                        if r.answers.comment.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" — «{}»", r.answers.comment)
-                        }
-                    ),
-                })
-                .collect();
-
             let w = &s.winback;
+            let low_questions =
+                low_questions(&monthly, f64::from(w.low_score), w.low_months as usize)
+                    .into_iter()
+                    .map(|(question, moment)| LowQuestion { question, moment })
+                    .collect();
+
             let lapsed = kpi::lapsed_count(db, at.day_start(w.lapsed_before(today)))?;
 
             let queue = messages::to_send(db, today)?;
@@ -318,6 +379,9 @@ impl Clinic {
                 detractors,
                 not_retained,
                 recovered,
+                late_follow_ups,
+                unanswered,
+                not_complied,
             })
         })
     }
@@ -436,5 +500,24 @@ mod tests {
             .iter()
             .all(|b| e.contains(&b.client_id) && !l.contains(&b.client_id)));
         assert!(d.lapsed > 0);
+
+        // Behind each ratio, its misses (the first BEHIND_MAX): follow-ups not made on their
+        // day, surveys not answered, reminders with no visit within 30 days; and the detractors.
+        let c = &d.current;
+        let misses = |r: Ratio| ((r.den - r.num) as usize).min(super::BEHIND_MAX);
+        assert!(c.compliance.den > 0, "the demo's year of reminders");
+        assert!(c.compliance.num > 0 && c.compliance.num < c.compliance.den);
+        assert!(
+            c.follow_up.num < c.follow_up.den,
+            "some late calls in the demo"
+        );
+        assert_eq!(d.late_follow_ups.len(), misses(c.follow_up));
+        assert_eq!(d.unanswered.len(), misses(c.response));
+        assert_eq!(d.not_complied.len(), misses(c.compliance));
+        assert_eq!(
+            d.detractors.len(),
+            (c.nps.detractors as usize).min(super::BEHIND_MAX)
+        );
+        assert!(d.not_complied[0].detail.contains("sin visita"));
     }
 }

@@ -5,7 +5,9 @@ use chrono::TimeZone;
 use fidelia_core::demo::{self, DemoSize};
 use fidelia_core::settings::Settings;
 use fidelia_core::*;
-use fidelia_store::tables::{appointments, calls, clients, pets, settings, staff, surveys, visits};
+use fidelia_store::tables::{
+    appointments, calls, clients, pets, settings, staff, surveys, treatments, visits,
+};
 use fidelia_store::{Result, StoreError};
 
 use crate::Clinic;
@@ -140,6 +142,19 @@ impl Clinic {
             });
             if let Some(e) = failure {
                 return Err(e);
+            }
+            // The last year's care reminders went out a week before each dose fell due (the
+            // dashboard's reminder compliance is measured on them against the demo's visits).
+            let today = at.today();
+            let defaults = Settings::default();
+            for d in treatments::all_due_between(
+                db,
+                today - chrono::Duration::days(358),
+                today - chrono::Duration::days(31),
+            )? {
+                let sent_on = d.due_on - chrono::Duration::days(care.first_notice_days as i64);
+                let sent_at = at.day_start(sent_on) + chrono::Duration::hours(10);
+                crate::messages::record_sent_notice(db, &defaults, &d, sent_at)?;
             }
             // As if the clinic had been using Fidelia: calls already due were made, but for the
             // two latest, still waiting (overdue) when the demo opens.

@@ -182,6 +182,27 @@ pub(crate) fn note_unfilled(db: &Db, id: i64, s: &Settings, filled: &Filled) -> 
 
 /// Whether a client gets reminders and surveys: unless they objected to care messages or
 /// said they want no messages at all (a call about their pet still happens).
+/// Records a first notice for `d` as sent at `at`, on the client's own channel, with the text
+/// the morning pass would have written (the demo clinic's history of reminders, whose effect
+/// the dashboard measures). Nothing for a client who wants no messages.
+pub(crate) fn record_sent_notice(db: &Db, s: &Settings, d: &Due, at: DateTime<Utc>) -> Result<()> {
+    let client = clients::get(db, d.client_id)?;
+    if !wants_messages(&client) {
+        return Ok(());
+    }
+    let body = care_body(s, &client, &[(d.clone(), Step::FirstNotice)]).text;
+    let id = messages::insert(db, client.id, CARE, at.date_naive(), &body, at)?;
+    messages::add_item(
+        db,
+        &item_key(d, Step::FirstNotice),
+        id,
+        Some(d.pet_id),
+        d.due_on,
+    )?;
+    let channel = client.data.preferred_channel.as_str();
+    messages::close(db, id, "enviado", Some(channel), None, "", at)
+}
+
 pub(crate) fn wants_messages(c: &Client) -> bool {
     c.data.consent_care && c.data.preferred_channel != Channel::None
 }

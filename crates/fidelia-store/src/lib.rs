@@ -83,6 +83,7 @@ fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.pragma_update(None, "mmap_size", 268_435_456)?;
     Ok(())
 }
 
@@ -219,11 +220,36 @@ pub fn ts(t: DateTime<Utc>) -> String {
 }
 
 pub(crate) fn parse_ts(s: &str) -> rusqlite::Result<DateTime<Utc>> {
+    // What `ts` writes, read by position (the dashboard reads hundreds of thousands); anything
+    // else (an older row, a hand edit) through the full RFC 3339 parser.
+    if let Some(t) = parse_own_ts(s.as_bytes()) {
+        return Ok(t);
+    }
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| {
             rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
         })
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ`, the one form [`ts`] writes.
+fn parse_own_ts(b: &[u8]) -> Option<DateTime<Utc>> {
+    let form = b"dddd-dd-ddTdd:dd:ddZ";
+    if b.len() != form.len()
+        || !b.iter().zip(form).all(|(c, f)| match f {
+            b'd' => c.is_ascii_digit(),
+            f => c == f,
+        })
+    {
+        return None;
+    }
+    let n = |r: std::ops::Range<usize>| {
+        b[r].iter()
+            .fold(0u32, |acc, c| acc * 10 + u32::from(c - b'0'))
+    };
+    let day = chrono::NaiveDate::from_ymd_opt(n(0..4) as i32, n(5..7), n(8..10))?;
+    let time = chrono::NaiveTime::from_hms_opt(n(11..13), n(14..16), n(17..19))?;
+    Some(day.and_time(time).and_utc())
 }
 
 /// An instant that may be absent (a nullable timestamp column).
@@ -281,5 +307,37 @@ pub(crate) mod test_util {
 
     pub fn store() -> Store {
         Store::open_in_memory().expect("an in-memory database opens and migrates")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast reading of what `ts` writes agrees with the full parser, and what it cannot
+    /// read goes to that parser.
+    #[test]
+    fn timestamps_read_back() {
+        for s in [
+            "2026-12-03T18:41:14Z",
+            "2000-02-29T00:00:00Z",
+            "1999-12-31T23:59:59Z",
+        ] {
+            let t = parse_ts(s).unwrap();
+            assert_eq!(t, DateTime::parse_from_rfc3339(s).unwrap());
+            assert_eq!(ts(t), s);
+        }
+        assert_eq!(
+            parse_ts("2026-12-03T19:41:14+01:00").unwrap(),
+            parse_ts("2026-12-03T18:41:14Z").unwrap()
+        );
+        for bad in [
+            "2026-02-30T10:00:00Z",
+            "2026-12-03T24:00:00Z",
+            "2026-1-03T10:00:00Z",
+            "",
+        ] {
+            assert!(parse_ts(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -16,6 +16,7 @@ const SQL: &[&str] = &[
     include_str!("../migrations/0008_messages.sql"),
     include_str!("../migrations/0009_surveys_consents.sql"),
     include_str!("../migrations/0010_winback.sql"),
+    include_str!("../migrations/0011_dashboard_indexes.sql"),
 ];
 
 /// The migrations; each is followed by a foreign-key check (they run with foreign keys off, so
@@ -55,7 +56,62 @@ mod tests {
         0x2f8e080c91a523af, // 0008_messages.sql
         0x071903559462e7e6, // 0009_surveys_consents.sql
         0x4c0f7e14a2971585, // 0010_winback.sql
+        0xb67083ac5bd704d4, // 0011_dashboard_indexes.sql
     ];
+
+    /// 0011 fills each pet's last visit from the visits already there, and its triggers keep
+    /// it equal to the latest visit whatever writes one: a new visit, an edit of its time or
+    /// its pet, a deletion.
+    #[test]
+    fn each_pet_keeps_its_last_visit() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        migrations().to_version(&mut conn, 10).unwrap();
+        let visit = |id: i64, pet: i64, at: &str| {
+            format!(
+                "INSERT INTO visits (id, pet_id, at, kind, severity, created_at, updated_at)
+                 VALUES ({id}, {pet}, '{at}', 'revision', 'leve', 't', 't');"
+            )
+        };
+        conn.execute_batch(&format!(
+            "INSERT INTO clients (id, first_name, surnames, preferred_channel, consent_care, consent_commercial, created_at, updated_at)
+                 VALUES (7, 'María', 'Núñez', 'whatsapp', 1, 0, 't', 't');
+             INSERT INTO pets (id, client_id, name, species, sex, created_at, updated_at) VALUES
+                 (1, 7, 'Luna', 'perro', 'hembra', 't', 't'), (2, 7, 'Max', 'gato', 'macho', 't', 't');
+             {}{}",
+            visit(1, 1, "2025-03-01T10:00:00Z"),
+            visit(2, 1, "2025-06-01T10:00:00Z")
+        ))
+        .unwrap();
+        migrations().to_latest(&mut conn).unwrap();
+        let check = |step: &str| {
+            let wrong: i64 = conn
+                .query_row(
+                    "SELECT count(*) FROM pets
+                     WHERE last_visit_at IS NOT (SELECT max(at) FROM visits WHERE pet_id = pets.id)",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(wrong, 0, "{step}");
+            conn.query_row("SELECT last_visit_at FROM pets WHERE id = 1", [], |r| {
+                r.get::<_, Option<String>>(0)
+            })
+            .unwrap()
+        };
+        assert_eq!(check("filled").as_deref(), Some("2025-06-01T10:00:00Z"));
+        let run = |sql: &str| conn.execute_batch(sql).unwrap();
+        run(&visit(3, 1, "2025-04-01T10:00:00Z"));
+        run(&visit(4, 2, "2026-01-01T10:00:00Z"));
+        run("UPDATE visits SET at = '2024-01-01T10:00:00Z' WHERE id = 2");
+        run("UPDATE visits SET pet_id = 2 WHERE id = 3");
+        run("DELETE FROM visits WHERE id = 4");
+        assert_eq!(
+            check("after the edits").as_deref(),
+            Some("2025-03-01T10:00:00Z")
+        );
+        conn.execute_batch("DELETE FROM visits").unwrap();
+        assert_eq!(check("no visits left"), None);
+    }
 
     /// 0009 rebuilds `calls` and `clients`: a clinic's calls, their attempts and its clients
     /// come through whole, and the references still hold.

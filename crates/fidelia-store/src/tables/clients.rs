@@ -40,6 +40,15 @@ pub fn get(db: &Db, id: ClientId) -> Result<Client> {
     )
 }
 
+/// A client's full name as staff read it ("first name surnames").
+pub fn name(db: &Db, id: ClientId) -> Result<String> {
+    found(
+        db.conn()
+            .prepare_cached("SELECT first_name || ' ' || surnames FROM clients WHERE id = ?1")?
+            .query_row([id.0], |r| r.get(0)),
+    )
+}
+
 fn sort_key(d: &ClientData) -> String {
     fold(&format!("{} {}", d.surnames, d.first_name))
 }

@@ -210,6 +210,19 @@ pub fn due_between(db: &Db, from: NaiveDate, to: NaiveDate) -> Result<Vec<Due>> 
     Ok(rows)
 }
 
+/// Every application whose next dose fell due between `from` and `to`, those a newer one
+/// replaced too, of living pets (the demo clinic's reminder history).
+pub fn all_due_between(db: &Db, from: NaiveDate, to: NaiveDate) -> Result<Vec<Due>> {
+    let mut st = db.conn().prepare_cached(&format!(
+        "{DUE_SELECT} WHERE p.deceased_on IS NULL AND t.next_due_on BETWEEN ?1 AND ?2
+         ORDER BY t.next_due_on, t.id"
+    ))?;
+    let rows = st
+        .query_map(params![day(from), day(to)], due_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
 fn due_row(r: &rusqlite::Row) -> rusqlite::Result<Due> {
     Ok(Due {
         id: r.get(0)?,

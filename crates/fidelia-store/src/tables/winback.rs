@@ -189,18 +189,15 @@ pub struct Lapsed {
 /// Clients last seen before `before` (newest lapses first), except those who objected to
 /// being contacted (no care messages, or no messages at all).
 pub fn lapsed(db: &Db, before: DateTime<Utc>) -> Result<Vec<Lapsed>> {
-    // Each pet's last visit is one index seek (visits by pet and time); the totals are read
+    // Each pet's last visit is kept on the pet (migration 0011's triggers); the totals are read
     // for the lapsed clients only.
     let mut st = db.conn().prepare_cached(
-        "WITH pet_last AS (
-             SELECT p.id AS pet_id, p.client_id, p.name, p.deceased_on,
-                    (SELECT max(v.at) FROM visits v WHERE v.pet_id = p.id) AS last_at
-             FROM pets p),
-         client_last AS (
-             SELECT client_id, max(last_at) AS last_at FROM pet_last GROUP BY client_id)
+        "WITH client_last AS (
+             SELECT client_id, max(last_visit_at) AS last_at FROM pets
+             GROUP BY client_id HAVING max(last_visit_at) < ?1)
          SELECT c.id, c.first_name || ' ' || c.surnames, CASE WHEN c.phone1 <> '' THEN c.phone1 ELSE c.phone2 END,
-                (SELECT group_concat(pl.name, char(31)) FROM pet_last pl WHERE pl.client_id = c.id AND pl.deceased_on IS NULL),
-                (SELECT group_concat(pl.name, char(31)) FROM pet_last pl WHERE pl.client_id = c.id),
+                (SELECT group_concat(pl.name, char(31)) FROM pets pl WHERE pl.client_id = c.id AND pl.deceased_on IS NULL),
+                (SELECT group_concat(pl.name, char(31)) FROM pets pl WHERE pl.client_id = c.id),
                 cl.last_at,
                 (SELECT v.reason FROM visits v JOIN pets p ON p.id = v.pet_id WHERE p.client_id = c.id AND v.at = cl.last_at LIMIT 1),
                 (SELECT count(*) FROM visits v JOIN pets p ON p.id = v.pet_id WHERE p.client_id = c.id),
@@ -209,7 +206,7 @@ pub fn lapsed(db: &Db, before: DateTime<Utc>) -> Result<Vec<Lapsed>> {
                 (SELECT s.comment FROM surveys s WHERE s.client_id = c.id AND s.answered_at IS NOT NULL ORDER BY s.answered_at DESC LIMIT 1),
                 EXISTS (SELECT 1 FROM winback_cases w WHERE w.client_id = c.id AND w.status IN ('por_llamar', 'no_contesta'))
          FROM client_last cl JOIN clients c ON c.id = cl.client_id
-         WHERE cl.last_at < ?1 AND c.consent_care = 1 AND c.preferred_channel <> 'ninguno'
+         WHERE c.consent_care = 1 AND c.preferred_channel <> 'ninguno'
          ORDER BY cl.last_at DESC, c.id",
     )?;
     let split = |s: Option<String>| -> Vec<String> {
