@@ -64,6 +64,8 @@ const COMMANDS: &[&str] = &[
     "reasons_report",
     "dashboard",
     "report_month",
+    "diagnostics",
+    "integrity_check",
 ];
 
 fn main() {

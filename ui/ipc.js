@@ -109,4 +109,6 @@ export const api = {
   reasonsReport: (from, to) => invoke("reasons_report", { from, to }),
   dashboard: (from, to) => invoke("dashboard", { from, to }),
   reportMonth: (month) => invoke("report_month", { month }),
+  diagnostics: () => invoke("diagnostics"),
+  integrityCheck: () => invoke("integrity_check"),
 };

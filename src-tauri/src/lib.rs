@@ -42,10 +42,7 @@ pub fn open_clinic(path: &std::path::Path) -> Result<Clinic, fidelia_ops::StoreE
         store.load_demo(commands::app::DEMO_SEED, DemoSize::DEMO, &clinic_time())?;
     }
     if !store.integrity_ok()? {
-        log::error!(
-            "the database at {} failed its integrity check",
-            path.display()
-        );
+        log::error!("the database failed its integrity check (quick_check)");
     }
     Ok(store)
 }
@@ -117,6 +114,8 @@ pub fn builder<R: Runtime>() -> Builder<R> {
         commands::winback::reasons_report,
         commands::winback::dashboard,
         commands::loyalty::report_month,
+        commands::diagnostics::diagnostics,
+        commands::diagnostics::integrity_check,
     ])
 }
 
@@ -199,12 +198,17 @@ pub fn run() {
     let Some(instance) = one_instance::claim(&context.config().identifier) else {
         return; // the running Fidelia came to the front
     };
+    let logs = fidelia_ops::logging::log_dir();
+    if let Err(e) = fidelia_ops::logging::init(&logs, "app") {
+        eprintln!("Fidelia: no log in {}: {e}", logs.display());
+    }
     let args: Vec<String> = std::env::args().skip(1).collect();
     let hidden = args.iter().any(|a| a == "--hidden");
     let path = db_path_from_args(args);
     let store = match open_clinic(&path) {
         Ok(s) => s,
         Err(e) => {
+            log::error!("the database could not be opened: {e}");
             eprintln!(
                 "Fidelia: no se pudo abrir la base de datos {}: {e}",
                 path.display()
@@ -268,6 +272,7 @@ pub fn run() {
             }
         }),
         Err(e) => {
+            log::error!("the window could not start: {e}");
             eprintln!("Fidelia: the window could not start: {e}");
             std::process::exit(1);
         }

@@ -68,6 +68,10 @@ impl Sandbox {
     pub fn logs_dir(&self) -> PathBuf {
         self.root.join("logs")
     }
+    /// The app's and the CLI's own log (a file a day), in the app's data folder.
+    pub fn app_log_dir(&self) -> PathBuf {
+        self.data_dir().join(fidelia_ops::APP_ID).join("logs")
+    }
     /// `FIDELIA_DB`: `<root>/fidelia.sqlite3`.
     pub fn db_path(&self) -> PathBuf {
         self.root.join("fidelia.sqlite3")

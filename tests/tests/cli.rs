@@ -179,3 +179,35 @@ fn the_monthly_report_is_a_pdf_with_the_months_figures() {
         "NPS {nps} in\n{text}"
     );
 }
+
+/// `fidelia demo` does not replace a clinic's own records unless told to (issue 13, defect 2),
+/// and replaces the demo clinic (or starts a new file) without asking.
+#[test]
+fn the_demo_never_replaces_a_clinic_without_being_told() {
+    let sb = Sandbox::new();
+    sb.cli_ok(&["new-clinic", "--yes"]);
+    let csv = sb.root().join("clientes.csv");
+    std::fs::write(
+        &csv,
+        "codigo;nombre;apellidos;telefono\nC1;Remedios;Quintana Ortiz;612345678\n",
+    )
+    .unwrap();
+    sb.cli_ok(&["import", csv.to_str().unwrap()]);
+    let out = sb.cli(&["demo"]);
+    assert!(!out.status.success(), "refused");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("--yes") && said.contains("1 clients"),
+        "{said}"
+    );
+    let info = sb.cli_ok(&["info"]);
+    assert!(
+        !info.contains("(demo)"),
+        "the clinic is still its own: {info}"
+    );
+    let export = sb.cli_ok(&["export", "--format", "json", "--out", "-"]);
+    assert!(export.contains("Remedios"), "its client is still there");
+    sb.cli_ok(&["demo", "--yes"]);
+    assert!(sb.cli_ok(&["info"]).contains("(demo)"));
+    sb.cli_ok(&["demo"]); // the demo over the demo: nothing of the clinic's own to lose
+}

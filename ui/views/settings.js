@@ -11,6 +11,7 @@ import { clearFormErrors, showFormErrors } from "../components/form-errors.js";
 import { confirmDialog } from "../components/dialog.js";
 import { messagesFieldsets, collectMessages } from "./settings-messages.js";
 import { winbackFieldset, collectWinback } from "./settings-winback.js";
+import { diagnosticsSection } from "./settings-diagnostics.js";
 
 export const COUNTRIES = ["ES", "MX", "AR", "CO", "CL", "PE", "US", "GB", "FR", "PT", "DE", "IT"];
 const LANGUAGES = ["es", "en"];
@@ -308,6 +309,7 @@ export async function settingsView() {
       h("div", { class: "form-actions form-actions--start" }, h("button", { type: "button", id: "open-import", class: "btn", onclick: () => navigate("import") }, t("settings.import_open"))),
     ),
     await autostartSection(),
+    await diagnosticsSection(),
     h(
       "section",
       { class: "card card--danger", "aria-labelledby": "reset-title" },

@@ -38,6 +38,9 @@ enum Command {
     Demo {
         #[arg(long, default_value_t = DEMO_SEED)]
         seed: u64,
+        /// Confirm replacing a clinic's own records (not needed for a new file or the demo).
+        #[arg(long)]
+        yes: bool,
     },
     /// Start a clean clinic: every record is deleted.
     NewClinic {
@@ -104,6 +107,10 @@ enum Format {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let logs = fidelia_ops::logging::log_dir();
+    if let Err(e) = fidelia_ops::logging::init(&logs, "cli") {
+        eprintln!("warning: no log in {}: {e}", logs.display());
+    }
     if let Command::Import(args) = &cli.command {
         let path = cli.db.clone().unwrap_or_else(fidelia_ops::default_db_path);
         return import::main(&path, args);
@@ -124,8 +131,18 @@ fn now() -> ClinicTime<Local> {
 fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     let path = cli.db.clone().unwrap_or_else(fidelia_ops::default_db_path);
     match cli.command {
-        Command::Demo { seed } => {
+        Command::Demo { seed, yes } => {
+            let existed = path.exists();
             let store = Clinic::open(&path)?;
+            let (clients, _) = store.clients_list(0, 1)?;
+            if existed && !yes && clients > 0 && !store.settings()?.demo {
+                return Err(format!(
+                    "{} holds a clinic's own records ({clients} clients): the demo would replace \
+                     them; run again with --yes to confirm (a backup first: fidelia backup)",
+                    path.display()
+                )
+                .into());
+            }
             let c = store.load_demo(seed, DemoSize::DEMO, &now())?;
             println!(
                 "Demo clinic in {}: {} clients, {} pets, {} visits, {} appointments",

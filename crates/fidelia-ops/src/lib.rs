@@ -21,6 +21,7 @@ pub mod demo;
 pub mod folders;
 pub mod import;
 pub mod letters;
+pub mod logging;
 pub mod loyalty;
 pub mod messages;
 pub mod pets;
@@ -64,6 +65,11 @@ impl Clinic {
     /// `PRAGMA quick_check`: `Ok(true)` when the file is sound.
     pub fn integrity_ok(&self) -> Result<bool> {
         self.store.integrity_ok()
+    }
+
+    /// The database's full integrity check: the problems found, none when sound.
+    pub fn integrity_problems(&self) -> Result<Vec<String>> {
+        self.store.integrity_problems()
     }
 
     /// Database size in bytes.

@@ -178,6 +178,25 @@ impl Store {
         Ok(r == "ok")
     }
 
+    /// SQLite's full `integrity_check`, on a connection of its own when the database is a file
+    /// (the window's connection stays free): the problems it reports, none when sound.
+    pub fn integrity_problems(&self) -> Result<Vec<String>> {
+        let check = |c: &Connection| -> Result<Vec<String>> {
+            let mut st = c.prepare("PRAGMA integrity_check")?;
+            let rows: Vec<String> = st
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(if rows == ["ok"] { Vec::new() } else { rows })
+        };
+        match &self.path {
+            Some(p) => check(&Connection::open_with_flags(
+                p,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+            )?),
+            None => check(&self.conn()),
+        }
+    }
+
     /// Database size in bytes (pages × page size).
     pub fn size_bytes(&self) -> Result<i64> {
         Ok(self.conn().query_row(

@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod calls;
+pub mod diagnostics;
 pub mod import;
 pub mod loyalty;
 pub mod messages;
