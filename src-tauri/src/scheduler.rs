@@ -171,7 +171,10 @@ pub fn morning<Tz: chrono::TimeZone>(
     Ok(true)
 }
 
-/// One pass: notify what is due at `now`, then record it as notified.
+/// One pass: record what is due at `now` as notified, then notify it. Recorded first: when
+/// recording fails nothing is shown (and the next pass tries again), rather than the same call
+/// shown every pass; a notification the service could not show is not shown late and out of
+/// place (the window shows the calls, and the warning).
 pub fn tick(
     store: &Clinic,
     notifier: &dyn Notifier,
@@ -179,7 +182,7 @@ pub fn tick(
     now: DateTime<Utc>,
     first_pass: bool,
 ) -> Result<usize, StoreError> {
-    let due = store.calls_to_notify(now)?;
+    let due = store.claim_calls_to_notify(now)?;
     if due.is_empty() {
         return Ok(0);
     }
@@ -187,10 +190,6 @@ pub fn tick(
     for n in plan(&due, lang, first_pass) {
         show(notifier, status, &n);
     }
-    // Recorded even when the service is missing: the window shows the calls and the warning,
-    // and a notification that could not be shown is not shown late and out of place.
-    let ids: Vec<_> = due.iter().map(|c| c.id).collect();
-    store.mark_notified(&ids, now)?;
     Ok(due.len())
 }
 
@@ -317,7 +316,10 @@ mod tests {
 
     /// A store with `n` surgeries recorded yesterday evening: their calls are due now.
     fn store_with_due_calls(n: usize) -> Clinic {
-        let s = Clinic::open_in_memory().unwrap();
+        with_due_calls(Clinic::open_in_memory().unwrap(), n)
+    }
+
+    fn with_due_calls(s: Clinic, n: usize) -> Clinic {
         let at = ClinicTime::new(now(), chrono::FixedOffset::east_opt(3600).unwrap());
         for i in 0..n {
             let c = s
@@ -386,6 +388,60 @@ mod tests {
             shown[0].1
         );
         assert_eq!(status.lock().unwrap().shown, 1);
+    }
+
+    /// Recorded before shown (issue 13, defect 4): while the notification is on screen the
+    /// call is already recorded; when recording fails (here a full disk, simulated) nothing is
+    /// shown, and the next pass that can record it shows it, once.
+    #[test]
+    fn a_call_is_shown_only_once_it_is_recorded() {
+        struct Checks(Arc<Clinic>, Mutex<Vec<usize>>);
+        impl Notifier for Checks {
+            fn notify(&self, _: &Shown) -> Result<(), String> {
+                let left = self.0.calls_to_notify(now()).unwrap().len();
+                self.1.lock().unwrap().push(left);
+                Ok(())
+            }
+        }
+        let dir = std::env::temp_dir().join(format!("fidelia-sched-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join("clinic.sqlite3");
+        let s = Arc::new(with_due_calls(Clinic::open(&path).unwrap(), 1));
+        let raw = rusqlite::Connection::open(&path).unwrap();
+        raw.execute_batch(
+            "CREATE TRIGGER full_disk BEFORE UPDATE OF notified_at ON calls
+             BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;",
+        )
+        .unwrap();
+        let checks = Checks(s.clone(), Mutex::default());
+        let status = SharedStatus::default();
+        for pass in 0..3 {
+            let r = tick(
+                &s,
+                &checks,
+                &status,
+                now() + chrono::Duration::seconds(pass * 30),
+                false,
+            );
+            assert!(
+                r.is_err(),
+                "the failure is reported (and logged by the loop)"
+            );
+        }
+        assert!(
+            checks.1.lock().unwrap().is_empty(),
+            "nothing shown, not three times the same"
+        );
+        raw.execute_batch("DROP TRIGGER full_disk").unwrap();
+        assert_eq!(tick(&s, &checks, &status, now(), false).unwrap(), 1);
+        assert_eq!(tick(&s, &checks, &status, now(), false).unwrap(), 0);
+        assert_eq!(
+            *checks.1.lock().unwrap(),
+            [0],
+            "shown once, and already recorded while on screen"
+        );
+        drop(raw);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

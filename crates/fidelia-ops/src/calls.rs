@@ -284,9 +284,17 @@ impl Clinic {
         self.store.read(|db| calls::to_notify(db, now))
     }
 
-    /// Records that these calls' notifications were shown, so they are never shown again.
-    pub fn mark_notified(&self, ids: &[CallId], now: DateTime<Utc>) -> Result<()> {
-        self.store.write(|db| calls::mark_notified(db, ids, now))
+    /// The calls to notify now, recorded as notified in the same transaction, before anything
+    /// is shown: a notification is shown only once it is recorded, so a failure to record
+    /// (a busy or read-only file, a full disk) shows nothing rather than the same call every
+    /// pass, and a call rescheduled meanwhile keeps its own, later notification.
+    pub fn claim_calls_to_notify(&self, now: DateTime<Utc>) -> Result<Vec<Call>> {
+        self.store.write(|db| {
+            let due = calls::to_notify(db, now)?;
+            let read: Vec<_> = due.iter().map(|c| (c.id, c.scheduled_at)).collect();
+            calls::mark_notified(db, &read, now)?;
+            Ok(due)
+        })
     }
 
     /// Adds `n` closed calls spread over the ten years before `now`, for benchmarks.
@@ -523,15 +531,53 @@ mod tests {
         let c = client(&s, "María", "Núñez", "612 345 678");
         let luna = pet(&s, c.id, "Luna");
         surgery(&s, luna.id, "24/11/2026", "19:30");
-        let due = s.calls_to_notify(now()).unwrap();
+        let due = s.claim_calls_to_notify(now()).unwrap();
         assert_eq!(due.len(), 1);
-        s.mark_notified(&[due[0].id], now()).unwrap();
         assert!(
-            s.calls_to_notify(now() + chrono::Duration::hours(1))
+            s.calls_to_notify(now()).unwrap().is_empty(),
+            "recorded as it is claimed, before anything is shown"
+        );
+        assert!(
+            s.claim_calls_to_notify(now() + chrono::Duration::hours(1))
                 .unwrap()
                 .is_empty(),
             "never twice"
         );
+    }
+
+    /// A retry recorded between reading a call and marking it notified (issue 13, defect 4):
+    /// the mark is for the time that was read, so the retry is still notified at its own time.
+    #[test]
+    fn a_call_moved_after_it_was_read_is_notified_again_at_its_new_time() {
+        let s = store();
+        let c = client(&s, "María", "Núñez", "612 345 678");
+        let luna = pet(&s, c.id, "Luna");
+        surgery(&s, luna.id, "24/11/2026", "19:30");
+        let read = s.calls_to_notify(now()).unwrap().remove(0);
+        let retry = s
+            .record_attempt(
+                &AttemptForm {
+                    call_id: Some(read.id),
+                    outcome: "no_contesta".into(),
+                    ..Default::default()
+                },
+                &at(),
+            )
+            .unwrap();
+        assert!(retry.scheduled_at > read.scheduled_at, "a retry later on");
+        let marked = s
+            .store
+            .write(|db| {
+                fidelia_store::tables::calls::mark_notified(
+                    db,
+                    &[(read.id, read.scheduled_at)],
+                    now(),
+                )
+            })
+            .unwrap();
+        assert_eq!(marked, 0, "the call read is not the call now");
+        let later = s.calls_to_notify(retry.scheduled_at).unwrap();
+        assert_eq!(later.len(), 1, "the retry is notified when it falls due");
     }
 
     #[test]

@@ -289,15 +289,23 @@ pub fn to_notify(db: &Db, now: DateTime<Utc>) -> Result<Vec<Call>> {
     query(db.conn(), "WHERE k.status = 'pendiente' AND k.scheduled_at <= ?1 AND k.notified_at IS NULL ORDER BY k.scheduled_at, k.id", [ts(now)], now)
 }
 
-/// Records that these calls' notifications were shown.
-pub fn mark_notified(db: &Db, ids: &[CallId], now: DateTime<Utc>) -> Result<()> {
+/// Records that these calls' notifications were shown, each for the time it was scheduled at
+/// when it was read (`(call, scheduled_at)`): a call moved since (a retry after "no answer")
+/// is not marked, and is notified at its new time. Returns how many were marked.
+pub fn mark_notified(
+    db: &Db,
+    calls: &[(CallId, DateTime<Utc>)],
+    now: DateTime<Utc>,
+) -> Result<usize> {
     let mut st = db.conn().prepare_cached(
-        "UPDATE calls SET notified_at = ?2 WHERE id = ?1 AND notified_at IS NULL",
+        "UPDATE calls SET notified_at = ?3
+         WHERE id = ?1 AND scheduled_at = ?2 AND notified_at IS NULL AND status = 'pendiente'",
     )?;
-    for id in ids {
-        st.execute(params![id.0, ts(now)])?;
+    let mut marked = 0;
+    for (id, scheduled) in calls {
+        marked += st.execute(params![id.0, ts(*scheduled), ts(now)])?;
     }
-    Ok(())
+    Ok(marked)
 }
 
 /// The calls of a client's pets, newest first.
