@@ -60,9 +60,37 @@ pub fn query_tokens(q: &str) -> Vec<String> {
         .collect()
 }
 
+/// A text cell made safe for a spreadsheet: one beginning with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return would be read by Excel or LibreOffice as a formula (`=HYPERLINK(…)` sends
+/// whoever clicks it anywhere), so it gets a leading apostrophe, which they read as "text" and
+/// do not show. Everything else is kept as it is.
+pub fn spreadsheet_cell(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}").into()
+    } else {
+        s.into()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formula_cells_are_made_text() {
+        for f in [
+            "=HYPERLINK(\"http://x\";\"clic\")",
+            "+34612345678",
+            "-2+3",
+            "@SUM(A1)",
+            "\t=1",
+        ] {
+            assert_eq!(spreadsheet_cell(f), format!("'{f}"));
+        }
+        for plain in ["María", "", "612 345 678", "a=b", "'ya"] {
+            assert_eq!(spreadsheet_cell(plain), plain);
+        }
+    }
 
     #[test]
     fn fold_removes_accents_case_and_punctuation() {

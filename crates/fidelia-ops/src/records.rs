@@ -544,6 +544,25 @@ mod export_tests {
             &row[surnames], "Núñez, \"la del perro\"",
             "the CSV round-trips separators and quotes"
         );
+        // A client named like a formula is text in the file (issue 13, defect 5).
+        let f = client(
+            &s,
+            "=HYPERLINK(\"http://x.example\")",
+            "@SUM(A1)",
+            "612 345 679",
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+        s.export_csv(&dir).unwrap();
+        let mut r = csv::Reader::from_path(dir.join("clients.csv")).unwrap();
+        let header = r.headers().unwrap().clone();
+        let col = |n: &str| header.iter().position(|h| h == n).unwrap();
+        let row = r
+            .records()
+            .map(|r| r.unwrap())
+            .find(|r| r[col("id")] == f.id.0.to_string())
+            .unwrap();
+        assert_eq!(&row[col("first_name")], "'=HYPERLINK(\"http://x.example\")");
+        assert_eq!(&row[col("surnames")], "'@SUM(A1)");
         let visits = std::fs::read_to_string(dir.join("visits.csv")).unwrap();
         assert!(
             visits.starts_with("id,pet_id,staff_id,at"),

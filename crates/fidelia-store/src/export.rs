@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
+use fidelia_core::text::spreadsheet_cell;
 use rusqlite::types::ValueRef;
 use serde_json::{Map, Value};
 
@@ -70,7 +71,9 @@ pub fn json(db: &Db, out: &mut impl Write) -> Result<()> {
     Ok(())
 }
 
-/// Writes `<dir>/<table>.csv` for every table (UTF-8, comma-separated, header row).
+/// Writes `<dir>/<table>.csv` for every table (UTF-8, comma-separated, header row). A text
+/// beginning like a formula (`=`, `+`, `-`, `@`) gets a leading apostrophe, so a spreadsheet
+/// shows it and never runs it (phones in international form read `'+34…`).
 pub fn csv(db: &Db, dir: &Path) -> Result<Vec<std::path::PathBuf>> {
     std::fs::create_dir_all(dir)?;
     let mut files = Vec::new();
@@ -84,9 +87,10 @@ pub fn csv(db: &Db, dir: &Path) -> Result<Vec<std::path::PathBuf>> {
                 w.write_record(names)?;
                 header_written = true;
             }
+            // Text that a spreadsheet would run as a formula is written as text.
             w.write_record(values.iter().map(|v| match v {
                 Value::Null => String::new(),
-                Value::String(s) => s.clone(),
+                Value::String(s) => spreadsheet_cell(s).into_owned(),
                 other => other.to_string(),
             }))?;
             header = names.to_vec();

@@ -18,7 +18,7 @@ pub use fields::{Field, Shape};
 pub use read::Encoding;
 
 use crate::i18n::{t, Lang};
-use crate::text::fold;
+use crate::text::{fold, spreadsheet_cell};
 
 /// The kinds of the `preventive_treatments` table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -354,8 +354,8 @@ pub fn report_csv(report: &Report, lang: Lang) -> String {
     for r in &report.rejected {
         w.write_record([
             r.line.to_string(),
-            r.column.clone(),
-            r.value.clone(),
+            spreadsheet_cell(&r.column).into_owned(),
+            spreadsheet_cell(&r.value).into_owned(),
             t(lang, &r.reason),
         ])
         .expect("writing to memory");
@@ -399,6 +399,20 @@ mod tests {
                 "4;Fecha visita;32/13/2020;{}",
                 t(Lang::Es, "err.date_impossible")
             )
+        );
+        // A cell that a spreadsheet would run as a formula is written as text (issue 13,
+        // defect 5).
+        r.push_rejected(RejectedRow {
+            line: 5,
+            column: "Nombre".into(),
+            value: "=HYPERLINK(\"http://x.example\";\"Ver\")".into(),
+            reason: "err.required".into(),
+        });
+        let csv = report_csv(&r, Lang::Es);
+        let last = csv.lines().last().unwrap();
+        assert!(
+            last.starts_with("5;Nombre;\"'=HYPERLINK("),
+            "the formula is text: {last}"
         );
     }
 
