@@ -26,7 +26,7 @@ const FIELDS = [
   "appointmentId", "appointmentDate", "appointmentTime", "duration", "appointmentReason", "appointmentStatus",
   "treatmentId", "treatmentKind", "product", "appliedOn", "nextDueOn",
 ];
-const ENCODINGS = ["utf-8", "utf-8-bom", "windows-1252"];
+const ENCODINGS = ["utf-8", "utf-8-bom", "windows-1252", "utf-8-mixed"];
 const SEPARATORS = [
   [";", "import.separator.semicolon"],
   [",", "import.separator.comma"],
@@ -133,7 +133,15 @@ function previewReading(p, onOptions) {
     h("div", { class: "field field--row" }, h("label", { for: "import-encoding" }, t("import.encoding")), encoding),
     h("div", { class: "field field--row" }, h("label", { for: "import-separator" }, t("import.separator")), separator),
     h("p", { class: "import-shape" }, h("span", { class: "muted" }, t("import.shape"), ": "), h("span", { id: "import-shape", dataset: { shape: p.shape } }, t(`import.shape.${p.shape}`))),
+    oddLines(p.oddLines),
   );
+}
+
+/** Lines of a UTF-8 file that were not UTF-8 (read as Windows-1252): which, to check their accents. */
+function oddLines(odd) {
+  if (!odd || !odd.count) return null;
+  const lines = odd.first.join(", ") + (odd.count > odd.first.length ? "…" : "");
+  return h("p", { id: "import-odd-lines", class: "import-odd-lines", role: "status" }, t("import.odd_lines", { n: odd.count, lines }));
 }
 
 /** The column mapping: each column's header, sample values and the field it holds (changeable). */

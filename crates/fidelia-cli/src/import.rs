@@ -34,7 +34,8 @@ pub struct ImportArgs {
     /// `;`, `,` or `tab` (default: detected).
     #[arg(long)]
     pub separator: Option<String>,
-    /// `utf-8`, `utf-8-bom` or `windows-1252` (default: detected).
+    /// `utf-8`, `utf-8-bom`, `windows-1252` or `utf-8-mixed` (UTF-8, with lines that are not read
+    /// as Windows-1252) (default: detected).
     #[arg(long)]
     pub encoding: Option<String>,
     /// Overwrite records entered or edited by hand in Fidelia.
@@ -96,10 +97,9 @@ fn run(store: &Clinic, args: &ImportArgs, lang: Lang) -> Result<Report, String> 
         ..Default::default()
     };
     if let Some(e) = &args.encoding {
-        opts.encoding = Some(
-            Encoding::parse(e)
-                .ok_or_else(|| format!("--encoding: utf-8, utf-8-bom, windows-1252 ({e:?})"))?,
-        );
+        opts.encoding = Some(Encoding::parse(e).ok_or_else(|| {
+            format!("--encoding: utf-8, utf-8-bom, windows-1252, utf-8-mixed ({e:?})")
+        })?);
     }
     if let Some(s) = &args.separator {
         opts.separator = Some(match s.as_str() {
@@ -137,6 +137,23 @@ fn run(store: &Clinic, args: &ImportArgs, lang: Lang) -> Result<Report, String> 
             ]
         )
     );
+    if head.odd_lines.count > 0 {
+        let mut lines: Vec<String> = head.odd_lines.first.iter().map(u64::to_string).collect();
+        if head.odd_lines.count > lines.len() as u64 {
+            lines.push("…".into());
+        }
+        println!(
+            "{}",
+            tr(
+                lang,
+                "import.odd_lines",
+                &[
+                    ("n", head.odd_lines.count.to_string()),
+                    ("lines", lines.join(", "))
+                ]
+            )
+        );
+    }
     // The encoding and separator found are used as they are (read once).
     opts.encoding = Some(head.encoding);
     opts.separator = Some(head.separator);

@@ -197,6 +197,7 @@ impl Clinic {
         };
         Ok(Preview {
             encoding: head.encoding,
+            odd_lines: head.odd_lines,
             separator: head.separator,
             shape: mapping.shape,
             signature: head.signature,
@@ -1093,6 +1094,46 @@ mod tests {
             ana.data.preferred_channel,
             Channel::Email,
             "no phone: e-mail is the channel"
+        );
+    }
+
+    /// One row in Windows-1252 inside a UTF-8 file (issue 13, defect 7): the UTF-8 rows keep
+    /// their accents, that row is read as Windows-1252, and the preview names its line.
+    #[test]
+    fn a_utf8_file_with_one_windows_1252_row_keeps_every_accent() {
+        let s = store();
+        let mut file = std::fs::read(fixture("clientes_utf8_bom_coma.csv")).unwrap();
+        file.extend_from_slice(
+            b"C099,\"Ib\xE1\xF1ez Mu\xF1oz, Jos\xE9\",612 000 111,,,,true,false\n",
+        );
+        let p = s
+            .import_preview(ImportSource::Bytes(&file), &ImportOptions::default(), &at())
+            .unwrap();
+        assert_eq!(p.encoding, Encoding::Mixed);
+        let last = file.iter().filter(|b| **b == b'\n').count() as u64;
+        assert_eq!(
+            (p.odd_lines.count, p.odd_lines.first.clone()),
+            (1, vec![last])
+        );
+        let r = s
+            .import(
+                ImportSource::Bytes(&file),
+                &ImportOptions::default(),
+                &mut |_, _| {},
+                &AtomicBool::new(false),
+                &at(),
+            )
+            .unwrap();
+        assert_eq!(r.rows_rejected, 0, "{:?}", rejected(&r));
+        let (maria, ..) = client_by_sid(&s, "C001");
+        assert_eq!(
+            (maria.data.first_name.as_str(), maria.data.surnames.as_str()),
+            ("María", "Núñez Peña")
+        );
+        let (jose, ..) = client_by_sid(&s, "C099");
+        assert_eq!(
+            (jose.data.first_name.as_str(), jose.data.surnames.as_str()),
+            ("José", "Ibáñez Muñoz")
         );
     }
 

@@ -149,9 +149,20 @@ pub struct ImportOptions {
 #[serde(rename_all = "camelCase")]
 pub struct FileHead {
     pub encoding: Encoding,
+    /// With [`Encoding::Mixed`]: the lines read as Windows-1252 (their accents to check).
+    pub odd_lines: OddLines,
     pub separator: char,
     pub headers: Vec<String>,
     pub signature: String,
+}
+
+/// Lines of a UTF-8 file that were not UTF-8, read as Windows-1252: how many, and the first
+/// few (physical lines, the header is 1).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OddLines {
+    pub count: u64,
+    pub first: Vec<u64>,
 }
 
 /// Reads a file's encoding, separator and header. `open` opens the file from its start (it is
@@ -160,9 +171,21 @@ pub fn read_head<R: Read>(
     open: &mut dyn FnMut() -> io::Result<R>,
     opts: &ImportOptions,
 ) -> Result<FileHead, ImportError> {
-    let encoding = match opts.encoding {
-        Some(e) => e,
-        None => read::detect_encoding(open()?)?,
+    // Scanned when detecting, and for a mixed file every time (its odd lines are shown).
+    let scan = match opts.encoding {
+        None | Some(Encoding::Mixed) => Some(read::scan_encoding(open()?)?),
+        Some(_) => None,
+    };
+    let encoding = opts
+        .encoding
+        .or(scan.as_ref().map(|s| s.encoding()))
+        .unwrap_or(Encoding::Utf8);
+    let odd_lines = match (&scan, encoding) {
+        (Some(s), Encoding::Mixed) => OddLines {
+            count: s.invalid_lines,
+            first: s.first_invalid.clone(),
+        },
+        _ => OddLines::default(),
     };
     let separator = match opts.separator {
         Some(c) if c.is_ascii() => c as u8,
@@ -178,6 +201,7 @@ pub fn read_head<R: Read>(
     let signature = fields::signature(&headers);
     Ok(FileHead {
         encoding,
+        odd_lines,
         separator: separator as char,
         headers,
         signature,
@@ -325,6 +349,7 @@ impl Report {
 #[serde(rename_all = "camelCase")]
 pub struct Preview {
     pub encoding: Encoding,
+    pub odd_lines: OddLines,
     pub separator: char,
     pub shape: Shape,
     pub signature: String,

@@ -18,6 +18,11 @@ pub enum Encoding {
     /// Excel's plain "CSV" on a Spanish Windows PC.
     #[serde(rename = "windows-1252")]
     Windows1252,
+    /// UTF-8, but for some lines that are not (rows appended by another program, or a
+    /// stray byte): each line is read as UTF-8 where it is valid and as Windows-1252 where it
+    /// is not, so one bad byte does not garble every accent of the file.
+    #[serde(rename = "utf-8-mixed")]
+    Mixed,
 }
 
 impl Encoding {
@@ -26,6 +31,7 @@ impl Encoding {
             Encoding::Utf8 => "utf-8",
             Encoding::Utf8Bom => "utf-8-bom",
             Encoding::Windows1252 => "windows-1252",
+            Encoding::Mixed => "utf-8-mixed",
         }
     }
     pub fn parse(s: &str) -> Option<Encoding> {
@@ -35,67 +41,88 @@ impl Encoding {
             "windows-1252" | "cp1252" | "latin1" | "iso-8859-1" | "ansi" => {
                 Some(Encoding::Windows1252)
             }
+            "utf-8-mixed" | "mixed" => Some(Encoding::Mixed),
             _ => None,
         }
     }
     fn decoder(self) -> encoding_rs::Decoder {
         match self {
-            Encoding::Utf8 | Encoding::Utf8Bom => encoding_rs::UTF_8.new_decoder_with_bom_removal(),
+            Encoding::Utf8 | Encoding::Utf8Bom | Encoding::Mixed => {
+                encoding_rs::UTF_8.new_decoder_with_bom_removal()
+            }
             Encoding::Windows1252 => encoding_rs::WINDOWS_1252.new_decoder_without_bom_handling(),
         }
     }
 }
 
-/// Finds a file's encoding by reading it through once (in chunks, nothing kept): a UTF-8 BOM
-/// says UTF-8; otherwise a file that is valid UTF-8 throughout is UTF-8, and anything else is
-/// Windows-1252 (every byte sequence is valid Windows-1252).
-pub fn detect_encoding(mut r: impl Read) -> io::Result<Encoding> {
-    let mut buf = vec![0u8; 64 * 1024];
-    let mut carry: Vec<u8> = Vec::new();
-    let mut first = true;
-    let mut bom = false;
-    loop {
-        let n = read_full(&mut r, &mut buf)?;
-        let mut chunk = std::mem::take(&mut carry);
-        chunk.extend_from_slice(&buf[..n]);
-        if first {
-            first = false;
-            if chunk.starts_with(&[0xEF, 0xBB, 0xBF]) {
-                bom = true;
-            }
-        }
-        match std::str::from_utf8(&chunk) {
-            Ok(_) => {}
-            // An incomplete sequence at the end of a chunk continues in the next one.
-            Err(e) if e.error_len().is_none() && n > 0 => carry = chunk[e.valid_up_to()..].to_vec(),
-            Err(_) => return Ok(Encoding::Windows1252),
-        }
-        if n == 0 {
-            return Ok(if bom {
-                Encoding::Utf8Bom
-            } else {
-                Encoding::Utf8
-            });
+/// What reading a file through once says of its encoding.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EncodingScan {
+    pub bom: bool,
+    /// Lines with a valid UTF-8 character beyond ASCII.
+    pub utf8_lines: u64,
+    /// Lines that are not valid UTF-8: how many, and the first few (1-based).
+    pub invalid_lines: u64,
+    pub first_invalid: Vec<u64>,
+}
+
+impl EncodingScan {
+    /// How many invalid lines are named.
+    pub const NAMED: usize = 10;
+
+    /// UTF-8 (with its BOM or not) when every line is; Windows-1252 when no line has a UTF-8
+    /// character (a legacy file); otherwise UTF-8 with the invalid lines read as Windows-1252.
+    pub fn encoding(&self) -> Encoding {
+        match (self.invalid_lines, self.utf8_lines, self.bom) {
+            (0, _, true) => Encoding::Utf8Bom,
+            (0, _, false) => Encoding::Utf8,
+            (_, 0, false) => Encoding::Windows1252,
+            _ => Encoding::Mixed,
         }
     }
 }
 
-fn read_full(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        match r.read(&mut buf[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
+/// Reads a file through once, a line at a time (nothing else kept), to find its encoding.
+pub fn scan_encoding(r: impl Read) -> io::Result<EncodingScan> {
+    use io::BufRead;
+    let mut r = io::BufReader::with_capacity(64 * 1024, r);
+    let mut scan = EncodingScan::default();
+    let mut line = Vec::new();
+    let mut n = 0u64;
+    loop {
+        line.clear();
+        if r.read_until(b'\n', &mut line)? == 0 {
+            return Ok(scan);
+        }
+        n += 1;
+        let mut text = &line[..];
+        if n == 1 && text.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            scan.bom = true;
+            text = &text[3..];
+        }
+        match std::str::from_utf8(text) {
+            Ok(t) if !t.is_ascii() => scan.utf8_lines += 1,
+            Ok(_) => {}
+            Err(_) => {
+                scan.invalid_lines += 1;
+                if scan.first_invalid.len() < EncodingScan::NAMED {
+                    scan.first_invalid.push(n);
+                }
+            }
         }
     }
-    Ok(n)
+}
+
+/// A file's encoding (see [`EncodingScan::encoding`]).
+pub fn detect_encoding(r: impl Read) -> io::Result<Encoding> {
+    Ok(scan_encoding(r)?.encoding())
 }
 
 /// A reader that decodes `inner` from `encoding` into UTF-8 as it is read.
 pub struct DecodingReader<R> {
     inner: R,
+    /// [`Encoding::Mixed`]: decoded a line at a time.
+    by_line: bool,
     decoder: encoding_rs::Decoder,
     input: Vec<u8>,
     in_start: usize,
@@ -105,12 +132,15 @@ pub struct DecodingReader<R> {
     out_start: usize,
     out_end: usize,
     done: bool,
+    /// [`Encoding::Mixed`]: the first line was read (its BOM, if any, dropped).
+    started: bool,
 }
 
 impl<R: Read> DecodingReader<R> {
     pub fn new(inner: R, encoding: Encoding) -> Self {
         DecodingReader {
             inner,
+            by_line: encoding == Encoding::Mixed,
             decoder: encoding.decoder(),
             input: vec![0; 32 * 1024],
             in_start: 0,
@@ -120,12 +150,75 @@ impl<R: Read> DecodingReader<R> {
             out_start: 0,
             out_end: 0,
             done: false,
+            started: false,
+        }
+    }
+}
+
+impl<R: Read> DecodingReader<R> {
+    /// [`Encoding::Mixed`]: the next whole line (or the file's last bytes) decoded as UTF-8
+    /// if it is valid, else as Windows-1252, into `output`. `false` at the end of the file.
+    fn next_line(&mut self) -> io::Result<bool> {
+        loop {
+            let pending = &self.input[self.in_start..self.in_end];
+            let cut = pending.iter().position(|b| *b == b'\n').map(|i| i + 1);
+            let cut = match cut {
+                Some(c) => Some(c),
+                None if self.eof => (!pending.is_empty()).then_some(pending.len()),
+                None => None,
+            };
+            if let Some(len) = cut {
+                let mut line = &self.input[self.in_start..self.in_start + len];
+                if self.in_start == 0 && !self.started {
+                    line = line.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap_or(line);
+                }
+                self.started = true;
+                let text: std::borrow::Cow<'_, str> = match std::str::from_utf8(line) {
+                    Ok(t) => t.into(),
+                    Err(_) => {
+                        encoding_rs::WINDOWS_1252
+                            .decode_without_bom_handling(line)
+                            .0
+                    }
+                };
+                self.output.clear();
+                self.output.extend_from_slice(text.as_bytes());
+                self.out_start = 0;
+                self.out_end = self.output.len();
+                self.in_start += len;
+                return Ok(true);
+            }
+            if self.eof {
+                return Ok(false);
+            }
+            // No whole line yet: keep what is pending at the start, make room, read more.
+            self.input.copy_within(self.in_start..self.in_end, 0);
+            self.in_end -= self.in_start;
+            self.in_start = 0;
+            if self.in_end == self.input.len() {
+                self.input.resize(self.input.len() * 2, 0);
+            }
+            let n = self.inner.read(&mut self.input[self.in_end..])?;
+            self.in_end += n;
+            self.eof = n == 0;
         }
     }
 }
 
 impl<R: Read> Read for DecodingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.by_line {
+            while self.out_start == self.out_end {
+                if self.done || !self.next_line()? {
+                    self.done = true;
+                    return Ok(0);
+                }
+            }
+            let n = buf.len().min(self.out_end - self.out_start);
+            buf[..n].copy_from_slice(&self.output[self.out_start..self.out_start + n]);
+            self.out_start += n;
+            return Ok(n);
+        }
         loop {
             if self.out_start < self.out_end {
                 let n = buf.len().min(self.out_end - self.out_start);
@@ -264,6 +357,53 @@ mod tests {
         let mut big = vec![b'a'; 64 * 1024 - 1];
         big.extend_from_slice("ñ".as_bytes());
         assert_eq!(detect_encoding(&big[..]).unwrap(), Encoding::Utf8);
+    }
+
+    /// One stray byte no longer turns the whole file into Windows-1252 (issue 13, defect 7):
+    /// the UTF-8 lines keep their accents, the odd line is read as Windows-1252, and the scan
+    /// names it.
+    #[test]
+    fn one_bad_line_does_not_garble_the_others() {
+        let mut file = "\u{feff}Código;Nombre\nC1;Núñez\n".as_bytes().to_vec();
+        file.extend_from_slice(b"C2;Ib\xE1\xF1ez\n");
+        for i in 3..300 {
+            file.extend_from_slice(format!("C{i};Peña\n").as_bytes());
+        }
+        file.extend_from_slice(b"C300;Mu\xF1oz");
+        let scan = scan_encoding(&file[..]).unwrap();
+        assert_eq!(scan.encoding(), Encoding::Mixed);
+        assert_eq!(
+            (scan.invalid_lines, scan.first_invalid.clone()),
+            (2, vec![3, 301])
+        );
+        // Read in small pieces, so that lines cross the reads.
+        let mut text = String::new();
+        let mut r = DecodingReader::new(&file[..], Encoding::Mixed);
+        let mut piece = [0u8; 7];
+        let mut bytes = Vec::new();
+        loop {
+            let n = r.read(&mut piece).unwrap();
+            if n == 0 {
+                break;
+            }
+            bytes.extend_from_slice(&piece[..n]);
+        }
+        text.push_str(std::str::from_utf8(&bytes).unwrap());
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "Código;Nombre", "the BOM dropped");
+        assert_eq!(lines[1], "C1;Núñez");
+        assert_eq!(lines[2], "C2;Ibáñez");
+        assert_eq!(lines[3], "C3;Peña");
+        assert_eq!(
+            lines.last().unwrap(),
+            &"C300;Muñoz",
+            "the last line, with no line break"
+        );
+        // A legacy file (no UTF-8 anywhere) is still Windows-1252 as a whole.
+        assert_eq!(
+            detect_encoding(&b"a;b\nN\xFA\xF1ez;x\n"[..]).unwrap(),
+            Encoding::Windows1252
+        );
     }
 
     #[test]
