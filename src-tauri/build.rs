@@ -36,6 +36,7 @@ const COMMANDS: &[&str] = &[
     "coupon_issue",
     "coupon_redeem",
     "letter_open",
+    "import_stage",
     "import_preview",
     "import_run",
     "import_progress",

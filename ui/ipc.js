@@ -80,9 +80,11 @@ export const api = {
   couponIssue: (petId) => invoke("coupon_issue", { petId }),
   couponRedeem: (code) => invoke("coupon_redeem", { code }),
   letterOpen: (path) => invoke("letter_open", { path }),
-  // `data`: the chosen file's bytes, base64; `options`: ImportOptions (docs/ipc.md).
-  importPreview: (data, options) => invoke("import_preview", { data, options }),
-  importRun: (data, options) => invoke("import_run", { data, options }),
+  // The chosen file's bytes, raw (a Uint8Array), handed over once; then previews and the
+  // import with `options`: ImportOptions (docs/ipc.md).
+  importStage: (bytes) => invoke("import_stage", bytes),
+  importPreview: (options) => invoke("import_preview", { options }),
+  importRun: (options) => invoke("import_run", { options }),
   importProgress: () => invoke("import_progress"),
   importCancel: () => invoke("import_cancel"),
   importReportSave: (report) => invoke("import_report_save", { report }),

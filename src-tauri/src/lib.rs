@@ -78,6 +78,7 @@ pub fn builder<R: Runtime>() -> Builder<R> {
         notifications_status,
         autostart_get,
         autostart_set,
+        commands::import::import_stage,
         commands::import::import_preview,
         commands::import::import_run,
         commands::import::import_progress,

@@ -28,3 +28,33 @@ async fn the_log_is_written_and_shown_in_diagnostics() {
         .await;
     app.close().await;
 }
+
+/// The window's import refuses, on the Rust side, a file over its limit (issue 13, defect 8:
+/// the page sent the whole file with every preview and nothing checked its size): asked
+/// directly, past the page's own check, `import_stage` answers with the message.
+#[tokio::test]
+async fn an_oversized_file_is_refused_by_the_import_itself() {
+    let app = App::start().await;
+    app.wait_for("#search").await;
+    app.js("window.__staged = null;
+         setTimeout(() => {
+           try {
+             window.__TAURI__.core.invoke('import_stage', new Uint8Array(51 * 1024 * 1024)).then(
+               () => { window.__staged = 'accepted'; },
+               (e) => { window.__staged = JSON.stringify(e); });
+           } catch (e) { window.__staged = 'threw: ' + e; }
+         }, 0);
+         return 1;")
+        .await;
+    let mut answer = serde_json::Value::Null;
+    for _ in 0..100 {
+        answer = app.js("return window.__staged").await;
+        if !answer.is_null() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let answer = answer.as_str().unwrap_or_default().to_string();
+    assert!(answer.contains("demasiado grande"), "{answer}");
+    app.close().await;
+}

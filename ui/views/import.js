@@ -2,14 +2,13 @@
 // (encoding, separator, what each column holds, what an import would do), fix a column's
 // meaning, import with a progress bar (cancellable), and read the report.
 //
-// The page has no file-system access: the file is read here (FileReader) and its bytes are
-// sent, base64-encoded, with each preview and import. They stay in this view meanwhile.
+// The page has no file-system access: the file is read here and its bytes are handed over
+// once, raw (import_stage: refused over the window's limit); previews and the import use them.
 
 import { api } from "../ipc.js";
 import { h, replace } from "../lib/dom.js";
 import { t } from "../i18n.js";
 import { errorMessage, toast } from "../app.js";
-import { readBase64 } from "../lib/files.js";
 
 /** Bigger files go through the CLI (`fidelia import`). */
 const MAX_MB = 50;
@@ -226,7 +225,7 @@ function reportContent(report, fileName, setStatus) {
 }
 
 export async function importView() {
-  /** The chosen file: { name, data (base64) }; the options of the next preview / import. */
+  /** The chosen file ({ name }: its bytes were handed over); the options of the next preview / import. */
   let file = null;
   let options = { encoding: null, separator: null, fields: null, overwriteManual: false };
   let busy = false;
@@ -248,9 +247,10 @@ export async function importView() {
     }
     setStatus(t("import.reading"));
     try {
-      file = { name: f.name, data: await readBase64(f) };
+      await api.importStage(new Uint8Array(await f.arrayBuffer()));
+      file = { name: f.name };
     } catch (err) {
-      setStatus(t("err.import_file"), true);
+      setStatus(errorMessage(err) || t("err.import_file"), true);
       return;
     }
     options = { encoding: null, separator: null, fields: null, overwriteManual: choice.overwrite.checked };
@@ -273,7 +273,7 @@ export async function importView() {
     const mine = ++previewToken;
     setStatus(t("import.reading"));
     try {
-      const p = await api.importPreview(file.data, options);
+      const p = await api.importPreview(options);
       if (mine !== previewToken) return;
       setStatus("");
       renderPreview(p);
@@ -322,7 +322,7 @@ export async function importView() {
       }
     }, POLL_MS);
     try {
-      const report = await api.importRun(file.data, options);
+      const report = await api.importRun(options);
       clearInterval(poll);
       setBusy(false);
       renderReport(report);

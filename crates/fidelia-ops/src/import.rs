@@ -67,6 +67,10 @@ use crate::death::cancel_what_a_death_ends;
 use crate::records::record_consents;
 use crate::Clinic;
 
+/// The largest file the window hands over (it holds the file in memory; the CLI streams any
+/// size from disk).
+pub const MAX_WINDOW_BYTES: usize = 50 * 1024 * 1024;
+
 /// Where the file comes from.
 #[derive(Debug, Clone, Copy)]
 pub enum ImportSource<'a> {
@@ -1095,6 +1099,52 @@ mod tests {
             Channel::Email,
             "no phone: e-mail is the channel"
         );
+    }
+
+    /// An import runs on a connection of its own (issue 13, defect 3: it held the window's
+    /// one connection, and searches and counters froze until it ended): in the middle of it,
+    /// the clinic's own connection answers a search at once, and sees none of the rows being
+    /// imported until the import commits.
+    #[test]
+    fn the_clinic_answers_while_an_import_runs() {
+        let dir = std::env::temp_dir().join(format!("fidelia-worker-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let s = std::sync::Arc::new(Clinic::open(&dir.join("clinic.sqlite3")).unwrap());
+        crate::test_util::client(&s, "Remedios", "Quintana", "612 345 678");
+        let worker = s.worker().unwrap();
+        let mut answers = Vec::new();
+        let r = worker
+            .import(
+                ImportSource::Path(&fixture("clientes_utf8_bom_coma.csv")),
+                &ImportOptions::default(),
+                &mut |done, _| {
+                    if done == 0 || !answers.is_empty() {
+                        return;
+                    }
+                    let main = s.clone();
+                    let (tx, rx) = std::sync::mpsc::channel();
+                    std::thread::spawn(move || {
+                        let _ = tx.send(main.clients_list(0, 100).map(|(n, _)| n));
+                    });
+                    answers.push(rx.recv_timeout(std::time::Duration::from_secs(2)));
+                },
+                &AtomicBool::new(false),
+                &at(),
+            )
+            .unwrap();
+        assert!(r.clients.created > 0);
+        assert_eq!(answers.len(), 1, "asked once, mid-import");
+        let during = answers
+            .remove(0)
+            .expect("the clinic answered within 2 s")
+            .unwrap();
+        assert_eq!(during, 1, "only what was committed before the import");
+        assert!(
+            s.clients_list(0, 100).unwrap().0 > 1,
+            "the import's clients, once committed"
+        );
+        drop(worker);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     /// One row in Windows-1252 inside a UTF-8 file (issue 13, defect 7): the UTF-8 rows keep

@@ -51,6 +51,19 @@ impl Clinic {
         })
     }
 
+    /// A second connection to the same database, for long work (an import, its preview): it
+    /// writes in its own transaction while this one keeps answering reads (SQLite's WAL lets
+    /// readers go on while one connection writes). A clinic in memory has no file to share:
+    /// an error.
+    pub fn worker(&self) -> Result<Clinic> {
+        match self.store.path() {
+            Some(p) => Clinic::open(p),
+            None => {
+                Err(std::io::Error::other("a clinic in memory has no second connection").into())
+            }
+        }
+    }
+
     /// A fresh clinic in memory, for tests.
     pub fn open_in_memory() -> Result<Clinic> {
         Ok(Clinic {

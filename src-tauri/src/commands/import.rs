@@ -1,29 +1,43 @@
 //! Importing a CSV export from the window. The page has no file-system access: it reads the
-//! chosen file itself (`<input type=file>`) and sends its bytes, base64-encoded, with each
-//! preview and import. The import runs on a blocking thread; the page polls `import_progress`
-//! (it has no event permission) and may `import_cancel`, which leaves the database as it was.
+//! chosen file itself (`<input type=file>`) and hands its bytes over once, raw (no JSON, no
+//! base64), with `import_stage`, which refuses a file over the window's limit; each preview
+//! and the import then read those bytes. Both run on a blocking thread, on a connection of
+//! their own (`Clinic::worker`), so the window's searches and counters keep answering; the
+//! page polls `import_progress` (it has no event permission) and may `import_cancel`, which
+//! leaves the database as it was.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use base64::Engine as _;
 use fidelia_core::import::{ImportError, ImportOptions, Preview, Report};
 use fidelia_core::Lang;
 use fidelia_ops::folders;
-use fidelia_ops::import::{ImportFailure, ImportSource};
+use fidelia_ops::import::{ImportFailure, ImportSource, MAX_WINDOW_BYTES};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime, State};
 
 use crate::error::IpcError;
 use crate::state::{clinic_time, AppState};
 
-/// The import under way: rows done / total, whether one is running, and the cancel flag.
+/// The import under way: the file handed over, rows done / total, whether one is running, and
+/// the cancel flag.
 #[derive(Default)]
 pub struct ImportJob {
+    staged: Mutex<Option<Arc<Vec<u8>>>>,
     progress: Arc<Mutex<(u64, u64)>>,
     running: AtomicBool,
     cancel: Arc<AtomicBool>,
+}
+
+impl ImportJob {
+    fn staged(&self, lang: Lang) -> Result<Arc<Vec<u8>>, IpcError> {
+        self.staged
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+            .ok_or_else(|| failure(ImportError::Empty.into(), lang))
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -56,25 +70,36 @@ pub fn failure(e: ImportFailure, lang: Lang) -> IpcError {
     }
 }
 
-fn decode(data: &str, lang: Lang) -> Result<Vec<u8>, IpcError> {
-    base64::engine::general_purpose::STANDARD
-        .decode(data.trim())
-        .map_err(|_| failure(ImportError::Empty.into(), lang))
+/// The chosen file's bytes, sent raw as the request's body: kept for the previews and the
+/// import that follow. Over [`MAX_WINDOW_BYTES`] it is refused (the CLI imports any size).
+#[tauri::command]
+pub fn import_stage(
+    state: State<'_, AppState>,
+    job: State<'_, ImportJob>,
+    request: tauri::ipc::Request<'_>,
+) -> Result<u64, IpcError> {
+    let lang = state.lang();
+    let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
+        return Err(failure(ImportError::Empty.into(), lang));
+    };
+    if bytes.len() > MAX_WINDOW_BYTES {
+        return Err(failure(ImportError::TooLarge.into(), lang));
+    }
+    *job.staged.lock().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(bytes.clone()));
+    Ok(bytes.len() as u64)
 }
 
 /// What Fidelia understood of the file and what importing it would do (nothing is written).
 #[tauri::command]
 pub async fn import_preview<R: Runtime>(
     app: AppHandle<R>,
-    data: String,
+    job: State<'_, ImportJob>,
     options: ImportOptions,
 ) -> Result<Preview, IpcError> {
     let lang = app.state::<AppState>().lang();
+    let bytes = job.staged(lang)?;
     tauri::async_runtime::spawn_blocking(move || {
-        let bytes = decode(&data, lang)?;
-        drop(data);
-        app.state::<AppState>()
-            .clinic
+        worker(&app, lang)?
             .import_preview(ImportSource::Bytes(&bytes), &options, &clinic_time())
             .map_err(|e| failure(e, lang))
     })
@@ -82,15 +107,23 @@ pub async fn import_preview<R: Runtime>(
     .map_err(|e| IpcError::internal(&format!("import preview task: {e}"), lang))?
 }
 
+/// A connection of its own for an import or its preview.
+fn worker<R: Runtime>(app: &AppHandle<R>, lang: Lang) -> Result<fidelia_ops::Clinic, IpcError> {
+    app.state::<AppState>()
+        .clinic
+        .worker()
+        .map_err(|e| IpcError::from_store(e, lang))
+}
+
 /// Imports the file in one transaction on a blocking thread; progress in `import_progress`.
 #[tauri::command]
 pub async fn import_run<R: Runtime>(
     app: AppHandle<R>,
     job: State<'_, ImportJob>,
-    data: String,
     options: ImportOptions,
 ) -> Result<Report, IpcError> {
     let lang = app.state::<AppState>().lang();
+    let bytes = job.staged(lang)?;
     if job.running.swap(true, Ordering::SeqCst) {
         return Err(IpcError::internal("an import is already running", lang));
     }
@@ -98,10 +131,7 @@ pub async fn import_run<R: Runtime>(
     *job.progress.lock().unwrap_or_else(|p| p.into_inner()) = (0, 0);
     let (progress, cancel) = (job.progress.clone(), job.cancel.clone());
     let result = tauri::async_runtime::spawn_blocking(move || {
-        let bytes = decode(&data, lang)?;
-        drop(data);
-        app.state::<AppState>()
-            .clinic
+        worker(&app, lang)?
             .import(
                 ImportSource::Bytes(&bytes),
                 &options,
@@ -115,7 +145,10 @@ pub async fn import_run<R: Runtime>(
     })
     .await;
     job.running.store(false, Ordering::SeqCst);
-    result.map_err(|e| IpcError::internal(&format!("import task: {e}"), lang))?
+    let report = result.map_err(|e| IpcError::internal(&format!("import task: {e}"), lang))??;
+    // Done: the file's bytes (a clinic's clients) are not kept any longer than needed.
+    *job.staged.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    Ok(report)
 }
 
 /// Rows done / total of the import under way (polled by the window).
