@@ -211,3 +211,20 @@ fn the_demo_never_replaces_a_clinic_without_being_told() {
     assert!(sb.cli_ok(&["info"]).contains("(demo)"));
     sb.cli_ok(&["demo"]); // the demo over the demo: nothing of the clinic's own to lose
 }
+
+/// `fidelia bench --samples 0` is refused with a message (issue 13, defect 9: it panicked).
+#[test]
+fn the_bench_refuses_zero_samples() {
+    let sb = Sandbox::new();
+    let out = sb.cli(&["bench", "--samples", "0"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a usage error, not a panic (101)"
+    );
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("--samples") && !said.contains("panicked"),
+        "{said}"
+    );
+}

@@ -93,9 +93,9 @@ enum Command {
         visits: usize,
         #[arg(long, default_value_t = DemoSize::LARGE.years)]
         years: u32,
-        /// Queries and page opens to time.
-        #[arg(long, default_value_t = 1000)]
-        samples: usize,
+        /// Queries and page opens to time (at least 2: half with accents, half without).
+        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(2..))]
+        samples: u64,
     },
 }
 
@@ -280,7 +280,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                     upcoming_appointments: pets / 20,
                     recent_cases: pets / 800,
                 },
-                samples,
+                samples as usize,
             )?;
         }
     }

@@ -17,7 +17,7 @@ pub mod templates;
 use fidelia_core::Lang;
 use unicode_normalization::UnicodeNormalization;
 
-pub use render::{render_batch, render_letter};
+pub use render::{logo_size, render_batch, render_letter, LOGO_MAX_PIXELS};
 pub use report::{render_report, ChartData, ReportData};
 
 /// The clinic's letterhead, from Settings.

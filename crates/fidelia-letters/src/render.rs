@@ -109,8 +109,47 @@ pub(crate) struct Logo {
     h_px: f32,
 }
 
+/// The largest logo decoded, in pixels (4,000 × 4,000): a small PNG of one colour can
+/// unpack to gigabytes, so the size is read from the header first.
+pub const LOGO_MAX_PIXELS: u64 = 16_000_000;
+
+/// A logo's width and height in pixels, read from its header without decoding it; refused
+/// over [`LOGO_MAX_PIXELS`]. `""` → none.
+pub fn logo_size(data_url: &str) -> Result<Option<(u32, u32)>, LetterError> {
+    let Some(bytes) = logo_bytes(data_url)? else {
+        return Ok(None);
+    };
+    let size = imagesize::blob_size(&bytes).map_err(|e| LetterError::Logo(e.to_string()))?;
+    let (w, h) = (size.width as u64, size.height as u64);
+    if w == 0 || h == 0 {
+        return Err(LetterError::Logo("empty image".into()));
+    }
+    if w * h > LOGO_MAX_PIXELS {
+        return Err(LetterError::Logo(format!(
+            "{w} × {h} pixels, more than the 16 million allowed"
+        )));
+    }
+    Ok(Some((w as u32, h as u32)))
+}
+
 /// `data:image/png;base64,…` (or jpeg) → image; `""` → none.
 pub(crate) fn decode_logo(data_url: &str) -> Result<Option<RawImage>, LetterError> {
+    if logo_size(data_url)?.is_none() {
+        return Ok(None);
+    }
+    let Some(bytes) = logo_bytes(data_url)? else {
+        return Ok(None);
+    };
+    let mut warnings = Vec::new();
+    let img = RawImage::decode_from_bytes(&bytes, &mut warnings).map_err(LetterError::Logo)?;
+    if img.width == 0 || img.height == 0 {
+        return Err(LetterError::Logo("empty image".into()));
+    }
+    Ok(Some(img))
+}
+
+/// The image bytes of a `data:` URL (PNG or JPEG, base64); `""` → none.
+fn logo_bytes(data_url: &str) -> Result<Option<Vec<u8>>, LetterError> {
     let url = data_url.trim();
     if url.is_empty() {
         return Ok(None);
@@ -132,12 +171,7 @@ pub(crate) fn decode_logo(data_url: &str) -> Result<Option<RawImage>, LetterErro
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(clean.as_bytes())
         .map_err(|e| LetterError::Logo(format!("base64: {e}")))?;
-    let mut warnings = Vec::new();
-    let img = RawImage::decode_from_bytes(&bytes, &mut warnings).map_err(LetterError::Logo)?;
-    if img.width == 0 || img.height == 0 {
-        return Err(LetterError::Logo("empty image".into()));
-    }
-    Ok(Some(img))
+    Ok(Some(bytes))
 }
 
 pub(crate) fn rgb((r, g, b): (f32, f32, f32)) -> Color {

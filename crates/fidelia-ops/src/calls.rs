@@ -152,6 +152,23 @@ pub(crate) fn add_call<Tz: TimeZone>(
 }
 
 impl Clinic {
+    /// The agenda for `days` days (1 to 31) from `from` on the clinic's wall calendar; a
+    /// range past the calendar's end (a date typed or sent by hand) is refused, not a panic.
+    pub fn agenda_days<Tz: TimeZone>(
+        &self,
+        from: chrono::NaiveDate,
+        days: i64,
+        staff: Option<StaffId>,
+        at: &ClinicTime<Tz>,
+    ) -> Result<Agenda> {
+        let end = from
+            .checked_add_days(chrono::Days::new(days.clamp(1, 31) as u64))
+            .ok_or_else(|| {
+                fidelia_store::StoreError::from(Invalid::single("from", "err.date_impossible"))
+            })?;
+        self.agenda(at.day_start(from), at.day_start(end), staff, at.now)
+    }
+
     pub fn agenda(
         &self,
         from: DateTime<Utc>,
@@ -578,6 +595,26 @@ mod tests {
         assert_eq!(marked, 0, "the call read is not the call now");
         let later = s.calls_to_notify(retry.scheduled_at).unwrap();
         assert_eq!(later.len(), 1, "the retry is notified when it falls due");
+    }
+
+    /// A range past the calendar's last day is refused with a message (issue 13, defect 9: it
+    /// panicked, and the window's command with it).
+    #[test]
+    fn an_agenda_past_the_end_of_the_calendar_is_refused() {
+        let s = store();
+        let last = chrono::NaiveDate::MAX;
+        for (from, days) in [(last, 1), (last - chrono::Days::new(3), 31)] {
+            assert!(
+                matches!(
+                    s.agenda_days(from, days, None, &at()),
+                    Err(StoreError::Invalid(_))
+                ),
+                "{from} + {days}"
+            );
+        }
+        assert!(s
+            .agenda_days(last - chrono::Days::new(40), 31, None, &at())
+            .is_ok());
     }
 
     #[test]

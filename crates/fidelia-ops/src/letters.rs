@@ -142,24 +142,53 @@ fn write_new(dir: &Path, name: &str, bytes: &[u8]) -> std::result::Result<PathBu
     Ok(path)
 }
 
-/// Writes thank-you letters as PDF into `folder`; returns the files.
+/// Files written for letters that are not recorded yet: removed when dropped, unless kept
+/// (once the letters are recorded). A batch that fails halfway, or whose recording fails,
+/// leaves no file behind.
+#[derive(Default)]
+struct Written {
+    files: Vec<PathBuf>,
+    kept: bool,
+}
+
+impl Written {
+    /// The files, for good.
+    fn keep(mut self) -> Vec<PathBuf> {
+        self.kept = true;
+        std::mem::take(&mut self.files)
+    }
+}
+
+impl Drop for Written {
+    fn drop(&mut self) {
+        if !self.kept {
+            for f in &self.files {
+                let _ = std::fs::remove_file(f);
+            }
+        }
+    }
+}
+
+/// Writes thank-you letters as PDF into `folder`, each file noted in `written` as it is.
 fn write_thanks(
     s: &Settings,
     issued: &[IssuedLetter],
     output: Output,
     folder: &Path,
     today: NaiveDate,
-) -> std::result::Result<Vec<PathBuf>, String> {
+    written: &mut Written,
+) -> std::result::Result<(), String> {
     let head = letterhead(s);
     let data: Vec<LetterData> = issued.iter().map(|l| letter_data(s, l, today)).collect();
     match output {
-        Output::Files => data
-            .iter()
-            .map(|d| {
+        Output::Files => {
+            for d in &data {
                 let pdf = render_letter(&head, d).map_err(|e| e.to_string())?;
-                write_new(folder, &safe_file_name(&d.client_name), &pdf)
-            })
-            .collect(),
+                written
+                    .files
+                    .push(write_new(folder, &safe_file_name(&d.client_name), &pdf)?);
+            }
+        }
         Output::Batch => {
             let pdf = render_batch(&head, &data).map_err(|e| e.to_string())?;
             let name = format!(
@@ -167,9 +196,10 @@ fn write_thanks(
                 t(s.language, "letter.batch_file"),
                 today.format("%Y-%m-%d")
             );
-            Ok(vec![write_new(folder, &name, &pdf)?])
+            written.files.push(write_new(folder, &name, &pdf)?);
         }
     }
+    Ok(())
 }
 
 impl Clinic {
@@ -187,17 +217,16 @@ impl Clinic {
         at: &ClinicTime<Tz>,
     ) -> Result<Issued> {
         let today = at.today();
-        let mut files = Vec::new();
+        let mut written = Written::default();
         let mut folder = root.to_path_buf();
         let letters =
             self.issue_thanks_with(clients, template, today, at.now, &mut |s, issued| {
                 folder = root.join(period_of(today, s.loyalty.period_months).key);
-                files = write_thanks(s, issued, output, &folder, today)?;
-                Ok(())
+                write_thanks(s, issued, output, &folder, today, &mut written)
             })?;
         Ok(Issued {
             letters,
-            files,
+            files: written.keep(),
             folder,
         })
     }
@@ -241,7 +270,8 @@ impl Clinic {
     }
 
     /// Records a condolence letter with its (edited) `body`; with `root`, writes it as PDF
-    /// there first (if that fails, nothing is recorded).
+    /// there once recorded, in the same transaction (if writing fails, nothing is recorded;
+    /// if recording fails, the file is removed).
     pub fn issue_condolence(
         &self,
         pet: PetId,
@@ -260,35 +290,36 @@ impl Clinic {
             };
             return Err(Invalid::single("body", key).into());
         }
-        self.store.write(|db| {
+        let mut written = Written::default();
+        let letter = self.store.write(|db| -> Result<IssuedLetter> {
             let p = pets::get(db, pet)?;
             if p.data.deceased_on.is_none() {
                 return Err(Invalid::single("petId", "err.pet_alive").into());
             }
             let letter = letter_to(&clients::get(db, p.data.client_id)?, body.to_owned());
-            let file = match root.filter(|_| printed) {
-                Some(root) => {
-                    let s = settings::read(db)?;
-                    let pdf = render_letter(&letterhead(&s), &letter_data(&s, &letter, today))
-                        .map_err(|e| StoreError::Refused(e.to_string()))?;
-                    let name = format!(
-                        "{}-{}",
-                        t(s.language, "letter.condolence_file"),
-                        safe_file_name(&letter.client_name)
-                    );
-                    Some(write_new(root, &name, &pdf).map_err(StoreError::Refused)?)
-                }
-                None => None,
-            };
             let letter_id =
                 letters::insert_condolence(db, letter.client_id, pet, body, printed, now)?;
-            Ok(Condolence {
-                letter: IssuedLetter {
-                    letter_id,
-                    ..letter
-                },
-                file,
+            if let Some(root) = root.filter(|_| printed) {
+                let s = settings::read(db)?;
+                let pdf = render_letter(&letterhead(&s), &letter_data(&s, &letter, today))
+                    .map_err(|e| StoreError::Refused(e.to_string()))?;
+                let name = format!(
+                    "{}-{}",
+                    t(s.language, "letter.condolence_file"),
+                    safe_file_name(&letter.client_name)
+                );
+                written
+                    .files
+                    .push(write_new(root, &name, &pdf).map_err(StoreError::Refused)?);
+            }
+            Ok(IssuedLetter {
+                letter_id,
+                ..letter
             })
+        })?;
+        Ok(Condolence {
+            letter,
+            file: written.keep().pop(),
         })
     }
 }
@@ -524,6 +555,47 @@ mod tests {
         });
         assert!(matches!(r, Err(StoreError::Refused(m)) if m == "disco lleno"));
         assert_eq!(s.loyalty_review(today()).unwrap().thanked_this_period, 0);
+    }
+
+    /// Letters' files not recorded are removed (issue 13, defect 9): a condolence whose
+    /// record fails (here a full disk, simulated) leaves no PDF behind — it was written before
+    /// the record was made — and a batch's files are removed unless kept.
+    #[test]
+    fn a_letter_not_recorded_leaves_no_file() {
+        let dir = std::env::temp_dir().join(format!("fidelia-letters-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let s = Clinic::open(&dir.join("clinic.sqlite3")).unwrap();
+        let c = client(&s, "Begoña", "Ibáñez", "612 345 678");
+        let luna = pet(&s, c.id, "Luna");
+        mark_deceased(&s, &luna);
+        let raw = rusqlite::Connection::open(dir.join("clinic.sqlite3")).unwrap();
+        raw.execute_batch(
+            "CREATE TRIGGER full_disk BEFORE INSERT ON letters
+             BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;",
+        )
+        .unwrap();
+        let out = dir.join("Cartas");
+        let r = s.issue_condolence(luna.id, "Lo sentimos.", true, Some(&out), now(), today());
+        assert!(r.is_err());
+        let left = std::fs::read_dir(&out).map(|d| d.count()).unwrap_or(0);
+        assert_eq!(left, 0, "no PDF for a letter that was not recorded");
+        raw.execute_batch("DROP TRIGGER full_disk").unwrap();
+        let ok = s
+            .issue_condolence(luna.id, "Lo sentimos.", true, Some(&out), now(), today())
+            .unwrap();
+        assert!(
+            ok.file.as_ref().is_some_and(|f| f.exists()),
+            "recorded: its PDF stays"
+        );
+
+        let mut written = Written::default();
+        let f = dir.join("a.pdf");
+        std::fs::write(&f, b"%PDF").unwrap();
+        written.files.push(f.clone());
+        drop(written);
+        assert!(!f.exists(), "not kept: removed");
+        drop(raw);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

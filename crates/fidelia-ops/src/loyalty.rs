@@ -198,10 +198,11 @@ impl Clinic {
     ) -> Result<Coupon> {
         self.store.write(|db| {
             let c = coupons::get(db, code)?;
-            if c.status != "emitido" || c.expires_on < today {
+            // Checked and marked in one transaction, and marked only if still issued: two
+            // desks redeeming the same coupon at once cannot both succeed.
+            if c.expires_on < today || !coupons::redeem(db, &c.code, now)? {
                 return Err(Invalid::single("code", "err.coupon_not_valid").into());
             }
-            coupons::redeem(db, &c.code, now)?;
             coupons::get(db, &c.code)
         })
     }
@@ -266,4 +267,60 @@ fn age_words(age: u32, lang: Lang) -> String {
         "birthday.years"
     };
     t(lang, key).replace("{n}", &age.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_util::*;
+
+    /// Two desks redeem the same coupon at the same moment, each on its own connection (issue
+    /// 13, defect 9): exactly one succeeds, the other is told the coupon is not valid.
+    #[test]
+    fn a_coupon_is_redeemed_once_even_by_two_desks_at_once() {
+        let dir = std::env::temp_dir().join(format!("fidelia-coupon-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let s = Clinic::open(&dir.join("clinic.sqlite3")).unwrap();
+        let c = client(&s, "Begoña", "Ibáñez", "612 345 678");
+        s.save_client(
+            &ClientForm {
+                id: Some(c.id),
+                first_name: "Begoña".into(),
+                surnames: "Ibáñez".into(),
+                phone1: "612 345 678".into(),
+                preferred_channel: "telefono".into(),
+                consent_commercial: true,
+                ..Default::default()
+            },
+            now(),
+        )
+        .unwrap();
+        let nono = s
+            .save_pet(
+                &PetForm {
+                    client_id: Some(c.id),
+                    name: "Ñoño".into(),
+                    species: "perro".into(),
+                    birth_date: "28/11/2019".into(),
+                    ..Default::default()
+                },
+                &at(),
+            )
+            .unwrap();
+        let code = s.issue_coupon(nono.id, at().today(), now()).unwrap().code;
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(2));
+        let desks: Vec<_> = (0..2)
+            .map(|_| {
+                let (desk, barrier, code) = (s.worker().unwrap(), barrier.clone(), code.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    desk.redeem_coupon(&code, at().today(), now()).is_ok()
+                })
+            })
+            .collect();
+        let ok: Vec<bool> = desks.into_iter().map(|d| d.join().unwrap()).collect();
+        assert_eq!(ok.iter().filter(|x| **x).count(), 1, "{ok:?}");
+        assert_eq!(s.coupon(&code).unwrap().status, "canjeado");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -173,6 +173,11 @@ impl Clinic {
     pub fn save_settings(&self, form: &Settings) -> Result<Settings> {
         self.store.write(|db| {
             let valid = form.validate(&settings::read(db)?)?;
+            // A logo too large to decode (in pixels, whatever its file size) is refused here,
+            // not when a letter is printed.
+            if fidelia_letters::logo_size(&valid.logo_data_url).is_err() {
+                return Err(Invalid::single("logo", "err.logo_pixels").into());
+            }
             settings::write(db, &valid)?;
             Ok(valid)
         })
@@ -526,6 +531,33 @@ mod export_tests {
             "derived columns are not exported"
         );
         assert_eq!(v["visits"].as_array().unwrap().len(), 0);
+    }
+
+    /// A logo of a few bytes that would unpack to 25 million pixels is refused when saved
+    /// (issue 13, defect 9: it was decoded with no limit when a letter was printed).
+    #[test]
+    fn a_logo_too_large_in_pixels_is_refused() {
+        use base64::Engine as _;
+        let s = store();
+        let mut png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR".to_vec();
+        png.extend_from_slice(&5000u32.to_be_bytes());
+        png.extend_from_slice(&5000u32.to_be_bytes());
+        png.extend_from_slice(&[8, 2, 0, 0, 0, 0, 0, 0, 0]);
+        let url = format!(
+            "data:image/png;base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(&png)
+        );
+        let form = fidelia_core::settings::Settings {
+            logo_data_url: url,
+            ..s.settings().unwrap()
+        };
+        match s.save_settings(&form) {
+            Err(crate::StoreError::Invalid(e)) => {
+                assert_eq!((e.0[0].field, e.0[0].key), ("logo", "err.logo_pixels"))
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(s.settings().unwrap().logo_data_url, "", "nothing saved");
     }
 
     #[test]

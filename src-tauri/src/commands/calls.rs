@@ -1,7 +1,7 @@
 //! Follow-up calls: the agenda, the call screen, attempts, courtesy calls, counts, and the
 //! notification and start-at-login switches.
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use fidelia_core::calls::*;
 use fidelia_core::*;
 use fidelia_ops::calls::Agenda;
@@ -21,12 +21,7 @@ pub fn calls_agenda(
     days: i64,
     staff_id: Option<StaffId>,
 ) -> Result<Agenda, IpcError> {
-    let at = clinic_time();
-    let (start, end) = (
-        at.day_start(from),
-        at.day_start(from + Duration::days(days.clamp(1, 31))),
-    );
-    state.call(|s| s.agenda(start, end, staff_id, at.now))
+    state.call(|s| s.agenda_days(from, days, staff_id, &clinic_time()))
 }
 
 #[tauri::command]

@@ -84,12 +84,14 @@ pub fn get(db: &Db, code: &str) -> Result<Coupon> {
     ))
 }
 
-pub fn redeem(db: &Db, code: &str, now: DateTime<Utc>) -> Result<()> {
-    db.conn().execute(
-        "UPDATE coupons SET status = 'canjeado', redeemed_at = ?2 WHERE code = ?1",
+/// Marks an issued coupon as redeemed; `false` when it was not (any longer) issued: redeemed
+/// meanwhile, or cancelled.
+pub fn redeem(db: &Db, code: &str, now: DateTime<Utc>) -> Result<bool> {
+    let n = db.conn().execute(
+        "UPDATE coupons SET status = 'canjeado', redeemed_at = ?2 WHERE code = ?1 AND status = 'emitido'",
         params![code, ts(now)],
     )?;
-    Ok(())
+    Ok(n == 1)
 }
 
 /// Cancels a pet's unused coupons.
