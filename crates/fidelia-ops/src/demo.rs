@@ -223,4 +223,33 @@ mod tests {
         assert!(!s.settings().unwrap().demo);
         assert!(s.integrity_ok().unwrap());
     }
+
+    /// A demo that fails halfway (here a full disk after a few hundred visits, simulated)
+    /// leaves the clinic as it was (issue 13, defect 2: the reset was committed first, and a
+    /// failure left the clinic empty).
+    #[test]
+    fn a_failed_demo_leaves_the_clinic_as_it_was() {
+        let dir = std::env::temp_dir().join(format!("fidelia-demo-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let s = crate::Clinic::open(&dir.join("clinic.sqlite3")).unwrap();
+        client(&s, "Remedios", "Quintana", "612 345 678");
+        let raw = rusqlite::Connection::open(dir.join("clinic.sqlite3")).unwrap();
+        raw.execute_batch(
+            "CREATE TRIGGER full_disk BEFORE INSERT ON visits
+             WHEN (SELECT count(*) FROM visits) >= 300
+             BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;",
+        )
+        .unwrap();
+        assert!(s.load_demo(1, DemoSize::DEMO, &at()).is_err());
+        let (n, hits) = s.clients_list(0, 10).unwrap();
+        assert_eq!(n, 1, "the clinic's own client is still there, alone");
+        assert!(
+            hits[0].full_name.contains("Remedios"),
+            "{}",
+            hits[0].full_name
+        );
+        assert!(!s.settings().unwrap().demo);
+        drop(raw);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
