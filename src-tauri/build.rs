@@ -67,6 +67,10 @@ const COMMANDS: &[&str] = &[
     "report_month",
     "diagnostics",
     "integrity_check",
+    "backups_list",
+    "backup_now",
+    "backup_restore",
+    "backup_folder_set",
 ];
 
 fn main() {

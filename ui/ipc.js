@@ -113,4 +113,8 @@ export const api = {
   reportMonth: (month) => invoke("report_month", { month }),
   diagnostics: () => invoke("diagnostics"),
   integrityCheck: () => invoke("integrity_check"),
+  backupsList: () => invoke("backups_list"),
+  backupNow: () => invoke("backup_now"),
+  backupRestore: (name) => invoke("backup_restore", { name }),
+  backupFolderSet: (folder) => invoke("backup_folder_set", { folder }),
 };

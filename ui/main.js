@@ -17,6 +17,7 @@ import { importView } from "./views/import.js";
 import { messagesView } from "./views/messages.js";
 import { winbackView } from "./views/winback.js";
 import { dashboardView } from "./views/dashboard.js";
+import { recoveryView } from "./views/backups.js";
 
 const VIEWS = {
   home: homeView,
@@ -162,6 +163,15 @@ async function start() {
   try {
     state.info = await api.appInfo();
     await setLanguage(state.info.language || "es");
+    if (state.info.problem) {
+      // The database could not be used: no app on it, only the way back (a backup).
+      document.querySelector(".mainnav").hidden = true;
+      document.getElementById("search").disabled = true;
+      const view = await recoveryView(state.info.problem);
+      document.getElementById("view").replaceChildren(view);
+      view.querySelector("h1").focus();
+      return;
+    }
     state.settings = await api.settingsGet();
   } catch (err) {
     document.getElementById("view").replaceChildren(errorPanel(err, () => window.location.reload()));

@@ -16,6 +16,7 @@ pub const CODES: &[&str] = &[
     "import",
     "cancelled",
     "database",
+    "unavailable",
     "internal",
 ];
 
@@ -36,6 +37,15 @@ impl IpcError {
         IpcError {
             code: "internal",
             message: t(lang, "err.internal"),
+            fields: BTreeMap::new(),
+        }
+    }
+
+    /// The database could not be used at start-up and waits to be restored.
+    pub fn unavailable(lang: Lang) -> IpcError {
+        IpcError {
+            code: "unavailable",
+            message: t(lang, "err.db_unavailable"),
             fields: BTreeMap::new(),
         }
     }

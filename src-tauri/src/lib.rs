@@ -16,7 +16,7 @@ use fidelia_core::demo::DemoSize;
 use fidelia_ops::Clinic;
 use tauri::{Builder, Manager, Runtime};
 
-use crate::state::{clinic_time, AppState};
+use crate::state::{clinic_time, AppState, StartProblem};
 
 /// The database path: `--db PATH` on the command line, else `$FIDELIA_DB`, else the OS
 /// app-data folder.
@@ -34,17 +34,29 @@ pub fn db_path_from_args(args: impl IntoIterator<Item = String>) -> PathBuf {
     fidelia_ops::default_db_path()
 }
 
-/// Opens the clinic's database; the very first time (no file yet), on the demo clinic.
-pub fn open_clinic(path: &std::path::Path) -> Result<Clinic, fidelia_ops::StoreError> {
+/// Opens the clinic's database; the very first time (no file yet), on the demo clinic. A
+/// database that will not open, or fails SQLite's quick check, is not run on: the window says
+/// so and offers the latest backup.
+pub fn open_clinic(path: &std::path::Path) -> Result<Clinic, StartProblem> {
     let first_time = !path.exists();
-    let store = Clinic::open(path)?;
+    let problem = |kind, e: &dyn std::fmt::Display| {
+        log::error!("the database could not be used ({kind}): {e}");
+        StartProblem {
+            kind,
+            detail: e.to_string(),
+        }
+    };
+    let store = Clinic::open(path).map_err(|e| problem("open", &e))?;
     if first_time {
-        store.load_demo(commands::app::DEMO_SEED, DemoSize::DEMO, &clinic_time())?;
+        store
+            .load_demo(commands::app::DEMO_SEED, DemoSize::DEMO, &clinic_time())
+            .map_err(|e| problem("open", &e))?;
     }
-    if !store.integrity_ok()? {
-        log::error!("the database failed its integrity check (quick_check)");
+    match store.integrity_ok() {
+        Ok(true) => Ok(store),
+        Ok(false) => Err(problem("integrity", &"quick_check found damage")),
+        Err(e) => Err(problem("integrity", &e)),
     }
-    Ok(store)
 }
 
 /// The app's builder with its commands, shared by `run` and the IPC tests.
@@ -117,6 +129,10 @@ pub fn builder<R: Runtime>() -> Builder<R> {
         commands::loyalty::report_month,
         commands::diagnostics::diagnostics,
         commands::diagnostics::integrity_check,
+        commands::backup::backups_list,
+        commands::backup::backup_now,
+        commands::backup::backup_restore,
+        commands::backup::backup_folder_set,
     ])
 }
 
@@ -206,28 +222,15 @@ pub fn run() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let hidden = args.iter().any(|a| a == "--hidden");
     let path = db_path_from_args(args);
-    let store = match open_clinic(&path) {
-        Ok(s) => s,
-        Err(e) => {
-            log::error!("the database could not be opened: {e}");
-            eprintln!(
-                "Fidelia: no se pudo abrir la base de datos {}: {e}",
-                path.display()
-            );
-            std::process::exit(2);
-        }
-    };
-    let lang = store.language();
+    let state = AppState::new(open_clinic(&path), path);
+    let lang = state.lang();
     let result = one_instance::plugin(builder::<tauri::Wry>())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_autostart::init(
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             Some(vec!["--hidden"]),
         ))
-        .manage(AppState {
-            clinic: store,
-            notify_status: Default::default(),
-        })
+        .manage(state)
         .manage(commands::import::ImportJob::default())
         .on_page_load(move |_, payload| report_first_paint(started, payload))
         .setup(move |app| {

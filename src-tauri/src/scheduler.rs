@@ -236,8 +236,42 @@ fn scheduler_period() -> std::time::Duration {
     std::time::Duration::from_secs(secs)
 }
 
+/// Hours between automatic backups (`FIDELIA_BACKUP_HOURS`, default 24).
+fn backup_period() -> std::time::Duration {
+    let hours = std::env::var("FIDELIA_BACKUP_HOURS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .filter(|h: &u64| *h > 0)
+        .unwrap_or(24);
+    std::time::Duration::from_secs(hours * 3600)
+}
+
+/// Automatic backups: one at start-up, then one a day while Fidelia runs, each on a connection
+/// of its own (verified, the folder rotated: `fidelia_ops::backup`). A failure is logged and
+/// tried again at the next turn.
+fn start_backups<R: Runtime>(app: tauri::AppHandle<R>) {
+    tauri::async_runtime::spawn(async move {
+        loop {
+            let app2 = app.clone();
+            let made = tauri::async_runtime::spawn_blocking(move || {
+                let state = app2.state::<AppState>();
+                let worker = state.with(|c| c.worker())?;
+                Some(worker.and_then(|w| w.backup_now(&fidelia_ops::backup::dir(), &clinic_time())))
+            })
+            .await;
+            match made {
+                Ok(Some(Err(e))) => log::error!("automatic backup failed: {e}"),
+                Err(e) => log::error!("backup task: {e}"),
+                _ => {}
+            }
+            tokio::time::sleep(backup_period()).await;
+        }
+    });
+}
+
 /// Starts the scheduler on Tauri's async runtime: a tokio interval that skips missed ticks.
 pub fn start<R: Runtime>(app: tauri::AppHandle<R>) {
+    start_backups(app.clone());
     // Clicking a notification brings the window forward on the call (or the agenda).
     let opener = app.clone();
     tauri::async_runtime::spawn(async move {
@@ -256,17 +290,21 @@ pub fn start<R: Runtime>(app: tauri::AppHandle<R>) {
             let pass = tauri::async_runtime::spawn_blocking(move || {
                 let state = app2.state::<AppState>();
                 let at = clinic_time();
-                let shown = tick(
-                    &state.clinic,
-                    notifier.as_ref(),
-                    &state.notify_status,
-                    at.now,
-                    first_pass,
-                )?;
-                morning(&state.clinic, notifier.as_ref(), &state.notify_status, &at)?;
-                let counts = counts_now(&state.clinic)?;
-                crate::tray::show_count(&app2, counts.today, state.lang());
-                Ok::<_, StoreError>(shown)
+                // No clinic (the database waits to be restored): nothing to notify.
+                let pass = state.with(|clinic| {
+                    let shown = tick(
+                        clinic,
+                        notifier.as_ref(),
+                        &state.notify_status,
+                        at.now,
+                        first_pass,
+                    )?;
+                    morning(clinic, notifier.as_ref(), &state.notify_status, &at)?;
+                    let counts = counts_now(clinic)?;
+                    crate::tray::show_count(&app2, counts.today, clinic.language());
+                    Ok::<_, StoreError>(shown)
+                });
+                pass.unwrap_or(Ok(0))
             })
             .await;
             match pass {

@@ -1,25 +1,82 @@
-//! What the commands share: the clinic's database, and the clock as the clinic sees it.
+//! What the commands share: the clinic's database (or why it could not be opened), and the
+//! clock as the clinic sees it.
+//!
+//! The clinic sits behind a read-write lock: every command reads it; a restore takes it,
+//! closes it, puts the backup in its place and opens it again. When the database failed at
+//! start-up (it would not open, or failed its check) there is no clinic until it is restored:
+//! commands answer "unavailable", and the window shows the way back (a backup).
+
+use std::path::PathBuf;
+use std::sync::{Mutex, RwLock};
 
 use chrono::{Local, Utc};
 use fidelia_core::{ClinicTime, Lang};
 use fidelia_ops::{Clinic, StoreError};
+use serde::Serialize;
 
 use crate::error::IpcError;
 
+/// Why the clinic could not be used at start-up.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StartProblem {
+    /// "open" (the file would not open as the clinic's database) or "integrity" (it opened,
+    /// and failed SQLite's check).
+    pub kind: &'static str,
+    /// SQLite's words, for whoever helps (also in the log).
+    pub detail: String,
+}
+
 pub struct AppState {
-    pub clinic: Clinic,
+    clinic: RwLock<Option<Clinic>>,
+    pub db_path: PathBuf,
+    pub problem: Mutex<Option<StartProblem>>,
     pub notify_status: crate::scheduler::SharedStatus,
 }
 
 impl AppState {
-    /// Runs `f` on the store; an error comes back ready for the window, in the clinic's language.
-    pub fn call<T>(&self, f: impl FnOnce(&Clinic) -> Result<T, StoreError>) -> Result<T, IpcError> {
-        f(&self.clinic).map_err(|e| IpcError::from_store(e, self.lang()))
+    pub fn new(opened: Result<Clinic, StartProblem>, db_path: PathBuf) -> AppState {
+        let (clinic, problem) = match opened {
+            Ok(c) => (Some(c), None),
+            Err(p) => (None, Some(p)),
+        };
+        AppState {
+            clinic: RwLock::new(clinic),
+            db_path,
+            problem: Mutex::new(problem),
+            notify_status: Default::default(),
+        }
     }
 
-    /// The language the clinic chose: the window's, the tray's and every message's.
+    /// Runs `f` on the clinic; an error comes back ready for the window, in the clinic's
+    /// language ("unavailable" while the database waits to be restored).
+    pub fn call<T>(&self, f: impl FnOnce(&Clinic) -> Result<T, StoreError>) -> Result<T, IpcError> {
+        let guard = self.clinic.read().unwrap_or_else(|e| e.into_inner());
+        match guard.as_ref() {
+            Some(c) => f(c).map_err(|e| IpcError::from_store(e, c.language())),
+            None => Err(IpcError::unavailable(Lang::default())),
+        }
+    }
+
+    /// `f` on the clinic, if there is one (the scheduler: nothing to do without it).
+    pub fn with<T>(&self, f: impl FnOnce(&Clinic) -> T) -> Option<T> {
+        let guard = self.clinic.read().unwrap_or_else(|e| e.into_inner());
+        guard.as_ref().map(f)
+    }
+
+    /// Takes the clinic out (closing its connection when `f` drops it) and puts back what `f`
+    /// returns, with no command running meanwhile.
+    pub fn replace<T>(&self, f: impl FnOnce(Option<Clinic>) -> (Option<Clinic>, T)) -> T {
+        let mut guard = self.clinic.write().unwrap_or_else(|e| e.into_inner());
+        let (clinic, out) = f(guard.take());
+        *guard = clinic;
+        out
+    }
+
+    /// The language the clinic chose: the window's, the tray's and every message's (Spanish
+    /// while there is no clinic).
     pub fn lang(&self) -> Lang {
-        self.clinic.language()
+        self.with(|c| c.language()).unwrap_or_default()
     }
 
     /// An unexpected failure, for the window in the clinic's language (the detail is logged).

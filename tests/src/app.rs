@@ -121,15 +121,27 @@ impl App {
     /// display and D-Bus: what a clinic sees after closing Fidelia and opening it later. The new
     /// start waits until the previous process has exited and has left the bus.
     pub async fn restart(&mut self) {
+        self.stop().await;
+        self.start_again().await;
+    }
+
+    /// Quits the app (as [`App::restart`] does) and leaves it closed, until
+    /// [`App::start_again`]: to change its files in between.
+    pub async fn stop(&mut self) {
         if let Some(client) = self.client.take() {
             let _ = tokio::time::timeout(Duration::from_secs(10), client.close()).await;
         }
-        let (port, bin, opts) = self.session.clone().expect("a started app");
+        let (_, bin, _) = self.session.clone().expect("a started app");
         // Closing the window leaves Fidelia in the tray: quit it for real, as the tray's "Salir"
         // would, or the next start is a second instance that only focuses this one.
         self.end_app_processes(&bin);
         self.desktop
             .wait_name_released(INSTANCE_NAME, Duration::from_secs(10));
+    }
+
+    /// Starts the app again after [`App::stop`], on the same data folder, display and D-Bus.
+    pub async fn start_again(&mut self) {
+        let (port, bin, opts) = self.session.clone().expect("a started app");
         self.connect(port, &bin, &opts).await;
     }
 

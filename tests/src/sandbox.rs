@@ -72,6 +72,10 @@ impl Sandbox {
     pub fn app_log_dir(&self) -> PathBuf {
         self.data_dir().join(fidelia_ops::APP_ID).join("logs")
     }
+    /// Where the app keeps its backups by default (in its data folder).
+    pub fn backup_dir(&self) -> PathBuf {
+        self.data_dir().join(fidelia_ops::APP_ID).join("backups")
+    }
     /// `FIDELIA_DB`: `<root>/fidelia.sqlite3`.
     pub fn db_path(&self) -> PathBuf {
         self.root.join("fidelia.sqlite3")

@@ -58,3 +58,64 @@ async fn an_oversized_file_is_refused_by_the_import_itself() {
     assert!(answer.contains("demasiado grande"), "{answer}");
     app.close().await;
 }
+
+/// A backup made from Ajustes brings the clinic back after its database is damaged (issue
+/// 13): backup → the live file corrupted → start → the window says so and offers the latest
+/// backup instead of running on → restore → the clinic as it was, and the damaged file kept.
+#[tokio::test]
+async fn a_damaged_database_is_restored_from_the_latest_backup() {
+    use std::io::{Seek, SeekFrom, Write};
+    let mut app = App::start().await;
+    app.wait_for("#search").await;
+    let before = app.cli_ok(&["info"]);
+    let clients = before
+        .lines()
+        .find(|l| l.starts_with("clients:"))
+        .expect("info names the clients")
+        .to_string();
+    app.click(".mainnav button[data-view=settings]").await;
+    app.wait_for("#backups").await;
+    app.click("#backup-now").await;
+    app.wait_for_text("#backup-result", "Copia hecha y comprobada")
+        .await;
+    app.wait_for("#backup-list tbody tr").await;
+
+    // Fidelia closed (the CLI, last to close the database, folds its write-ahead log into
+    // it); then the file damaged in its middle half.
+    app.stop().await;
+    app.cli_ok(&["info"]);
+    let db = app.db_path();
+    assert!(!std::path::Path::new(&format!("{}-wal", db.display())).exists());
+    let len = std::fs::metadata(&db).unwrap().len();
+    let mut f = std::fs::OpenOptions::new().write(true).open(&db).unwrap();
+    f.seek(SeekFrom::Start(len / 4)).unwrap();
+    f.write_all(&vec![0x55u8; (len / 2) as usize]).unwrap();
+    drop(f);
+
+    app.start_again().await;
+    app.wait_for("#recovery").await;
+    assert!(
+        !app.js("return document.querySelector('.mainnav').hidden === false")
+            .await
+            .as_bool()
+            .unwrap(),
+        "no app on a damaged database"
+    );
+    app.wait_for_text("#recovery-latest", "Última copia").await;
+    app.click("#restore-latest").await;
+    app.click("#confirm-ok").await;
+    // The window reloads on the restored clinic.
+    app.wait_for(".mainnav:not([hidden]) button[data-view=settings]")
+        .await;
+    app.wait_for("#search:not([disabled])").await;
+    let after = app.cli_ok(&["info"]);
+    assert!(after.contains(&clients), "{clients} again:\n{after}");
+    let backups = fidelia_ops::backup::list(&app.sandbox().backup_dir());
+    assert!(
+        backups
+            .iter()
+            .any(|b| b.kind == fidelia_core::backup::BackupKind::BeforeRestore),
+        "the damaged database was kept: {backups:?}"
+    );
+    app.close().await;
+}

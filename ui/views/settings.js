@@ -12,6 +12,7 @@ import { confirmDialog } from "../components/dialog.js";
 import { messagesFieldsets, collectMessages } from "./settings-messages.js";
 import { winbackFieldset, collectWinback } from "./settings-winback.js";
 import { diagnosticsSection } from "./settings-diagnostics.js";
+import { backupsSection } from "./backups.js";
 
 export const COUNTRIES = ["ES", "MX", "AR", "CO", "CL", "PE", "US", "GB", "FR", "PT", "DE", "IT"];
 const LANGUAGES = ["es", "en"];
@@ -308,6 +309,7 @@ export async function settingsView() {
       h("p", null, t("settings.import_text")),
       h("div", { class: "form-actions form-actions--start" }, h("button", { type: "button", id: "open-import", class: "btn", onclick: () => navigate("import") }, t("settings.import_open"))),
     ),
+    await backupsSection(),
     await autostartSection(),
     await diagnosticsSection(),
     h(

@@ -4,6 +4,7 @@
 
 #[macro_use]
 pub mod records;
+pub mod backup;
 pub mod calls;
 pub mod care;
 pub mod demo;

@@ -197,6 +197,19 @@ impl Store {
         }
     }
 
+    /// Copies the database to `dest` (a new file) with SQLite's online backup API, inside a
+    /// read transaction, so that the copy and the row counts returned are the same snapshot
+    /// whatever other connections write meanwhile.
+    pub fn backup_to(&self, dest: &Path) -> Result<RowCounts> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let counts = row_counts(&tx)?;
+        let mut out = Connection::open(dest)?;
+        rusqlite::backup::Backup::new(&tx, &mut out)?.step(-1)?;
+        drop(tx); // read only: nothing to commit
+        Ok(counts)
+    }
+
     /// Database size in bytes (pages × page size).
     pub fn size_bytes(&self) -> Result<i64> {
         Ok(self.conn().query_row(
@@ -205,6 +218,34 @@ impl Store {
             |r| r.get(0),
         )?)
     }
+}
+
+/// Rows per table of a database, by table name (every table of the schema).
+pub type RowCounts = std::collections::BTreeMap<String, i64>;
+
+fn row_counts(conn: &Connection) -> Result<RowCounts> {
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    tables
+        .into_iter()
+        .map(|t| {
+            let n = conn.query_row(&format!("SELECT count(*) FROM \"{t}\""), [], |r| r.get(0))?;
+            Ok((t, n))
+        })
+        .collect()
+}
+
+/// Checks a backup file: it opens read-only, SQLite's `quick_check` passes, and its rows per
+/// table are read back (to compare with what was copied). Refused when it is not sound.
+pub fn verify_backup(path: &Path) -> Result<RowCounts> {
+    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let check: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+    if check != "ok" {
+        return Err(StoreError::Refused(format!("quick_check: {check}")));
+    }
+    row_counts(&conn)
 }
 
 fn transact<T, E: From<StoreError>>(

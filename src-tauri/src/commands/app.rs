@@ -8,7 +8,7 @@ use serde::Serialize;
 use tauri::State;
 
 use crate::error::IpcError;
-use crate::state::{clinic_time, AppState};
+use crate::state::{clinic_time, AppState, StartProblem};
 
 /// The seed of the demo clinic: the same clinic every time.
 pub const DEMO_SEED: u64 = 2026;
@@ -21,23 +21,25 @@ pub struct AppInfo {
     demo: bool,
     language: Lang,
     today: String,
+    /// Why the database could not be used at start-up (the window then offers a backup).
+    problem: Option<StartProblem>,
 }
 
 #[tauri::command]
-pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, IpcError> {
-    state.call(|s| {
-        let settings = s.settings()?;
-        Ok(AppInfo {
-            version: env!("CARGO_PKG_VERSION"),
-            db_path: s
-                .path()
-                .map(|p| p.display().to_string())
-                .unwrap_or_default(),
-            demo: settings.demo,
-            language: settings.language,
-            today: clinic_time().today().to_string(),
-        })
-    })
+pub fn app_info(state: State<'_, AppState>) -> AppInfo {
+    let settings = state.with(|s| s.settings().ok()).flatten();
+    AppInfo {
+        version: env!("CARGO_PKG_VERSION"),
+        db_path: state.db_path.display().to_string(),
+        demo: settings.as_ref().is_some_and(|s| s.demo),
+        language: settings.map(|s| s.language).unwrap_or_default(),
+        today: clinic_time().today().to_string(),
+        problem: state
+            .problem
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone(),
+    }
 }
 
 #[tauri::command]
@@ -66,5 +68,5 @@ pub async fn clinic_reset(state: State<'_, AppState>, demo: bool) -> Result<AppI
             s.reset()
         }
     })?;
-    app_info(state)
+    Ok(app_info(state))
 }

@@ -31,6 +31,11 @@ pub struct ImportJob {
 }
 
 impl ImportJob {
+    /// Whether an import is writing now (a restore waits for it to end).
+    pub fn is_running(&self) -> bool {
+        self.running.load(Ordering::SeqCst)
+    }
+
     fn staged(&self, lang: Lang) -> Result<Arc<Vec<u8>>, IpcError> {
         self.staged
             .lock()
@@ -99,7 +104,7 @@ pub async fn import_preview<R: Runtime>(
     let lang = app.state::<AppState>().lang();
     let bytes = job.staged(lang)?;
     tauri::async_runtime::spawn_blocking(move || {
-        worker(&app, lang)?
+        worker(&app)?
             .import_preview(ImportSource::Bytes(&bytes), &options, &clinic_time())
             .map_err(|e| failure(e, lang))
     })
@@ -108,11 +113,8 @@ pub async fn import_preview<R: Runtime>(
 }
 
 /// A connection of its own for an import or its preview.
-fn worker<R: Runtime>(app: &AppHandle<R>, lang: Lang) -> Result<fidelia_ops::Clinic, IpcError> {
-    app.state::<AppState>()
-        .clinic
-        .worker()
-        .map_err(|e| IpcError::from_store(e, lang))
+fn worker<R: Runtime>(app: &AppHandle<R>) -> Result<fidelia_ops::Clinic, IpcError> {
+    app.state::<AppState>().call(|c| c.worker())
 }
 
 /// Imports the file in one transaction on a blocking thread; progress in `import_progress`.
@@ -131,7 +133,7 @@ pub async fn import_run<R: Runtime>(
     *job.progress.lock().unwrap_or_else(|p| p.into_inner()) = (0, 0);
     let (progress, cancel) = (job.progress.clone(), job.cancel.clone());
     let result = tauri::async_runtime::spawn_blocking(move || {
-        worker(&app, lang)?
+        worker(&app)?
             .import(
                 ImportSource::Bytes(&bytes),
                 &options,

@@ -1,6 +1,7 @@
 //! The window's commands, one file per area. Each body is one call into fidelia-ops.
 
 pub mod app;
+pub mod backup;
 pub mod calls;
 pub mod diagnostics;
 pub mod import;

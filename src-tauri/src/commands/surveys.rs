@@ -46,8 +46,8 @@ pub async fn survey_import<R: Runtime>(
             .map_err(|_| failure(fidelia_core::import::ImportError::Empty.into(), lang))?;
         let state = app.state::<AppState>();
         state
-            .clinic
-            .import_survey_answers(&bytes, &clinic_time())
+            .with(|c| c.import_survey_answers(&bytes, &clinic_time()))
+            .ok_or_else(|| IpcError::unavailable(lang))?
             .map_err(|e| match e {
                 SurveyImportError::File(e) => failure(e.into(), lang),
                 SurveyImportError::Store(e) => IpcError::from_store(e, lang),

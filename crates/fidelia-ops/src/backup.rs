@@ -1,0 +1,350 @@
+//! Backups and restore (issue 13): a verified copy of the database on demand, at start-up and
+//! daily; the rotation of the copies; a restore that first keeps a copy of the database it
+//! replaces. Which copies to keep, and their names, are the domain's
+//! ([`fidelia_core::backup`]); the copy itself is SQLite's online backup API
+//! ([`fidelia_store::Store::backup_to`]).
+//!
+//! The backup folder belongs to the PC (a USB drive, a network share), not to the clinic's
+//! records: it is kept in a file of the app's configuration folder, so that it is known even
+//! when the database cannot be opened.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use chrono::{NaiveDateTime, TimeZone};
+use fidelia_core::backup::{self, BackupKind};
+use fidelia_core::ClinicTime;
+use fidelia_store::{verify_backup, Result, Store, StoreError};
+use serde::Serialize;
+
+use crate::Clinic;
+
+/// `$FIDELIA_BACKUP_DIR` names the backup folder (tests), over the PC's choice.
+pub const BACKUP_DIR_ENV: &str = "FIDELIA_BACKUP_DIR";
+
+/// Where Fidelia keeps backups unless told otherwise: `<app data>/<app id>/backups`.
+pub fn default_dir() -> PathBuf {
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join(crate::APP_ID)
+        .join("backups")
+}
+
+fn choice_file() -> PathBuf {
+    dirs::config_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join(crate::APP_ID)
+        .join("backup-folder.txt")
+}
+
+/// The backup folder: `$FIDELIA_BACKUP_DIR`, else the folder chosen on this PC, else
+/// [`default_dir`].
+pub fn dir() -> PathBuf {
+    if let Some(p) = std::env::var_os(BACKUP_DIR_ENV).filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    std::fs::read_to_string(choice_file())
+        .ok()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(default_dir)
+}
+
+/// Chooses this PC's backup folder (`None`: back to the default). The folder must exist or be
+/// creatable, and be writable: checked by writing a file there.
+pub fn set_dir(folder: Option<&Path>) -> std::io::Result<PathBuf> {
+    let file = choice_file();
+    match folder {
+        None => {
+            let _ = std::fs::remove_file(&file);
+        }
+        Some(f) => {
+            std::fs::create_dir_all(f)?;
+            let probe = f.join(".fidelia-write-test");
+            std::fs::write(&probe, b"ok")?;
+            std::fs::remove_file(&probe)?;
+            if let Some(parent) = file.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(&file, f.to_string_lossy().as_bytes())?;
+        }
+    }
+    Ok(dir())
+}
+
+/// A backup file in the folder.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BackupFile {
+    pub path: PathBuf,
+    pub name: String,
+    pub kind: BackupKind,
+    /// When it was made, on the clinic's wall clock.
+    pub made_at: NaiveDateTime,
+    pub size: u64,
+}
+
+/// The backups in `dir`, newest first (other files are ignored).
+pub fn list(dir: &Path) -> Vec<BackupFile> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<BackupFile> = entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let (kind, made_at) = backup::parse_name(&name)?;
+            Some(BackupFile {
+                path: e.path(),
+                size: e.metadata().map(|m| m.len()).unwrap_or(0),
+                name,
+                kind,
+                made_at,
+            })
+        })
+        .collect();
+    files.sort_by(|a, b| b.made_at.cmp(&a.made_at).then(b.name.cmp(&a.name)));
+    files
+}
+
+/// Deletes the backups rotation does not keep; returns how many.
+pub fn rotate(dir: &Path) -> std::io::Result<usize> {
+    let files = list(dir);
+    let stamps: Vec<_> = files.iter().map(|f| (f.kind, f.made_at)).collect();
+    let mut removed = 0;
+    for (f, keep) in files.iter().zip(backup::to_keep(&stamps)) {
+        if !keep {
+            std::fs::remove_file(&f.path)?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// A backup made and verified.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BackupMade {
+    pub file: BackupFile,
+    /// Rows copied, every table together (read back from the copy: the same).
+    pub rows: i64,
+    pub millis: u64,
+    /// Older backups deleted by rotation.
+    pub removed: usize,
+}
+
+/// Copies `store` into `dir` as a backup of `kind`, verifies the copy (it opens, passes
+/// `quick_check`, and holds the rows that were copied), and only then gives it its name: a
+/// copy that fails half-way is never taken for a backup.
+fn copy_verified<Tz: TimeZone>(
+    store: &Store,
+    dir: &Path,
+    kind: BackupKind,
+    at: &ClinicTime<Tz>,
+) -> Result<BackupFile> {
+    std::fs::create_dir_all(dir)?;
+    let made_at = at.now.with_timezone(&at.tz).naive_local();
+    let name = backup::file_name(kind, made_at);
+    let path = dir.join(&name);
+    let partial = dir.join(format!("{name}.partial"));
+    let _ = std::fs::remove_file(&partial);
+    let copied = store.backup_to(&partial);
+    let verified = copied.and_then(|counts| {
+        let read = verify_backup(&partial)?;
+        if read == counts {
+            Ok(())
+        } else {
+            Err(StoreError::Refused(
+                "the copy does not hold the rows copied".into(),
+            ))
+        }
+    });
+    if let Err(e) = verified {
+        let _ = std::fs::remove_file(&partial);
+        return Err(e);
+    }
+    std::fs::rename(&partial, &path)?;
+    Ok(BackupFile {
+        size: std::fs::metadata(&path)?.len(),
+        path,
+        name,
+        kind,
+        made_at,
+    })
+}
+
+impl Clinic {
+    /// Makes a verified backup in `dir`, then rotates the folder's backups. Run it on a
+    /// [`Clinic::worker`] to keep the window's connection free.
+    pub fn backup_now<Tz: TimeZone>(&self, dir: &Path, at: &ClinicTime<Tz>) -> Result<BackupMade> {
+        let started = Instant::now();
+        let file = copy_verified(&self.store, dir, BackupKind::Regular, at)?;
+        let rows = verify_backup(&file.path)?.values().sum();
+        let removed = rotate(dir)?;
+        log::info!(
+            "backup: {} ({} bytes) in {} ms, {removed} old removed",
+            file.name,
+            file.size,
+            started.elapsed().as_millis()
+        );
+        Ok(BackupMade {
+            millis: started.elapsed().as_millis() as u64,
+            file,
+            rows,
+            removed,
+        })
+    }
+}
+
+/// What a restore did.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Restored {
+    /// The copy of the database as it was before (none when there was no database).
+    pub safety_copy: Option<PathBuf>,
+    pub rows: i64,
+}
+
+/// Puts `backup` in place of the database at `db` — every connection to it must be closed:
+/// the caller's job. The backup is verified first (a damaged one is refused and nothing
+/// changes); the database being replaced is copied to `dir` as it is (readable or not, with
+/// its write-ahead log), then the backup is copied next to it and renamed over it, and opened
+/// (its schema brought up to date) and checked. Returns the restored clinic.
+pub fn restore<Tz: TimeZone>(
+    db: &Path,
+    backup_file: &Path,
+    dir: &Path,
+    at: &ClinicTime<Tz>,
+) -> Result<(Clinic, Restored)> {
+    let rows = verify_backup(backup_file)?.values().sum();
+    std::fs::create_dir_all(dir)?;
+    let wal = |p: &Path| PathBuf::from(format!("{}-wal", p.display()));
+    let shm = |p: &Path| PathBuf::from(format!("{}-shm", p.display()));
+    let safety_copy = if db.exists() {
+        let name = backup::file_name(
+            BackupKind::BeforeRestore,
+            at.now.with_timezone(&at.tz).naive_local(),
+        );
+        let copy = dir.join(name);
+        std::fs::copy(db, &copy)?;
+        if wal(db).exists() {
+            std::fs::copy(wal(db), wal(&copy))?;
+        }
+        Some(copy)
+    } else {
+        None
+    };
+    let incoming = PathBuf::from(format!("{}.restoring", db.display()));
+    std::fs::copy(backup_file, &incoming)?;
+    for f in [wal(db), shm(db)] {
+        if f.exists() {
+            std::fs::remove_file(f)?;
+        }
+    }
+    std::fs::rename(&incoming, db)?;
+    let clinic = Clinic::open(db)?;
+    if !clinic.integrity_ok()? {
+        return Err(StoreError::Refused(
+            "the restored database fails its check".into(),
+        ));
+    }
+    log::info!("restore: {} put in place", backup_file.display());
+    if let Err(e) = rotate(dir) {
+        log::warn!("backup rotation after a restore: {e}");
+    }
+    Ok((clinic, Restored { safety_copy, rows }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_util::*;
+
+    fn temp(tag: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("fidelia-backup-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    /// A backup is a verified copy; a restore brings it back (and keeps the database it
+    /// replaced); a damaged backup is refused and changes nothing.
+    #[test]
+    fn backup_then_restore_brings_the_clinic_back() {
+        let root = temp("roundtrip");
+        let (db, dir) = (root.join("clinic.sqlite3"), root.join("copias"));
+        let s = Clinic::open(&db).unwrap();
+        let maria = client(&s, "María", "Núñez", "612 345 678");
+        let made = s.backup_now(&dir, &at()).unwrap();
+        assert!(made.rows > 0 && made.file.size > 0);
+        assert_eq!(
+            list(&dir),
+            [made.file.clone()],
+            "only the finished file, named"
+        );
+
+        // After the backup: a client added, then lost with the database.
+        client(&s, "Pedro", "Ruiz", "612 345 679");
+        drop(s);
+        std::fs::write(&db, b"not a database any more").unwrap();
+        assert!(Clinic::open(&db).is_err());
+
+        // A damaged backup is refused, and the database is left as it is.
+        let bad = dir.join("fidelia-2026-11-01-100000.sqlite3");
+        std::fs::write(&bad, b"garbage").unwrap();
+        assert!(restore(&db, &bad, &dir, &at()).is_err());
+        assert_eq!(std::fs::read(&db).unwrap(), b"not a database any more");
+        std::fs::remove_file(&bad).unwrap();
+
+        let (s, done) = restore(&db, &made.file.path, &dir, &at()).unwrap();
+        let (n, hits) = s.clients_list(0, 10).unwrap();
+        assert_eq!(
+            (n, hits[0].client_id),
+            (1, maria.id),
+            "the clinic as it was backed up"
+        );
+        let safety = done.safety_copy.expect("the replaced database was kept");
+        assert_eq!(std::fs::read(&safety).unwrap(), b"not a database any more");
+        assert_eq!(
+            list(&dir).len(),
+            2,
+            "the backup and the copy made before restoring"
+        );
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    /// A backup taken while another connection writes is one snapshot: its rows are exactly
+    /// those it says it copied.
+    #[test]
+    fn a_backup_is_one_snapshot_while_others_write() {
+        let root = temp("snapshot");
+        let db = root.join("clinic.sqlite3");
+        let s = Clinic::open(&db).unwrap();
+        s.load_demo(3, fidelia_core::demo::DemoSize::DEMO, &at())
+            .unwrap();
+        let writer = s.worker().unwrap();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stop2 = stop.clone();
+        let t = std::thread::spawn(move || {
+            let mut i = 0;
+            while !stop2.load(std::sync::atomic::Ordering::SeqCst) {
+                client(&writer, &format!("Nuevo{i}"), "Cliente", "612 000 000");
+                i += 1;
+            }
+            i
+        });
+        for _ in 0..3 {
+            s.worker()
+                .unwrap()
+                .backup_now(&root.join("copias"), &at())
+                .unwrap();
+        }
+        stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        assert!(
+            t.join().unwrap() > 0,
+            "the other connection wrote meanwhile"
+        );
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+}
