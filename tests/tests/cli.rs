@@ -228,3 +228,36 @@ fn the_bench_refuses_zero_samples() {
         "{said}"
     );
 }
+
+/// Backups from the CLI (issue 13): `fidelia backup` makes a verified copy, `fidelia backups`
+/// lists it, `fidelia restore FILE --yes` brings the clinic back (and not without `--yes`).
+#[test]
+fn backup_and_restore_from_the_cli() {
+    let sb = Sandbox::new();
+    sb.cli_ok(&["demo"]);
+    let clients = |sb: &Sandbox| {
+        sb.cli_ok(&["info"])
+            .lines()
+            .find(|l| l.starts_with("clients:"))
+            .unwrap()
+            .to_string()
+    };
+    let demo = clients(&sb);
+    let dir = sb.root().join("copias");
+    let made = sb.cli_ok(&["backup", "--dir", dir.to_str().unwrap()]);
+    assert!(made.contains("checked"), "{made}");
+    let listed = sb.cli_ok(&["backups", "--dir", dir.to_str().unwrap()]);
+    let file = listed
+        .split_whitespace()
+        .find(|w| w.starts_with("fidelia-") && w.ends_with(".sqlite3"))
+        .map(|name| dir.join(name))
+        .unwrap_or_else(|| panic!("a backup listed: {listed}"));
+    sb.cli_ok(&["new-clinic", "--yes"]);
+    assert_eq!(clients(&sb), "clients:  0");
+    let refused = sb.cli(&["restore", file.to_str().unwrap(), "--dir", dir.to_str().unwrap()]);
+    assert!(!refused.status.success(), "not without --yes");
+    assert_eq!(clients(&sb), "clients:  0");
+    let out = sb.cli_ok(&["restore", file.to_str().unwrap(), "--yes", "--dir", dir.to_str().unwrap()]);
+    assert!(out.contains("The database as it was"), "{out}");
+    assert_eq!(clients(&sb), demo, "the clinic as backed up");
+}

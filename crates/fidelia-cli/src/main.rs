@@ -58,6 +58,29 @@ enum Command {
     },
     /// Show where the database is and what it holds.
     Info,
+    /// Make a verified backup of the database (then rotate the folder's backups).
+    Backup {
+        /// The backup folder (default: this PC's, as chosen in the window).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+    /// List the backups, newest first.
+    Backups {
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+    /// Put a backup in place of the database (a copy of the database as it is is kept first).
+    /// Close Fidelia's window first.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        /// Confirm that the database will be replaced.
+        #[arg(long)]
+        yes: bool,
+        /// Where the copy of the replaced database goes (default: the backup folder).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
     /// Import a CSV export (clients, pets, visits, appointments, vaccinations); prints the
     /// report; exits 1 when rows were rejected, 2 when nothing was imported.
     Import(import::ImportArgs),
@@ -180,6 +203,52 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                     }
                 }
             }
+        }
+        Command::Backup { dir } => {
+            let dir = dir.unwrap_or_else(fidelia_ops::backup::dir);
+            let made = Clinic::open(&path)?.backup_now(&dir, &now())?;
+            println!(
+                "Backup {} ({:.1} MiB, {} rows, checked) in {:.1} s; {} old backup(s) removed",
+                made.file.path.display(),
+                made.file.size as f64 / 1_048_576.0,
+                made.rows,
+                made.millis as f64 / 1000.0,
+                made.removed
+            );
+        }
+        Command::Backups { dir } => {
+            let dir = dir.unwrap_or_else(fidelia_ops::backup::dir);
+            println!("{}", dir.display());
+            for b in fidelia_ops::backup::list(&dir) {
+                println!(
+                    "  {}  {:>9.1} MiB  {}",
+                    b.made_at.format("%d/%m/%Y %H:%M:%S"),
+                    b.size as f64 / 1_048_576.0,
+                    b.name
+                );
+            }
+        }
+        Command::Restore { file, yes, dir } => {
+            if !yes {
+                return Err(format!(
+                    "this replaces the database {} with {}; run again with --yes to confirm",
+                    path.display(),
+                    file.display()
+                )
+                .into());
+            }
+            let dir = dir.unwrap_or_else(fidelia_ops::backup::dir);
+            let (clinic, done) = fidelia_ops::backup::restore(&path, &file, &dir, &now())?;
+            println!(
+                "Restored {} ({} rows) into {}",
+                file.display(),
+                done.rows,
+                path.display()
+            );
+            if let Some(copy) = done.safety_copy {
+                println!("The database as it was: {}", copy.display());
+            }
+            drop(clinic);
         }
         Command::Info => {
             let store = Clinic::open(&path)?;

@@ -280,7 +280,7 @@ mod tests {
         assert!(made.rows > 0 && made.file.size > 0);
         assert_eq!(
             list(&dir),
-            [made.file.clone()],
+            std::slice::from_ref(&made.file),
             "only the finished file, named"
         );
 
