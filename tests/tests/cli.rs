@@ -254,10 +254,101 @@ fn backup_and_restore_from_the_cli() {
         .unwrap_or_else(|| panic!("a backup listed: {listed}"));
     sb.cli_ok(&["new-clinic", "--yes"]);
     assert_eq!(clients(&sb), "clients:  0");
-    let refused = sb.cli(&["restore", file.to_str().unwrap(), "--dir", dir.to_str().unwrap()]);
+    let refused = sb.cli(&[
+        "restore",
+        file.to_str().unwrap(),
+        "--dir",
+        dir.to_str().unwrap(),
+    ]);
     assert!(!refused.status.success(), "not without --yes");
     assert_eq!(clients(&sb), "clients:  0");
-    let out = sb.cli_ok(&["restore", file.to_str().unwrap(), "--yes", "--dir", dir.to_str().unwrap()]);
+    let out = sb.cli_ok(&[
+        "restore",
+        file.to_str().unwrap(),
+        "--yes",
+        "--dir",
+        dir.to_str().unwrap(),
+    ]);
     assert!(out.contains("The database as it was"), "{out}");
     assert_eq!(clients(&sb), demo, "the clinic as backed up");
+}
+
+/// A power cut in the middle of a large import (issue 13): the importer is killed with
+/// SIGKILL while it writes; the database then passes its integrity check and holds the import
+/// either whole or not at all — here not at all, as it was killed before the end.
+#[test]
+fn an_import_killed_halfway_leaves_the_database_whole() {
+    use std::io::{BufRead, Write};
+    let sb = Sandbox::new();
+    sb.cli_ok(&["new-clinic", "--yes"]);
+    let csv = sb.root().join("visitas.csv");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&csv).unwrap());
+    writeln!(
+        f,
+        "Cód. Cliente;Nombre;Apellidos;Teléfono;Nº Mascota;Mascota;Especie;Sexo;Fecha visita;Tipo de visita;Gravedad;Motivo;Importe"
+    )
+    .unwrap();
+    let rows = 60_000;
+    for i in 0..rows {
+        let (c, p) = (i / 6, i / 3);
+        writeln!(
+            f,
+            "C{c};María;Núñez {c};6{:08};M{p};Luna;Canino;Hembra;{:02}/{:02}/20{:02} 10:30;Consulta;Leve;Vómitos;45,50",
+            10_000_000 + c,
+            1 + i % 28,
+            1 + i % 12,
+            10 + i % 15
+        )
+        .unwrap();
+    }
+    drop(f);
+    let mut child = sb
+        .cli_command()
+        .args(["import", csv.to_str().unwrap()])
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Killed once its progress line says a third of the rows are written, well before the end.
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut seen = Vec::new();
+    loop {
+        let mut buf = Vec::new();
+        if err.read_until(b'\r', &mut buf).unwrap() == 0 {
+            break;
+        }
+        seen.extend_from_slice(&buf);
+        // "Importando: 12000 de 60000 filas": a third of the way is enough.
+        let text = String::from_utf8_lossy(&buf);
+        let done: u64 = text
+            .split_whitespace()
+            .find_map(|w| w.parse().ok())
+            .unwrap_or(0);
+        if done >= rows / 3 && done < rows {
+            break;
+        }
+    }
+    let killed_at = String::from_utf8_lossy(&seen).into_owned();
+    assert!(
+        killed_at.contains(&format!(" de {rows}")),
+        "no progress seen: {killed_at}"
+    );
+    child.kill().unwrap(); // SIGKILL
+    let status = child.wait().unwrap();
+    assert!(!status.success(), "killed, not finished");
+
+    let clinic = fidelia_ops::Clinic::open(&sb.db_path()).unwrap();
+    assert_eq!(clinic.integrity_problems().unwrap(), Vec::<String>::new());
+    let count = |t: &str| -> i64 {
+        let counts = clinic.record_counts().unwrap();
+        counts.iter().find(|(n, _)| *n == t).unwrap().1
+    };
+    assert_eq!(
+        (count("clients"), count("pets"), count("visits")),
+        (0, 0, 0),
+        "nothing of a half import (killed at {killed_at:?})"
+    );
+    // And the same file imports whole afterwards.
+    sb.cli_ok(&["import", csv.to_str().unwrap()]);
+    assert_eq!(count("visits"), rows as i64);
 }

@@ -86,6 +86,17 @@ impl Clinic {
         self.store.integrity_problems()
     }
 
+    /// How many records each table of the clinic's records holds (staff, clients, pets,
+    /// visits, appointments, treatments).
+    pub fn record_counts(&self) -> Result<Vec<(&'static str, i64)>> {
+        self.store.read(|db| {
+            fidelia_store::tables::RECORDS
+                .iter()
+                .map(|t| Ok((*t, fidelia_store::tables::count(db, t)?)))
+                .collect()
+        })
+    }
+
     /// Database size in bytes.
     pub fn size_bytes(&self) -> Result<i64> {
         self.store.size_bytes()
