@@ -119,3 +119,63 @@ async fn a_damaged_database_is_restored_from_the_latest_backup() {
     );
     app.close().await;
 }
+
+/// Stored script never runs (issue 13): a client's name, a pet's name and a visit's reason
+/// imported from a CSV, and a message template typed in Ajustes, each holding HTML with script, are shown
+/// as the text they are — in the search results, on the client page and in the template's
+/// preview — and no element of theirs reaches the page.
+#[tokio::test]
+async fn stored_script_is_shown_as_text_and_never_runs() {
+    let app = App::start().await;
+    app.wait_for("#search").await;
+    let name = "<img src=x onerror=window.__xss=1>";
+    let pet = "<script>window.__xss=2</script>";
+    let notes = "<b onmouseover=window.__xss=4>notas</b>";
+    let csv = app.sandbox().root().join("hostil.csv");
+    std::fs::write(
+        &csv,
+        format!(
+            "Cód. Cliente;Nombre;Apellidos;Teléfono;Nº Mascota;Mascota;Especie;Sexo;Fecha visita;Tipo de visita;Gravedad;Motivo\n\
+             X1;{name};\"=HYPERLINK(\"\"http://x.example\"\")\";699000111;XM1;{pet};Canino;Hembra;02/12/2026 10:30;Consulta;Leve;{notes}\n"
+        ),
+    )
+    .unwrap();
+    let out = app.cli_ok(&["import", csv.to_str().unwrap()]);
+    assert!(out.contains('1'), "{out}");
+    let ran = || async {
+        app.js("return [window.__xss === undefined, \
+             document.querySelectorAll('#view [onerror], #view [onmouseover], #view script, \
+             #search-results [onerror], #search-results script').length]")
+            .await
+    };
+
+    app.type_into("#search", "699000111").await;
+    app.wait_for_text("#search-results", name).await;
+    assert_eq!(ran().await, serde_json::json!([true, 0]), "search results");
+    app.click("#search-results li[role=option][data-client-id]")
+        .await;
+    app.wait_for_text("#view", "=HYPERLINK").await;
+    let page = app.text("#view").await;
+    for text in [name, pet, notes] {
+        assert!(page.contains(text), "{text:?} shown as text:\n{page}");
+    }
+    assert_eq!(ran().await, serde_json::json!([true, 0]), "client page");
+
+    // A template with HTML in it: its preview shows it as text.
+    app.click(".mainnav button[data-view=settings]").await;
+    let area = "textarea[name^='template-']";
+    app.wait_for(area).await;
+    app.js(&format!(
+        "const a = document.querySelector(\"{area}\"); a.value = '<img src=x onerror=window.__xss=3>' + a.value; \
+         a.dispatchEvent(new Event('input'));"
+    ))
+    .await;
+    app.wait_for_text(".template-preview", "<img src=x onerror=window.__xss=3>")
+        .await;
+    assert_eq!(
+        ran().await,
+        serde_json::json!([true, 0]),
+        "template preview"
+    );
+    app.close().await;
+}
