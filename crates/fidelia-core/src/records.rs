@@ -301,6 +301,8 @@ pub struct Client {
     #[serde(flatten)]
     pub data: ClientData,
     pub created_at: DateTime<Utc>,
+    /// Erased at their request: the record stays for the clinic's totals, with nothing of theirs.
+    pub erased_at: Option<DateTime<Utc>>,
 }
 
 impl Client {

@@ -15,7 +15,7 @@ pub use crate::tables::RECORDS as TABLES;
 /// Columns kept out of exports: derived data.
 const DERIVED: &[&str] = &["search_key", "sort_key"];
 
-fn json_value(v: ValueRef) -> Value {
+pub(crate) fn json_value(v: ValueRef) -> Value {
     match v {
         ValueRef::Null => Value::Null,
         ValueRef::Integer(i) => Value::from(i),

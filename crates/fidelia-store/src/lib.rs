@@ -10,6 +10,7 @@
 pub mod export;
 pub mod kpi;
 mod migrations;
+pub mod privacy;
 pub mod tables;
 
 use std::path::{Path, PathBuf};

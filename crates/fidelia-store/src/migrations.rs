@@ -17,6 +17,7 @@ const SQL: &[&str] = &[
     include_str!("../migrations/0009_surveys_consents.sql"),
     include_str!("../migrations/0010_winback.sql"),
     include_str!("../migrations/0011_dashboard_indexes.sql"),
+    include_str!("../migrations/0012_privacy_audit.sql"),
 ];
 
 /// The migrations; each is followed by a foreign-key check (they run with foreign keys off, so
@@ -57,6 +58,7 @@ mod tests {
         0x071903559462e7e6, // 0009_surveys_consents.sql
         0x4c0f7e14a2971585, // 0010_winback.sql
         0xb67083ac5bd704d4, // 0011_dashboard_indexes.sql
+        0xf9dca0c267f053b6, // 0012_privacy_audit.sql
     ];
 
     /// 0011 fills each pet's last visit from the visits already there, and its triggers keep

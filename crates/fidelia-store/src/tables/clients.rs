@@ -10,7 +10,7 @@ use rusqlite::{params, params_from_iter, Connection, Row};
 use super::{find_source, stamp_source, Existing};
 use crate::{found, parse_ts, ts, word, Db, Result, StoreError};
 
-const COLUMNS: &str = "id, first_name, surnames, phone1, phone2, email, address, preferred_channel, consent_care, consent_commercial, notes, created_at, title";
+const COLUMNS: &str = "id, first_name, surnames, phone1, phone2, email, address, preferred_channel, consent_care, consent_commercial, notes, created_at, title, erased_at";
 
 fn from_row(r: &Row) -> rusqlite::Result<Client> {
     Ok(Client {
@@ -29,6 +29,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Client> {
             notes: r.get(10)?,
         },
         created_at: parse_ts(&r.get::<_, String>(11)?)?,
+        erased_at: crate::parse_opt_ts(r.get(13)?)?,
     })
 }
 
@@ -79,7 +80,8 @@ pub fn insert(
     Ok(ClientId(conn.last_insert_rowid()))
 }
 
-/// Recomputes a client's search key from their names, phones and pets' names.
+/// Recomputes a client's search key from their names, phones and pets' names, and their sort
+/// key from their names.
 /// (The key holds the pets' names too: it reads them from `pets`.)
 pub fn refresh_search_key(db: &Db, id: ClientId) -> Result<()> {
     let c = get(db, id)?;
@@ -95,8 +97,8 @@ pub fn refresh_search_key(db: &Db, id: ClientId) -> Result<()> {
         &pet_refs,
         &[&c.data.phone1, &c.data.phone2],
     );
-    conn.prepare_cached("UPDATE clients SET search_key = ?2 WHERE id = ?1")?
-        .execute(params![id.0, key])?;
+    conn.prepare_cached("UPDATE clients SET search_key = ?2, sort_key = ?3 WHERE id = ?1")?
+        .execute(params![id.0, key, sort_key(&c.data)])?;
     Ok(())
 }
 

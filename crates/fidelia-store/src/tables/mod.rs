@@ -4,6 +4,7 @@
 //! client name, or a derived column, such as a client's search key, which holds pets' names.)
 
 pub mod appointments;
+pub mod audit;
 pub mod calls;
 pub mod clients;
 pub mod consents;

@@ -1,0 +1,209 @@
+//! A client's rights over their data (issue 13): a copy of everything held about them, and
+//! their erasure; and the audit log of who did what, which records both.
+//!
+//! Erasure keeps the clinic's totals right: the client's row, their pets and visits stay with
+//! their dates, kinds, amounts and scores, and everything that names or describes them goes
+//! (see [`fidelia_store::privacy::erase_client`]); then the database file is rewritten so that
+//! nothing erased survives in it. Backups made before still hold it until rotation deletes
+//! them (12 months at most).
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use fidelia_core::i18n::t;
+use fidelia_core::*;
+use fidelia_store::tables::audit::{self, AuditEntry};
+use fidelia_store::tables::clients;
+use fidelia_store::{privacy, Db, Result, StoreError};
+
+use crate::Clinic;
+
+/// Records a line of the audit log, by the staff member using this PC.
+pub(crate) fn log_action(
+    db: &Db,
+    action: &str,
+    record: Option<(&str, i64)>,
+    detail: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    audit::insert(db, now, crate::pc::user(), action, record, detail)
+}
+
+impl Clinic {
+    /// Everything held about one client, as JSON (`{ "client": id, "exportedAt", "tables":
+    /// { "clients": [...], "pets": [...], … } }`); the export is logged.
+    pub fn client_dossier(
+        &self,
+        client: ClientId,
+        now: DateTime<Utc>,
+    ) -> Result<serde_json::Value> {
+        self.store.write(|db| {
+            clients::get(db, client)?;
+            let tables = privacy::dossier(db, client)?;
+            log_action(db, "export_client", Some(("client", client.0)), "", now)?;
+            Ok(serde_json::json!({
+                "client": client.0,
+                "exportedAt": fidelia_store::ts(now),
+                "tables": tables,
+            }))
+        })
+    }
+
+    /// Writes [`Clinic::client_dossier`] as `cliente-<id>-<date>.json` in `dir`.
+    pub fn write_client_dossier(
+        &self,
+        client: ClientId,
+        dir: &Path,
+        now: DateTime<Utc>,
+    ) -> Result<PathBuf> {
+        let doc = self.client_dossier(client, now)?;
+        std::fs::create_dir_all(dir)?;
+        let path = dir.join(format!(
+            "cliente-{}-{}.json",
+            client.0,
+            now.format("%Y-%m-%d")
+        ));
+        std::fs::write(&path, serde_json::to_vec_pretty(&doc)?)?;
+        Ok(path)
+    }
+
+    /// Erases a client at their request (see the module's notes), logs it (the client's id,
+    /// nothing of theirs), and rewrites the database file.
+    pub fn erase_client(&self, client: ClientId, now: DateTime<Utc>) -> Result<()> {
+        let lang = self.language();
+        self.store.write(|db| {
+            let c = clients::get(db, client)?;
+            if c.erased_at.is_some() {
+                return Err(StoreError::Refused(t(lang, "err.already_erased")));
+            }
+            privacy::erase_client(
+                db,
+                client,
+                &t(lang, "privacy.erased_client"),
+                &t(lang, "privacy.erased_pet"),
+                now,
+            )?;
+            log_action(db, "erase_client", Some(("client", client.0)), "", now)
+        })?;
+        self.store.read(privacy::compact)
+    }
+
+    /// The newest `limit` lines of the audit log.
+    pub fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>> {
+        self.store.read(|db| audit::latest(db, limit))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_util::*;
+    use fidelia_core::kpi::Period;
+    use fidelia_core::surveys::{Answers, SurveyForm};
+
+    /// "Forget me": after the erasure and the file's rewrite, the client's name, pet, phone,
+    /// e-mail and what was written about them are nowhere in the database file's bytes, while
+    /// the dashboard's figures are what they were; the erasure is in the audit log, by id.
+    #[test]
+    fn an_erased_client_is_nowhere_in_the_file_and_the_figures_stay() {
+        let dir = std::env::temp_dir().join(format!("fidelia-erase-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let db = dir.join("clinic.sqlite3");
+        let s = Clinic::open(&db).unwrap();
+        s.load_demo(5, fidelia_core::demo::DemoSize::DEMO, &at())
+            .unwrap();
+        let c = s
+            .save_client(
+                &ClientForm {
+                    first_name: "Remedios".into(),
+                    surnames: "Quintana-Zurbarán".into(),
+                    phone1: "699 123 456".into(),
+                    email: "remedios.qz@correo.example".into(),
+                    address: "Calle del Olmo Torcido, 7".into(),
+                    notes: "Prefiere que la llamen por la tarde".into(),
+                    preferred_channel: "whatsapp".into(),
+                    consent_care: true,
+                    ..Default::default()
+                },
+                now(),
+            )
+            .unwrap();
+        let p = pet(&s, c.id, "Zarzaparrilla");
+        let v = s
+            .save_visit(
+                &VisitForm {
+                    pet_id: Some(p.id),
+                    date: "24/11/2026".into(),
+                    time: "10:00".into(),
+                    kind: "cirugia".into(),
+                    severity: "grave".into(),
+                    reason: "Zarzaparrilla se tragó un calcetín".into(),
+                    amount: "120,00".into(),
+                    ..Default::default()
+                },
+                &at(),
+            )
+            .unwrap();
+        let code = s.survey_for_visit(v.id, now()).unwrap().code;
+        s.record_survey(
+            &SurveyForm {
+                code,
+                answers: Answers {
+                    scores: vec![Some(5); 5],
+                    recommend: Some(10),
+                    comment: "Gracias por salvar a Zarzaparrilla".into(),
+                },
+                via: "telefono".into(),
+                staff_id: None,
+            },
+            &at(),
+        )
+        .unwrap();
+        let figures = |s: &Clinic| {
+            let d = s
+                .dashboard(Period::months_to(at().today(), 12), &at())
+                .unwrap();
+            serde_json::to_value((&d.current, &d.previous, &d.trend)).unwrap()
+        };
+        let before = figures(&s);
+        let dossier = s.client_dossier(c.id, now()).unwrap().to_string();
+        assert!(dossier.contains("Quintana-Zurbarán") && dossier.contains("Zarzaparrilla"));
+
+        s.erase_client(c.id, now()).unwrap();
+        assert_eq!(figures(&s), before, "the clinic's figures are unchanged");
+        assert!(matches!(
+            s.erase_client(c.id, now()),
+            Err(StoreError::Refused(_))
+        ));
+        let mut bytes = std::fs::read(&db).unwrap();
+        if let Ok(wal) = std::fs::read(format!("{}-wal", db.display())) {
+            bytes.extend(wal);
+        }
+        let found = |needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+        for gone in [
+            "Quintana-Zurbar",
+            "quintana",
+            "Zarzaparrilla",
+            "zarzaparrilla",
+            "699123456",
+            "699 123 456",
+            "remedios.qz",
+            "Olmo Torcido",
+            "por la tarde",
+            "calcet",
+        ] {
+            assert!(!found(gone), "{gone:?} is still in the database file");
+        }
+        let after = s.client_dossier(c.id, now()).unwrap().to_string();
+        assert!(after.contains("Cliente borrado") && !after.contains("Remedios"));
+        let log = s.audit_log(10).unwrap();
+        let erased = log.iter().find(|e| e.action == "erase_client").unwrap();
+        assert_eq!(
+            (erased.record.as_deref(), erased.record_id),
+            (Some("client"), Some(c.id.0))
+        );
+        assert!(log.iter().all(|e| !e.detail.contains("Remedios")));
+        drop(s);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -1,0 +1,130 @@
+//! A client's rights over their data (issue 13): everything held about one client, and their
+//! erasure. Reads and writes across tables, like `export.rs`: every table that holds something
+//! of a client is listed once, in [`OF_CLIENT`], and both the dossier and the erasure go
+//! through that list.
+
+use chrono::{DateTime, Utc};
+use fidelia_core::ClientId;
+use rusqlite::params;
+use serde_json::{Map, Value};
+
+use crate::export::json_value;
+use crate::{ts, Db, Result};
+
+const PETS: &str = "SELECT id FROM pets WHERE client_id = ?1";
+
+/// Every table holding something of a client, with the rows that are theirs (`?1`: the
+/// client's id).
+pub const OF_CLIENT: &[(&str, &str)] = &[
+    ("clients", "id = ?1"),
+    ("consent_changes", "client_id = ?1"),
+    ("pets", "client_id = ?1"),
+    ("visits", "pet_id IN (SELECT id FROM pets WHERE client_id = ?1)"),
+    ("appointments", "pet_id IN (SELECT id FROM pets WHERE client_id = ?1)"),
+    ("preventive_treatments", "pet_id IN (SELECT id FROM pets WHERE client_id = ?1)"),
+    ("calls", "pet_id IN (SELECT id FROM pets WHERE client_id = ?1)"),
+    (
+        "call_attempts",
+        "call_id IN (SELECT id FROM calls WHERE pet_id IN (SELECT id FROM pets WHERE client_id = ?1))",
+    ),
+    ("messages", "client_id = ?1"),
+    ("message_items", "message_id IN (SELECT id FROM messages WHERE client_id = ?1)"),
+    ("surveys", "client_id = ?1"),
+    ("letters", "client_id = ?1"),
+    ("coupons", "client_id = ?1"),
+    ("winback_cases", "client_id = ?1"),
+];
+
+/// Columns that are derived (recomputed), not held about anyone.
+const DERIVED: &[&str] = &["search_key", "sort_key"];
+
+/// Everything held about one client, table by table: `{ "clients": [...], "pets": [...], … }`.
+pub fn dossier(db: &Db, client: ClientId) -> Result<Map<String, Value>> {
+    let mut doc = Map::new();
+    for (table, rows_of) in OF_CLIENT {
+        let mut st = db.conn().prepare(&format!(
+            "SELECT * FROM {table} WHERE {rows_of} ORDER BY rowid"
+        ))?;
+        let names: Vec<String> = st.column_names().into_iter().map(str::to_owned).collect();
+        let mut rows = st.query([client.0])?;
+        let mut items = Vec::new();
+        while let Some(r) = rows.next()? {
+            let mut item = Map::new();
+            for (i, n) in names.iter().enumerate() {
+                if !DERIVED.contains(&n.as_str()) {
+                    item.insert(n.clone(), json_value(r.get_ref(i)?));
+                }
+            }
+            items.push(Value::Object(item));
+        }
+        doc.insert((*table).into(), Value::Array(items));
+    }
+    Ok(doc)
+}
+
+/// Erases a client's personal data, inside the caller's transaction: their name (replaced by
+/// `placeholder_name`), phones, e-mail, address, notes and id in the practice-management
+/// system; their pets' names (`placeholder_pet`), breeds, birth dates, notes and ids; every
+/// free text about them (visits' and appointments' reasons, treatments' notes, messages,
+/// calls' reasons, scripts and notes, survey comments, letters, coupons' messages, win-back
+/// notes). Kept: ids, dates, kinds, amounts, scores and statuses — what the clinic's totals
+/// and figures count. What was still to do for them (messages, calls, win-back cases) is
+/// cancelled, and they get no message again.
+pub fn erase_client(
+    db: &Db,
+    client: ClientId,
+    placeholder_name: &str,
+    placeholder_pet: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let c = db.conn();
+    let at = ts(now);
+    let id = client.0;
+    c.execute(
+        "UPDATE clients SET first_name = ?2, surnames = '', phone1 = '', phone2 = '', email = '',
+                address = '', notes = '', source_id = NULL, phone1_e164 = '', phone2_e164 = '',
+                phone_flag = 0, title = 'ninguno', consent_care = 0, consent_commercial = 0,
+                preferred_channel = 'ninguno', erased_at = ?3, updated_at = ?3
+         WHERE id = ?1",
+        params![id, placeholder_name, at],
+    )?;
+    c.execute(
+        &format!(
+            "UPDATE pets SET name = ?2, breed = '', birth_date = NULL, notes = '', source_id = NULL,
+                    updated_at = ?3
+             WHERE id IN ({PETS})"
+        ),
+        params![id, placeholder_pet, at],
+    )?;
+    let blank = [
+        ("visits", "reason = '', source_id = NULL"),
+        ("appointments", "reason = '', source_id = NULL, status = CASE WHEN status = 'programada' THEN 'cancelada' ELSE status END"),
+        ("preventive_treatments", "notes = '', product = '', source_id = NULL, check_on = NULL"),
+        ("calls", "reason = '', script = '', status = CASE WHEN status = 'pendiente' THEN 'cancelada' ELSE status END"),
+        ("call_attempts", "notes = ''"),
+        ("messages", "body = '', note = '', status = CASE WHEN status = 'pendiente' THEN 'cancelado' ELSE status END"),
+        ("surveys", "comment = ''"),
+        ("letters", "body = ''"),
+        ("coupons", "message = '', status = CASE WHEN status = 'emitido' THEN 'cancelado' ELSE status END"),
+        ("winback_cases", "notes = '', status = CASE WHEN status IN ('por_llamar', 'no_contesta') THEN 'cerrado' ELSE status END"),
+    ];
+    for (table, set) in blank {
+        let rows_of = OF_CLIENT
+            .iter()
+            .find(|(t, _)| *t == table)
+            .map(|(_, w)| *w)
+            .expect("every blanked table is a table of the client");
+        c.execute(&format!("UPDATE {table} SET {set} WHERE {rows_of}"), [id])?;
+    }
+    crate::tables::clients::refresh_search_key(db, client)?;
+    Ok(())
+}
+
+/// Rewrites the database file so that nothing erased survives in it (freed pages, the
+/// write-ahead log): `VACUUM`, then a checkpoint that empties the log.
+pub fn compact(db: &Db) -> Result<()> {
+    db.conn().execute_batch("VACUUM")?;
+    db.conn()
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    Ok(())
+}
