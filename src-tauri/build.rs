@@ -71,6 +71,11 @@ const COMMANDS: &[&str] = &[
     "backup_now",
     "backup_restore",
     "backup_folder_set",
+    "client_export",
+    "client_erase",
+    "audit_log",
+    "pc_user_get",
+    "pc_user_set",
 ];
 
 fn main() {

@@ -117,4 +117,9 @@ export const api = {
   backupNow: () => invoke("backup_now"),
   backupRestore: (name) => invoke("backup_restore", { name }),
   backupFolderSet: (folder) => invoke("backup_folder_set", { folder }),
+  clientExport: (id) => invoke("client_export", { id }),
+  clientErase: (id) => invoke("client_erase", { id }),
+  auditLog: () => invoke("audit_log"),
+  pcUserGet: () => invoke("pc_user_get"),
+  pcUserSet: (staff) => invoke("pc_user_set", { staff }),
 };

@@ -133,6 +133,11 @@ pub fn builder<R: Runtime>() -> Builder<R> {
         commands::backup::backup_now,
         commands::backup::backup_restore,
         commands::backup::backup_folder_set,
+        commands::privacy::client_export,
+        commands::privacy::client_erase,
+        commands::privacy::audit_log,
+        commands::privacy::pc_user_get,
+        commands::privacy::pc_user_set,
     ])
 }
 

@@ -179,3 +179,65 @@ async fn stored_script_is_shown_as_text_and_never_runs() {
     );
     app.close().await;
 }
+
+/// A client's rights from their page (issue 13): "Exportar sus datos" writes a file with
+/// everything held about them; "Borrar sus datos" erases them (the page then says so, with no
+/// name and no way to edit); both are in Ajustes → Registro de actividad, by the staff member
+/// chosen for this PC.
+#[tokio::test]
+async fn a_client_is_exported_then_erased_from_their_page() {
+    let app = App::start().await;
+    app.wait_for("#search").await;
+    let csv = app.sandbox().root().join("cliente.csv");
+    std::fs::write(
+        &csv,
+        "Cód. Cliente;Nombre;Apellidos;Teléfono;Nº Mascota;Mascota;Especie;Sexo;Fecha visita;Tipo de visita;Gravedad;Motivo\n\
+         Q1;Remedios;Quintana-Zurbarán;699123456;QM1;Zarzaparrilla;Canino;Hembra;02/12/2026 10:30;Consulta;Leve;Tos\n",
+    )
+    .unwrap();
+    app.cli_ok(&["import", csv.to_str().unwrap()]);
+
+    // This PC is used by the first staff member.
+    app.click(".mainnav button[data-view=settings]").await;
+    app.wait_for("#pc-user option[value]:not([value=''])").await;
+    let who = app
+        .js("const s = document.querySelector('#pc-user'); s.selectedIndex = 1; s.dispatchEvent(new Event('change')); return s.options[1].textContent")
+        .await;
+    let who = who.as_str().unwrap().to_string();
+
+    app.type_into("#search", "699123456").await;
+    app.wait_for_text("#search-results", "Quintana").await;
+    app.click("#search-results li[role=option][data-client-id]")
+        .await;
+    app.wait_for("#client-privacy").await;
+    app.click("#client-export").await;
+    let toast = app.wait_for_text("#toast", "Datos exportados en").await;
+    let path = toast.trim_start_matches("Datos exportados en").trim();
+    let file = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    assert!(file.contains("Quintana-Zurbarán") && file.contains("Zarzaparrilla"));
+
+    app.click("#client-erase").await;
+    app.click("#confirm-ok").await;
+    app.wait_for("#client-erased").await;
+    let page = app.text("#view").await;
+    assert!(
+        !page.contains("Quintana") && !page.contains("Zarzaparrilla"),
+        "{page}"
+    );
+    assert!(
+        !app.exists("#edit-client").await,
+        "an erased client is not edited"
+    );
+
+    app.click(".mainnav button[data-view=settings]").await;
+    app.click("#activity details summary").await;
+    let log = app
+        .wait_for_text("#audit-log", "Borrados los datos de")
+        .await;
+    assert!(
+        log.contains("Exportados los datos de") && log.contains(&who),
+        "{log}"
+    );
+    assert!(!log.contains("Quintana"), "ids only in the log");
+    app.close().await;
+}

@@ -114,7 +114,7 @@ function clientHeader(c, afterSave) {
     h(
       "div",
       { class: "view-actions" },
-      h("button", { type: "button", id: "edit-client", class: "btn", onclick: async () => afterSave(await openClientForm(c)) }, t("client.edit")),
+      c.erasedAt ? null : h("button", { type: "button", id: "edit-client", class: "btn", onclick: async () => afterSave(await openClientForm(c)) }, t("client.edit")),
     ),
   );
 }
@@ -565,6 +565,49 @@ function timelineSection(timeline) {
   );
 }
 
+/** The client's rights over their data: a copy of everything held, and erasure. */
+function privacySection(c) {
+  if (c.erasedAt) {
+    return h("section", { class: "card", id: "client-privacy" }, h("h2", null, t("privacy.title")), h("p", { id: "client-erased" }, t("privacy.erased_on", { date: dateToForm(new Date(c.erasedAt)) })));
+  }
+  const exportData = async () => {
+    try {
+      const path = await api.clientExport(c.id);
+      toast(t("privacy.exported", { path }));
+    } catch (err) {
+      toastError(err);
+    }
+  };
+  const erase = async () => {
+    const ok = await confirmDialog({
+      title: t("privacy.erase_title"),
+      message: t("privacy.erase_confirm", { name: `${c.firstName} ${c.surnames}`.trim() }),
+      confirmLabel: t("privacy.erase_yes"),
+      danger: true,
+    });
+    if (!ok) return;
+    try {
+      await api.clientErase(c.id);
+      toast(t("privacy.erased"));
+      refresh();
+    } catch (err) {
+      toastError(err);
+    }
+  };
+  return h(
+    "section",
+    { class: "card", id: "client-privacy", "aria-labelledby": "privacy-title" },
+    h("h2", { id: "privacy-title" }, t("privacy.title")),
+    h("p", { class: "muted" }, t("privacy.text")),
+    h(
+      "div",
+      { class: "form-actions form-actions--start" },
+      h("button", { type: "button", id: "client-export", class: "btn", onclick: exportData }, t("privacy.export")),
+      h("button", { type: "button", id: "client-erase", class: "btn btn--danger", onclick: erase }, t("privacy.erase")),
+    ),
+  );
+}
+
 export async function clientView(params) {
   const id = Number(params.id);
   const [page, calls, messages, surveys, consents] = await Promise.all([
@@ -592,5 +635,6 @@ export async function clientView(params) {
     surveysSection(surveys),
     consentsSection(consents),
     timelineSection(timeline),
+    privacySection(c),
   );
 }

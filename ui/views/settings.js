@@ -13,6 +13,7 @@ import { messagesFieldsets, collectMessages } from "./settings-messages.js";
 import { winbackFieldset, collectWinback } from "./settings-winback.js";
 import { diagnosticsSection } from "./settings-diagnostics.js";
 import { backupsSection } from "./backups.js";
+import { activitySection } from "./settings-activity.js";
 
 export const COUNTRIES = ["ES", "MX", "AR", "CO", "CL", "PE", "US", "GB", "FR", "PT", "DE", "IT"];
 const LANGUAGES = ["es", "en"];
@@ -196,12 +197,36 @@ async function autostartSection() {
       }
     },
   });
+  // Who uses this PC: the audit log says who did what.
+  let [staff, user] = [[], null];
+  try {
+    [staff, user] = await Promise.all([api.staffList(), api.pcUserGet()]);
+  } catch (err) {
+    console.error(err);
+  }
+  const who = h(
+    "select",
+    {
+      id: "pc-user",
+      onchange: async (e) => {
+        try {
+          await api.pcUserSet(e.target.value === "" ? null : Number(e.target.value));
+          toast(t("toast.saved"));
+        } catch (err) {
+          toastError(err);
+        }
+      },
+    },
+    h("option", { value: "" }, t("settings.pc_user_none")),
+    staff.filter((m) => m.active || m.id === user).map((m) => h("option", { value: String(m.id), selected: m.id === user }, m.name)),
+  );
   return h(
     "section",
     { class: "card", "aria-labelledby": "pc-title" },
     h("h2", { id: "pc-title" }, t("settings.this_pc")),
     h("div", { class: "field field--check" }, box, h("label", { for: "autostart" }, t("settings.autostart"))),
     h("p", { class: "field-hint" }, t("settings.autostart_hint")),
+    h("div", { class: "field" }, h("label", { for: "pc-user" }, t("settings.pc_user")), who, h("p", { class: "field-hint" }, t("settings.pc_user_hint"))),
   );
 }
 
@@ -311,6 +336,7 @@ export async function settingsView() {
     ),
     await backupsSection(),
     await autostartSection(),
+    await activitySection(),
     await diagnosticsSection(),
     h(
       "section",

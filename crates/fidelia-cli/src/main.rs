@@ -190,15 +190,15 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let store = Clinic::open(&path)?;
             match format {
                 Format::Json if out.as_os_str() == "-" => {
-                    store.export_json(&mut std::io::stdout().lock())?
+                    store.export_json(&mut std::io::stdout().lock(), now().now)?
                 }
                 Format::Json => {
                     let mut f = std::io::BufWriter::new(std::fs::File::create(&out)?);
-                    store.export_json(&mut f)?;
+                    store.export_json(&mut f, now().now)?;
                     println!("Exported to {}", out.display());
                 }
                 Format::Csv => {
-                    for f in store.export_csv(&out)? {
+                    for f in store.export_csv(&out, now().now)? {
                         println!("{}", f.display());
                     }
                 }

@@ -181,6 +181,8 @@ impl Clinic {
         let started = Instant::now();
         let file = copy_verified(&self.store, dir, BackupKind::Regular, at)?;
         let rows = verify_backup(&file.path)?.values().sum();
+        self.store
+            .write(|db| crate::privacy::log_action(db, "backup", None, &file.name, at.now))?;
         let removed = rotate(dir)?;
         log::info!(
             "backup: {} ({} bytes) in {} ms, {removed} old removed",
@@ -249,6 +251,13 @@ pub fn restore<Tz: TimeZone>(
             "the restored database fails its check".into(),
         ));
     }
+    let name = backup_file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    clinic
+        .store
+        .write(|d| crate::privacy::log_action(d, "restore", None, &name, at.now))?;
     log::info!("restore: {} put in place", backup_file.display());
     if let Err(e) = rotate(dir) {
         log::warn!("backup rotation after a restore: {e}");

@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use fidelia_core::i18n::t;
 use fidelia_core::*;
-use fidelia_store::tables::audit::{self, AuditEntry};
+use fidelia_store::tables::audit;
+pub use fidelia_store::tables::audit::AuditEntry;
 use fidelia_store::tables::clients;
 use fidelia_store::{privacy, Db, Result, StoreError};
 

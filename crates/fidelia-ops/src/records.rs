@@ -5,12 +5,14 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
+use fidelia_core::i18n::t;
 use fidelia_core::settings::Settings;
 use fidelia_core::*;
 pub use fidelia_store::tables::consents::ConsentChange;
 use fidelia_store::tables::{appointments, clients, consents, pets, settings, staff, visits};
 use fidelia_store::{export, Db, Result, StoreError};
 
+use crate::privacy::log_action;
 use crate::Clinic;
 
 /// Keeps in the history each consent that changed (on a new client, both as given).
@@ -33,6 +35,11 @@ pub(crate) fn record_consents(
     ] {
         if was != Some(is) {
             consents::insert(db, id, consent, is, how, staff, at)?;
+            // In the audit log too, but for an import's (its own report says what it did).
+            if how != ConsentHow::Import {
+                let detail = format!("{consent}: {}", if is { "sí" } else { "no" });
+                log_action(db, "consent", Some(("client", id.0)), &detail, at)?;
+            }
         }
     }
     Ok(())
@@ -45,17 +52,23 @@ impl Clinic {
     pub fn save_client(&self, form: &ClientForm, now: DateTime<Utc>) -> Result<Client> {
         let d = form.validate()?;
         let how = ConsentHow::parse(form.consent_how.trim()).unwrap_or(ConsentHow::InPerson);
+        let lang = self.language();
         self.store.write(|db| {
             let id = match form.id {
                 None => {
                     let id = clients::insert(db, &d, &[], now)?;
                     record_consents(db, id, None, &d, how, form.recorded_by, now)?;
+                    log_action(db, "client_created", Some(("client", id.0)), "", now)?;
                     id
                 }
                 Some(id) => {
                     let old = clients::get(db, id)?;
+                    if old.erased_at.is_some() {
+                        return Err(StoreError::Refused(t(lang, "err.client_erased")));
+                    }
                     clients::update(db, id, &d, now)?;
                     record_consents(db, id, Some(&old.data), &d, how, form.recorded_by, now)?;
+                    log_action(db, "client_updated", Some(("client", id.0)), "", now)?;
                     id
                 }
             };
@@ -200,13 +213,18 @@ impl Clinic {
     }
 
     /// Writes `{ "settings": {...}, "staff": [...], "clients": [...], ... }`.
-    pub fn export_json(&self, out: &mut impl Write) -> Result<()> {
-        self.store.read(|db| export::json(db, out))
+    pub fn export_json(&self, out: &mut impl Write, now: DateTime<Utc>) -> Result<()> {
+        self.store.read(|db| export::json(db, out))?;
+        self.store
+            .write(|db| log_action(db, "export_all", None, "json", now))
     }
 
     /// Writes `<dir>/<table>.csv` for every table (UTF-8, comma-separated, header row).
-    pub fn export_csv(&self, dir: &Path) -> Result<Vec<PathBuf>> {
-        self.store.read(|db| export::csv(db, dir))
+    pub fn export_csv(&self, dir: &Path, now: DateTime<Utc>) -> Result<Vec<PathBuf>> {
+        let files = self.store.read(|db| export::csv(db, dir))?;
+        self.store
+            .write(|db| log_action(db, "export_all", None, "csv", now))?;
+        Ok(files)
     }
 }
 
@@ -522,7 +540,7 @@ mod export_tests {
         let c = client(&s, "María", "Núñez", "612 345 678");
         pet(&s, c.id, "Luna");
         let mut out = Vec::new();
-        s.export_json(&mut out).unwrap();
+        s.export_json(&mut out, now()).unwrap();
         let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(v["clients"][0]["surnames"], "Núñez");
         assert_eq!(v["pets"][0]["name"], "Luna");
@@ -566,7 +584,7 @@ mod export_tests {
         let c = client(&s, "María", "Núñez, \"la del perro\"", "612 345 678");
         pet(&s, c.id, "Luna");
         let dir = std::env::temp_dir().join(format!("fidelia-export-{}", std::process::id()));
-        let files = s.export_csv(&dir).unwrap();
+        let files = s.export_csv(&dir, now()).unwrap();
         assert_eq!(files.len(), fidelia_store::export::TABLES.len());
         let mut r = csv::Reader::from_path(dir.join("clients.csv")).unwrap();
         let row = r.records().next().unwrap().unwrap();
@@ -584,7 +602,7 @@ mod export_tests {
             "612 345 679",
         );
         std::fs::remove_dir_all(&dir).unwrap();
-        s.export_csv(&dir).unwrap();
+        s.export_csv(&dir, now()).unwrap();
         let mut r = csv::Reader::from_path(dir.join("clients.csv")).unwrap();
         let header = r.headers().unwrap().clone();
         let col = |n: &str| header.iter().position(|h| h == n).unwrap();

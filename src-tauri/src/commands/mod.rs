@@ -7,6 +7,7 @@ pub mod diagnostics;
 pub mod import;
 pub mod loyalty;
 pub mod messages;
+pub mod privacy;
 pub mod records;
 pub mod surveys;
 pub mod winback;
