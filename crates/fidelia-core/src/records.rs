@@ -89,23 +89,30 @@ impl Check {
                 field,
                 key: "err.required",
             });
-        } else if s.chars().count() > max {
-            self.0.push(FieldError {
-                field,
-                key: "err.too_long",
-            });
+        } else {
+            self.text(field, s, max);
         }
         s.to_owned()
     }
     pub(crate) fn optional(&mut self, field: &'static str, s: &str, max: usize) -> String {
         let s = s.trim();
-        if s.chars().count() > max {
-            self.0.push(FieldError {
-                field,
-                key: "err.too_long",
-            });
-        }
+        self.text(field, s, max);
         s.to_owned()
+    }
+    /// A text's length, and no control characters but line breaks and tabs (a NUL byte or an
+    /// escape code is a damaged file or a paste gone wrong, never what was meant).
+    fn text(&mut self, field: &'static str, s: &str, max: usize) {
+        let key = if s.chars().count() > max {
+            "err.too_long"
+        } else if s
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        {
+            "err.control_chars"
+        } else {
+            return;
+        };
+        self.0.push(FieldError { field, key });
     }
     pub(crate) fn choice<E>(
         &mut self,

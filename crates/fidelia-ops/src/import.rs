@@ -1101,6 +1101,92 @@ mod tests {
         );
     }
 
+    /// The table of bad inputs (issue 13): each file, what the clinic is told, and that
+    /// nothing already saved is lost. Rows: what is wrong, the file, and the message the user
+    /// gets (a rejected row's reason, or the whole file's), or "" when it is imported as the
+    /// text it is.
+    #[test]
+    fn bad_inputs_get_a_clear_message_and_lose_nothing() {
+        let s = store();
+        crate::test_util::client(&s, "Remedios", "Quintana", "612 345 678");
+        let head = "Cód. Cliente;Nombre;Apellidos;Teléfono;Nº Mascota;Mascota;Especie;Sexo;Fecha visita;Tipo de visita;Gravedad;Motivo";
+        let row = |name: &str, phone: &str, date: &str, reason: &str| {
+            format!("{head}\nB1;{name};Pérez;{phone};BM1;Luna;Canino;Hembra;{date};Consulta;Leve;{reason}\n")
+        };
+        let ok = |name: &str| row(name, "612345678", "20/11/2026 10:30", "Tos");
+        let long = "x".repeat(10_000);
+        let html = "<img src=x onerror=alert(1)>";
+        let table: Vec<(&str, Vec<u8>, &str)> = vec![
+            ("an oversized field", ok(&long).into_bytes(), "err.too_long"),
+            (
+                "a NUL byte",
+                ok("Ana\u{0}Mar").into_bytes(),
+                "err.control_chars",
+            ),
+            (
+                "an impossible date",
+                row("Ana", "612345678", "31/02/2025 10:30", "Tos").into_bytes(),
+                "err.date_impossible",
+            ),
+            (
+                "a date that is no date",
+                row("Ana", "612345678", "mañana", "Tos").into_bytes(),
+                "err.date_format",
+            ),
+            (
+                "a phone with letters",
+                row("Ana", "6I2 345 678", "20/11/2026 10:30", "Tos").into_bytes(),
+                "err.phone_letters",
+            ),
+            (
+                "a formula cell",
+                ok("=HYPERLINK(\"http://x.example\")").into_bytes(),
+                "",
+            ),
+            (
+                "HTML and script in every text field",
+                row(html, "612345678", "20/11/2026 10:30", html).into_bytes(),
+                "",
+            ),
+            ("an empty file", Vec::new(), "err.import_empty"),
+            (
+                "no client column",
+                b"Nombre;Apellidos\nAna;P\xc3\xa9rez\n".to_vec(),
+                "err.import_missing_column",
+            ),
+            (
+                "a header and nothing else",
+                format!("{head}\n").into_bytes(),
+                "",
+            ),
+        ];
+        for (what, file, expected) in table {
+            let outcome = s.import(
+                ImportSource::Bytes(&file),
+                &ImportOptions::default(),
+                &mut |_, _| {},
+                &AtomicBool::new(false),
+                &at(),
+            );
+            let said = match outcome {
+                Ok(r) => r
+                    .rejected
+                    .first()
+                    .map(|x| x.reason.clone())
+                    .unwrap_or_default(),
+                Err(ImportFailure::File(e)) => e.key().to_string(),
+                Err(e) => panic!("{what}: {e:?}"),
+            };
+            assert_eq!(said, expected, "{what}");
+            if !expected.is_empty() {
+                let text = fidelia_core::i18n::t(Lang::Es, expected);
+                assert_ne!(text, expected, "{what}: a message in Spanish");
+            }
+            let (n, _) = s.clients_list(0, 1).unwrap();
+            assert!(n >= 1, "{what}: the clinic's own client is still there");
+        }
+    }
+
     /// An import runs on a connection of its own (issue 13, defect 3: it held the window's
     /// one connection, and searches and counters froze until it ended): in the middle of it,
     /// the clinic's own connection answers a search at once, and sees none of the rows being
