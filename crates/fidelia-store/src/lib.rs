@@ -83,7 +83,9 @@ fn migrate(conn: &mut Connection) -> Result<()> {
 fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    // Another connection writing (an import, the CLI, another PC's window) is waited for: an
+    // import of a large export holds the write lock for its one transaction.
+    conn.busy_timeout(std::time::Duration::from_secs(30))?;
     conn.pragma_update(None, "mmap_size", 268_435_456)?;
     Ok(())
 }
@@ -165,7 +167,11 @@ impl Store {
         f: impl FnOnce(&Db) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
         let mut conn = self.conn();
-        let tx = conn.transaction().map_err(StoreError::from)?;
+        // Immediate, like a write: a deferred transaction that starts writing after another
+        // connection committed fails at once instead of waiting.
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
         let out = f(&Db { conn: &tx });
         drop(tx);
         out
