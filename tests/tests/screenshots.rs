@@ -79,7 +79,7 @@ async fn docs_screenshots() {
     std::fs::create_dir_all(&out).expect("create docs/screenshots");
 
     // A notification server on the bus, as on a clinic's desktop (no warning banner).
-    let app = App::start_with(Options::new().with_notify_server()).await;
+    let mut app = App::start_with(Options::new().with_notify_server()).await;
     app.wait_for("#search").await;
     // The home view with its data: the clinic's name and the week's appointments.
     app.wait_for("main#view .view-home h1").await;
@@ -209,7 +209,34 @@ async fn docs_screenshots() {
         .await;
     settled_window_screenshot(&app, &out.join("dashboard-trends.png")).await;
 
+    // Ajustes → Copias de seguridad: a backup made now, in the list.
+    app.click("nav button[data-view=settings]").await;
+    app.wait_for("#backups").await;
+    app.click("#backup-now").await;
+    app.wait_for_text("#backup-result", "Copia hecha").await;
+    app.wait_gone("#toast:not([hidden])").await;
+    app.js("const b = document.getElementById('backups'); window.scrollTo(0, b.getBoundingClientRect().top + window.scrollY - 80); return true")
+        .await;
+    settled_window_screenshot(&app, &out.join("backups.png")).await;
+
+    // A damaged database at start-up: what the window says, and the backup it offers.
+    app.stop().await;
+    app.cli_ok(&["info"]);
+    let db = app.db_path();
+    let len = std::fs::metadata(&db).unwrap().len();
+    {
+        use std::io::{Seek, SeekFrom, Write};
+        let mut f = std::fs::OpenOptions::new().write(true).open(&db).unwrap();
+        f.seek(SeekFrom::Start(len / 4)).unwrap();
+        f.write_all(&vec![0x55u8; (len / 2) as usize]).unwrap();
+    }
+    app.start_again().await;
+    app.wait_for("#recovery #restore-latest").await;
+    settled_window_screenshot(&app, &out.join("recovery.png")).await;
+
     for name in [
+        "backups.png",
+        "recovery.png",
         "dashboard.png",
         "dashboard-trends.png",
         "lapsed.png",

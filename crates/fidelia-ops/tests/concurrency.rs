@@ -56,7 +56,9 @@ fn the_window_the_scheduler_and_an_import_write_at_once() {
     let passes = std::thread::spawn(move || {
         let mut passes = 0;
         while flag.load(Ordering::SeqCst) {
-            scheduler.claim_calls_to_notify(at().now).expect("the scheduler's pass");
+            scheduler
+                .claim_calls_to_notify(at().now)
+                .expect("the scheduler's pass");
             scheduler
                 .call_counts(at().now, at().now + chrono::Duration::days(1))
                 .expect("the scheduler's counts");
@@ -93,7 +95,10 @@ fn the_window_the_scheduler_and_an_import_write_at_once() {
         "every save and every imported client"
     );
     let visits = window.record_counts().unwrap();
-    assert_eq!(visits.iter().find(|(t, _)| *t == "visits").unwrap().1, rows as i64);
+    assert_eq!(
+        visits.iter().find(|(t, _)| *t == "visits").unwrap().1,
+        rows as i64
+    );
     println!("{saved} saves and {passes} scheduler passes during an import of {rows} rows");
     drop(window);
     let _ = std::fs::remove_dir_all(&dir);
