@@ -212,9 +212,21 @@ async fn a_client_is_exported_then_erased_from_their_page() {
     app.wait_for("#client-privacy").await;
     app.click("#client-export").await;
     let toast = app.wait_for_text("#toast", "Datos exportados en").await;
-    let path = toast.trim_start_matches("Datos exportados en").trim();
-    let file = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    assert!(file.contains("Quintana-Zurbarán") && file.contains("Zarzaparrilla"));
+    let files: Vec<&str> = toast
+        .trim_start_matches("Datos exportados en")
+        .split(" · ")
+        .map(str::trim)
+        .collect();
+    let json = std::fs::read_to_string(files[0]).unwrap_or_else(|e| panic!("{}: {e}", files[0]));
+    assert!(json.contains("Quintana-Zurbarán") && json.contains("Zarzaparrilla"));
+    // The readable copy, read back as text: their name, their pet, the visit.
+    if let Ok(dir) = std::env::var("FIDELIA_KEEP_PDF") {
+        let _ = std::fs::copy(files[1], std::path::Path::new(&dir).join("client-data.pdf"));
+    }
+    let pdf = fidelia_e2e::pdftotext(std::path::Path::new(files[1]));
+    for text in ["Quintana-Zurbarán", "Zarzaparrilla", "Consulta", "Tos"] {
+        assert!(pdf.contains(text), "{text:?} in the PDF:\n{pdf}");
+    }
 
     app.click("#client-erase").await;
     app.click("#confirm-ok").await;

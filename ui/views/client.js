@@ -572,8 +572,8 @@ function privacySection(c) {
   }
   const exportData = async () => {
     try {
-      const path = await api.clientExport(c.id);
-      toast(t("privacy.exported", { path }));
+      const files = await api.clientExport(c.id);
+      toast(t("privacy.exported", { path: files.join(" · ") }));
     } catch (err) {
       toastError(err);
     }

@@ -7,8 +7,10 @@
 //! - [`render_batch`]: many letters in one PDF, each on a new page, the font embedded once.
 //! - [`join_names`], [`years_phrase`]: values for the editable [`templates`] (filled by
 //!   `fidelia_core::template::fill`).
+//! - [`render_document`]: a plain document (a client's data) on the letterhead.
 //! - [`safe_file_name`]: "Begoña Ibáñez Muñoz" → "Begona_Ibanez_Munoz.pdf".
 
+mod document;
 mod layout;
 mod render;
 mod report;
@@ -17,6 +19,7 @@ pub mod templates;
 use fidelia_core::Lang;
 use unicode_normalization::UnicodeNormalization;
 
+pub use document::{render_document, Section};
 pub use render::{logo_size, render_batch, render_letter, LOGO_MAX_PIXELS};
 pub use report::{render_report, ChartData, ReportData};
 

@@ -9,9 +9,10 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use fidelia_core::i18n::t;
 use fidelia_core::*;
+use fidelia_letters::Section;
 use fidelia_store::tables::audit;
 pub use fidelia_store::tables::audit::AuditEntry;
 use fidelia_store::tables::clients;
@@ -68,6 +69,45 @@ impl Clinic {
         Ok(path)
     }
 
+    /// Writes what the clinic holds about a client into `dir`: the whole dossier as JSON
+    /// ([`Clinic::client_dossier`]) and a readable PDF on the clinic's letterhead (their
+    /// details, consents, pets, visits, appointments, calls, messages and surveys, in the
+    /// clinic's language). Returns both files.
+    pub fn write_client_data<Tz: TimeZone>(
+        &self,
+        client: ClientId,
+        dir: &Path,
+        at: &ClinicTime<Tz>,
+    ) -> Result<Vec<PathBuf>> {
+        let json = self.write_client_dossier(client, dir, at.now)?;
+        let s = self.settings()?;
+        let page = self.client_page(client)?;
+        let sections = readable(
+            &s,
+            &page,
+            &self.consent_history(client)?,
+            &self.calls_of_client(client, at.now)?,
+            &self.client_messages(client)?,
+            &self.client_surveys(client)?,
+            &at.tz,
+        );
+        let lang = s.language;
+        let c = &page.client;
+        let title = t(lang, "privacy.pdf_title").replace("{name}", &c.full_name());
+        let subtitle =
+            t(lang, "privacy.pdf_subtitle").replace("{date}", &format::date_short(at.today()));
+        let pdf = fidelia_letters::render_document(
+            &crate::letters::letterhead(&s),
+            &title,
+            &subtitle,
+            &sections,
+        )
+        .map_err(|e| StoreError::Refused(e.to_string()))?;
+        let path = json.with_extension("pdf");
+        std::fs::write(&path, pdf)?;
+        Ok(vec![json, path])
+    }
+
     /// Erases a client at their request (see the module's notes), logs it (the client's id,
     /// nothing of theirs), and rewrites the database file.
     pub fn erase_client(&self, client: ClientId, now: DateTime<Utc>) -> Result<()> {
@@ -93,6 +133,210 @@ impl Clinic {
     pub fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>> {
         self.store.read(|db| audit::latest(db, limit))
     }
+}
+
+/// The dossier in words, a section per kind of record (empty ones left out).
+#[allow(clippy::too_many_arguments)]
+fn readable<Tz: TimeZone>(
+    s: &fidelia_core::settings::Settings,
+    page: &ClientPage,
+    consents: &[fidelia_store::tables::consents::ConsentChange],
+    calls: &[fidelia_core::calls::Call],
+    messages: &[fidelia_store::tables::messages::Message],
+    surveys: &[fidelia_store::tables::surveys::Survey],
+    tz: &Tz,
+) -> Vec<Section> {
+    let lang = s.language;
+    let w = |group: &str, word: &str| t(lang, &format!("{group}.{word}"));
+    let when = |t: DateTime<Utc>| {
+        t.with_timezone(tz)
+            .naive_local()
+            .format("%d/%m/%Y %H:%M")
+            .to_string()
+    };
+    let day = |d: chrono::NaiveDate| format::date_short(d);
+    let yes = |b: bool| t(lang, if b { "common.yes" } else { "common.no" });
+    let c = &page.client.data;
+    let pet_name = |id: PetId| {
+        page.pets
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.data.name.clone())
+            .unwrap_or_default()
+    };
+    let field = |key: &str, value: &str| {
+        let value = if value.trim().is_empty() {
+            "—"
+        } else {
+            value
+        };
+        format!("{}: {value}", t(lang, key))
+    };
+    let mut out = vec![Section {
+        heading: t(lang, "client.details"),
+        lines: [
+            field(
+                "client.phones",
+                &[c.phone1.as_str(), c.phone2.as_str()]
+                    .iter()
+                    .filter(|p| !p.is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+            field("client.email", &c.email),
+            field("client.address", &c.address),
+            field(
+                "client.preferred_channel",
+                &w("channel", c.preferred_channel.as_str()),
+            ),
+            field("client.consent_care", &yes(c.consent_care)),
+            field("client.consent_commercial", &yes(c.consent_commercial)),
+            field("client.notes", &c.notes),
+            field(
+                "client.since",
+                &day(page.client.created_at.with_timezone(tz).date_naive()),
+            ),
+        ]
+        .into_iter()
+        .collect(),
+    }];
+    let mut section = |key: &str, lines: Vec<String>| {
+        if !lines.is_empty() {
+            out.push(Section {
+                heading: t(lang, key),
+                lines,
+            });
+        }
+    };
+    section(
+        "privacy.pdf_consents",
+        consents
+            .iter()
+            .map(|x| {
+                format!(
+                    "{} · {} {} · {}",
+                    when(x.at),
+                    w("consent", &x.consent),
+                    yes(x.given),
+                    w("consent_how", x.how.as_str())
+                )
+            })
+            .collect(),
+    );
+    section(
+        "privacy.pdf_pets",
+        page.pets
+            .iter()
+            .map(|p| {
+                let d = &p.data;
+                let mut l = format!("{} · {}", d.name, w("species", d.species.as_str()));
+                if !d.breed.is_empty() {
+                    l.push_str(&format!(" · {}", d.breed));
+                }
+                if let Some(b) = d.birth_date {
+                    l.push_str(&format!(" · {}", day(b)));
+                }
+                if let Some(x) = d.deceased_on {
+                    l.push_str(&format!(" · † {}", day(x)));
+                }
+                l
+            })
+            .collect(),
+    );
+    section(
+        "privacy.pdf_visits",
+        page.visits
+            .iter()
+            .map(|v| {
+                let d = &v.data;
+                let mut l = format!(
+                    "{} · {} · {} · {}",
+                    when(d.at),
+                    pet_name(d.pet_id),
+                    w("visit_kind", d.kind.as_str()),
+                    d.reason
+                );
+                if let Some(a) = d.amount_cents {
+                    l.push_str(&format!(" · {}", format::money(a, lang)));
+                }
+                l
+            })
+            .collect(),
+    );
+    section(
+        "privacy.pdf_appointments",
+        page.appointments
+            .iter()
+            .map(|a| {
+                let d = &a.data;
+                format!(
+                    "{} · {} · {} · {}",
+                    when(d.starts_at),
+                    pet_name(d.pet_id),
+                    d.reason,
+                    w("appointment_status", d.status.as_str())
+                )
+            })
+            .collect(),
+    );
+    section(
+        "privacy.pdf_calls",
+        calls
+            .iter()
+            .map(|k| {
+                format!(
+                    "{} · {} · {} · {}",
+                    when(k.due_at),
+                    k.pet_name,
+                    w("call_kind", k.kind.as_str()),
+                    w("call_status", k.status.as_str())
+                )
+            })
+            .collect(),
+    );
+    section(
+        "privacy.pdf_messages",
+        messages
+            .iter()
+            .map(|m| {
+                format!(
+                    "{} · {} · {} — {}",
+                    day(m.send_on),
+                    w("message_kind", &m.kind),
+                    w("message_status", &m.status),
+                    m.body.replace('\n', " ")
+                )
+            })
+            .collect(),
+    );
+    section(
+        "privacy.pdf_surveys",
+        surveys
+            .iter()
+            .filter(|x| x.answered_at.is_some())
+            .map(|x| {
+                let scores: Vec<String> = x
+                    .answers
+                    .scores
+                    .iter()
+                    .map(|s| s.map(|v| v.to_string()).unwrap_or_else(|| "—".into()))
+                    .collect();
+                format!(
+                    "{} · {} · {} · {}/10 {}",
+                    when(x.answered_at.unwrap_or(x.visit_at)),
+                    x.pet_name,
+                    scores.join(" "),
+                    x.answers
+                        .recommend
+                        .map(|r| r.to_string())
+                        .unwrap_or_else(|| "—".into()),
+                    x.answers.comment
+                )
+            })
+            .collect(),
+    );
+    out
 }
 
 #[cfg(test)]

@@ -10,10 +10,11 @@ use tauri::State;
 use crate::error::IpcError;
 use crate::state::{clinic_time, AppState};
 
-/// Writes everything held about the client as JSON in the reports folder; returns the file.
+/// Writes everything held about the client, as JSON and as a readable PDF, in the reports
+/// folder; returns the files.
 #[tauri::command]
-pub fn client_export(state: State<'_, AppState>, id: ClientId) -> Result<PathBuf, IpcError> {
-    state.call(|c| c.write_client_dossier(id, &folders::reports(), clinic_time().now))
+pub fn client_export(state: State<'_, AppState>, id: ClientId) -> Result<Vec<PathBuf>, IpcError> {
+    state.call(|c| c.write_client_data(id, &folders::reports(), &clinic_time()))
 }
 
 /// Erases the client's personal data at their request (the clinic's totals stay).
