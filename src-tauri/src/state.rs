@@ -58,6 +58,21 @@ impl AppState {
         }
     }
 
+    /// Long work (a batch of letters, a report, the dashboard): `f` on a connection of its own
+    /// and a blocking thread, so the window's other commands keep answering meanwhile.
+    pub async fn long<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Clinic) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, IpcError> {
+        let worker = self.call(|c| c.worker())?;
+        let lang = self.lang();
+        tauri::async_runtime::spawn_blocking(move || {
+            f(&worker).map_err(|e| IpcError::from_store(e, lang))
+        })
+        .await
+        .map_err(|e| IpcError::internal(&format!("long task: {e}"), lang))?
+    }
+
     /// `f` on the clinic, if there is one (the scheduler: nothing to do without it).
     pub fn with<T>(&self, f: impl FnOnce(&Clinic) -> T) -> Option<T> {
         let guard = self.clinic.read().unwrap_or_else(|e| e.into_inner());

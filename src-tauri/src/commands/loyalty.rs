@@ -41,20 +41,22 @@ pub struct IssueRequest {
 /// Issues the thank-you letters (PDFs written, then recorded, all or nothing), then opens the
 /// first file for printing.
 #[tauri::command]
-pub fn loyalty_issue<R: Runtime>(
+pub async fn loyalty_issue<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     request: IssueRequest,
 ) -> Result<Issued, IpcError> {
-    let issued = state.call(|c| {
-        c.issue_thanks(
-            &request.client_ids,
-            &request.template,
-            request.output,
-            &folders::letters(),
-            &clinic_time(),
-        )
-    })?;
+    let issued = state
+        .long(move |c| {
+            c.issue_thanks(
+                &request.client_ids,
+                &request.template,
+                request.output,
+                &folders::letters(),
+                &clinic_time(),
+            )
+        })
+        .await?;
     if let Some(first) = issued.files.first() {
         open_pdf(&app, first);
     }
@@ -138,13 +140,14 @@ pub fn letter_open<R: Runtime>(
 /// Writes the owner's report of the month starting on `month` in Documents/Fidelia/Informes,
 /// opens it, and returns where it is.
 #[tauri::command]
-pub fn report_month<R: Runtime>(
+pub async fn report_month<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     month: chrono::NaiveDate,
 ) -> Result<String, IpcError> {
-    let path =
-        state.call(|c| c.write_monthly_report(month, &folders::reports(), &clinic_time()))?;
+    let path = state
+        .long(move |c| c.write_monthly_report(month, &folders::reports(), &clinic_time()))
+        .await?;
     open_pdf(&app, &path);
     Ok(path.to_string_lossy().into_owned())
 }

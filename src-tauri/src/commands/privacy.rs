@@ -20,7 +20,10 @@ pub fn client_export(state: State<'_, AppState>, id: ClientId) -> Result<Vec<Pat
 /// Erases the client's personal data at their request (the clinic's totals stay).
 #[tauri::command]
 pub async fn client_erase(state: State<'_, AppState>, id: ClientId) -> Result<(), IpcError> {
-    state.call(|c| c.erase_client(id, clinic_time().now))
+    // On a connection of its own: rewriting the file (VACUUM) takes a while on a large clinic.
+    state
+        .long(move |c| c.erase_client(id, clinic_time().now))
+        .await
 }
 
 #[tauri::command]

@@ -54,10 +54,12 @@ pub fn reasons_report(
 }
 
 #[tauri::command]
-pub fn dashboard(
+pub async fn dashboard(
     state: State<'_, AppState>,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Dashboard, IpcError> {
-    state.call(|c| c.dashboard(Period::new(from, to), &clinic_time()))
+    state
+        .long(move |c| c.dashboard(Period::new(from, to), &clinic_time()))
+        .await
 }
