@@ -9,14 +9,24 @@ use fidelia_e2e::App;
 #[ignore = "needs the installed package; run with scripts/test-package.sh"]
 async fn the_installed_app_opens_on_a_fresh_data_folder() {
     let app_bin = std::env::var("FIDELIA_APP_BIN").expect("FIDELIA_APP_BIN: the installed app");
-    assert!(app_bin.starts_with("/usr/"), "the installed binary, not a build: {app_bin}");
+    assert!(
+        app_bin.starts_with("/usr/"),
+        "the installed binary, not a build: {app_bin}"
+    );
     let app = App::start().await;
     assert_eq!(app.title().await, "Fidelia");
     app.wait_for("#search").await;
-    app.wait_for_text(".demo-banner", "Datos de demostración").await;
+    app.wait_for_text(".demo-banner", "Datos de demostración")
+        .await;
     let info = app.cli_ok(&["info"]);
-    assert!(info.contains("(demo)"), "the installed CLI reads the app's clinic: {info}");
-    assert!(info.contains(&app.db_path().display().to_string()), "{info}");
+    assert!(
+        info.contains("(demo)"),
+        "the installed CLI reads the app's clinic: {info}"
+    );
+    assert!(
+        info.contains(&app.db_path().display().to_string()),
+        "{info}"
+    );
     if let Ok(out) = std::env::var("FIDELIA_PACKAGE_SHOT") {
         // Home drawn (its heading), then a moment for the X picture to catch up with the page.
         app.wait_for("#view h1").await;

@@ -23,6 +23,18 @@ async fn the_log_is_written_and_shown_in_diagnostics() {
     assert_eq!(app.text("#log-dir").await, dir.display().to_string());
     app.click("#diagnostics details.log-lines summary").await;
     app.wait_for_text("#log-lines", "started").await;
+    // Settings → About: the version, the database schema's, and where the data is (issue 15).
+    assert_eq!(app.text("#app-version").await, env!("CARGO_PKG_VERSION"));
+    let schema = app.text("#schema-version").await;
+    assert!(schema.parse::<u32>().is_ok_and(|n| n >= 12), "{schema}");
+    let info = app.cli_ok(&["info"]);
+    assert!(
+        info.contains(&format!("database schema {schema}")),
+        "{info}"
+    );
+    assert!(app
+        .cli_ok(&["--version"])
+        .contains(env!("CARGO_PKG_VERSION")));
     app.click("#integrity-check").await;
     app.wait_for_text("#integrity-result", "no encontró ningún problema")
         .await;

@@ -359,8 +359,12 @@ export async function settingsView() {
         { class: "details" },
         h("dt", null, t("settings.version")),
         h("dd", { id: "app-version" }, info.version || ""),
+        h("dt", null, t("settings.schema_version")),
+        h("dd", { id: "schema-version" }, info.schemaVersion == null ? "—" : String(info.schemaVersion)),
         h("dt", null, t("settings.db_path")),
         h("dd", { id: "db-path", class: "breakall" }, info.dbPath || ""),
+        h("dt", null, t("settings.data_dir")),
+        h("dd", { id: "data-dir", class: "breakall" }, info.dataDir || ""),
       ),
     ),
   );

@@ -255,6 +255,11 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let s = store.settings()?;
             println!("database: {}", path.display());
             println!(
+                "version:  fidelia {}, database schema {}",
+                env!("CARGO_PKG_VERSION"),
+                store.schema_version()?
+            );
+            println!(
                 "clinic:   {}{}",
                 s.clinic_name,
                 if s.demo { " (demo)" } else { "" }

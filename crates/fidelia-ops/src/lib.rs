@@ -99,6 +99,11 @@ impl Clinic {
         })
     }
 
+    /// The database schema's version (migrations applied).
+    pub fn schema_version(&self) -> Result<i64> {
+        self.store.schema_version()
+    }
+
     /// Database size in bytes.
     pub fn size_bytes(&self) -> Result<i64> {
         self.store.size_bytes()

@@ -217,6 +217,13 @@ impl Store {
         Ok(counts)
     }
 
+    /// The schema's version: the number of migrations applied.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
     /// Database size in bytes (pages × page size).
     pub fn size_bytes(&self) -> Result<i64> {
         Ok(self.conn().query_row(

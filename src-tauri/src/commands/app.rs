@@ -21,6 +21,10 @@ pub struct AppInfo {
     demo: bool,
     language: Lang,
     today: String,
+    /// The database schema's version (none while it cannot be opened).
+    schema_version: Option<i64>,
+    /// Where the clinic's data, the backups and the log are.
+    data_dir: String,
     /// Why the database could not be used at start-up (the window then offers a backup).
     problem: Option<StartProblem>,
 }
@@ -34,6 +38,12 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
         demo: settings.as_ref().is_some_and(|s| s.demo),
         language: settings.map(|s| s.language).unwrap_or_default(),
         today: clinic_time().today().to_string(),
+        schema_version: state.with(|c| c.schema_version().ok()).flatten(),
+        data_dir: state
+            .db_path
+            .parent()
+            .map(|d| d.display().to_string())
+            .unwrap_or_default(),
         problem: state
             .problem
             .lock()
