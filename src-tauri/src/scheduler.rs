@@ -153,22 +153,26 @@ pub fn morning<Tz: chrono::TimeZone>(
     let Some(n) = clinic.morning_notice(at)? else {
         return Ok(false);
     };
-    let lang = clinic.settings()?.language;
     show(
         notifier,
         status,
-        &Shown {
-            summary: if n == 1 {
-                t(lang, "notify.messages_title_one")
-            } else {
-                t(lang, "notify.messages_title").replace("{n}", &n.to_string())
-            },
-            body: t(lang, "notify.messages_body"),
-            open: "messages".into(),
-            open_label: t(lang, "notify.open"),
-        },
+        &morning_shown(n, clinic.settings()?.language),
     );
     Ok(true)
+}
+
+/// The morning notice for `n` messages to send.
+fn morning_shown(n: usize, lang: Lang) -> Shown {
+    Shown {
+        summary: if n == 1 {
+            t(lang, "notify.messages_title_one")
+        } else {
+            t(lang, "notify.messages_title").replace("{n}", &n.to_string())
+        },
+        body: t(lang, "notify.messages_body"),
+        open: "messages".into(),
+        open_label: t(lang, "notify.open"),
+    }
 }
 
 /// One pass: record what is due at `now` as notified, then notify it. Recorded first: when
@@ -290,21 +294,30 @@ pub fn start<R: Runtime>(app: tauri::AppHandle<R>) {
             let pass = tauri::async_runtime::spawn_blocking(move || {
                 let state = app2.state::<AppState>();
                 let at = clinic_time();
+                // What to show is decided (and recorded) with the clinic; it is shown after,
+                // with the clinic let go: a notification or the tray can wait for the main
+                // thread, which may itself be waiting for the clinic (a restore).
                 // No clinic (the database waits to be restored): nothing to notify.
-                let pass = state.with(|clinic| {
-                    let shown = tick(
-                        clinic,
-                        notifier.as_ref(),
-                        &state.notify_status,
-                        at.now,
-                        first_pass,
-                    )?;
-                    morning(clinic, notifier.as_ref(), &state.notify_status, &at)?;
-                    let counts = counts_now(clinic)?;
-                    crate::tray::show_count(&app2, counts.today, clinic.language());
-                    Ok::<_, StoreError>(shown)
+                let planned = state.with(|clinic| {
+                    let due = clinic.claim_calls_to_notify(at.now)?;
+                    let lang = clinic.language();
+                    let mut shows = plan(&due, lang, first_pass);
+                    if let Some(n) = clinic.morning_notice(&at)? {
+                        shows.push(morning_shown(n, lang));
+                    }
+                    Ok::<_, StoreError>((due.len(), shows, counts_now(clinic)?.today, lang))
                 });
-                pass.unwrap_or(Ok(0))
+                match planned {
+                    Some(Ok((n, shows, today, lang))) => {
+                        for s in &shows {
+                            show(notifier.as_ref(), &state.notify_status, s);
+                        }
+                        crate::tray::show_count(&app2, today, lang);
+                        Ok(n)
+                    }
+                    Some(Err(e)) => Err(e),
+                    None => Ok(0),
+                }
             })
             .await;
             match pass {

@@ -3,7 +3,8 @@
 //! A backup is `fidelia-AAAA-MM-DD-HHMMSS.sqlite3` (the local time it was made); the copy made
 //! before a restore, `fidelia-antes-de-restaurar-AAAA-MM-DD-HHMMSS.sqlite3`. Rotation keeps the
 //! newest backup of each of the last 7 days that have one, of the last 4 weeks and of the last
-//! 12 months (and always the newest); the copies made before a restore, the last 3.
+//! 12 months (and always the newest); the copies made before a restore, the last 3 and those
+//! of the last 30 days.
 
 use std::collections::HashSet;
 
@@ -50,23 +51,30 @@ pub const KEEP_DAYS: usize = 7;
 pub const KEEP_WEEKS: usize = 4;
 pub const KEEP_MONTHS: usize = 12;
 pub const KEEP_BEFORE_RESTORE: usize = 3;
+pub const KEEP_BEFORE_RESTORE_DAYS: i64 = 30;
 
 /// Which of `backups` to keep (the rest are deleted): for regular backups, the newest of each
 /// of the last [`KEEP_DAYS`] days that have one, of the last [`KEEP_WEEKS`] ISO weeks and of
 /// the last [`KEEP_MONTHS`] months; for copies made before a restore, the newest
-/// [`KEEP_BEFORE_RESTORE`]. Returns one flag per backup, in the order given.
+/// [`KEEP_BEFORE_RESTORE`], and every one of the last [`KEEP_BEFORE_RESTORE_DAYS`] days
+/// (counted back from the newest backup). Returns one flag per backup, in the order given.
 pub fn to_keep(backups: &[(BackupKind, NaiveDateTime)]) -> Vec<bool> {
     let mut order: Vec<usize> = (0..backups.len()).collect();
     order.sort_by(|a, b| backups[*b].1.cmp(&backups[*a].1)); // newest first
     let mut keep = vec![false; backups.len()];
     let (mut days, mut weeks, mut months) = (HashSet::new(), HashSet::new(), HashSet::new());
     let mut before_restore = 0;
+    // A copy made before a restore may hold work newer than any backup: kept a month.
+    let newest = backups.iter().map(|(_, t)| *t).max();
+    let recent = newest.map_or(NaiveDateTime::MIN, |t| {
+        t - chrono::Duration::days(KEEP_BEFORE_RESTORE_DAYS)
+    });
     for i in order {
         let (kind, at) = backups[i];
         match kind {
             BackupKind::BeforeRestore => {
                 before_restore += 1;
-                keep[i] = before_restore <= KEEP_BEFORE_RESTORE;
+                keep[i] = before_restore <= KEEP_BEFORE_RESTORE || at >= recent;
             }
             BackupKind::Regular => {
                 let d = at.date();
@@ -166,12 +174,18 @@ mod tests {
     }
 
     #[test]
-    fn copies_made_before_a_restore_keep_the_last_three() {
+    fn copies_made_before_a_restore_keep_a_month_and_at_least_three() {
         let t = at(2026, 12, 3, 9);
+        // Five copies 20 days apart, and today's backup: the last month's, and three at least.
         let backups: Vec<_> = (0..5)
-            .map(|h| (BackupKind::BeforeRestore, t + Duration::hours(h)))
+            .map(|n| (BackupKind::BeforeRestore, t - Duration::days(80 - 20 * n)))
             .chain([(BackupKind::Regular, t)])
             .collect();
         assert_eq!(to_keep(&backups), [false, false, true, true, true, true]);
+        // Four trial restores in an hour keep every copy: the first holds the newest work.
+        let trials: Vec<_> = (0..4)
+            .map(|h| (BackupKind::BeforeRestore, t + Duration::hours(h)))
+            .collect();
+        assert_eq!(to_keep(&trials), [true; 4]);
     }
 }

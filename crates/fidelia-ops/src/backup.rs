@@ -108,15 +108,24 @@ pub fn list(dir: &Path) -> Vec<BackupFile> {
     files
 }
 
-/// Deletes the backups rotation does not keep; returns how many.
+/// Deletes the backups rotation does not keep (with any log file beside them); returns how
+/// many. A file that cannot be deleted (open elsewhere) is left for the next time.
 pub fn rotate(dir: &Path) -> std::io::Result<usize> {
     let files = list(dir);
     let stamps: Vec<_> = files.iter().map(|f| (f.kind, f.made_at)).collect();
     let mut removed = 0;
     for (f, keep) in files.iter().zip(backup::to_keep(&stamps)) {
-        if !keep {
-            std::fs::remove_file(&f.path)?;
-            removed += 1;
+        if keep {
+            continue;
+        }
+        match std::fs::remove_file(&f.path) {
+            Ok(()) => {
+                removed += 1;
+                for side in ["-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{side}", f.path.display()));
+                }
+            }
+            Err(e) => log::warn!("backup rotation: {} left: {e}", f.name),
         }
     }
     Ok(removed)
@@ -142,7 +151,7 @@ fn copy_verified<Tz: TimeZone>(
     dir: &Path,
     kind: BackupKind,
     at: &ClinicTime<Tz>,
-) -> Result<BackupFile> {
+) -> Result<(BackupFile, i64)> {
     std::fs::create_dir_all(dir)?;
     let made_at = at.now.with_timezone(&at.tz).naive_local();
     let name = backup::file_name(kind, made_at);
@@ -153,25 +162,29 @@ fn copy_verified<Tz: TimeZone>(
     let verified = copied.and_then(|counts| {
         let read = verify_backup(&partial)?;
         if read == counts {
-            Ok(())
+            Ok(counts.values().sum::<i64>())
         } else {
             Err(StoreError::Refused(
                 "the copy does not hold the rows copied".into(),
             ))
         }
     });
-    if let Err(e) = verified {
-        let _ = std::fs::remove_file(&partial);
-        return Err(e);
-    }
+    let rows = match verified {
+        Ok(rows) => rows,
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            return Err(e);
+        }
+    };
     std::fs::rename(&partial, &path)?;
-    Ok(BackupFile {
+    let file = BackupFile {
         size: std::fs::metadata(&path)?.len(),
         path,
         name,
         kind,
         made_at,
-    })
+    };
+    Ok((file, rows))
 }
 
 impl Clinic {
@@ -179,11 +192,13 @@ impl Clinic {
     /// [`Clinic::worker`] to keep the window's connection free.
     pub fn backup_now<Tz: TimeZone>(&self, dir: &Path, at: &ClinicTime<Tz>) -> Result<BackupMade> {
         let started = Instant::now();
-        let file = copy_verified(&self.store, dir, BackupKind::Regular, at)?;
-        let rows = verify_backup(&file.path)?.values().sum();
+        let (file, rows) = copy_verified(&self.store, dir, BackupKind::Regular, at)?;
         self.store
             .write(|db| crate::privacy::log_action(db, "backup", None, &file.name, at.now))?;
-        let removed = rotate(dir)?;
+        let removed = rotate(dir).unwrap_or_else(|e| {
+            log::warn!("backup rotation: {e}");
+            0
+        });
         log::info!(
             "backup: {} ({} bytes) in {} ms, {removed} old removed",
             file.name,
@@ -208,11 +223,14 @@ pub struct Restored {
     pub rows: i64,
 }
 
-/// Puts `backup` in place of the database at `db` — every connection to it must be closed:
-/// the caller's job. The backup is verified first (a damaged one is refused and nothing
-/// changes); the database being replaced is copied to `dir` as it is (readable or not, with
-/// its write-ahead log), then the backup is copied next to it and renamed over it, and opened
-/// (its schema brought up to date) and checked. Returns the restored clinic.
+/// Puts `backup` in place of the database at `db`. Every connection to it must be closed: it
+/// is checked (an exclusive lock taken without waiting), and a restore while Fidelia still
+/// works on it (a batch of letters, a backup, the window while the CLI restores) is refused.
+/// The backup is verified first (a damaged one, or one from a newer Fidelia, is refused and
+/// nothing changes); the database being replaced is copied to `dir` as it is (readable or not,
+/// with its write-ahead log); then the backup (with its own log, if a copy made before a
+/// restore has one) is copied next to it, flushed to disk and renamed over it, opened (its
+/// schema brought up to date) and checked. Returns the restored clinic.
 pub fn restore<Tz: TimeZone>(
     db: &Path,
     backup_file: &Path,
@@ -220,6 +238,12 @@ pub fn restore<Tz: TimeZone>(
     at: &ClinicTime<Tz>,
 ) -> Result<(Clinic, Restored)> {
     let rows = verify_backup(backup_file)?.values().sum();
+    if db.exists() && fidelia_store::in_use(db) {
+        return Err(StoreError::Refused(fidelia_core::i18n::t(
+            fidelia_core::Lang::default(),
+            "err.restore_in_use",
+        )));
+    }
     std::fs::create_dir_all(dir)?;
     let wal = |p: &Path| PathBuf::from(format!("{}-wal", p.display()));
     let shm = |p: &Path| PathBuf::from(format!("{}-shm", p.display()));
@@ -237,14 +261,49 @@ pub fn restore<Tz: TimeZone>(
     } else {
         None
     };
+    // The incoming file (and log), whole on disk before anything of the database is touched.
     let incoming = PathBuf::from(format!("{}.restoring", db.display()));
-    std::fs::copy(backup_file, &incoming)?;
-    for f in [wal(db), shm(db)] {
-        if f.exists() {
-            std::fs::remove_file(f)?;
-        }
+    let put_aside = |e: StoreError| {
+        let _ = std::fs::remove_file(&incoming);
+        let _ = std::fs::remove_file(wal(&incoming));
+        e
+    };
+    let copy_synced = |from: &Path, to: &Path| -> std::io::Result<()> {
+        std::fs::copy(from, to)?;
+        std::fs::File::open(to)?.sync_all()
+    };
+    copy_synced(backup_file, &incoming).map_err(|e| put_aside(e.into()))?;
+    if wal(backup_file).exists() {
+        copy_synced(&wal(backup_file), &wal(&incoming)).map_err(|e| put_aside(e.into()))?;
     }
-    std::fs::rename(&incoming, db)?;
+    // The database's own log is moved aside, not deleted, until the backup is in place.
+    let aside: Vec<(PathBuf, PathBuf)> = [wal(db), shm(db)]
+        .into_iter()
+        .filter(|f| f.exists())
+        .map(|f| {
+            let to = PathBuf::from(format!("{}.replaced", f.display()));
+            (f, to)
+        })
+        .collect();
+    for (f, to) in &aside {
+        std::fs::rename(f, to).map_err(|e| put_aside(e.into()))?;
+    }
+    let swapped = std::fs::rename(&incoming, db).and_then(|()| {
+        if wal(&incoming).exists() {
+            std::fs::rename(wal(&incoming), wal(db))
+        } else {
+            Ok(())
+        }
+    });
+    if let Err(e) = swapped {
+        for (f, to) in &aside {
+            let _ = std::fs::rename(to, f);
+        }
+        return Err(put_aside(e.into()));
+    }
+    for (_, to) in &aside {
+        let _ = std::fs::remove_file(to);
+    }
     let clinic = Clinic::open(db)?;
     if !clinic.integrity_ok()? {
         return Err(StoreError::Refused(
@@ -320,6 +379,48 @@ mod tests {
             2,
             "the backup and the copy made before restoring"
         );
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    /// A restore never pulls the file from under a connection still open on it (a batch of
+    /// letters, a backup, the window while the CLI restores): refused, nothing changed. An
+    /// empty file named like a backup is no backup. A backup leaves no log files beside it.
+    #[test]
+    fn a_restore_waits_for_every_connection_and_an_empty_file_is_refused() {
+        let root = temp("in-use");
+        let (db, dir) = (root.join("clinic.sqlite3"), root.join("copias"));
+        let s = Clinic::open(&db).unwrap();
+        client(&s, "María", "Núñez", "612 345 678");
+        let made = s.backup_now(&dir, &at()).unwrap();
+        let siblings: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            siblings,
+            std::slice::from_ref(&made.file.name),
+            "one self-contained file"
+        );
+        let busy = restore(&db, &made.file.path, &dir, &at());
+        assert!(
+            matches!(busy, Err(StoreError::Refused(_))),
+            "in use: refused"
+        );
+        assert_eq!(
+            list(&dir).len(),
+            1,
+            "nothing done: no copy of the database either"
+        );
+        let empty = dir.join("fidelia-2026-11-30-100000.sqlite3");
+        std::fs::write(&empty, b"").unwrap();
+        drop(s);
+        assert!(
+            restore(&db, &empty, &dir, &at()).is_err(),
+            "an empty file is no backup"
+        );
+        std::fs::remove_file(&empty).unwrap();
+        let (back, _) = restore(&db, &made.file.path, &dir, &at()).unwrap();
+        assert_eq!(back.clients_list(0, 1).unwrap().0, 1);
         std::fs::remove_dir_all(&root).unwrap();
     }
 

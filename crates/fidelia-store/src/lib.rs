@@ -214,6 +214,8 @@ impl Store {
         let mut out = Connection::open(dest)?;
         rusqlite::backup::Backup::new(&tx, &mut out)?.step(-1)?;
         drop(tx); // read only: nothing to commit
+                  // One self-contained file: no write-ahead log beside it when it is read back.
+        out.pragma_update(None, "journal_mode", "DELETE")?;
         Ok(counts)
     }
 
@@ -259,7 +261,36 @@ pub fn verify_backup(path: &Path) -> Result<RowCounts> {
     if check != "ok" {
         return Err(StoreError::Refused(format!("quick_check: {check}")));
     }
-    row_counts(&conn)
+    // A clinic's database of this Fidelia or an older one (an empty file, or a newer
+    // Fidelia's, is not something to restore).
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let counts = row_counts(&conn)?;
+    let clinic = ["clients", "pets", "visits"]
+        .iter()
+        .all(|t| counts.contains_key(*t));
+    if version < 1 || version > migrations::count() as i64 || !clinic {
+        return Err(StoreError::Refused(format!(
+            "not a Fidelia database this version can open (schema {version})"
+        )));
+    }
+    Ok(counts)
+}
+
+/// Whether another connection has the database at `path` open (an exclusive lock cannot be
+/// taken at once). A file that is not a database is not "in use".
+pub fn in_use(path: &Path) -> bool {
+    let Ok(conn) = Connection::open(path) else {
+        return false;
+    };
+    let _ = conn.busy_timeout(std::time::Duration::ZERO);
+    let taken = conn
+        .pragma_update(None, "locking_mode", "EXCLUSIVE")
+        .and_then(|()| conn.execute_batch("BEGIN EXCLUSIVE; COMMIT;"));
+    matches!(
+        taken,
+        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::DatabaseBusy
+            || e.code == rusqlite::ErrorCode::DatabaseLocked
+    )
 }
 
 fn transact<T, E: From<StoreError>>(

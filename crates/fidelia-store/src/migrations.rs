@@ -20,6 +20,11 @@ const SQL: &[&str] = &[
     include_str!("../migrations/0012_privacy_audit.sql"),
 ];
 
+/// How many migrations there are: the schema version of an up-to-date database.
+pub fn count() -> usize {
+    SQL.len()
+}
+
 /// The migrations; each is followed by a foreign-key check (they run with foreign keys off, so
 /// that a table can be rebuilt the way SQLite documents).
 pub fn migrations() -> Migrations<'static> {

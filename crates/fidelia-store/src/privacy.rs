@@ -122,9 +122,20 @@ pub fn erase_client(
 
 /// Rewrites the database file so that nothing erased survives in it (freed pages, the
 /// write-ahead log): `VACUUM`, then a checkpoint that empties the log.
+/// The checkpoint waits (a few seconds at most) for another connection's read to end (a
+/// backup, the dashboard): until it has run, erased pages may still be in the log.
 pub fn compact(db: &Db) -> Result<()> {
     db.conn().execute_batch("VACUUM")?;
-    db.conn()
-        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-    Ok(())
+    for _ in 0..50 {
+        let busy: i64 = db
+            .conn()
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+        if busy == 0 {
+            return Ok(());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    Err(crate::StoreError::Refused(
+        "the database file could not be rewritten yet: another connection is reading it".into(),
+    ))
 }

@@ -36,7 +36,7 @@ pub fn calls_counts<R: Runtime>(
 
 #[tauri::command]
 pub fn call_get(state: State<'_, AppState>, id: CallId) -> Result<CallDetail, IpcError> {
-    state.call(|s| s.call_detail(id, state.lang(), clinic_time().now))
+    state.call(|s| s.call_detail(id, s.language(), clinic_time().now))
 }
 
 #[tauri::command]
