@@ -110,13 +110,33 @@ fn the_days_messages_and_survey_answers_from_the_cli() {
         "nothing prepared twice"
     );
 
+    // A survey's code: one in today's queue, or (after closing time the day's surveys wait
+    // for the next opening) the survey of a demo visit.
     let clinic = fidelia_ops::Clinic::open(&sb.db_path()).expect("the clinic");
-    let code = clinic
+    let now = chrono::Utc::now();
+    let queued = clinic
         .messages_to_send(chrono::Local::now().date_naive())
         .expect("the queue")
         .into_iter()
-        .find_map(|m| m.survey_code)
-        .expect("a survey in the demo clinic's queue");
+        .find_map(|m| m.survey_code);
+    let code = queued.unwrap_or_else(|| {
+        let (_, hits) = clinic.clients_list(0, 50).expect("clients");
+        let visit = hits
+            .iter()
+            .find_map(|h| {
+                clinic
+                    .client_page(h.client_id)
+                    .ok()?
+                    .visits
+                    .first()
+                    .cloned()
+            })
+            .expect("a demo visit");
+        clinic
+            .survey_for_visit(visit.id, now)
+            .expect("its survey")
+            .code
+    });
     drop(clinic);
     let csv = sb.root().join("respuestas.csv");
     std::fs::write(

@@ -77,8 +77,10 @@ async fn a_win_back_campaign_from_the_lapsed_list_to_a_recovered_client() {
         cases.iter().all(|c| c.call_id.is_some()),
         "each has its call"
     );
-    // In the agenda, as calls to make.
+    // In the agenda, as calls to make: this week's (after closing time they are placed at the
+    // next opening, tomorrow).
     app.click("nav button[data-view=agenda]").await;
+    app.click("#range-week").await;
     app.wait_for_text("#agenda", "Recuperar cliente").await;
 
     app.click("nav button[data-view=winback]").await;
