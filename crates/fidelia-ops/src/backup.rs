@@ -329,18 +329,11 @@ mod tests {
     use super::*;
     use crate::test_util::*;
 
-    fn temp(tag: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!("fidelia-backup-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).unwrap();
-        d
-    }
-
     /// A backup is a verified copy; a restore brings it back (and keeps the database it
     /// replaced); a damaged backup is refused and changes nothing.
     #[test]
     fn backup_then_restore_brings_the_clinic_back() {
-        let root = temp("roundtrip");
+        let root = temp_folder("backup-roundtrip");
         let (db, dir) = (root.join("clinic.sqlite3"), root.join("copias"));
         let s = Clinic::open(&db).unwrap();
         let maria = client(&s, "María", "Núñez", "612 345 678");
@@ -387,7 +380,7 @@ mod tests {
     /// empty file named like a backup is no backup. A backup leaves no log files beside it.
     #[test]
     fn a_restore_waits_for_every_connection_and_an_empty_file_is_refused() {
-        let root = temp("in-use");
+        let root = temp_folder("backup-in-use");
         let (db, dir) = (root.join("clinic.sqlite3"), root.join("copias"));
         let s = Clinic::open(&db).unwrap();
         client(&s, "María", "Núñez", "612 345 678");
@@ -428,7 +421,7 @@ mod tests {
     /// those it says it copied.
     #[test]
     fn a_backup_is_one_snapshot_while_others_write() {
-        let root = temp("snapshot");
+        let root = temp_folder("backup-snapshot");
         let db = root.join("clinic.sqlite3");
         let s = Clinic::open(&db).unwrap();
         s.load_demo(3, fidelia_core::demo::DemoSize::DEMO, &at())

@@ -229,8 +229,7 @@ mod tests {
     /// failure left the clinic empty).
     #[test]
     fn a_failed_demo_leaves_the_clinic_as_it_was() {
-        let dir = std::env::temp_dir().join(format!("fidelia-demo-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let dir = crate::test_util::temp_folder("demo");
         let s = crate::Clinic::open(&dir.join("clinic.sqlite3")).unwrap();
         client(&s, "Remedios", "Quintana", "612 345 678");
         let raw = rusqlite::Connection::open(dir.join("clinic.sqlite3")).unwrap();

@@ -1193,8 +1193,7 @@ mod tests {
     /// imported until the import commits.
     #[test]
     fn the_clinic_answers_while_an_import_runs() {
-        let dir = std::env::temp_dir().join(format!("fidelia-worker-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let dir = crate::test_util::temp_folder("worker");
         let s = std::sync::Arc::new(Clinic::open(&dir.join("clinic.sqlite3")).unwrap());
         crate::test_util::client(&s, "Remedios", "Quintana", "612 345 678");
         let worker = s.worker().unwrap();

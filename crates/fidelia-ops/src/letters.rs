@@ -562,8 +562,7 @@ mod tests {
     /// the record was made — and a batch's files are removed unless kept.
     #[test]
     fn a_letter_not_recorded_leaves_no_file() {
-        let dir = std::env::temp_dir().join(format!("fidelia-letters-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let dir = crate::test_util::temp_folder("letters");
         let s = Clinic::open(&dir.join("clinic.sqlite3")).unwrap();
         let c = client(&s, "Begoña", "Ibáñez", "612 345 678");
         let luna = pet(&s, c.id, "Luna");

@@ -117,6 +117,14 @@ pub(crate) mod test_util {
 
     use crate::Clinic;
 
+    /// A fresh, empty folder of the system's temporary folder for one test (`tag` names it).
+    pub fn temp_folder(tag: &str) -> std::path::PathBuf {
+        let d = std::env::temp_dir().join(format!("fidelia-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).expect("a temporary folder");
+        d
+    }
+
     pub fn store() -> Clinic {
         Clinic::open_in_memory().expect("an in-memory database opens and migrates")
     }

@@ -278,8 +278,7 @@ mod tests {
     /// 13, defect 9): exactly one succeeds, the other is told the coupon is not valid.
     #[test]
     fn a_coupon_is_redeemed_once_even_by_two_desks_at_once() {
-        let dir = std::env::temp_dir().join(format!("fidelia-coupon-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let dir = crate::test_util::temp_folder("coupon");
         let s = Clinic::open(&dir.join("clinic.sqlite3")).unwrap();
         let c = client(&s, "Begoña", "Ibáñez", "612 345 678");
         s.save_client(

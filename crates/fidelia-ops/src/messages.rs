@@ -1016,8 +1016,7 @@ mod tests {
     /// day's queue over and over, at the same time. Each item still gets one message.
     #[test]
     fn two_processes_preparing_at_once_never_make_two_messages() {
-        let dir = std::env::temp_dir().join(format!("fidelia-twice-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = crate::test_util::temp_folder("twice");
         let path = dir.join("clinic.sqlite3");
         let window = Clinic::open(&path).unwrap();
         let c = client(&window, "María", "Núñez", "612 345 678");

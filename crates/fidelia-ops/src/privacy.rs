@@ -356,8 +356,7 @@ mod tests {
     /// the dashboard's figures are what they were; the erasure is in the audit log, by id.
     #[test]
     fn an_erased_client_is_nowhere_in_the_file_and_the_figures_stay() {
-        let dir = std::env::temp_dir().join(format!("fidelia-erase-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let dir = crate::test_util::temp_folder("erase");
         let db = dir.join("clinic.sqlite3");
         let s = Clinic::open(&db).unwrap();
         s.load_demo(5, fidelia_core::demo::DemoSize::DEMO, &at())
