@@ -105,6 +105,11 @@ async fn docs_screenshots() {
     app.wait_for("h1.client-name").await;
     app.wait_for("#client-page #timeline").await;
     settled_window_screenshot(&app, &out.join("client.png")).await;
+    // The bottom of the client page: their data, to export or erase.
+    app.js("const b = document.getElementById('client-privacy'); window.scrollTo(0, b.getBoundingClientRect().top + window.scrollY - 300); return true")
+        .await;
+    settled_window_screenshot(&app, &out.join("client-privacy.png")).await;
+    app.js("window.scrollTo(0, 0); return true").await;
 
     // The visit form with 31/02/2026: the dialog stays open with the message under the date.
     app.click("#add-visit").await;
@@ -237,6 +242,7 @@ async fn docs_screenshots() {
     for name in [
         "backups.png",
         "recovery.png",
+        "client-privacy.png",
         "dashboard.png",
         "dashboard-trends.png",
         "lapsed.png",
