@@ -129,6 +129,9 @@ const SAMPLES: usize = 3;
 /// Visits older than this do not get a follow-up call when imported.
 const CALLS_FOR_LAST_HOURS: i64 = 72;
 
+/// From this many rows an import takes the bulk path ([`fidelia_store::bulk`]).
+const BULK_ROWS: u64 = 5_000;
+
 impl Clinic {
     /// The mapping remembered for files whose headers have this signature.
     pub fn remembered_mapping(&self, signature: &str) -> Result<Option<Mapping>> {
@@ -313,6 +316,8 @@ fn plan(
 /// staff by folded name, clients whose search key needs refreshing. Bounded by the clinic's
 /// size, not the file's.
 struct State {
+    /// `fidelia_store::ts` of the import's time, written on every record.
+    now: String,
     clients: HashMap<String, ClientId>,
     pets: HashMap<String, PetId>,
     staff: HashMap<String, StaffId>,
@@ -351,6 +356,12 @@ fn run<Tz: TimeZone>(
         }
     }
     progress(0, total);
+    // The bulk path: the visit table's indexes and trigger set aside while the rows go in.
+    let aside = if opts.bulk.unwrap_or(total >= BULK_ROWS) {
+        Some(fidelia_store::bulk::for_visits(db, total)?)
+    } else {
+        None
+    };
     let settings = settings::read(db)?;
     let country = if opts.default_country.trim().is_empty() {
         settings.default_country.clone()
@@ -364,6 +375,7 @@ fn run<Tz: TimeZone>(
         country: &country,
     };
     let mut state = State {
+        now: fidelia_store::ts(at.now),
         clients: HashMap::new(),
         pets: HashMap::new(),
         staff: staff_by_name(db)?,
@@ -431,6 +443,10 @@ fn run<Tz: TimeZone>(
             progress(done, total);
         }
     }
+    if let Some(aside) = aside {
+        aside.put_back()?;
+        pets::refresh_last_visits(db)?;
+    }
     for id in state.touched {
         clients::refresh_search_key(db, id)?;
     }
@@ -470,7 +486,7 @@ fn apply<Tz: TimeZone>(
     r: ImportRow,
     at: &ClinicTime<Tz>,
 ) -> Result<Result<(), RowError>> {
-    let now = fidelia_store::ts(at.now);
+    let now = st.now.clone();
     let unknown = |f: fields::Field, key| RowError {
         column: m.column(f),
         key,
@@ -496,13 +512,17 @@ fn apply<Tz: TimeZone>(
         };
         v.data.pet_id = pet_id;
         v.data.staff_id = staff(db, st, report, &v.staff_name)?;
-        let write = match visits::by_source_id(db, &v.source_id)? {
-            Existing::New => {
-                let id = visits::insert_from(db, &v.data, &now, Some(&v.source_id))?;
+        let write = match visits::insert_imported_new(db, &v.data, &now, &v.source_id)? {
+            Some(id) => {
                 report.visits.created += 1;
                 Some(id)
             }
-            Existing::Found { id, protected } => {
+            None => {
+                // The source id is taken: by a visit of this transaction, so it is found.
+                let Existing::Found { id, protected } = visits::by_source_id(db, &v.source_id)?
+                else {
+                    return Err(StoreError::NotFound);
+                };
                 let same = visits::get(db, id)?.data == v.data;
                 if must_write(&mut report.visits, same, protected, st.overwrite) {
                     visits::update_imported(db, id, &v.data, &now)?;
@@ -627,15 +647,12 @@ fn client(
     if let Some(id) = st.clients.get(&c.source_id) {
         return Ok(*id);
     }
-    let stamp_now = fidelia_store::ts(now);
     let d = &c.data;
     let phones = (c.phone1_e164.clone(), c.phone2_e164.clone(), c.phone_flag);
     let id = match clients::by_source_id(db, &c.source_id)? {
         Existing::New => {
-            let id = clients::insert(db, d, &[], now)?;
+            let id = clients::insert_imported(db, d, &c.source_id, &phones, &st.now)?;
             record_consents(db, id, None, d, ConsentHow::Import, None, now)?;
-            clients::stamp_imported(db, id, &c.source_id, &stamp_now)?;
-            clients::set_imported_phones(db, id, &phones)?;
             report.clients.created += 1;
             st.touched.insert(id);
             id
@@ -652,7 +669,7 @@ fn client(
                 clients::update(db, id, &d, now)?;
                 record_consents(db, id, Some(&old.data), &d, ConsentHow::Import, None, now)?;
                 clients::set_imported_phones(db, id, &phones)?;
-                clients::mark_imported(db, id, &stamp_now)?;
+                clients::mark_imported(db, id, &st.now)?;
                 st.touched.insert(id);
             }
             id
@@ -674,11 +691,10 @@ fn pet<Tz: TimeZone>(
         return Ok(*id);
     }
     p.data.client_id = client_id;
-    let now = fidelia_store::ts(at.now);
+    let now = &st.now;
     let id = match pets::by_source_id(db, &p.source_id)? {
         Existing::New => {
-            let id = pets::insert(db, &p.data, at.now)?;
-            pets::stamp_imported(db, id, &p.source_id, &now)?;
+            let id = pets::insert_imported(db, &p.data, &p.source_id, now)?;
             report.pets.created += 1;
             st.touched.insert(client_id);
             id
@@ -687,7 +703,7 @@ fn pet<Tz: TimeZone>(
             let old = pets::get(db, id)?;
             let d = &p.data;
             if must_write(&mut report.pets, old.data == *d, protected, st.overwrite) {
-                pets::update_imported(db, id, d, &now)?;
+                pets::update_imported(db, id, d, now)?;
                 if d.deceased_on.is_some() && old.data.deceased_on.is_none() {
                     cancel_what_a_death_ends(db, id, at)?;
                 }

@@ -7,6 +7,7 @@
 //! visit and its call, a death and what it cancels, the import, letters) are not here: they
 //! live in `fidelia-ops`, which runs them through [`Store::write`], one transaction each.
 
+pub mod bulk;
 pub mod export;
 pub mod kpi;
 mod migrations;
@@ -87,6 +88,8 @@ fn configure(conn: &Connection) -> Result<()> {
     // import of a large export holds the write lock for its one transaction.
     conn.busy_timeout(std::time::Duration::from_secs(30))?;
     conn.pragma_update(None, "mmap_size", 268_435_456)?;
+    // Statement journals and sorts in memory, not in temporary files.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     Ok(())
 }
 
@@ -321,7 +324,22 @@ impl Db<'_> {
 
 /// An instant as stored: UTC text `YYYY-MM-DDTHH:MM:SSZ`.
 pub fn ts(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    use chrono::{Datelike, Timelike};
+    let (d, h) = (t.date_naive(), t.time());
+    if (0..=9999).contains(&d.year()) {
+        // Written field by field: an import writes a million of these.
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            d.year(),
+            d.month(),
+            d.day(),
+            h.hour(),
+            h.minute(),
+            h.second()
+        )
+    } else {
+        t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    }
 }
 
 pub(crate) fn parse_ts(s: &str) -> rusqlite::Result<DateTime<Utc>> {

@@ -142,6 +142,10 @@ pub struct ImportOptions {
     pub remember_mapping: bool,
     /// The country for phones without a prefix (Settings.default_country); "" = settings'.
     pub default_country: String,
+    /// The bulk path (indexes set aside and rebuilt) or the row path; `None`: the bulk path
+    /// for large files. Both write the same records; tests and benchmarks choose.
+    #[serde(skip)]
+    pub bulk: Option<bool>,
 }
 
 /// The file-level facts: encoding, separator, headers.

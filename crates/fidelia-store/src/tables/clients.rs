@@ -162,6 +162,30 @@ pub fn set_imported_phones(db: &Db, id: ClientId, p: &ImportedPhones) -> Result<
     Ok(())
 }
 
+/// Inserts a client from an import in one statement: its data, source id and phones in
+/// E.164. Its search key waits for its pets ([`refresh_search_key`] once they are in).
+pub fn insert_imported(
+    db: &Db,
+    d: &ClientData,
+    source_id: &str,
+    phones: &ImportedPhones,
+    now: &str,
+) -> Result<ClientId> {
+    let conn = db.conn();
+    conn.prepare_cached(
+        "INSERT INTO clients (first_name, surnames, phone1, phone2, email, address, preferred_channel, consent_care,
+                              consent_commercial, notes, search_key, sort_key, created_at, updated_at, title,
+                              source_id, origin, imported_at, phone1_e164, phone2_e164, phone_flag)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, '', ?11, ?12, ?12, ?13, ?14, 'import', ?12, ?15, ?16, ?17)",
+    )?
+    .execute(params![
+        d.first_name, d.surnames, d.phone1, d.phone2, d.email, d.address, d.preferred_channel.as_str(),
+        d.consent_care, d.consent_commercial, d.notes, sort_key(d), now, d.title.as_str(), source_id,
+        phones.0, phones.1, phones.2
+    ])?;
+    Ok(ClientId(conn.last_insert_rowid()))
+}
+
 /// The client imported with this source id, and whether it is protected (entered or edited by
 /// hand since its import).
 pub fn by_source_id(db: &Db, sid: &str) -> Result<Existing<ClientId>> {

@@ -52,6 +52,29 @@ pub fn insert(db: &Db, d: &PetData, now: DateTime<Utc>) -> Result<PetId> {
     Ok(PetId(conn.last_insert_rowid()))
 }
 
+/// Inserts a pet from an import with its source id, in one statement.
+pub fn insert_imported(db: &Db, d: &PetData, source_id: &str, now: &str) -> Result<PetId> {
+    let conn = db.conn();
+    conn.prepare_cached(
+        "INSERT INTO pets (client_id, name, species, breed, sex, birth_date, deceased_on, notes, created_at, updated_at, source_id, origin, imported_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, 'import', ?9)",
+    )?
+    .execute(params![d.client_id.0, d.name, d.species.as_str(), d.breed, d.sex.as_str(), d.birth_date.map(day), d.deceased_on.map(day), d.notes, now, source_id])?;
+    Ok(PetId(conn.last_insert_rowid()))
+}
+
+/// Sets every pet's last visit from its visits, where it differs: what the visits' triggers
+/// keep, after a bulk load that set them aside ([`crate::bulk`]).
+pub fn refresh_last_visits(db: &Db) -> Result<()> {
+    db.conn().execute(
+        "UPDATE pets SET last_visit_at = v.last FROM
+             (SELECT pet_id, max(at) AS last FROM visits GROUP BY pet_id) AS v
+         WHERE v.pet_id = pets.id AND pets.last_visit_at IS NOT v.last",
+        [],
+    )?;
+    Ok(())
+}
+
 /// Updates a pet of `d.client_id` (a pet does not change owner this way); `NotFound` if that
 /// client has no such pet.
 pub fn update(db: &Db, id: PetId, d: &PetData, now: DateTime<Utc>) -> Result<()> {

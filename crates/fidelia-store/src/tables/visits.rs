@@ -62,6 +62,21 @@ pub fn insert_from(db: &Db, d: &VisitData, now: &str, source_id: Option<&str>) -
     Ok(VisitId(conn.last_insert_rowid()))
 }
 
+/// Inserts a visit from an import unless one with this source id exists: its id, or `None`
+/// when the source id is taken (the caller then compares with the existing one). One
+/// statement where a lookup and an insert were two.
+pub fn insert_imported_new(db: &Db, d: &VisitData, now: &str, source_id: &str) -> Result<Option<VisitId>> {
+    let conn = db.conn();
+    // Not `RETURNING`: SQLite gathers its rows in a temporary table, a cost on every row.
+    let inserted = conn.prepare_cached(
+        "INSERT INTO visits (pet_id, staff_id, at, kind, severity, reason, amount_cents, created_at, updated_at, source_id, origin, imported_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, 'import', ?8)
+         ON CONFLICT (source_id) DO NOTHING",
+    )?
+    .execute(params![d.pet_id.0, d.staff_id.map(|s| s.0), ts(d.at), d.kind.as_str(), d.severity.as_str(), d.reason, d.amount_cents, now, source_id])?;
+    Ok((inserted == 1).then(|| VisitId(conn.last_insert_rowid())))
+}
+
 /// `NotFound` if there is no such visit.
 pub fn update(db: &Db, id: VisitId, d: &VisitData, now: DateTime<Utc>) -> Result<()> {
     let n = db.conn().prepare_cached(

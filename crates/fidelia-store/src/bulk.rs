@@ -1,0 +1,148 @@
+//! Loading many rows in one transaction (an import's bulk path): indexes and triggers set
+//! aside while the rows go in, and put back from their own SQL before the transaction
+//! commits. Schema changes are transactional in SQLite: a failed or cancelled load rolls them
+//! back with the rows, and other connections never see the schema without them.
+//!
+//! While the load runs, the tables' `CHECK` constraints are not evaluated on this connection
+//! (`PRAGMA ignore_check_constraints`): SQLite builds a temporary table for every `IN (…)`
+//! list of a check on every row, and the values come from the domain's enums
+//! (`Species::as_str`…), which cannot hold anything else. They are evaluated again as soon
+//! as the load is put back or dropped.
+
+use rusqlite::OptionalExtension;
+
+use crate::{Db, Result, StoreError};
+
+/// The visit table's secondary indexes and the trigger that keeps each pet's last visit: a
+/// bulk load of visits sets them aside (each row then writes the table and its source-id
+/// index only, and needs no statement journal), rebuilds the indexes by sorting once, and
+/// sets the pets' last visits in one pass ([`crate::tables::pets::refresh_last_visits`]).
+pub const VISIT_INDEXES: &[&str] = &["visits_at", "visits_pet_at"];
+pub const VISIT_TRIGGERS: &[&str] = &["visits_last_insert"];
+
+/// Sets aside what slows a bulk load of `incoming` visits: the last-visit trigger always, the
+/// indexes too when the load is at least half the table's size (sorting the whole table once
+/// then costs less than inserting each row into them). Call
+/// [`crate::tables::pets::refresh_last_visits`] after putting them back.
+pub fn for_visits<'c>(db: &Db<'c>, incoming: u64) -> Result<SetAside<'c>> {
+    let existing: i64 = db
+        .conn()
+        .query_row("SELECT count(*) FROM visits", [], |r| r.get(0))?;
+    let mut names = VISIT_TRIGGERS.to_vec();
+    if incoming.saturating_mul(2) >= existing as u64 {
+        names.extend_from_slice(VISIT_INDEXES);
+    }
+    set_aside(db, &names)
+}
+
+/// Schema objects dropped for a bulk load, to be recreated by [`SetAside::put_back`] in the
+/// same transaction.
+#[must_use = "what was set aside must be put back before the transaction commits"]
+pub struct SetAside<'c> {
+    conn: &'c rusqlite::Connection,
+    sql: Vec<String>,
+}
+
+/// Drops the named indexes and triggers (in the current transaction), keeping their SQL, and
+/// stops evaluating `CHECK` constraints until the result is put back or dropped.
+pub fn set_aside<'c>(db: &Db<'c>, names: &[&str]) -> Result<SetAside<'c>> {
+    let conn: &'c rusqlite::Connection = db.conn;
+    let mut sql = Vec::with_capacity(names.len());
+    for name in names {
+        let (kind, text): (String, String) = conn
+            .query_row(
+                "SELECT type, sql FROM sqlite_master WHERE name = ?1 AND type IN ('index', 'trigger')",
+                [name],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+            .ok_or(StoreError::NotFound)?;
+        // Names come from this crate's constants, never from the user.
+        conn.execute_batch(&format!("DROP {} \"{name}\"", kind.to_uppercase()))?;
+        sql.push(text);
+    }
+    conn.pragma_update(None, "ignore_check_constraints", true)?;
+    Ok(SetAside { conn, sql })
+}
+
+impl SetAside<'_> {
+    /// Recreates what was set aside, exactly as the migrations made it.
+    pub fn put_back(self) -> Result<()> {
+        self.conn
+            .pragma_update(None, "ignore_check_constraints", false)?;
+        for s in &self.sql {
+            self.conn.execute_batch(s)?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for SetAside<'_> {
+    fn drop(&mut self) {
+        // A load that stopped halfway: its transaction rolls the schema back; the checks
+        // must come back on this connection whatever happened.
+        let _ = self
+            .conn
+            .pragma_update(None, "ignore_check_constraints", false);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Store;
+
+    fn schema(s: &Store) -> Vec<(String, String)> {
+        s.read(|db| {
+            let mut st = db
+                .conn()
+                .prepare("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name")?;
+            let rows = st
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok::<_, StoreError>(rows)
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn what_is_set_aside_comes_back_identical_and_a_rollback_keeps_it() {
+        let s = Store::open_in_memory().unwrap();
+        let before = schema(&s);
+        let all: Vec<&str> = VISIT_INDEXES.iter().chain(VISIT_TRIGGERS).copied().collect();
+        s.write(|db| {
+            let aside = set_aside(db, &all)?;
+            let n: i64 = db.conn().query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name IN ('visits_at', 'visits_pet_at', 'visits_last_insert')",
+                [],
+                |r| r.get(0),
+            )?;
+            assert_eq!(n, 0);
+            aside.put_back()
+        })
+        .unwrap();
+        assert_eq!(schema(&s), before);
+        // Set aside and never put back: the failed transaction restores them.
+        let r: Result<()> = s.write(|db| {
+            let _aside = set_aside(db, &all)?;
+            Err(StoreError::NotFound)
+        });
+        assert!(r.is_err());
+        assert_eq!(schema(&s), before);
+        assert!(s.read(|db| set_aside(db, &["no_such_index"]).map(|_| ())).is_err());
+        // Checks are off while set aside, on again once put back or dropped.
+        let checks = |db: &Db| -> Result<i64> {
+            Ok(db.conn().query_row("PRAGMA ignore_check_constraints", [], |r| r.get(0))?)
+        };
+        s.read(|db| {
+            let aside = set_aside(db, &[])?;
+            assert_eq!(checks(db)?, 1);
+            drop(aside);
+            assert_eq!(checks(db)?, 0);
+            set_aside(db, &[])?.put_back()?;
+            assert_eq!(checks(db)?, 0);
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+    }
+}
