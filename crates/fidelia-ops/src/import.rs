@@ -356,9 +356,9 @@ fn run<Tz: TimeZone>(
         }
     }
     progress(0, total);
-    // The bulk path: the visit table's indexes and trigger set aside while the rows go in.
+    // The bulk path: indexes and the last-visit trigger set aside while the rows go in.
     let aside = if opts.bulk.unwrap_or(total >= BULK_ROWS) {
-        Some(fidelia_store::bulk::for_visits(db, total)?)
+        Some(fidelia_store::bulk::for_import(db, total)?)
     } else {
         None
     };
@@ -446,9 +446,11 @@ fn run<Tz: TimeZone>(
     if let Some(aside) = aside {
         aside.put_back()?;
         pets::refresh_last_visits(db)?;
-    }
-    for id in state.touched {
-        clients::refresh_search_key(db, id)?;
+        clients::refresh_search_keys(db, |id| state.touched.contains(&id))?;
+    } else {
+        for id in state.touched {
+            clients::refresh_search_key(db, id)?;
+        }
     }
     progress(done, total);
     Ok(report)

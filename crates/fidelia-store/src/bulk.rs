@@ -13,25 +13,33 @@ use rusqlite::OptionalExtension;
 
 use crate::{Db, Result, StoreError};
 
-/// The visit table's secondary indexes and the trigger that keeps each pet's last visit: a
-/// bulk load of visits sets them aside (each row then writes the table and its source-id
-/// index only, and needs no statement journal), rebuilds the indexes by sorting once, and
-/// sets the pets' last visits in one pass ([`crate::tables::pets::refresh_last_visits`]).
-pub const VISIT_INDEXES: &[&str] = &["visits_at", "visits_pet_at"];
+/// The tables an import fills row by row.
+const LOADED: &[&str] = &["clients", "pets", "visits"];
+/// The trigger that keeps each pet's last visit: set aside by every bulk load (each visit then
+/// needs no statement journal and no update of its pet); put it back, then call
+/// [`crate::tables::pets::refresh_last_visits`].
 pub const VISIT_TRIGGERS: &[&str] = &["visits_last_insert"];
 
-/// Sets aside what slows a bulk load of `incoming` visits: the last-visit trigger always, the
-/// indexes too when the load is at least half the table's size (sorting the whole table once
-/// then costs less than inserting each row into them). Call
-/// [`crate::tables::pets::refresh_last_visits`] after putting them back.
-pub fn for_visits<'c>(db: &Db<'c>, incoming: u64) -> Result<SetAside<'c>> {
-    let existing: i64 = db
-        .conn()
-        .query_row("SELECT count(*) FROM visits", [], |r| r.get(0))?;
-    let mut names = VISIT_TRIGGERS.to_vec();
+/// Sets aside what slows a bulk load of `incoming` rows: the last-visit trigger always; the
+/// secondary indexes of the clients, pets and visits tables too (those the migrations made:
+/// not the unique source-id ones, which the load looks records up by) when the load is at
+/// least half the size of the visit table (sorting each table once then costs less than
+/// inserting every row into every index).
+pub fn for_import<'c>(db: &Db<'c>, incoming: u64) -> Result<SetAside<'c>> {
+    let conn = db.conn();
+    let existing: i64 = conn.query_row("SELECT count(*) FROM visits", [], |r| r.get(0))?;
+    let mut names: Vec<String> = VISIT_TRIGGERS.iter().map(|s| s.to_string()).collect();
     if incoming.saturating_mul(2) >= existing as u64 {
-        names.extend_from_slice(VISIT_INDEXES);
+        let mut st = conn.prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+             AND tbl_name IN (SELECT value FROM json_each(?1)) ORDER BY name",
+        )?;
+        let tables = serde_json::to_string(LOADED)?;
+        for name in st.query_map([tables], |r| r.get::<_, String>(0))? {
+            names.push(name?);
+        }
     }
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
     set_aside(db, &names)
 }
 
@@ -109,11 +117,11 @@ mod tests {
     fn what_is_set_aside_comes_back_identical_and_a_rollback_keeps_it() {
         let s = Store::open_in_memory().unwrap();
         let before = schema(&s);
-        let all: Vec<&str> = VISIT_INDEXES.iter().chain(VISIT_TRIGGERS).copied().collect();
+        let all = ["visits_at", "visits_pet_at", "clients_search", "visits_last_insert"];
         s.write(|db| {
             let aside = set_aside(db, &all)?;
             let n: i64 = db.conn().query_row(
-                "SELECT count(*) FROM sqlite_master WHERE name IN ('visits_at', 'visits_pet_at', 'visits_last_insert')",
+                "SELECT count(*) FROM sqlite_master WHERE name IN ('visits_at', 'visits_pet_at', 'clients_search', 'visits_last_insert')",
                 [],
                 |r| r.get(0),
             )?;
@@ -130,6 +138,20 @@ mod tests {
         assert!(r.is_err());
         assert_eq!(schema(&s), before);
         assert!(s.read(|db| set_aside(db, &["no_such_index"]).map(|_| ())).is_err());
+        // A load bigger than the visit table sets aside the loaded tables' own indexes, not
+        // the source-id ones.
+        s.write(|db| {
+            let aside = for_import(db, 10)?;
+            let left: Vec<String> = db
+                .conn()
+                .prepare("SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name IN ('clients', 'pets', 'visits') ORDER BY name")?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            assert!(left.iter().all(|n| n.starts_with("sqlite_autoindex") || n.starts_with("visits_last_") && n != "visits_last_insert"), "{left:?}");
+            aside.put_back()
+        })
+        .unwrap();
+        assert_eq!(schema(&s), before);
         // Checks are off while set aside, on again once put back or dropped.
         let checks = |db: &Db| -> Result<i64> {
             Ok(db.conn().query_row("PRAGMA ignore_check_constraints", [], |r| r.get(0))?)
