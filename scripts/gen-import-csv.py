@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Writes a practice-management export with one row per visit, as Excel writes it on a Spanish
 Windows PC: Windows-1252, ';', CRLF, dd/mm/aaaa dates, decimal commas, Spanish names with
-accents. Deterministic (seeded). About 6 visits per client (2 pets, 3 visits each).
-usage: scripts/gen-import-csv.py ROWS OUT.csv"""
+accents. Deterministic (seeded). Each client has 2 pets with VISITS visits each (default 3: many
+clients for the rows; 12 is a large clinic's decade: a million rows are 41,667 clients).
+usage: scripts/gen-import-csv.py ROWS OUT.csv [VISITS]"""
 import random, sys
 
-if len(sys.argv) != 3:
+if len(sys.argv) not in (3, 4):
     sys.exit(__doc__)
 rows, out = int(sys.argv[1]), sys.argv[2]
+visits = int(sys.argv[3]) if len(sys.argv) == 4 else 3
 rnd = random.Random(2026)
 FIRST = ["María", "José", "Lucía", "Álvaro", "Inés", "Íñigo", "Begoña", "Jesús", "Ramón", "Sofía",
          "Martín", "Nuria", "Óscar", "Raúl", "Elena", "Andrés", "Mónica", "Iván", "Ángela", "Tomás"]
@@ -44,12 +46,12 @@ with open(out, "w", encoding="cp1252", newline="") as f:
             born = f"{rnd.randint(1, 28):02d}/{rnd.randint(1, 12):02d}/{rnd.randint(2008, 2023)}"
             pet = rnd.choice(PETS)
             sex = rnd.choice(["Macho", "Hembra"])
-            for v in range(3):
+            for v in range(visits):
                 if n >= rows:
                     break
                 n += 1
                 kind, reason = rnd.choice(KINDS)
-                when = f"{rnd.randint(1, 28):02d}/{rnd.randint(1, 12):02d}/{rnd.randint(2023, 2025)} {rnd.randint(9, 20):02d}:{rnd.choice(['00', '15', '30', '45'])}"
+                when = f"{rnd.randint(1, 28):02d}/{rnd.randint(1, 12):02d}/{rnd.randint(2016, 2025) if visits > 3 else rnd.randint(2023, 2025)} {rnd.randint(9, 20):02d}:{rnd.choice(['00', '15', '30', '45'])}"
                 amount = f"{rnd.randint(20, 1500)},{rnd.randint(0, 99):02d}"
                 row = [f"C{c:06d}", first, f"{s1} {s2}", phone, email, addr, consent, pet_id, pet,
                        species, breed, sex, born, f"V{n:07d}", when, kind, rnd.choice(SEV), reason,

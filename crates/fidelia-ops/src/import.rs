@@ -47,6 +47,7 @@ use std::collections::{HashMap, HashSet};
 use std::io::{self, Read};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, SyncSender};
 
 use chrono::{DateTime, TimeZone, Utc};
 use csv::StringRecord;
@@ -86,6 +87,14 @@ impl<'a> ImportSource<'a> {
                 std::fs::File::open(p)?,
             )),
             ImportSource::Bytes(b) => Box::new(b),
+        })
+    }
+
+    /// The file's size in bytes.
+    fn len(&self) -> io::Result<u64> {
+        Ok(match *self {
+            ImportSource::Path(p) => std::fs::metadata(p)?.len(),
+            ImportSource::Bytes(b) => b.len() as u64,
         })
     }
 }
@@ -131,6 +140,9 @@ const CALLS_FOR_LAST_HOURS: i64 = 72;
 
 /// From this many rows an import takes the bulk path ([`fidelia_store::bulk`]).
 const BULK_ROWS: u64 = 5_000;
+/// The preview rehearses the import of this many rows at most (a large file answers at once);
+/// the rest of the file is judged from them.
+const PREVIEW_ROWS: u64 = 2_000;
 
 impl Clinic {
     /// The mapping remembered for files whose headers have this signature.
@@ -145,7 +157,7 @@ impl Clinic {
 
     /// What Fidelia understood of the file and what importing it would do; writes nothing.
     /// Missing required columns are listed (`missing`), not an error.
-    pub fn import_preview<Tz: TimeZone>(
+    pub fn import_preview<Tz: TimeZone + Sync>(
         &self,
         src: ImportSource,
         opts: &ImportOptions,
@@ -181,6 +193,8 @@ impl Clinic {
             }
             n += 1;
         }
+        // (rows rehearsed, rows the file holds: estimated from its size when it has more)
+        let mut rows = (0, 0);
         let report = if missing.is_empty() {
             // Rehearsed, then rolled back: a preview writes nothing.
             let r = self.store.rehearse(|db| {
@@ -191,7 +205,8 @@ impl Clinic {
                     &mapping,
                     opts,
                     at,
-                    &mut |_, _| {},
+                    Some(PREVIEW_ROWS),
+                    &mut |done, estimate| rows = (done, estimate),
                     &AtomicBool::new(false),
                 )
             })?;
@@ -212,13 +227,15 @@ impl Clinic {
             columns,
             missing,
             report,
+            rows_estimate: rows.1,
+            partial: rows.1 > rows.0,
         })
     }
 
     /// Imports the file in one transaction. `progress(rows_done, rows_total)` is called as rows
     /// go; setting `cancel` stops between rows and leaves the database as it was
     /// (`ImportError::Cancelled`).
-    pub fn import<Tz: TimeZone>(
+    pub fn import<Tz: TimeZone + Sync>(
         &self,
         src: ImportSource,
         opts: &ImportOptions,
@@ -228,7 +245,7 @@ impl Clinic {
     ) -> Outcome<Report> {
         let (head, mapping, source) = self.store.read(|db| plan(db, src, opts))?;
         self.store.write_large(|db| {
-            let report = run(db, src, &head, &mapping, opts, at, progress, cancel)?;
+            let report = run(db, src, &head, &mapping, opts, at, None, progress, cancel)?;
             if opts.remember_mapping || source == MappingSource::Given {
                 mappings::put(db, &mapping, at.now)?;
             }
@@ -237,7 +254,7 @@ impl Clinic {
     }
 
     /// The report an import would give, without writing anything (the CLI's `--dry-run`).
-    pub fn import_dry_run<Tz: TimeZone>(
+    pub fn import_dry_run<Tz: TimeZone + Sync>(
         &self,
         src: ImportSource,
         opts: &ImportOptions,
@@ -252,6 +269,7 @@ impl Clinic {
                 &mapping,
                 opts,
                 at,
+                None,
                 &mut |_, _| {},
                 &AtomicBool::new(false),
             )
@@ -321,20 +339,102 @@ struct State {
     clients: HashMap<String, ClientId>,
     pets: HashMap<String, PetId>,
     staff: HashMap<String, StaffId>,
+    staff_as_written: HashMap<String, Option<StaffId>>,
     touched: HashSet<ClientId>,
     overwrite: bool,
     /// The clinic's preventive-care rules: a treatment without its next date gets it by rule.
     care: fidelia_core::care::CareRules,
 }
 
+/// Rows the reader thread converts before handing them to the writer.
+const BATCH: usize = 512;
+/// Batches waiting for the writer at most (memory stays flat whatever the file's size).
+const BATCHES_AHEAD: usize = 4;
+
+/// One data row as the reader thread hands it over: the record (for the rejected rows'
+/// values) and what [`row::convert`] made of it; `None` when it has the wrong number of fields.
+struct Prepared {
+    rec: StringRecord,
+    line: u64,
+    row: Option<std::result::Result<ImportRow, Vec<RowError>>>,
+}
+
+struct Batch {
+    rows: Vec<Prepared>,
+    /// Where the reader stands in the (decoded) file, for the progress estimate.
+    at_byte: u64,
+    /// The last batch: the file, or the rows asked for, ended.
+    end: bool,
+}
+
+/// Reads, decodes and converts the rows on the calling thread (the reader), `limit` rows at
+/// most, and sends them in batches; stops when the writer hangs up or `cancel` is set.
+fn read_rows<Tz: TimeZone>(
+    src: ImportSource,
+    head: &FileHead,
+    m: &Mapping,
+    ctx: &RowContext<Tz>,
+    limit: Option<u64>,
+    cancel: &AtomicBool,
+    tx: &SyncSender<Outcome<Batch>>,
+) -> Outcome<()> {
+    let mut rdr = read::csv_reader(
+        src.open().map_err(ImportError::from)?,
+        head.encoding,
+        head.separator as u8,
+    );
+    let width = m.headers.len();
+    let mut rows = Vec::with_capacity(BATCH);
+    let (mut header, mut n) = (true, 0u64);
+    loop {
+        let mut rec = StringRecord::with_capacity(256, width);
+        let got = rdr.read_record(&mut rec)?;
+        let more = got && limit.is_none_or(|l| n < l);
+        if more {
+            if std::mem::take(&mut header) || read::is_blank(&rec) {
+                continue;
+            }
+            let row = (rec.len() == width).then(|| row::convert(m, &rec, ctx));
+            let line = read::record_line(&rec);
+            rows.push(Prepared { rec, line, row });
+            n += 1;
+            if rows.len() < BATCH {
+                continue;
+            }
+        }
+        let batch = Batch {
+            rows: std::mem::replace(&mut rows, Vec::with_capacity(BATCH)),
+            at_byte: rdr.position().byte(),
+            end: !got,
+        };
+        if tx.send(Ok(batch)).is_err() || !more || cancel.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+    }
+}
+
+/// The rows a file of `size` bytes holds, judged from the first `done` rows ending at
+/// `at_byte`; exact once the file has been read.
+fn estimate(done: u64, at_byte: u64, size: u64, end: bool) -> u64 {
+    if end || at_byte == 0 {
+        done
+    } else {
+        done.max((done as u128 * size as u128 / at_byte as u128) as u64)
+    }
+}
+
+/// Imports the rows (the first `limit` of them for a preview). The rows are read, decoded and
+/// converted on a second thread while this one writes them; `cancel` also interrupts a
+/// statement running on the connection (the index rebuild of a large file).
 #[allow(clippy::too_many_arguments)]
-fn run<Tz: TimeZone>(
+fn run<Tz: TimeZone + Sync>(
     db: &Db,
     src: ImportSource,
     head: &FileHead,
     m: &Mapping,
     opts: &ImportOptions,
     at: &ClinicTime<Tz>,
+    limit: Option<u64>,
     progress: &mut dyn FnMut(u64, u64),
     cancel: &AtomicBool,
 ) -> Outcome<Report> {
@@ -342,26 +442,7 @@ fn run<Tz: TimeZone>(
     if !missing.is_empty() {
         return Err(ImportError::MissingColumns(missing).into());
     }
-    let open = || src.open().map_err(ImportError::from);
-    // A first pass counts the rows for the progress bar (streamed, nothing kept).
-    let mut rec = StringRecord::new();
-    let mut total: u64 = 0;
-    {
-        let mut rdr = read::csv_reader(open()?, head.encoding, head.separator as u8);
-        let mut first = true;
-        while rdr.read_record(&mut rec)? {
-            if !std::mem::take(&mut first) && !read::is_blank(&rec) {
-                total += 1;
-            }
-        }
-    }
-    progress(0, total);
-    // The bulk path: indexes and the last-visit trigger set aside while the rows go in.
-    let aside = if opts.bulk.unwrap_or(total >= BULK_ROWS) {
-        Some(fidelia_store::bulk::for_import(db, total)?)
-    } else {
-        None
-    };
+    let size = src.len().map_err(ImportError::from)?;
     let settings = settings::read(db)?;
     let country = if opts.default_country.trim().is_empty() {
         settings.default_country.clone()
@@ -374,74 +455,122 @@ fn run<Tz: TimeZone>(
         today: at.today(),
         country: &country,
     };
+    let finished = AtomicBool::new(false);
+    let interrupter = db.interrupter();
+    let result = std::thread::scope(|s| {
+        let (tx, rx) = mpsc::sync_channel::<Outcome<Batch>>(BATCHES_AHEAD);
+        let ctx = &ctx;
+        s.spawn(move || {
+            if let Err(e) = read_rows(src, head, m, ctx, limit, cancel, &tx) {
+                let _ = tx.send(Err(e));
+            }
+        });
+        s.spawn(|| {
+            while !finished.load(Ordering::Relaxed) {
+                if cancel.load(Ordering::Relaxed) {
+                    interrupter.interrupt();
+                    return;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+        });
+        let r = write_rows(db, rx, m, opts, &settings, at, size, progress, cancel);
+        finished.store(true, Ordering::Relaxed);
+        r
+    });
+    match result {
+        Err(_) if cancel.load(Ordering::Relaxed) => Err(ImportError::Cancelled.into()),
+        r => r,
+    }
+}
+
+/// The writer's side of [`run`]: applies the batches in file order.
+#[allow(clippy::too_many_arguments)]
+fn write_rows<Tz: TimeZone>(
+    db: &Db,
+    rx: Receiver<Outcome<Batch>>,
+    m: &Mapping,
+    opts: &ImportOptions,
+    settings: &fidelia_core::settings::Settings,
+    at: &ClinicTime<Tz>,
+    size: u64,
+    progress: &mut dyn FnMut(u64, u64),
+    cancel: &AtomicBool,
+) -> Outcome<Report> {
+    let mut batches = rx.iter().peekable();
+    // The first batch tells how many rows the file holds, roughly: the bulk path (indexes and
+    // the last-visit trigger set aside while the rows go in) is for large files.
+    let first = match batches.peek() {
+        Some(Ok(b)) => estimate(b.rows.len() as u64, b.at_byte, size, b.end),
+        _ => 0,
+    };
+    progress(0, first);
+    let aside = if opts.bulk.unwrap_or(first >= BULK_ROWS) {
+        Some(fidelia_store::bulk::for_import(db, first)?)
+    } else {
+        None
+    };
     let mut state = State {
         now: fidelia_store::ts(at.now),
         clients: HashMap::new(),
         pets: HashMap::new(),
         staff: staff_by_name(db)?,
+        staff_as_written: HashMap::new(),
         touched: HashSet::new(),
         overwrite: opts.overwrite_manual,
         care: settings.care.clone(),
     };
-    let mut report = Report {
-        rows_total: total,
-        ..Default::default()
-    };
-    let mut rdr = read::csv_reader(open()?, head.encoding, head.separator as u8);
-    let mut first = true;
-    let mut done: u64 = 0;
+    let mut report = Report::default();
     let width = m.headers.len();
-    while rdr.read_record(&mut rec)? {
-        if std::mem::take(&mut first) || read::is_blank(&rec) {
-            continue;
-        }
-        if cancel.load(Ordering::Relaxed) {
-            return Err(ImportError::Cancelled.into());
-        }
-        let line = read::record_line(&rec);
-        let reject = |report: &mut Report, errs: Vec<RowError>| {
-            report.rows_rejected += 1;
-            for e in errs {
-                let value = e
-                    .column
-                    .and_then(|i| rec.get(i))
-                    .unwrap_or("")
-                    .trim()
-                    .to_owned();
-                report.push_rejected(RejectedRow {
-                    line,
-                    column: m.header(e.column),
-                    value,
-                    reason: e.key.to_owned(),
-                });
+    let (mut done, mut total) = (0u64, first);
+    for batch in batches {
+        let batch = batch?;
+        for Prepared { rec, line, row } in batch.rows {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(ImportError::Cancelled.into());
             }
-        };
-        if rec.len() != width {
-            let key = if rec.len() > width {
-                "err.import_too_many_fields"
-            } else {
-                "err.import_too_few_fields"
+            let reject = |report: &mut Report, errs: Vec<RowError>| {
+                report.rows_rejected += 1;
+                for e in errs {
+                    let value = e
+                        .column
+                        .and_then(|i| rec.get(i))
+                        .unwrap_or("")
+                        .trim()
+                        .to_owned();
+                    report.push_rejected(RejectedRow {
+                        line,
+                        column: m.header(e.column),
+                        value,
+                        reason: e.key.to_owned(),
+                    });
+                }
             };
-            report.rows_rejected += 1;
-            report.push_rejected(RejectedRow {
-                line,
-                column: String::new(),
-                value: format!("{}/{}", rec.len(), width),
-                reason: key.into(),
-            });
-        } else {
-            match row::convert(m, &rec, &ctx) {
-                Err(errs) => reject(&mut report, errs),
-                Ok(r) => match apply(db, &mut state, &mut report, m, r, at)? {
+            match row {
+                None => {
+                    let key = if rec.len() > width {
+                        "err.import_too_many_fields"
+                    } else {
+                        "err.import_too_few_fields"
+                    };
+                    report.rows_rejected += 1;
+                    report.push_rejected(RejectedRow {
+                        line,
+                        column: String::new(),
+                        value: format!("{}/{}", rec.len(), width),
+                        reason: key.into(),
+                    });
+                }
+                Some(Err(errs)) => reject(&mut report, errs),
+                Some(Ok(r)) => match apply(db, &mut state, &mut report, m, r, at)? {
                     Ok(()) => report.rows_imported += 1,
                     Err(e) => reject(&mut report, vec![e]),
                 },
             }
+            done += 1;
         }
-        done += 1;
-        if done.is_multiple_of(500) {
-            progress(done, total);
-        }
+        total = estimate(done, batch.at_byte, size, batch.end);
+        progress(done, total);
     }
     if let Some(aside) = aside {
         aside.put_back()?;
@@ -452,6 +581,7 @@ fn run<Tz: TimeZone>(
             clients::refresh_search_key(db, id)?;
         }
     }
+    report.rows_total = done;
     progress(done, total);
     Ok(report)
 }
@@ -619,6 +749,22 @@ fn pet_id(db: &Db, st: &State, sid: &str) -> Result<Option<PetId>> {
 }
 
 fn staff(db: &Db, st: &mut State, report: &mut Report, name: &str) -> Result<Option<StaffId>> {
+    // A name as the file spells it is looked up before it is folded: a visit file names the
+    // same few vets on every row.
+    if let Some(id) = st.staff_as_written.get(name) {
+        return Ok(*id);
+    }
+    let id = staff_by_key(db, st, report, name)?;
+    st.staff_as_written.insert(name.to_owned(), id);
+    Ok(id)
+}
+
+fn staff_by_key(
+    db: &Db,
+    st: &mut State,
+    report: &mut Report,
+    name: &str,
+) -> Result<Option<StaffId>> {
     let key = fold(name);
     if key.is_empty() {
         return Ok(None);

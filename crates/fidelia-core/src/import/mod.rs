@@ -361,8 +361,14 @@ pub struct Preview {
     pub columns: Vec<ColumnPreview>,
     /// Required columns not found: the import would stop before writing anything.
     pub missing: Vec<Field>,
-    /// The outcome of a dry run (nothing written); empty when columns are missing.
+    /// The outcome of a dry run (nothing written); empty when columns are missing. For a large
+    /// file, of its first rows only (`partial`).
     pub report: Report,
+    /// The data rows the file holds: counted when the dry run read them all, else estimated
+    /// from the file's size.
+    pub rows_estimate: u64,
+    /// The dry run stopped after the first rows (`report.rows_total` of about `rows_estimate`).
+    pub partial: bool,
 }
 
 /// The report's rejected rows as CSV (`;`, UTF-8 with BOM so Excel opens it with accents):
