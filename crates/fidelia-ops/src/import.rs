@@ -572,9 +572,18 @@ fn write_rows<Tz: TimeZone>(
         total = estimate(done, batch.at_byte, size, batch.end);
         progress(done, total);
     }
+    let cancelled = || -> Outcome<()> {
+        match cancel.load(Ordering::Relaxed) {
+            true => Err(ImportError::Cancelled.into()),
+            false => Ok(()),
+        }
+    };
+    cancelled()?;
     if let Some(aside) = aside {
         aside.put_back()?;
+        cancelled()?;
         pets::refresh_last_visits(db)?;
+        cancelled()?;
         clients::refresh_search_keys(db, |id| state.touched.contains(&id))?;
     } else {
         for id in state.touched {

@@ -74,6 +74,12 @@ impl Clinic {
         })
     }
 
+    /// Everything the database holds, as text (schema and every row): equal dumps, equal
+    /// content. For tests and diagnostics.
+    pub fn content_dump(&self) -> Result<String> {
+        self.store.read(fidelia_store::export::dump)
+    }
+
     pub fn path(&self) -> Option<&Path> {
         self.store.path()
     }
