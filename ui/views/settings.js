@@ -15,7 +15,11 @@ import { diagnosticsSection } from "./settings-diagnostics.js";
 import { backupsSection } from "./backups.js";
 import { activitySection } from "./settings-activity.js";
 
-export const COUNTRIES = ["ES", "MX", "AR", "CO", "CL", "PE", "US", "GB", "FR", "PT", "DE", "IT"];
+// Spain, Latin America's Spanish-speaking countries, then others (the list in fidelia-core's settings.rs).
+export const COUNTRIES = [
+  "ES", "MX", "AR", "CO", "CL", "PE", "VE", "EC", "BO", "PY", "UY", "CU", "DO", "PR", "GT", "HN", "SV", "NI", "CR", "PA",
+  "US", "GB", "FR", "PT", "DE", "IT",
+];
 const LANGUAGES = ["es", "en"];
 const F = "settings";
 

@@ -116,6 +116,12 @@ mod tests {
             crate::calls::CallOutcome,
             crate::winback::CaseStatus
         );
+        // The settings' country list names each country by `country.<ISO code>`.
+        used.extend(
+            crate::settings::COUNTRIES
+                .iter()
+                .map(|c| format!("country.{c}")),
+        );
         used.sort();
         used.dedup();
         let missing: Vec<_> = used

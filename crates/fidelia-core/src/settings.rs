@@ -14,9 +14,12 @@ use crate::records::{FieldError, Invalid};
 use crate::surveys::SurveyRules;
 use crate::winback::WinbackRules;
 
-/// Countries whose phone prefix the clinic may use by default.
+/// Countries whose phone numbers the clinic reads without a prefix (import/phone.rs): Spain,
+/// the Spanish-speaking countries of Latin America, then a few others. The settings' list shows
+/// them in this order (ui/views/settings.js keeps the same list; a test compares them).
 pub const COUNTRIES: &[&str] = &[
-    "ES", "MX", "AR", "CO", "CL", "PE", "US", "GB", "FR", "PT", "DE", "IT",
+    "ES", "MX", "AR", "CO", "CL", "PE", "VE", "EC", "BO", "PY", "UY", "CU", "DO", "PR", "GT", "HN",
+    "SV", "NI", "CR", "PA", "US", "GB", "FR", "PT", "DE", "IT",
 ];
 
 /// Largest logo accepted, as a data URL (about 1 MB of image).
@@ -313,5 +316,23 @@ mod tests {
         ] {
             assert!(e.has(f, k), "{f} {k}: {e:?}");
         }
+    }
+
+    /// The window offers the same countries, in the same order.
+    #[test]
+    fn the_windows_country_list_is_this_one() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/views/settings.js");
+        let js = std::fs::read_to_string(path).unwrap();
+        let start = js
+            .find("export const COUNTRIES = [")
+            .expect("the list in settings.js");
+        let list = &js[start..];
+        let list = &list[list.find('[').unwrap() + 1..list.find(']').unwrap()];
+        let codes: Vec<&str> = list
+            .split(',')
+            .map(|c| c.trim().trim_matches('"'))
+            .filter(|c| !c.is_empty())
+            .collect();
+        assert_eq!(codes, COUNTRIES);
     }
 }

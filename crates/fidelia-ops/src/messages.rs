@@ -18,7 +18,7 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use fidelia_core::calls::CallKind;
 use fidelia_core::care::{group_for_client, next_untaken, step_due, Hygiene, Step};
 use fidelia_core::i18n::t;
-use fidelia_core::import::phone::to_e164;
+use fidelia_core::import::phone;
 use fidelia_core::messages::{mailto_link, whatsapp_link};
 use fidelia_core::settings::Settings;
 use fidelia_core::template::{fill, Filled};
@@ -550,8 +550,9 @@ impl Clinic {
         Ok((claimed && !queue.is_empty()).then_some(queue.len()))
     }
 
-    /// The link that opens WhatsApp (the client's phone as E.164) or the mail client with the
-    /// message written; `None` when the client has no number or address for that channel.
+    /// The link that opens WhatsApp (the client's first phone that may be a mobile, as E.164;
+    /// never a landline) or the mail client with the message written; `None` when the client
+    /// has no number or address for that channel.
     pub fn message_link(&self, id: i64, channel: &str) -> Result<Option<String>> {
         self.store.read(|db| {
             let m = messages::get(db, id)?;
@@ -560,8 +561,9 @@ impl Clinic {
             Ok(match channel {
                 "whatsapp" => [&c.data.phone1, &c.data.phone2]
                     .iter()
-                    .find_map(|p| to_e164(p, &s.default_country))
-                    .and_then(|e164| whatsapp_link(&e164, &m.body)),
+                    .filter_map(|p| phone::read(p, &s.default_country))
+                    .find(phone::Phone::whatsapp)
+                    .and_then(|p| whatsapp_link(&p.e164, &m.body)),
                 "email" => mailto_link(&c.data.email, &t(s.language, "message.subject"), &m.body),
                 _ => None,
             })
@@ -1197,5 +1199,32 @@ mod tests {
             "no e-mail address"
         );
         assert_eq!(s.message_link(m.id, "paloma").unwrap(), None);
+    }
+
+    #[test]
+    fn whatsapp_goes_to_a_mobile_never_to_a_landline() {
+        let (s, c, _) = clinic_with_a_vaccine_due();
+        s.prepare_care_messages(&at()).unwrap();
+        let m = &s.messages_to_send(at().today()).unwrap()[0];
+        let with_phones = |phone1: &str, phone2: &str| {
+            let f = ClientForm {
+                id: Some(c.id),
+                first_name: c.data.first_name.clone(),
+                surnames: c.data.surnames.clone(),
+                phone1: phone1.into(),
+                phone2: phone2.into(),
+                preferred_channel: "telefono".into(),
+                consent_care: true,
+                ..Default::default()
+            };
+            s.save_client(&f, now()).unwrap();
+            s.message_link(m.id, "whatsapp").unwrap()
+        };
+        assert_eq!(with_phones("93 456 78 90", ""), None, "a landline only");
+        let wa = with_phones("93 456 78 90", "699 111 222").unwrap();
+        assert!(wa.starts_with("https://wa.me/34699111222?"), "{wa}");
+        // A number whose line the metadata cannot tell (Mexico's) may be a mobile.
+        let wa = with_phones("+52 1 55 1234 5678", "").unwrap();
+        assert!(wa.starts_with("https://wa.me/525512345678?"), "{wa}");
     }
 }
