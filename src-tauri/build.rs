@@ -41,6 +41,8 @@ const COMMANDS: &[&str] = &[
     "import_run",
     "import_progress",
     "import_cancel",
+    "import_history",
+    "import_folder_set",
     "import_report_save",
     "treatment_save",
     "messages_today",

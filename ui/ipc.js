@@ -84,9 +84,11 @@ export const api = {
   // import with `options`: ImportOptions (docs/ipc.md).
   importStage: (bytes) => invoke("import_stage", bytes),
   importPreview: (options) => invoke("import_preview", { options }),
-  importRun: (options) => invoke("import_run", { options }),
+  importRun: (options, fileName) => invoke("import_run", { options, fileName }),
   importProgress: () => invoke("import_progress"),
   importCancel: () => invoke("import_cancel"),
+  importHistory: () => invoke("import_history"),
+  importFolderSet: (folder) => invoke("import_folder_set", { folder }),
   importReportSave: (report) => invoke("import_report_save", { report }),
   treatmentSave: (form) => invoke("treatment_save", { form }),
   messagesToday: () => invoke("messages_today"),

@@ -2,6 +2,7 @@
 //! commands the window may call, and starts the window. Records, rules and SQL live in
 //! `fidelia-core` and `fidelia-store`.
 
+pub mod autoimport;
 pub mod commands;
 pub mod error;
 pub mod scheduler;
@@ -95,6 +96,8 @@ pub fn builder<R: Runtime>() -> Builder<R> {
         commands::import::import_run,
         commands::import::import_progress,
         commands::import::import_cancel,
+        commands::import::import_history,
+        commands::import::import_folder_set,
         commands::import::import_report_save,
         loyalty_review,
         loyalty_issue,
@@ -271,6 +274,7 @@ pub fn run() {
                 }
             }
             scheduler::start(app.handle().clone());
+            autoimport::start(app.handle().clone());
             Ok(())
         })
         .build(context);

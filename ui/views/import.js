@@ -7,13 +7,16 @@
 
 import { api } from "../ipc.js";
 import { h, replace } from "../lib/dom.js";
-import { t } from "../i18n.js";
+import { t, currentLanguage } from "../i18n.js";
 import { errorMessage, toast } from "../app.js";
 
 /** Bigger files go through the CLI (`fidelia import`). */
 const MAX_MB = 50;
 const POLL_MS = 200;
 const REJECTED_IN_PREVIEW = 10;
+
+/** 12345 → "12.345" (Spanish) or "12,345" (English). */
+const fmtInt = (n) => Number(n).toLocaleString(currentLanguage() === "en" ? "en-GB" : "es-ES");
 
 /** The fields a column may hold, in the order of `Field::ALL` (crates/fidelia-core/src/import/fields.rs). */
 const FIELDS = [
@@ -192,7 +195,14 @@ function previewContent(p, fileName, { onOptions, onRun }) {
     previewMapping(p, onOptions),
     p.missing.length
       ? null
-      : h("div", { id: "import-would", class: "import-would" }, h("h3", null, t("import.would")), reportBody(p.report, { rejectedId: "import-preview-rejected", limit: REJECTED_IN_PREVIEW })),
+      : h(
+          "div",
+          { id: "import-would", class: "import-would" },
+          h("h3", null, t("import.would")),
+          // A large file: the dry run read its first rows only (it answers at once).
+          p.partial ? h("p", { id: "import-partial", class: "muted" }, t("import.partial", { n: fmtInt(p.report.rowsTotal), total: fmtInt(p.rowsEstimate) })) : null,
+          reportBody(p.report, { rejectedId: "import-preview-rejected", limit: REJECTED_IN_PREVIEW }),
+        ),
     h("div", { class: "form-actions form-actions--start" }, runButton),
   ];
 }
@@ -322,7 +332,7 @@ export async function importView() {
       }
     }, POLL_MS);
     try {
-      const report = await api.importRun(options);
+      const report = await api.importRun(options, file.name);
       clearInterval(poll);
       setBusy(false);
       renderReport(report);

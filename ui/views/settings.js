@@ -5,7 +5,7 @@
 import { api } from "../ipc.js";
 import { h } from "../lib/dom.js";
 import { t } from "../i18n.js";
-import { state, hooks, navigate, toast, toastError } from "../app.js";
+import { state, hooks, toast, toastError } from "../app.js";
 import { textField, selectField, numberField } from "../components/fields.js";
 import { clearFormErrors, showFormErrors } from "../components/form-errors.js";
 import { confirmDialog } from "../components/dialog.js";
@@ -14,6 +14,7 @@ import { winbackFieldset, collectWinback } from "./settings-winback.js";
 import { diagnosticsSection } from "./settings-diagnostics.js";
 import { backupsSection } from "./backups.js";
 import { activitySection } from "./settings-activity.js";
+import { importSection } from "./settings-import.js";
 
 // Spain, Latin America's Spanish-speaking countries, then others (the list in fidelia-core's settings.rs).
 export const COUNTRIES = [
@@ -331,13 +332,7 @@ export async function settingsView() {
     { class: "view view-settings" },
     h("header", { class: "view-header" }, h("h1", { tabindex: "-1" }, t("settings.title"))),
     h("section", { class: "card" }, h("h2", null, t("settings.clinic")), form),
-    h(
-      "section",
-      { class: "card", "aria-labelledby": "import-title" },
-      h("h2", { id: "import-title" }, t("settings.import_title")),
-      h("p", null, t("settings.import_text")),
-      h("div", { class: "form-actions form-actions--start" }, h("button", { type: "button", id: "open-import", class: "btn", onclick: () => navigate("import") }, t("settings.import_open"))),
-    ),
+    await importSection(s),
     await backupsSection(),
     await autostartSection(),
     await activitySection(),

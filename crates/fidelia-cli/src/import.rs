@@ -192,7 +192,19 @@ fn run(store: &Clinic, args: &ImportArgs, lang: Lang) -> Result<Report, String> 
                 let _ = std::io::stderr().flush();
             }
         };
-        let r = store.import(src, &opts, &mut progress, &AtomicBool::new(false), &at);
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let r = store.import_and_record(
+            src,
+            &name,
+            fidelia_core::import::RunOrigin::Cli,
+            &opts,
+            &mut progress,
+            &AtomicBool::new(false),
+            &at,
+        );
         if shown {
             eprintln!(" ({:.1} s)", started.elapsed().as_secs_f64());
         }

@@ -37,6 +37,9 @@ pub struct Settings {
     /// Monday first; "" is closed.
     pub opening_hours: [String; 7],
     pub default_country: String,
+    /// A folder the practice-management system exports to: a new or changed CSV file there
+    /// is imported with the remembered mapping. "" = none.
+    pub import_folder: String,
     pub language: Lang,
     /// The clinic holds generated demo data (read-only: set by the demo generator).
     pub demo: bool,
@@ -92,6 +95,7 @@ impl Default for Settings {
             logo_data_url: String::new(),
             opening_hours: OpeningHours::typical().to_strings(),
             default_country: "ES".into(),
+            import_folder: String::new(),
             language: Lang::Es,
             demo: false,
             call_rules: CallRules::default(),
@@ -232,6 +236,8 @@ impl Settings {
             logo_data_url: logo.to_owned(),
             opening_hours: hours,
             default_country: country,
+            // Set with its own action (Settings → Importar), which checks the folder.
+            import_folder: current.import_folder.clone(),
             language: self.language,
             demo: current.demo,
             call_rules,

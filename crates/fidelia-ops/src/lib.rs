@@ -13,6 +13,7 @@
 //! this one.
 
 pub mod appointments;
+pub mod autoimport;
 pub mod backup;
 pub mod calls;
 pub mod care;

@@ -25,7 +25,13 @@ fn at() -> ClinicTime<FixedOffset> {
 /// get follow-up calls), vets written with and without accents.
 fn export(rows: usize) -> Vec<u8> {
     let mut text = String::from("Cód. Cliente;Nombre;Apellidos;Teléfono;E-mail;Nº Mascota;Mascota;Especie;Nº Visita;Fecha visita;Tipo de visita;Gravedad;Motivo;Importe;Veterinario\r\n");
-    let vets = ["Dra. Elena Ruiz", "dra. elena ruiz", "José Ibáñez", "Jose Ibanez", "Dr. Íñigo Muñoz"];
+    let vets = [
+        "Dra. Elena Ruiz",
+        "dra. elena ruiz",
+        "José Ibáñez",
+        "Jose Ibanez",
+        "Dr. Íñigo Muñoz",
+    ];
     for i in 0..rows {
         let (c, p) = (i / 8, i / 4);
         let visit = if i % 500 == 499 { i - 1 } else { i };
@@ -34,9 +40,20 @@ fn export(rows: usize) -> Vec<u8> {
         } else if i + 40 >= rows {
             format!("{:02}/11/2026 {:02}:30", 23 + i % 3, 9 + i % 8)
         } else {
-            format!("{:02}/{:02}/{} {:02}:{:02}", 1 + i % 28, 1 + (i / 28) % 12, 2016 + i % 10, 9 + i % 10, (i * 7) % 60)
+            format!(
+                "{:02}/{:02}/{} {:02}:{:02}",
+                1 + i % 28,
+                1 + (i / 28) % 12,
+                2016 + i % 10,
+                9 + i % 10,
+                (i * 7) % 60
+            )
         };
-        let phone = if c % 97 == 5 { format!("6x{:07}", c) } else { format!("6{:08}", c) };
+        let phone = if c % 97 == 5 {
+            format!("6x{:07}", c)
+        } else {
+            format!("6{:08}", c)
+        };
         let kind = ["Consulta", "Cirugía", "Vacunación", "Revisión", "Urgencia"][i % 5];
         text.push_str(&format!(
             "C{c:06};María José;Núñez Peña {c};{phone};cliente{c}@ejemplo.es;M{p:07};Luna {p};Perro;V{visit:08};{date};{kind};Leve;\"Revisión; nota {i}\";{},{:02};{}\r\n",
@@ -66,7 +83,13 @@ fn clinic(dir: &std::path::Path, name: &str, first: &[u8]) -> Clinic {
             at().now,
         )
         .unwrap();
-    let r = import(&clinic, first, Some(false), &AtomicBool::new(false), &mut |_, _| {});
+    let r = import(
+        &clinic,
+        first,
+        Some(false),
+        &AtomicBool::new(false),
+        &mut |_, _| {},
+    );
     assert!(r.unwrap().rows_imported > 0);
     clinic
 }
@@ -101,8 +124,22 @@ fn the_bulk_path_writes_exactly_what_the_row_path_writes() {
     let bulk = clinic(&dir, "bulk.sqlite3", &first);
     assert_eq!(rows.content_dump().unwrap(), bulk.content_dump().unwrap());
 
-    let by_rows = import(&rows, &file, Some(false), &AtomicBool::new(false), &mut |_, _| {}).unwrap();
-    let by_bulk = import(&bulk, &file, Some(true), &AtomicBool::new(false), &mut |_, _| {}).unwrap();
+    let by_rows = import(
+        &rows,
+        &file,
+        Some(false),
+        &AtomicBool::new(false),
+        &mut |_, _| {},
+    )
+    .unwrap();
+    let by_bulk = import(
+        &bulk,
+        &file,
+        Some(true),
+        &AtomicBool::new(false),
+        &mut |_, _| {},
+    )
+    .unwrap();
     assert_eq!(by_rows, by_bulk, "the same report");
     assert_eq!(by_rows.rows_total, ROWS as u64);
     // The impossible dates, and the rows of the clients whose phone has a letter.
@@ -110,7 +147,11 @@ fn the_bulk_path_writes_exactly_what_the_row_path_writes() {
     assert!(by_rows.visits.updated > 0 && by_rows.visits.unchanged > 0);
     assert!(by_rows.clients.created > 20_000 && by_rows.staff_created == 0);
     let (a, b) = (rows.content_dump().unwrap(), bulk.content_dump().unwrap());
-    assert!(a.len() > 10_000_000, "the dump holds the records ({} bytes)", a.len());
+    assert!(
+        a.len() > 10_000_000,
+        "the dump holds the records ({} bytes)",
+        a.len()
+    );
     if a != b {
         let (la, lb): (Vec<_>, Vec<_>) = (a.lines().collect(), b.lines().collect());
         let first = la.iter().zip(&lb).position(|(x, y)| x != y);
@@ -136,7 +177,10 @@ fn a_cancel_half_way_or_in_the_index_rebuild_leaves_the_database_as_it_was() {
     let clinic = clinic(&dir, "clinic.sqlite3", &export(3_000));
     let before = clinic.content_dump().unwrap();
 
-    for (when, stop_at) in [("half-way", ROWS as u64 / 2), ("after the rows", ROWS as u64)] {
+    for (when, stop_at) in [
+        ("half-way", ROWS as u64 / 2),
+        ("after the rows", ROWS as u64),
+    ] {
         let cancel = AtomicBool::new(false);
         let mut seen = Vec::new();
         let e = import(&clinic, &file, None, &cancel, &mut |done, total| {
@@ -164,7 +208,14 @@ fn a_cancel_half_way_or_in_the_index_rebuild_leaves_the_database_as_it_was() {
         );
     }
     // And the database still takes the import whole.
-    let r = import(&clinic, &file, None, &AtomicBool::new(false), &mut |_, _| {}).unwrap();
+    let r = import(
+        &clinic,
+        &file,
+        None,
+        &AtomicBool::new(false),
+        &mut |_, _| {},
+    )
+    .unwrap();
     assert_eq!(r.rows_total, ROWS as u64);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -102,9 +102,9 @@ mod tests {
 
     fn schema(s: &Store) -> Vec<(String, String)> {
         s.read(|db| {
-            let mut st = db
-                .conn()
-                .prepare("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name")?;
+            let mut st = db.conn().prepare(
+                "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name",
+            )?;
             let rows = st
                 .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<rusqlite::Result<_>>()?;
@@ -117,7 +117,12 @@ mod tests {
     fn what_is_set_aside_comes_back_identical_and_a_rollback_keeps_it() {
         let s = Store::open_in_memory().unwrap();
         let before = schema(&s);
-        let all = ["visits_at", "visits_pet_at", "clients_search", "visits_last_insert"];
+        let all = [
+            "visits_at",
+            "visits_pet_at",
+            "clients_search",
+            "visits_last_insert",
+        ];
         s.write(|db| {
             let aside = set_aside(db, &all)?;
             let n: i64 = db.conn().query_row(
@@ -137,7 +142,9 @@ mod tests {
         });
         assert!(r.is_err());
         assert_eq!(schema(&s), before);
-        assert!(s.read(|db| set_aside(db, &["no_such_index"]).map(|_| ())).is_err());
+        assert!(s
+            .read(|db| set_aside(db, &["no_such_index"]).map(|_| ()))
+            .is_err());
         // A load bigger than the visit table sets aside the loaded tables' own indexes, not
         // the source-id ones.
         s.write(|db| {
@@ -154,7 +161,9 @@ mod tests {
         assert_eq!(schema(&s), before);
         // Checks are off while set aside, on again once put back or dropped.
         let checks = |db: &Db| -> Result<i64> {
-            Ok(db.conn().query_row("PRAGMA ignore_check_constraints", [], |r| r.get(0))?)
+            Ok(db
+                .conn()
+                .query_row("PRAGMA ignore_check_constraints", [], |r| r.get(0))?)
         };
         s.read(|db| {
             let aside = set_aside(db, &[])?;

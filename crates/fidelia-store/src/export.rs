@@ -124,7 +124,12 @@ pub fn dump(db: &Db) -> Result<String> {
          WHERE name NOT LIKE 'sqlite_stat%' ORDER BY type, name",
     )?;
     let schema = st.query_map([], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+        ))
     })?;
     let mut tables = Vec::new();
     for s in schema {

@@ -18,6 +18,7 @@ const SQL: &[&str] = &[
     include_str!("../migrations/0010_winback.sql"),
     include_str!("../migrations/0011_dashboard_indexes.sql"),
     include_str!("../migrations/0012_privacy_audit.sql"),
+    include_str!("../migrations/0013_import_runs.sql"),
 ];
 
 /// How many migrations there are: the schema version of an up-to-date database.
@@ -64,6 +65,7 @@ mod tests {
         0x4c0f7e14a2971585, // 0010_winback.sql
         0xb67083ac5bd704d4, // 0011_dashboard_indexes.sql
         0xf9dca0c267f053b6, // 0012_privacy_audit.sql
+        0x6a3faf9eacf81385, // 0013_import_runs.sql
     ];
 
     /// 0011 fills each pet's last visit from the visits already there, and its triggers keep

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use fidelia_core::import::{ImportError, ImportOptions, Preview, Report};
+use fidelia_core::import::{ImportError, ImportOptions, ImportRun, Preview, Report, RunOrigin};
 use fidelia_core::Lang;
 use fidelia_ops::folders;
 use fidelia_ops::import::{ImportFailure, ImportSource, MAX_WINDOW_BYTES};
@@ -123,6 +123,7 @@ pub async fn import_run<R: Runtime>(
     app: AppHandle<R>,
     job: State<'_, ImportJob>,
     options: ImportOptions,
+    file_name: Option<String>,
 ) -> Result<Report, IpcError> {
     let lang = app.state::<AppState>().lang();
     let bytes = job.staged(lang)?;
@@ -134,8 +135,10 @@ pub async fn import_run<R: Runtime>(
     let (progress, cancel) = (job.progress.clone(), job.cancel.clone());
     let result = tauri::async_runtime::spawn_blocking(move || {
         worker(&app)?
-            .import(
+            .import_and_record(
                 ImportSource::Bytes(&bytes),
+                file_name.as_deref().unwrap_or(""),
+                RunOrigin::Window,
                 &options,
                 &mut |done, total| {
                     *progress.lock().unwrap_or_else(|p| p.into_inner()) = (done, total)
@@ -168,6 +171,21 @@ pub fn import_progress(job: State<'_, ImportJob>) -> ImportProgress {
 #[tauri::command]
 pub fn import_cancel(job: State<'_, ImportJob>) {
     job.cancel.store(true, Ordering::SeqCst);
+}
+
+/// The latest imports (window, CLI, watched folder), newest first.
+#[tauri::command]
+pub fn import_history(state: State<'_, AppState>) -> Result<Vec<ImportRun>, IpcError> {
+    state.call(|c| c.import_history(20))
+}
+
+/// Sets the folder imported from automatically ("" turns it off); an unknown folder is refused.
+#[tauri::command]
+pub fn import_folder_set(
+    state: State<'_, AppState>,
+    folder: String,
+) -> Result<fidelia_core::settings::Settings, IpcError> {
+    state.call(|c| c.set_import_folder(&folder))
 }
 
 /// Saves the report as CSV in `<Documents>/Fidelia/Informes` (or `$FIDELIA_REPORTS_DIR`) and

@@ -480,3 +480,44 @@ mod tests {
         }
     }
 }
+
+/// Where an import run came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RunOrigin {
+    Window,
+    Cli,
+    /// The folder Fidelia watches (Settings → Importar).
+    Folder,
+}
+
+impl RunOrigin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunOrigin::Window => "window",
+            RunOrigin::Cli => "cli",
+            RunOrigin::Folder => "folder",
+        }
+    }
+    pub fn parse(s: &str) -> Option<RunOrigin> {
+        [RunOrigin::Window, RunOrigin::Cli, RunOrigin::Folder]
+            .into_iter()
+            .find(|o| o.as_str() == s)
+    }
+}
+
+/// One import in the history: its report, or why the file could not be imported.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportRun {
+    pub id: i64,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub origin: RunOrigin,
+    pub file_name: String,
+    /// SHA-256 of the file's bytes (hex); a watched folder's file with a known hash is not
+    /// imported again.
+    pub content_hash: String,
+    /// `None`: the file could not be imported (`message` says why, in the clinic's language).
+    pub report: Option<Report>,
+    pub message: String,
+}

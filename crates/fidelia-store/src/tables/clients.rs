@@ -114,7 +114,8 @@ pub fn refresh_search_keys(db: &Db, touched: impl Fn(ClientId) -> bool) -> Resul
          FROM clients c LEFT JOIN pets p ON p.client_id = c.id
          WHERE c.id > ?1 AND c.id <= ?1 + ?2 ORDER BY c.id, p.id",
     )?;
-    let mut write = conn.prepare_cached("UPDATE clients SET search_key = ?2, sort_key = ?3 WHERE id = ?1")?;
+    let mut write =
+        conn.prepare_cached("UPDATE clients SET search_key = ?2, sort_key = ?3 WHERE id = ?1")?;
     let max: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM clients", [], |r| r.get(0))?;
     type Current = (i64, [String; 6], Vec<String>);
     let mut from = 0;
@@ -141,7 +142,18 @@ pub fn refresh_search_keys(db: &Db, touched: impl Fn(ClientId) -> bool) -> Resul
             }
             let c = match &mut cur {
                 Some(c) => c,
-                None => cur.insert((id, [r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?], Vec::new())),
+                None => cur.insert((
+                    id,
+                    [
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                    ],
+                    Vec::new(),
+                )),
             };
             if let Some(pet) = r.get::<_, Option<String>>(7)? {
                 c.2.push(pet);

@@ -9,6 +9,7 @@ pub mod calls;
 pub mod clients;
 pub mod consents;
 pub mod coupons;
+pub mod import_runs;
 pub mod letters;
 pub mod mappings;
 pub mod messages;
@@ -83,6 +84,7 @@ pub const RECORDS: &[&str] = &[
 /// What Fidelia did with the records: calls and their attempts, letters, coupons (children
 /// first).
 const ACTIVITY: &[&str] = &[
+    "import_runs",
     "winback_cases",
     "surveys",
     "consent_changes",

@@ -65,7 +65,12 @@ pub fn insert_from(db: &Db, d: &VisitData, now: &str, source_id: Option<&str>) -
 /// Inserts a visit from an import unless one with this source id exists: its id, or `None`
 /// when the source id is taken (the caller then compares with the existing one). One
 /// statement where a lookup and an insert were two.
-pub fn insert_imported_new(db: &Db, d: &VisitData, now: &str, source_id: &str) -> Result<Option<VisitId>> {
+pub fn insert_imported_new(
+    db: &Db,
+    d: &VisitData,
+    now: &str,
+    source_id: &str,
+) -> Result<Option<VisitId>> {
     let conn = db.conn();
     // Not `RETURNING`: SQLite gathers its rows in a temporary table, a cost on every row.
     let inserted = conn.prepare_cached(
