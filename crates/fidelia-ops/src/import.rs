@@ -32,6 +32,9 @@
 //! - Files without visit / pet / appointment / treatment ids get stable ids made from the
 //!   parent's id and the date (and the pet's folded name), so re-imports still match.
 //! - Staff named in a visit are matched by name (accents and case ignored) or created as vets.
+//! - Without a visit-type column, a visit's kind is read from its reason ("Cirugía" → surgery,
+//!   [`fidelia_core::import::row::infer_visit_kind`]) unless `infer_kind` is off; the preview
+//!   says which (`kindInferred`).
 //! - A vaccine or deworming without its next date in the file gets it by the clinic's
 //!   preventive-care rules (treatment and species; the puppy and kitten series).
 //! - Follow-up calls are scheduled (by the clinic's rules) only for visits of the last 3 days:
@@ -50,7 +53,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, TimeZone, Utc};
 use csv::StringRecord;
-use fidelia_core::import::row::{self, ImportRow, RowContext, RowError};
+use fidelia_core::import::row::{self, ImportRow, RowContext, RowError, RowOptions};
 use fidelia_core::import::{
     self as imp, fields, read, ColumnPreview, Counts, FileHead, ImportError, ImportOptions,
     Mapping, MappingSource, Preview, RejectedRow, Report,
@@ -210,6 +213,7 @@ impl Clinic {
             signature: head.signature,
             mapping_source: source,
             columns,
+            kind_inferred: mapping.kind_inferred(opts.infer_kind),
             missing,
             report,
         })
@@ -374,6 +378,7 @@ fn run<Tz: TimeZone>(
         today: at.today(),
         country: &country,
     };
+    let row_opts = RowOptions::from(opts);
     let mut state = State {
         now: fidelia_store::ts(at.now),
         clients: HashMap::new(),
@@ -430,7 +435,7 @@ fn run<Tz: TimeZone>(
                 reason: key.into(),
             });
         } else {
-            match row::convert(m, &rec, &ctx) {
+            match row::convert_with(m, &rec, &ctx, row_opts) {
                 Err(errs) => reject(&mut report, errs),
                 Ok(r) => match apply(db, &mut state, &mut report, m, r, at)? {
                     Ok(()) => report.rows_imported += 1,
@@ -1559,6 +1564,94 @@ mod tests {
             s.import_preview(ImportSource::Path(&path), &wrong, &at()),
             Err(ImportFailure::File(ImportError::BadMapping))
         ));
+    }
+
+    /// An export without a visit-type column, with the id headers of a real one (camel case,
+    /// abbreviated): the kinds are read from the reasons unless the user says not to.
+    const UNTYPED: &str = "CodCliente;Nombre;Apellidos;Teléfono;IdPaciente;Nombre mascota;Especie;Id. visita;Fecha visita;Motivo\n\
+        C1;María;Núñez;612345678;M1;Luna;Perro;V1;24/11/2026 10:00;Cirugía: extirpación de nódulo\n\
+        C1;María;Núñez;612345678;M1;Luna;Perro;V2;20/11/2026 10:00;VACUNACIÓN anual\n\
+        C1;María;Núñez;612345678;M1;Luna;Perro;V3;24/11/2026 12:00;Revisión de la herida\n\
+        C1;María;Núñez;612345678;M1;Luna;Perro;V4;10/11/2026 10:00;Vómitos, fiebre alta\n";
+
+    #[test]
+    fn without_a_type_column_the_kind_comes_from_the_reason() {
+        let s = store();
+        let src = ImportSource::Bytes(UNTYPED.as_bytes());
+        let p = s
+            .import_preview(src, &ImportOptions::default(), &at())
+            .unwrap();
+        assert!(
+            p.missing.is_empty(),
+            "every id column detected: {:?}",
+            p.missing
+        );
+        assert_eq!(p.kind_inferred, Some(true));
+        assert_eq!(serde_json::to_value(&p).unwrap()["kindInferred"], true);
+        let r = s
+            .import(
+                src,
+                &ImportOptions::default(),
+                &mut |_, _| {},
+                &AtomicBool::new(false),
+                &at(),
+            )
+            .unwrap();
+        assert_eq!(
+            (r.rows_imported, r.visits.created),
+            (4, 4),
+            "{:?}",
+            r.rejected
+        );
+        let kinds: Vec<VisitKind> = ["V1", "V2", "V3", "V4"]
+            .iter()
+            .map(|sid| visit_by_sid(&s, sid).data.kind)
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                VisitKind::Surgery,
+                VisitKind::Vaccination,
+                VisitKind::Checkup,
+                VisitKind::Illness
+            ]
+        );
+        // The surgery gets the surgery's follow-up call; the check-up none.
+        let call = |sid: &str| {
+            let id = visit_by_sid(&s, sid).id;
+            s.store
+                .read(|db| fidelia_store::tables::calls::follow_up_of_visit(db, id))
+                .unwrap()
+        };
+        assert!(call("V1").is_some(), "a recent surgery is called back");
+        assert!(call("V3").is_none(), "a check-up is not");
+    }
+
+    #[test]
+    fn inference_turned_off_or_a_type_column_leaves_the_reason_alone() {
+        let s = store();
+        let src = ImportSource::Bytes(UNTYPED.as_bytes());
+        let off = ImportOptions {
+            infer_kind: false,
+            ..Default::default()
+        };
+        let p = s.import_preview(src, &off, &at()).unwrap();
+        assert_eq!(p.kind_inferred, Some(false));
+        s.import(src, &off, &mut |_, _| {}, &AtomicBool::new(false), &at())
+            .unwrap();
+        for sid in ["V1", "V2", "V3", "V4"] {
+            assert_eq!(visit_by_sid(&s, sid).data.kind, VisitKind::Illness, "{sid}");
+        }
+        // The visits file with a type column: nothing to infer, the column decides.
+        let p = s
+            .import_preview(
+                ImportSource::Path(&fixture("visitas_separadas.csv")),
+                &ImportOptions::default(),
+                &at(),
+            )
+            .unwrap();
+        assert_eq!(p.kind_inferred, None);
+        assert!(serde_json::to_value(&p).unwrap()["kindInferred"].is_null());
     }
 
     /// A one-row-per-visit export as a clinic's would be: Windows-1252, `;`, CRLF, a client
