@@ -41,6 +41,8 @@
 //!   history does not flood the agenda.
 //! - A pet the file marks as deceased has its calls, future appointments and coupons cancelled,
 //!   as when the death is recorded in the window ([`crate::death`]).
+//!   Marked deceased ("Sí", "Fallecido", "yes") without a date, it is deceased on an unknown
+//!   day (`deceased_on` empty), never on the day of the import.
 //! - Every write goes through the table functions of `fidelia-store` (no SQL here).
 //! - A missing required column stops everything before any write (`ImportFailure::File(
 //!   ImportError::MissingColumns)`, message naming the column); bad rows are rejected one by one
@@ -711,7 +713,7 @@ fn pet<Tz: TimeZone>(
             let d = &p.data;
             if must_write(&mut report.pets, old.data == *d, protected, st.overwrite) {
                 pets::update_imported(db, id, d, now)?;
-                if d.deceased_on.is_some() && old.data.deceased_on.is_none() {
+                if d.deceased && !old.data.deceased {
                     cancel_what_a_death_ends(db, id, at)?;
                 }
                 st.touched.insert(client_id);
@@ -1335,6 +1337,69 @@ mod tests {
             (nube.data.species, nube.data.sex, nube.data.deceased_on),
             (Species::Cat, Sex::Female, None)
         );
+    }
+
+    #[test]
+    fn a_pet_marked_deceased_without_a_date_keeps_the_date_unknown() {
+        let file = "ID\tID Cliente\tNombre\tEspecie\tFallecido\tFecha fallecimiento\n\
+                    P010\tC001\tTobi\tPerro\tSí\t\n\
+                    P011\tC001\tKira\tGato\tfallecida\t\n\
+                    P012\tC001\tNala\tGato\tSí\t03/03/2024\n\
+                    P013\tC001\tMax\tPerro\tNo\t\n";
+        // Both paths write pets with the same one-statement insert; each is checked.
+        for bulk in [false, true] {
+            let s = store();
+            import(&s, "clientes_utf8_bom_coma.csv", &ImportOptions::default());
+            let opts = ImportOptions {
+                bulk: Some(bulk),
+                ..Default::default()
+            };
+            let run = |at: &ClinicTime<chrono::FixedOffset>| {
+                s.import(
+                    ImportSource::Bytes(file.as_bytes()),
+                    &opts,
+                    &mut |_, _| {},
+                    &AtomicBool::new(false),
+                    at,
+                )
+                .unwrap()
+            };
+            let r = run(&at());
+            assert_eq!(
+                (r.pets.created, r.rows_rejected),
+                (4, 0),
+                "{:?}",
+                r.rejected
+            );
+            let stored = |sid: &str| {
+                s.store
+                    .read(|db| {
+                        let Existing::Found { id, .. } = pets::by_source_id(db, sid)? else {
+                            panic!("no pet imported as {sid}");
+                        };
+                        pets::get(db, id)
+                    })
+                    .unwrap()
+                    .data
+            };
+            let state = |sid: &str| {
+                let p = stored(sid);
+                (p.deceased, p.deceased_on.map(|d| d.to_string()))
+            };
+            assert_eq!(
+                state("P010"),
+                (true, None),
+                "deceased, the day unknown (bulk: {bulk})"
+            );
+            assert_eq!(state("P011"), (true, None));
+            assert_eq!(state("P012"), (true, Some("2024-03-03".into())));
+            assert_eq!(state("P013"), (false, None));
+            // The next day the same file changes nothing: the unknown day did not become a date.
+            let tomorrow = ClinicTime::new(now() + chrono::Duration::days(1), at().tz);
+            let r = run(&tomorrow);
+            assert_eq!((r.pets.unchanged, r.pets.updated), (4, 0));
+            assert_eq!(state("P010"), (true, None));
+        }
     }
 
     #[test]

@@ -471,6 +471,44 @@ fn sex(s: &str) -> Sex {
     }
 }
 
+/// A "deceased" column's value: yes / no ("Sí", "1", "x"…), or the words exports write
+/// ("Fallecido", "Fallecida", "Muerto", "Deceased", "Eutanasia"; "Vivo", "Alive").
+fn deceased_flag(s: &str) -> Result<bool, ErrKey> {
+    let f = fold(s);
+    let words: Vec<&str> = f.split(' ').collect();
+    let has = |set: &[&str]| words.iter().any(|w| set.contains(w));
+    if words.first() == Some(&"no") {
+        return Ok(false);
+    }
+    if has(&[
+        "fallecido",
+        "fallecida",
+        "fallecio",
+        "fallecimiento",
+        "muerto",
+        "muerta",
+        "difunto",
+        "difunta",
+        "deceased",
+        "dead",
+        "died",
+        "eutanasia",
+        "eutanasiado",
+        "eutanasiada",
+        "euthanasia",
+        "euthanised",
+        "euthanized",
+    ]) {
+        return Ok(true);
+    }
+    if has(&[
+        "vivo", "viva", "alive", "living", "activo", "activa", "active",
+    ]) {
+        return Ok(false);
+    }
+    parse::boolean(s)
+}
+
 fn pet<Tz: TimeZone>(
     r: &Reader,
     ctx: &RowContext<Tz>,
@@ -482,7 +520,7 @@ fn pet<Tz: TimeZone>(
     let deceased_on = split_date_time(r.get(Field::DeceasedOn)).0;
     let deceased = match deceased_text {
         "" => false,
-        v => parse::boolean(v).unwrap_or_else(|k| {
+        v => deceased_flag(v).unwrap_or_else(|k| {
             r.err(errs, Field::Deceased, k);
             false
         }),
@@ -496,6 +534,8 @@ fn pet<Tz: TimeZone>(
         sex: sex(r.get(Field::Sex)).as_str().into(),
         birth_date: split_date_time(r.get(Field::BirthDate)).0,
         deceased,
+        // "Sí" without a day: deceased on a day the file does not know (never today).
+        deceased_date_unknown: true,
         deceased_on,
         notes: r.get(Field::PetNotes).to_owned(),
     };
@@ -921,6 +961,72 @@ mod tests {
         assert_eq!(visit_kind("Peluquería"), VisitKind::Other);
         assert_eq!(severity("Moderada"), Some(Severity::Moderate));
         assert_eq!(severity("regular"), None);
+    }
+
+    #[test]
+    fn a_deceased_column_in_words() {
+        for yes in [
+            "Sí",
+            "si",
+            "S",
+            "1",
+            "x",
+            "yes",
+            "Fallecido",
+            "FALLECIDA",
+            "Fallecido/a",
+            "Deceased",
+            "Eutanasia",
+        ] {
+            assert_eq!(deceased_flag(yes), Ok(true), "{yes}");
+        }
+        for no in ["No", "n", "0", "Vivo", "viva", "Alive", "No fallecido", ""] {
+            assert_eq!(deceased_flag(no), Ok(false), "{no}");
+        }
+        assert_eq!(deceased_flag("quizá"), Err("err.boolean"));
+    }
+
+    /// One pets-file row with these "deceased" and "date of death" values.
+    fn pet_row(deceased: &str, on: &str) -> Result<PetData, Vec<RowError>> {
+        use Field::*;
+        let m = Mapping {
+            headers: [
+                "ID",
+                "ID Cliente",
+                "Nombre",
+                "Especie",
+                "Fallecido",
+                "Fecha fallecimiento",
+            ]
+            .map(String::from)
+            .to_vec(),
+            fields: vec![PetId, ClientId, PetName, Species, Deceased, DeceasedOn],
+            shape: Shape::Pets,
+        };
+        let now = Utc.with_ymd_and_hms(2026, 12, 3, 10, 0, 0).unwrap();
+        let ctx = RowContext {
+            tz: &Utc,
+            now,
+            today: now.date_naive(),
+            country: "ES",
+        };
+        let rec = StringRecord::from(vec!["P1", "C1", "Rocco", "Perro", deceased, on]);
+        convert(&m, &rec, &ctx).map(|r| r.pet.expect("a pet").data)
+    }
+
+    #[test]
+    fn deceased_without_a_date_keeps_the_date_unknown() {
+        let d = |deceased, on| {
+            let p = pet_row(deceased, on).expect("the row converts");
+            (p.deceased, p.deceased_on.map(|d| d.to_string()))
+        };
+        assert_eq!(d("Sí", ""), (true, None), "not today");
+        assert_eq!(d("fallecido", ""), (true, None));
+        assert_eq!(d("yes", ""), (true, None));
+        assert_eq!(d("Sí", "14/02/2024"), (true, Some("2024-02-14".into())));
+        assert_eq!(d("", "14/02/2024"), (true, Some("2024-02-14".into())));
+        assert_eq!(d("No", ""), (false, None));
+        assert_eq!(d("", ""), (false, None));
     }
 
     #[test]
