@@ -1,57 +1,71 @@
 #!/usr/bin/env bash
-# Import benchmark: a generated one-row-per-visit export (Windows-1252, ';', Spanish names with
+# Import benchmark: generated one-row-per-visit exports (Windows-1252, ';', Spanish names with
 # accents) imported by `fidelia import` into an empty clinic, side by side with the sqlite3
 # shell's `.import` of the same file into one plain table (the floor: no parsing of dates,
-# phones or amounts, no matching, no indexes). Prints rows per second, the ratio, and the peak
-# memory of `fidelia import` at 10k and 100k rows (it should stay flat: the file is streamed).
+# phones or amounts, no matching, no indexes), each size measured in the same run.
+#   - ROWS rows (default 100,000), 2 pets with 3 visits per client: many clients for the rows;
+#     imported again (every row unchanged);
+#   - BIG rows (default 1,000,000), 2 pets with 12 visits per client: a large clinic's decade
+#     (41,667 clients, 83,334 pets).
+# Prints seconds, rows per second, the ratio to the floor and the peak memory (RSS) of
+# `fidelia import`.
 #
-# usage: scripts/bench-import.sh [ROWS]   (default 100000)
+# usage: scripts/bench-import.sh [ROWS [BIG]]     (BIG=0 skips the large file)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS="${1:-100000}"
-SMALL=$((ROWS / 10))
+BIG="${2:-1000000}"
 command -v sqlite3 >/dev/null || { echo "sqlite3 is needed (apt-get install sqlite3)"; exit 1; }
+command -v iconv >/dev/null || { echo "iconv is needed (apt-get install libc-bin)"; exit 1; }
 [ -x /usr/bin/time ] || { echo "/usr/bin/time is needed (apt-get install time)"; exit 1; }
 
 cargo build --release -q -p fidelia-cli
 BIN="$PWD/target/release/fidelia"
-DIR="$(mktemp -d /tmp/fidelia-bench-import.XXXXXX)"
+DIR="$(mktemp -d "${TMPDIR:-/tmp}/fidelia-bench-import.XXXXXX")"
 trap 'rm -rf "$DIR"' EXIT
-
-python3 scripts/gen-import-csv.py "$ROWS" "$DIR/big.csv"
-python3 scripts/gen-import-csv.py "$SMALL" "$DIR/small.csv"
-echo "file: $ROWS rows, $(($(stat -c %s "$DIR/big.csv") / 1024 / 1024)) MiB, $(file -b "$DIR/big.csv" | cut -d, -f1)"
 
 # run LABEL CMD... -> sets SECS and RSS_KB
 run() {
   local label="$1"; shift
-  /usr/bin/time -f "%e %M" -o "$DIR/time.txt" "$@" >"$DIR/$label.out" 2>"$DIR/$label.err" || true
+  /usr/bin/time -f "%e %M" -o "$DIR/time.txt" "$@" >"$DIR/$label.out" 2>"$DIR/$label.err" || {
+    echo "$label failed:"; cat "$DIR/$label.err"; exit 1; }
   read -r SECS RSS_KB <"$DIR/time.txt"
 }
 rate() { python3 -c "import sys; print(f'{int(sys.argv[1]) / max(float(sys.argv[2]), 0.001):,.0f}')" "$1" "$2"; }
+row() { printf "%-50s %8s %12s\n" "$@"; }
 
-run fidelia-small "$BIN" --db "$DIR/small.sqlite3" import "$DIR/small.csv"
-SMALL_SECS=$SECS SMALL_RSS=$RSS_KB
-run fidelia "$BIN" --db "$DIR/fidelia.sqlite3" import "$DIR/big.csv"
-F_SECS=$SECS F_RSS=$RSS_KB
-grep -E "filas|Clientes|Visitas" "$DIR/fidelia.out" | sed 's/^/  /'
-run fidelia-again "$BIN" --db "$DIR/fidelia.sqlite3" import "$DIR/big.csv"
-A_SECS=$SECS
+# measure ROWS VISITS_PER_PET LABEL [again]
+measure() {
+  local rows="$1" visits="$2" label="$3" again="${4:-}"
+  python3 scripts/gen-import-csv.py "$rows" "$DIR/$label.csv" "$visits"
+  echo
+  echo "== $label: $rows rows, $(($(stat -c %s "$DIR/$label.csv") / 1024 / 1024)) MiB, $(file -b "$DIR/$label.csv" | cut -d, -f1)"
+  # The floor: iconv to UTF-8 (sqlite3 reads UTF-8 only), then .import into a plain table.
+  run iconv sh -c "iconv -f WINDOWS-1252 -t UTF-8 '$DIR/$label.csv' > '$DIR/$label-utf8.csv'"
+  local i_secs=$SECS
+  run sqlite3 sqlite3 "$DIR/$label-plain.sqlite3" ".mode csv" ".separator ;" ".import $DIR/$label-utf8.csv t"
+  local s_secs=$SECS
+  rm -f "$DIR/$label-utf8.csv" "$DIR/$label-plain.sqlite3"
+  run fidelia "$BIN" --db "$DIR/$label.sqlite3" import "$DIR/$label.csv"
+  local f_secs=$SECS f_rss=$RSS_KB
+  grep -E "filas|Clientes|Mascotas|Visitas" "$DIR/fidelia.out" | sed 's/^/  /'
+  local floor
+  floor=$(python3 -c "print(f'{$i_secs + $s_secs:.2f}')")
+  row "" "seconds" "rows/s"
+  row "fidelia import (empty clinic)" "$f_secs" "$(rate "$rows" "$f_secs")"
+  if [ -n "$again" ]; then
+    run fidelia-again "$BIN" --db "$DIR/$label.sqlite3" import "$DIR/$label.csv"
+    row "fidelia import again (all unchanged)" "$SECS" "$(rate "$rows" "$SECS")"
+  fi
+  row "sqlite3 .import (plain table)" "$s_secs" "$(rate "$rows" "$s_secs")"
+  row "iconv + sqlite3 .import (the floor)" "$floor" "$(rate "$rows" "$floor")"
+  python3 -c "print(f'ratio fidelia / floor: {$f_secs / max($floor, 0.001):.2f}x   (target: at most 2x)')"
+  echo "peak RSS of fidelia import: $((f_rss / 1024)) MiB   (target: under 64 MiB)"
+  rm -f "$DIR/$label.csv" "$DIR/$label.sqlite3"*
+}
 
-# The floor: iconv to UTF-8 (sqlite3 reads UTF-8 only), then .import into a plain table.
-run iconv sh -c "iconv -f WINDOWS-1252 -t UTF-8 '$DIR/big.csv' > '$DIR/big-utf8.csv'"
-I_SECS=$SECS
-run sqlite3 sqlite3 "$DIR/plain.sqlite3" ".mode csv" ".separator ;" ".import $DIR/big-utf8.csv t"
-S_SECS=$SECS
-S_ROWS=$(sqlite3 "$DIR/plain.sqlite3" "SELECT count(*) FROM t")
-
-FLOOR=$(python3 -c "print(f'{$I_SECS + $S_SECS:.2f}')")
-echo
-printf "%-46s %8s %12s\n" "" "seconds" "rows/s"
-printf "%-46s %8s %12s\n" "fidelia import (empty clinic)" "$F_SECS" "$(rate "$ROWS" "$F_SECS")"
-printf "%-46s %8s %12s\n" "fidelia import again (all unchanged)" "$A_SECS" "$(rate "$ROWS" "$A_SECS")"
-printf "%-46s %8s %12s\n" "sqlite3 .import (plain table, $S_ROWS rows)" "$S_SECS" "$(rate "$ROWS" "$S_SECS")"
-printf "%-46s %8s %12s\n" "iconv + sqlite3 .import (the floor)" "$FLOOR" "$(rate "$ROWS" "$FLOOR")"
-python3 -c "print(f'ratio fidelia / floor: {$F_SECS / max($FLOOR, 0.001):.2f}x   (fidelia / sqlite3 alone: {$F_SECS / max($S_SECS, 0.001):.2f}x; target: within 3x)')"
-echo
-echo "peak RSS of fidelia import: $SMALL rows $((SMALL_RSS / 1024)) MiB, $ROWS rows $((F_RSS / 1024)) MiB"
+echo "machine: $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+measure "$ROWS" 3 "export" again
+if [ "$BIG" -gt 0 ]; then
+  measure "$BIG" 12 "decade"
+fi

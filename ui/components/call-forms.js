@@ -15,7 +15,7 @@ const val = (form, name) => form.elements.namedItem(name).value;
 export function openCourtesyForm({ staff, staffId = null, pets = null }) {
   const f = "courtesy";
   const now = new Date();
-  const petOptions = (list) => list.filter((p) => !p.deceasedOn).map((p) => ({ value: p.id, label: p.clientName ? `${p.name} — ${p.clientName}` : p.name }));
+  const petOptions = (list) => list.filter((p) => !p.deceased).map((p) => ({ value: p.id, label: p.clientName ? `${p.name} — ${p.clientName}` : p.name }));
   const petSelect = selectField(f, { name: "petId", label: t("call.pet"), options: pets ? petOptions(pets) : [], required: true });
   const body = [
     petSelect,
@@ -36,7 +36,7 @@ export function openCourtesyForm({ staff, staffId = null, pets = null }) {
         const options = [];
         for (const hit of hits) {
           const page = await api.clientGet(hit.clientId);
-          for (const p of page.pets) if (!p.deceasedOn) options.push(h("option", { value: p.id }, `${p.name} — ${hit.fullName}`));
+          for (const p of page.pets) if (!p.deceased) options.push(h("option", { value: p.id }, `${p.name} — ${hit.fullName}`));
         }
         select.replaceChildren(...options);
       }, 200);

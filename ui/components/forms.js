@@ -79,8 +79,9 @@ export function openPetForm(clientId, pet = null) {
       selectField(f, { name: "sex", label: t("pet.sex"), options: words("sex", SEXES), value: p.sex }),
       dateField(f, { name: "birthDate", label: t("pet.birth_date"), value: isoToForm(p.birthDate), placeholder: t("form.date_placeholder") }),
       textArea(f, { name: "notes", label: t("pet.notes"), value: p.notes }),
-      checkField(f, { name: "deceased", label: t("pet.deceased"), checked: Boolean(p.deceasedOn), hint: t("pet.deceased_hint") }),
+      checkField(f, { name: "deceased", label: t("pet.deceased"), checked: Boolean(p.deceased), hint: t("pet.deceased_hint") }),
       dateField(f, { name: "deceasedOn", label: t("pet.deceased_on"), value: isoToForm(p.deceasedOn), placeholder: t("form.date_placeholder"), hint: t("pet.deceased_on_hint") }),
+      checkField(f, { name: "deceasedDateUnknown", label: t("pet.deceased_date_unknown"), checked: Boolean(p.deceased && !p.deceasedOn), hint: t("pet.deceased_date_unknown_hint") }),
     ],
     collect: (form) => ({
       id: pet ? pet.id : null,
@@ -92,6 +93,7 @@ export function openPetForm(clientId, pet = null) {
       birthDate: val(form, "birthDate"),
       deceased: checked(form, "deceased"),
       deceasedOn: checked(form, "deceased") ? val(form, "deceasedOn") : "",
+      deceasedDateUnknown: checked(form, "deceased") && checked(form, "deceasedDateUnknown"),
       notes: val(form, "notes"),
     }),
     save: api.petSave,
@@ -125,7 +127,7 @@ export function openStaffForm(staff = null) {
 
 /** The client's living pets (plus the record's own pet when editing), for `petId`. */
 function petOptions(pets, currentId) {
-  const list = pets.filter((p) => !p.deceasedOn || p.id === currentId);
+  const list = pets.filter((p) => !p.deceased || p.id === currentId);
   if (list.length === 0) return [{ value: "", label: t("common.none") }];
   return list.map((p) => ({ value: String(p.id), label: `${p.name} (${word("species", p.species)})` }));
 }
@@ -194,7 +196,7 @@ export function openTreatmentForm({ pets, petId = null }) {
     form: f,
     title: t("treatment.new_title"),
     body: [
-      selectField(f, { name: "petId", label: t("treatment.pet"), options: petOptions(pets.filter((p) => !p.deceasedOn), petId), value: petId != null ? String(petId) : undefined, required: true }),
+      selectField(f, { name: "petId", label: t("treatment.pet"), options: petOptions(pets.filter((p) => !p.deceased), petId), value: petId != null ? String(petId) : undefined, required: true }),
       selectField(f, { name: "kind", label: t("treatment.kind"), options: words("treatment_kind", TREATMENT_KINDS), value: "vacuna" }),
       textField(f, { name: "product", label: t("treatment.product") }),
       dateField(f, { name: "date", label: t("treatment.date"), value: dateToForm(new Date()), placeholder: t("form.date_placeholder"), required: true }),

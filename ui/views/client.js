@@ -136,26 +136,34 @@ function detailsSection(c) {
   return h("section", { class: "card", "aria-labelledby": "details-title" }, h("h2", { id: "details-title" }, t("client.details")), details);
 }
 
+/** "Fallecido/a el 14/02/2024", or "Fallecido/a (fecha desconocida)" when the day is not known. */
+function deceasedBadge(p) {
+  if (!p.deceased) return null;
+  const text = p.deceasedOn ? t("pet.deceased_badge", { date: fmtDate(p.deceasedOn) }) : t("pet.deceased_badge_unknown");
+  return h("span", { class: "badge badge--deceased" }, text);
+}
+
 function petItem(c, p, afterSave) {
   return h(
     "li",
-    { class: ["pet", p.deceasedOn && "pet--deceased"], dataset: { petId: p.id } },
+    { class: ["pet", p.deceased && "pet--deceased"], dataset: { petId: p.id } },
     h(
       "div",
       { class: "pet-main" },
       h("span", { class: "pet-name" }, p.name),
-      p.deceasedOn ? h("span", { class: "badge badge--deceased" }, t("pet.deceased_badge", { date: fmtDate(p.deceasedOn) })) : null,
+      deceasedBadge(p),
       h(
         "div",
         { class: "pet-facts" },
-        [word("species", p.species), p.breed, word("sex", p.sex), age(p.birthDate, p.deceasedOn || today())].filter(Boolean).join(" · "),
+        // Deceased on an unknown day: no age (it would be counted to today).
+        [word("species", p.species), p.breed, word("sex", p.sex), p.deceased && !p.deceasedOn ? null : age(p.birthDate, p.deceasedOn || today())].filter(Boolean).join(" · "),
       ),
       p.notes ? h("div", { class: "pet-notes muted" }, p.notes) : null,
     ),
     h(
       "div",
       { class: "pet-actions" },
-      p.deceasedOn
+      p.deceased
         ? null
         : h(
             "button",
@@ -178,7 +186,7 @@ function petEditButton(c, p, afterSave) {
       onclick: async () => {
         const saved = await openPetForm(c.id, p);
         // A death just recorded: offer a condolence letter instead of any message.
-        if (saved && saved.deceasedOn && !p.deceasedOn) await offerCondolence(saved);
+        if (saved && saved.deceased && !p.deceased) await offerCondolence(saved);
         afterSave(saved);
       },
     },

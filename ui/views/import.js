@@ -183,6 +183,22 @@ function previewMapping(p, onOptions) {
   );
 }
 
+/**
+ * Without a visit-type column: whether each visit's kind is read from its reason (checked by
+ * default). Nothing when a type column is mapped (`kindInferred` is null).
+ */
+function inferKindField(p, onOptions) {
+  if (p.kindInferred === null || p.kindInferred === undefined) return null;
+  const box = h("input", { id: "import-infer-kind", type: "checkbox", checked: p.kindInferred, onchange: () => onOptions({ inferKind: box.checked }) });
+  return h(
+    "div",
+    { class: "field field--check import-infer-kind" },
+    box,
+    h("label", { for: "import-infer-kind" }, t("import.infer_kind")),
+    h("p", { class: "field-hint" }, t("import.infer_kind_hint")),
+  );
+}
+
 /** The preview's content: reading options, mapping, missing fields, what an import would do, Import. */
 function previewContent(p, fileName, { onOptions, onRun }) {
   const missing = p.missing.map((f) => `«${fieldLabel(f)}»`).join(", ");
@@ -193,6 +209,7 @@ function previewContent(p, fileName, { onOptions, onRun }) {
     h("p", { id: "import-mapping-source", class: "muted", dataset: { source: p.mappingSource } }, t(`import.source.${p.mappingSource}`)),
     p.missing.length ? h("p", { id: "import-missing", class: "form-error", role: "alert" }, t("import.missing", { columns: missing })) : null,
     previewMapping(p, onOptions),
+    inferKindField(p, onOptions),
     p.missing.length
       ? null
       : h(
@@ -237,7 +254,7 @@ function reportContent(report, fileName, setStatus) {
 export async function importView() {
   /** The chosen file ({ name }: its bytes were handed over); the options of the next preview / import. */
   let file = null;
-  let options = { encoding: null, separator: null, fields: null, overwriteManual: false };
+  let options = { encoding: null, separator: null, fields: null, overwriteManual: false, inferKind: true };
   let busy = false;
   let previewToken = 0;
 
@@ -263,7 +280,7 @@ export async function importView() {
       setStatus(errorMessage(err) || t("err.import_file"), true);
       return;
     }
-    options = { encoding: null, separator: null, fields: null, overwriteManual: choice.overwrite.checked };
+    options = { encoding: null, separator: null, fields: null, overwriteManual: choice.overwrite.checked, inferKind: true };
     await preview();
   }
 
@@ -305,7 +322,7 @@ export async function importView() {
 
   function setBusy(on) {
     busy = on;
-    for (const el of [choice.fileInput, choice.overwrite, ...previewBox.querySelectorAll("select, button")]) el.disabled = on;
+    for (const el of [choice.fileInput, choice.overwrite, ...previewBox.querySelectorAll("select, button, input")]) el.disabled = on;
     running.box.hidden = !on;
     running.cancelButton.disabled = false;
   }

@@ -41,6 +41,10 @@ pub struct ImportArgs {
     /// Overwrite records entered or edited by hand in Fidelia.
     #[arg(long)]
     pub overwrite_manual: bool,
+    /// Without a visit-type column, make every visit a consultation instead of reading its
+    /// kind from the reason ("Cirugía" → surgery, "Vacuna" → vaccination…).
+    #[arg(long)]
+    pub no_infer_kind: bool,
     /// Show what would happen; save nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -94,6 +98,7 @@ fn run(store: &Clinic, args: &ImportArgs, lang: Lang) -> Result<Report, String> 
     let mut opts = ImportOptions {
         overwrite_manual: args.overwrite_manual,
         remember_mapping: args.remember_mapping,
+        infer_kind: !args.no_infer_kind,
         ..Default::default()
     };
     if let Some(e) = &args.encoding {

@@ -742,6 +742,7 @@ pub fn generate<Tz: TimeZone>(
                         Sex::Female
                     },
                     birth_date: Some(birth),
+                    deceased: deceased_on.is_some(),
                     deceased_on,
                     notes: String::new(),
                 },

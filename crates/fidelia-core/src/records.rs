@@ -332,8 +332,10 @@ pub struct PetForm {
     /// dd/mm/aaaa or empty.
     pub birth_date: String,
     pub deceased: bool,
-    /// dd/mm/aaaa or empty (then today is taken).
+    /// dd/mm/aaaa or empty (then today is taken, unless `deceased_date_unknown`).
     pub deceased_on: String,
+    /// Deceased on a day nobody knows: an empty `deceased_on` stays empty.
+    pub deceased_date_unknown: bool,
     pub notes: String,
 }
 
@@ -346,7 +348,11 @@ pub struct PetData {
     pub breed: String,
     pub sex: Sex,
     pub birth_date: Option<NaiveDate>,
-    /// The day the pet died; `None` while it lives.
+    /// The pet has died, whether or not the day is known. Everything that leaves deceased
+    /// pets out reads this, never `deceased_on`.
+    #[serde(default)]
+    pub deceased: bool,
+    /// The day the pet died, when known; always `None` while it lives.
     pub deceased_on: Option<NaiveDate>,
     pub notes: String,
 }
@@ -374,23 +380,27 @@ impl PetForm {
             });
         }
         let deceased_on = if self.deceased {
-            let on = c
+            let typed = c
                 .field("deceasedOn", parse::optional_date(&self.deceased_on))
-                .flatten()
-                .unwrap_or(today);
-            if on > today {
+                .flatten();
+            let on = match typed {
+                Some(d) => Some(d),
+                None if self.deceased_date_unknown => None,
+                None => Some(today),
+            };
+            if on.is_some_and(|on| on > today) {
                 c.0.push(FieldError {
                     field: "deceasedOn",
                     key: "err.date_future",
                 });
             }
-            if birth.is_some_and(|b| on < b) {
+            if on.is_some_and(|on| birth.is_some_and(|b| on < b)) {
                 c.0.push(FieldError {
                     field: "deceasedOn",
                     key: "err.deceased_before_birth",
                 });
             }
-            Some(on)
+            on
         } else {
             None
         };
@@ -401,6 +411,7 @@ impl PetForm {
             breed,
             sex: sex.unwrap_or(Sex::Unknown),
             birth_date: birth,
+            deceased: self.deceased,
             deceased_on,
             notes,
         })
@@ -831,6 +842,38 @@ mod tests {
             .validate(today())
             .unwrap_err()
             .has("deceasedOn", "err.date_future"));
+    }
+
+    #[test]
+    fn a_pet_may_be_deceased_on_an_unknown_day() {
+        let mut f = pet_form();
+        f.deceased = true;
+        f.deceased_date_unknown = true;
+        let p = f.validate(today()).unwrap();
+        assert_eq!((p.deceased, p.deceased_on), (true, None));
+        // A day typed is kept, and checked.
+        f.deceased_on = "20/11/2026".into();
+        let p = f.validate(today()).unwrap();
+        assert_eq!(
+            (p.deceased, p.deceased_on),
+            (true, NaiveDate::from_ymd_opt(2026, 11, 20))
+        );
+        f.deceased_on = "26/11/2026".into();
+        assert!(f
+            .validate(today())
+            .unwrap_err()
+            .has("deceasedOn", "err.date_future"));
+        // Alive: no day, whatever the box says.
+        let mut f = pet_form();
+        f.deceased_date_unknown = true;
+        f.deceased_on = "20/11/2026".into();
+        let p = f.validate(today()).unwrap();
+        assert_eq!((p.deceased, p.deceased_on), (false, None));
+        let json: PetForm = serde_json::from_str(
+            r#"{"clientId": 1, "name": "Luna", "species": "perro", "deceased": true, "deceasedDateUnknown": true}"#,
+        )
+        .unwrap();
+        assert_eq!(json.validate(today()).unwrap().deceased_on, None);
     }
 
     #[test]

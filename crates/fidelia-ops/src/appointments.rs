@@ -17,7 +17,7 @@ impl Clinic {
     ) -> Result<Appointment> {
         let d = form.validate(&at.tz, at.now)?;
         self.store.write(|db| {
-            if pets::get(db, d.pet_id)?.data.deceased_on.is_some() {
+            if pets::get(db, d.pet_id)?.data.deceased {
                 return Err(Invalid::single("petId", "err.pet_deceased").into());
             }
             let id = match form.id {

@@ -37,7 +37,7 @@ pub(crate) fn sync_for_visit<Tz: TimeZone>(
 ) -> Result<()> {
     let settings = settings::read(db)?;
     let rules = &settings.call_rules;
-    let deceased = pets::get(db, d.pet_id)?.data.deceased_on.is_some();
+    let deceased = pets::get(db, d.pet_id)?.data.deceased;
     let delay = if deceased {
         None
     } else {
@@ -264,7 +264,7 @@ impl Clinic {
     ) -> Result<Call> {
         let (pet, wanted) = form.validate(&at.tz)?;
         self.store.write(|db| {
-            if pets::get(db, pet)?.data.deceased_on.is_some() {
+            if pets::get(db, pet)?.data.deceased {
                 return Err(Invalid::single("petId", "err.pet_deceased").into());
             }
             let request = CallRequest {

@@ -20,7 +20,7 @@ pub(crate) fn apply_treatment(
     now: DateTime<Utc>,
 ) -> Result<Option<NaiveDate>> {
     let pet = pets::get(db, d.pet_id)?;
-    if pet.data.deceased_on.is_some() {
+    if pet.data.deceased {
         return Err(Invalid::single("petId", "err.pet_deceased").into());
     }
     let next_due_on = rules.next_due(d.kind, pet.data.species, pet.data.birth_date, d.applied_on);

@@ -32,12 +32,17 @@
 //! - Files without visit / pet / appointment / treatment ids get stable ids made from the
 //!   parent's id and the date (and the pet's folded name), so re-imports still match.
 //! - Staff named in a visit are matched by name (accents and case ignored) or created as vets.
+//! - Without a visit-type column, a visit's kind is read from its reason ("Cirugía" → surgery,
+//!   [`fidelia_core::import::row::infer_visit_kind`]) unless `infer_kind` is off; the preview
+//!   says which (`kindInferred`).
 //! - A vaccine or deworming without its next date in the file gets it by the clinic's
 //!   preventive-care rules (treatment and species; the puppy and kitten series).
 //! - Follow-up calls are scheduled (by the clinic's rules) only for visits of the last 3 days:
 //!   history does not flood the agenda.
 //! - A pet the file marks as deceased has its calls, future appointments and coupons cancelled,
 //!   as when the death is recorded in the window ([`crate::death`]).
+//!   Marked deceased ("Sí", "Fallecido", "yes") without a date, it is deceased on an unknown
+//!   day (`deceased_on` empty), never on the day of the import.
 //! - Every write goes through the table functions of `fidelia-store` (no SQL here).
 //! - A missing required column stops everything before any write (`ImportFailure::File(
 //!   ImportError::MissingColumns)`, message naming the column); bad rows are rejected one by one
@@ -51,7 +56,7 @@ use std::sync::mpsc::{self, Receiver, SyncSender};
 
 use chrono::{DateTime, TimeZone, Utc};
 use csv::StringRecord;
-use fidelia_core::import::row::{self, ImportRow, RowContext, RowError};
+use fidelia_core::import::row::{self, ImportRow, RowContext, RowError, RowOptions};
 use fidelia_core::import::{
     self as imp, fields, read, ColumnPreview, Counts, FileHead, ImportError, ImportOptions,
     Mapping, MappingSource, Preview, RejectedRow, Report,
@@ -225,6 +230,7 @@ impl Clinic {
             signature: head.signature,
             mapping_source: source,
             columns,
+            kind_inferred: mapping.kind_inferred(opts.infer_kind),
             missing,
             report,
             rows_estimate: rows.1,
@@ -374,6 +380,7 @@ fn read_rows<Tz: TimeZone>(
     head: &FileHead,
     m: &Mapping,
     ctx: &RowContext<Tz>,
+    row_opts: RowOptions,
     limit: Option<u64>,
     cancel: &AtomicBool,
     tx: &SyncSender<Outcome<Batch>>,
@@ -394,7 +401,7 @@ fn read_rows<Tz: TimeZone>(
             if std::mem::take(&mut header) || read::is_blank(&rec) {
                 continue;
             }
-            let row = (rec.len() == width).then(|| row::convert(m, &rec, ctx));
+            let row = (rec.len() == width).then(|| row::convert_with(m, &rec, ctx, row_opts));
             let line = read::record_line(&rec);
             rows.push(Prepared { rec, line, row });
             n += 1;
@@ -461,7 +468,16 @@ fn run<Tz: TimeZone + Sync>(
         let (tx, rx) = mpsc::sync_channel::<Outcome<Batch>>(BATCHES_AHEAD);
         let ctx = &ctx;
         s.spawn(move || {
-            if let Err(e) = read_rows(src, head, m, ctx, limit, cancel, &tx) {
+            if let Err(e) = read_rows(
+                src,
+                head,
+                m,
+                ctx,
+                RowOptions::from(opts),
+                limit,
+                cancel,
+                &tx,
+            ) {
                 let _ = tx.send(Err(e));
             }
         });
@@ -861,7 +877,7 @@ fn pet<Tz: TimeZone>(
             let d = &p.data;
             if must_write(&mut report.pets, old.data == *d, protected, st.overwrite) {
                 pets::update_imported(db, id, d, now)?;
-                if d.deceased_on.is_some() && old.data.deceased_on.is_none() {
+                if d.deceased && !old.data.deceased {
                     cancel_what_a_death_ends(db, id, at)?;
                 }
                 st.touched.insert(client_id);
@@ -1488,6 +1504,69 @@ mod tests {
     }
 
     #[test]
+    fn a_pet_marked_deceased_without_a_date_keeps_the_date_unknown() {
+        let file = "ID\tID Cliente\tNombre\tEspecie\tFallecido\tFecha fallecimiento\n\
+                    P010\tC001\tTobi\tPerro\tSí\t\n\
+                    P011\tC001\tKira\tGato\tfallecida\t\n\
+                    P012\tC001\tNala\tGato\tSí\t03/03/2024\n\
+                    P013\tC001\tMax\tPerro\tNo\t\n";
+        // Both paths write pets with the same one-statement insert; each is checked.
+        for bulk in [false, true] {
+            let s = store();
+            import(&s, "clientes_utf8_bom_coma.csv", &ImportOptions::default());
+            let opts = ImportOptions {
+                bulk: Some(bulk),
+                ..Default::default()
+            };
+            let run = |at: &ClinicTime<chrono::FixedOffset>| {
+                s.import(
+                    ImportSource::Bytes(file.as_bytes()),
+                    &opts,
+                    &mut |_, _| {},
+                    &AtomicBool::new(false),
+                    at,
+                )
+                .unwrap()
+            };
+            let r = run(&at());
+            assert_eq!(
+                (r.pets.created, r.rows_rejected),
+                (4, 0),
+                "{:?}",
+                r.rejected
+            );
+            let stored = |sid: &str| {
+                s.store
+                    .read(|db| {
+                        let Existing::Found { id, .. } = pets::by_source_id(db, sid)? else {
+                            panic!("no pet imported as {sid}");
+                        };
+                        pets::get(db, id)
+                    })
+                    .unwrap()
+                    .data
+            };
+            let state = |sid: &str| {
+                let p = stored(sid);
+                (p.deceased, p.deceased_on.map(|d| d.to_string()))
+            };
+            assert_eq!(
+                state("P010"),
+                (true, None),
+                "deceased, the day unknown (bulk: {bulk})"
+            );
+            assert_eq!(state("P011"), (true, None));
+            assert_eq!(state("P012"), (true, Some("2024-03-03".into())));
+            assert_eq!(state("P013"), (false, None));
+            // The next day the same file changes nothing: the unknown day did not become a date.
+            let tomorrow = ClinicTime::new(now() + chrono::Duration::days(1), at().tz);
+            let r = run(&tomorrow);
+            assert_eq!((r.pets.unchanged, r.pets.updated), (4, 0));
+            assert_eq!(state("P010"), (true, None));
+        }
+    }
+
+    #[test]
     fn separate_visit_appointment_and_vaccination_files() {
         let s = store();
         import(&s, "clientes_utf8_bom_coma.csv", &ImportOptions::default());
@@ -1714,6 +1793,94 @@ mod tests {
             s.import_preview(ImportSource::Path(&path), &wrong, &at()),
             Err(ImportFailure::File(ImportError::BadMapping))
         ));
+    }
+
+    /// An export without a visit-type column, with the id headers of a real one (camel case,
+    /// abbreviated): the kinds are read from the reasons unless the user says not to.
+    const UNTYPED: &str = "CodCliente;Nombre;Apellidos;Teléfono;IdPaciente;Nombre mascota;Especie;Id. visita;Fecha visita;Motivo\n\
+        C1;María;Núñez;612345678;M1;Luna;Perro;V1;24/11/2026 10:00;Cirugía: extirpación de nódulo\n\
+        C1;María;Núñez;612345678;M1;Luna;Perro;V2;20/11/2026 10:00;VACUNACIÓN anual\n\
+        C1;María;Núñez;612345678;M1;Luna;Perro;V3;24/11/2026 12:00;Revisión de la herida\n\
+        C1;María;Núñez;612345678;M1;Luna;Perro;V4;10/11/2026 10:00;Vómitos, fiebre alta\n";
+
+    #[test]
+    fn without_a_type_column_the_kind_comes_from_the_reason() {
+        let s = store();
+        let src = ImportSource::Bytes(UNTYPED.as_bytes());
+        let p = s
+            .import_preview(src, &ImportOptions::default(), &at())
+            .unwrap();
+        assert!(
+            p.missing.is_empty(),
+            "every id column detected: {:?}",
+            p.missing
+        );
+        assert_eq!(p.kind_inferred, Some(true));
+        assert_eq!(serde_json::to_value(&p).unwrap()["kindInferred"], true);
+        let r = s
+            .import(
+                src,
+                &ImportOptions::default(),
+                &mut |_, _| {},
+                &AtomicBool::new(false),
+                &at(),
+            )
+            .unwrap();
+        assert_eq!(
+            (r.rows_imported, r.visits.created),
+            (4, 4),
+            "{:?}",
+            r.rejected
+        );
+        let kinds: Vec<VisitKind> = ["V1", "V2", "V3", "V4"]
+            .iter()
+            .map(|sid| visit_by_sid(&s, sid).data.kind)
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                VisitKind::Surgery,
+                VisitKind::Vaccination,
+                VisitKind::Checkup,
+                VisitKind::Illness
+            ]
+        );
+        // The surgery gets the surgery's follow-up call; the check-up none.
+        let call = |sid: &str| {
+            let id = visit_by_sid(&s, sid).id;
+            s.store
+                .read(|db| fidelia_store::tables::calls::follow_up_of_visit(db, id))
+                .unwrap()
+        };
+        assert!(call("V1").is_some(), "a recent surgery is called back");
+        assert!(call("V3").is_none(), "a check-up is not");
+    }
+
+    #[test]
+    fn inference_turned_off_or_a_type_column_leaves_the_reason_alone() {
+        let s = store();
+        let src = ImportSource::Bytes(UNTYPED.as_bytes());
+        let off = ImportOptions {
+            infer_kind: false,
+            ..Default::default()
+        };
+        let p = s.import_preview(src, &off, &at()).unwrap();
+        assert_eq!(p.kind_inferred, Some(false));
+        s.import(src, &off, &mut |_, _| {}, &AtomicBool::new(false), &at())
+            .unwrap();
+        for sid in ["V1", "V2", "V3", "V4"] {
+            assert_eq!(visit_by_sid(&s, sid).data.kind, VisitKind::Illness, "{sid}");
+        }
+        // The visits file with a type column: nothing to infer, the column decides.
+        let p = s
+            .import_preview(
+                ImportSource::Path(&fixture("visitas_separadas.csv")),
+                &ImportOptions::default(),
+                &at(),
+            )
+            .unwrap();
+        assert_eq!(p.kind_inferred, None);
+        assert!(serde_json::to_value(&p).unwrap()["kindInferred"].is_null());
     }
 
     /// A one-row-per-visit export as a clinic's would be: Windows-1252, `;`, CRLF, a client

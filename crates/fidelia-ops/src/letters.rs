@@ -293,7 +293,7 @@ impl Clinic {
         let mut written = Written::default();
         let letter = self.store.write(|db| -> Result<IssuedLetter> {
             let p = pets::get(db, pet)?;
-            if p.data.deceased_on.is_none() {
+            if !p.data.deceased {
                 return Err(Invalid::single("petId", "err.pet_alive").into());
             }
             let letter = letter_to(&clients::get(db, p.data.client_id)?, body.to_owned());

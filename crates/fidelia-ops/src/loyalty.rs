@@ -214,7 +214,7 @@ const BIRTHDAY: &str = "cumpleanos";
 fn give_coupon(db: &Db, pet: PetId, today: NaiveDate, now: DateTime<Utc>) -> Result<Coupon> {
     let p = pets::get(db, pet)?;
     let c = clients::get(db, p.data.client_id)?;
-    if p.data.deceased_on.is_some() {
+    if p.data.deceased {
         return Err(Invalid::single("petId", "err.pet_deceased").into());
     }
     if !c.data.consent_commercial {

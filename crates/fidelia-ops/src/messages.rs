@@ -303,8 +303,7 @@ impl Clinic {
                     .into_iter()
                     .map(|h| h.client_id)
                     .find(|id| {
-                        pets::of_client(db, *id)
-                            .is_ok_and(|p| p.iter().any(|p| p.data.deceased_on.is_none()))
+                        pets::of_client(db, *id).is_ok_and(|p| p.iter().any(|p| !p.data.deceased))
                     }),
             };
             let Some(id) = id else {
@@ -313,7 +312,7 @@ impl Clinic {
             let c = clients::get(db, id)?;
             let pet = pets::of_client(db, id)?
                 .into_iter()
-                .find(|p| p.data.deceased_on.is_none())
+                .find(|p| !p.data.deceased)
                 .map(|p| p.data.name)
                 .unwrap_or_default();
             let lang = s.language;
@@ -495,7 +494,7 @@ impl Clinic {
                 let client = clients::get(db, a.client_id)?;
                 let pet = pets::get(db, a.data.pet_id)?;
                 let hygiene = Hygiene {
-                    pet_deceased: pet.data.deceased_on.is_some(),
+                    pet_deceased: pet.data.deceased,
                     client_objected: !wants_messages(&client),
                     booked: false,
                     already_prepared: messages::has_item(db, &key)?,

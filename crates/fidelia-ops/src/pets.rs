@@ -23,7 +23,7 @@ impl Clinic {
                 }
             };
             clients::refresh_search_key(db, d.client_id)?;
-            if d.deceased_on.is_some() {
+            if d.deceased {
                 cancel_what_a_death_ends(db, id, at)?;
             }
             pets::get(db, id)
@@ -90,6 +90,36 @@ mod tests {
             .timeline
             .iter()
             .any(|e| e.kind == "pet_deceased" && e.pet_name.as_deref() == Some("Luna")));
+    }
+
+    #[test]
+    fn a_pet_may_be_marked_deceased_on_an_unknown_day() {
+        let s = store();
+        let c = client(&s, "María", "Núñez", "612 345 678");
+        let luna = pet(&s, c.id, "Luna");
+        pet(&s, c.id, "Max");
+        let f = PetForm {
+            id: Some(luna.id),
+            client_id: Some(c.id),
+            name: "Luna".into(),
+            species: "perro".into(),
+            sex: "hembra".into(),
+            deceased: true,
+            deceased_date_unknown: true,
+            ..Default::default()
+        };
+        let dead = s.save_pet(&f, &at()).unwrap();
+        assert_eq!((dead.data.deceased, dead.data.deceased_on), (true, None));
+        let json = serde_json::to_value(&dead).unwrap();
+        assert_eq!(
+            (json["deceased"].clone(), json["deceasedOn"].clone()),
+            (true.into(), serde_json::Value::Null)
+        );
+        let page = s.client_page(c.id).unwrap();
+        let names: Vec<_> = page.pets.iter().map(|p| p.data.name.as_str()).collect();
+        assert_eq!(names, ["Max", "Luna"], "listed after the living");
+        // Saved again as the form shows it (box ticked, no day): still no day.
+        assert_eq!(s.save_pet(&f, &at()).unwrap().data.deceased_on, None);
     }
 
     #[test]

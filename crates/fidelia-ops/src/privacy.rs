@@ -242,8 +242,10 @@ fn readable<Tz: TimeZone>(
                 if let Some(b) = d.birth_date {
                     l.push_str(&format!(" · {}", day(b)));
                 }
-                if let Some(x) = d.deceased_on {
-                    l.push_str(&format!(" · † {}", day(x)));
+                match (d.deceased, d.deceased_on) {
+                    (_, Some(x)) => l.push_str(&format!(" · † {}", day(x))),
+                    (true, None) => l.push_str(" · †"),
+                    (false, None) => {}
                 }
                 l
             })

@@ -74,7 +74,7 @@ fn record<Tz: TimeZone>(
 ) -> Result<Survey> {
     let poor = a.is_poor();
     surveys::answer(db, survey.id, a, via, by, poor, at.now)?;
-    let deceased = pets::get(db, survey.pet_id)?.data.deceased_on.is_some();
+    let deceased = pets::get(db, survey.pet_id)?.data.deceased;
     if poor && !deceased {
         let lang = s.language;
         let mut summary = poor_summary(a, lang);

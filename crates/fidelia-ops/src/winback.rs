@@ -65,7 +65,7 @@ fn schedule_call<Tz: TimeZone>(
 ) -> Result<()> {
     let Some(pet) = pets::of_client(db, case.client_id)?
         .into_iter()
-        .find(|p| p.data.deceased_on.is_none())
+        .find(|p| !p.data.deceased)
     else {
         return Ok(()); // every pet has died: nobody is called as lost
     };
@@ -143,7 +143,7 @@ impl Clinic {
                 }
                 let living = pets::of_client(db, *client)?
                     .iter()
-                    .any(|p| p.data.deceased_on.is_none());
+                    .any(|p| !p.data.deceased);
                 if !living {
                     continue;
                 }

@@ -129,7 +129,7 @@ pub fn lapsed_count(db: &Db, before: DateTime<Utc>) -> Result<u32> {
         .prepare_cached(
             "SELECT count(*) FROM (
              SELECT client_id FROM pets GROUP BY client_id
-             HAVING max(last_visit_at) < ?1 AND sum(deceased_on IS NULL) > 0) cl
+             HAVING max(last_visit_at) < ?1 AND sum(deceased = 0) > 0) cl
          JOIN clients c ON c.id = cl.client_id
          WHERE c.consent_care = 1 AND c.preferred_channel <> 'ninguno'",
         )?

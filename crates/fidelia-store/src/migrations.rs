@@ -19,6 +19,7 @@ const SQL: &[&str] = &[
     include_str!("../migrations/0011_dashboard_indexes.sql"),
     include_str!("../migrations/0012_privacy_audit.sql"),
     include_str!("../migrations/0013_import_runs.sql"),
+    include_str!("../migrations/0014_pet_deceased.sql"),
 ];
 
 /// How many migrations there are: the schema version of an up-to-date database.
@@ -66,6 +67,7 @@ mod tests {
         0xb67083ac5bd704d4, // 0011_dashboard_indexes.sql
         0xf9dca0c267f053b6, // 0012_privacy_audit.sql
         0x6a3faf9eacf81385, // 0013_import_runs.sql
+        0xa5b7481392163086, // 0014_pet_deceased.sql
     ];
 
     /// 0011 fills each pet's last visit from the visits already there, and its triggers keep
@@ -120,6 +122,44 @@ mod tests {
         );
         conn.execute_batch("DELETE FROM visits").unwrap();
         assert_eq!(check("no visits left"), None);
+    }
+
+    /// 0014: a pet with a day of death becomes deceased, the others stay alive; the indexes
+    /// that told the living by the day tell them by the flag, which takes 0 or 1 only.
+    #[test]
+    fn pets_with_a_day_of_death_become_deceased() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        migrations().to_version(&mut conn, 13).unwrap();
+        conn.execute_batch(
+            "INSERT INTO clients (id, first_name, surnames, preferred_channel, consent_care, consent_commercial, created_at, updated_at)
+                 VALUES (7, 'María', 'Núñez', 'whatsapp', 1, 0, 't', 't');
+             INSERT INTO pets (id, client_id, name, species, sex, birth_date, deceased_on, created_at, updated_at) VALUES
+                 (1, 7, 'Luna', 'perro', 'hembra', '2019-04-03', NULL, 't', 't'),
+                 (2, 7, 'Rocco', 'perro', 'macho', '2008-05-05', '2024-02-14', 't', 't');",
+        )
+        .unwrap();
+        migrations().to_latest(&mut conn).unwrap();
+        let flags: Vec<(i64, i64)> = conn
+            .prepare("SELECT id, deceased FROM pets ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(flags, [(1, 0), (2, 1)]);
+        let index = |name: &str| -> String {
+            conn.query_row(
+                "SELECT sql FROM sqlite_master WHERE name = ?1",
+                [name],
+                |r| r.get(0),
+            )
+            .unwrap()
+        };
+        assert!(index("pets_birthday").ends_with("WHERE birth_date IS NOT NULL AND deceased = 0"));
+        assert!(index("pets_client_last").ends_with("(client_id, last_visit_at, deceased)"));
+        assert!(conn
+            .execute("UPDATE pets SET deceased = 2 WHERE id = 1", [])
+            .is_err());
     }
 
     /// 0009 rebuilds `calls` and `clients`: a clinic's calls, their attempts and its clients

@@ -1,6 +1,8 @@
 //! What Fidelia understands in a CSV export: the `Field` each column holds, guessed from its
-//! header in Spanish or English (accents and case ignored), the file's `Shape`, and the header
-//! signature a chosen mapping is remembered by.
+//! header in Spanish or English (accents and case ignored; camel case, glued and abbreviated
+//! id headers such as "CodCliente", "Cód. paciente", "Nº Mascota" or "PetID" read as words),
+//! the file's `Shape`, and the header signature a chosen mapping is remembered by. A guess is
+//! only a proposal: the preview shows it and the user may change it.
 
 use serde::{Deserialize, Serialize};
 
@@ -131,6 +133,9 @@ impl Shape {
 enum Guess {
     Field(Field),
     Id,
+    /// The clinical record's number ("Nº historia"): the pet's id, or the client's in a file
+    /// of clients.
+    Record,
     Date,
     Time,
     Name,
@@ -140,6 +145,8 @@ enum Guess {
     Unknown,
 }
 
+/// Words that make a column an id: "Código", "Cód.", "Nº", "Núm.", "Id.", "Ref.", "No.",
+/// "Number"… ("nhc" / "historia" are handled apart: see [`is_record_number`]).
 const ID: &[&str] = &[
     "id",
     "codigo",
@@ -147,14 +154,16 @@ const ID: &[&str] = &[
     "code",
     "n",
     "no",
+    "nro",
     "num",
     "numero",
     "number",
     "ref",
     "referencia",
-    "nhc",
-    "historia",
+    "reference",
 ];
+/// The id words that also count things: "Nº de visitas" is how many, not which.
+const COUNT: &[&str] = &["n", "no", "nro", "num", "numero", "number"];
 const CLIENT: &[&str] = &[
     "cliente",
     "client",
@@ -210,10 +219,144 @@ const REASON: &[&str] = &[
 ];
 const KIND: &[&str] = &["tipo", "type", "clase", "kind", "categoria"];
 
+/// What an id column may be the id of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Entity {
+    Client,
+    Pet,
+    Visit,
+    Appointment,
+    Treatment,
+    Phone,
+}
+
+/// Short forms of the entities seen next to an id word only ("CodCli", "Id. masc.").
+const CLIENT_SHORT: &[&str] = &["cli", "clte", "prop"];
+const PET_SHORT: &[&str] = &["masc", "pac"];
+
+/// The entity a folded word names, singular or plural ("clientes", "owners", "animales"),
+/// with whether it was plural.
+fn entity(word: &str) -> Option<(Entity, bool)> {
+    let lists: [(Entity, &[&str]); 8] = [
+        (Entity::Client, CLIENT),
+        (Entity::Client, CLIENT_SHORT),
+        (Entity::Pet, PET),
+        (Entity::Pet, PET_SHORT),
+        (Entity::Appointment, APPT),
+        (Entity::Treatment, TREAT),
+        (Entity::Visit, VISIT),
+        (Entity::Phone, PHONE),
+    ];
+    let find = |w: &str| lists.iter().find(|(_, l)| l.contains(&w)).map(|(e, _)| *e);
+    if let Some(e) = find(word) {
+        return Some((e, false));
+    }
+    ["es", "s"].iter().find_map(|end| {
+        let singular = word.strip_suffix(end)?;
+        find(singular)
+            .filter(|_| !singular.is_empty())
+            .map(|e| (e, true))
+    })
+}
+
+/// "Nº historia", "NumHistoria", "NHC": the clinical record's number, which in a veterinary
+/// clinic is the patient's (the pet's).
+fn is_record_number(words: &[&str]) -> bool {
+    let record = words.iter().any(|w| *w == "historia" || *w == "nhc");
+    record && (words.len() == 1 || words.iter().any(|w| ID.contains(w)))
+}
+
+/// Splits camel case and glued words the way exports write them: "CodCliente" → "Cod Cliente",
+/// "IDCliente" → "ID Cliente", "PetID" → "Pet ID", "Telefono2" → "Telefono 2".
+fn split_camel(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if i > 0 {
+            let prev = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            let boundary = (prev.is_lowercase() && c.is_uppercase())
+                || (prev.is_uppercase() && c.is_uppercase() && next_lower)
+                || (prev.is_alphabetic() && c.is_ascii_digit());
+            if boundary {
+                out.push(' ');
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Id words that may be glued to an entity in one word written in one case ("CODCLIENTE",
+/// "idmascota", "clienteid"); "n" and "no" are too short to be told apart from other words.
+const GLUED_ID: &[&str] = &[
+    "id", "cod", "codigo", "code", "nro", "num", "numero", "number", "ref",
+];
+
+/// A word that is an id word glued to an entity, as two words; else the word.
+fn unglue(word: &str) -> Vec<&str> {
+    let known = |w: &str| entity(w).is_some() || w == "historia" || w == "nhc";
+    if !known(word) {
+        for id in GLUED_ID {
+            if let Some(rest) = word.strip_prefix(id).filter(|r| known(r)) {
+                return vec![&word[..id.len()], rest];
+            }
+            if let Some(rest) = word.strip_suffix(id).filter(|r| known(r)) {
+                return vec![rest, &word[rest.len()..]];
+            }
+        }
+    }
+    vec![word]
+}
+
+/// The header's folded words: camel case split, "º" and "ª" dropped, id words glued to an
+/// entity separated.
+fn header_words(header: &str) -> String {
+    let folded = fold(&split_camel(&header.replace(['º', 'ª', '°'], " ")));
+    folded
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .flat_map(unglue)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// An id column's field from its words: an id word ("Código", "Cód.", "Nº", "Núm.", "Id.",
+/// "Ref.", "No.", "Number") and the entity it names after it ("Nº Mascota", "Id. visita"), or
+/// before it ("PetID", "Client No."). A counting word before a plural ("Nº de visitas",
+/// "Number of pets") is a count, not an id. `None`: not an id (or a phone number: the phone
+/// rules decide).
+fn id_guess(words: &[&str]) -> Option<Guess> {
+    let at = words.iter().position(|w| ID.contains(w))?;
+    let named = words[at + 1..]
+        .iter()
+        .find_map(|w| entity(w))
+        .or_else(|| words[..at].iter().rev().find_map(|w| entity(w)));
+    use Field::*;
+    match named {
+        Some((_, true)) if words.iter().any(|w| COUNT.contains(w)) => Some(Guess::Unknown),
+        Some((e, _)) => match e {
+            Entity::Client => Some(Guess::Field(ClientId)),
+            Entity::Pet => Some(Guess::Field(PetId)),
+            Entity::Appointment => Some(Guess::Field(AppointmentId)),
+            Entity::Treatment => Some(Guess::Field(TreatmentId)),
+            Entity::Visit => Some(Guess::Field(VisitId)),
+            Entity::Phone => None,
+        },
+        None if is_record_number(words) => Some(Guess::Record),
+        None if words.len() == 1
+            || (words.len() == 2 && words.iter().any(|w| ["registro", "record"].contains(w))) =>
+        {
+            Some(Guess::Id)
+        }
+        None => None,
+    }
+}
+
 /// Guesses what a header means from its folded words. Order matters: the specific before the
 /// general ("Fecha nacimiento" is a birth date, not a visit date).
 fn guess(header: &str) -> Guess {
-    let folded = fold(&header.replace(['º', 'ª', '°'], " "));
+    let folded = header_words(header);
     let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
     let has = |set: &[&str]| words.iter().any(|w| set.contains(w));
     let is = |s: &str| folded == s;
@@ -222,28 +365,11 @@ fn guess(header: &str) -> Guess {
     if words.is_empty() {
         return Guess::Unknown;
     }
-    if has(ID) {
-        if has(CLIENT) {
-            return f(ClientId);
-        }
-        if has(PET) {
-            return f(PetId);
-        }
-        if has(APPT) {
-            return f(AppointmentId);
-        }
-        if has(TREAT) {
-            return f(TreatmentId);
-        }
-        if has(VISIT) {
-            return f(VisitId);
-        }
-        if has(PHONE) {
-            return f(Phone);
-        }
-        if words.len() == 1 || (words.len() == 2 && has(&["registro", "record"])) {
-            return Guess::Id;
-        }
+    if let Some(g) = id_guess(&words) {
+        return g;
+    }
+    if is_record_number(&words) {
+        return Guess::Record;
     }
     if has(&[
         "nacimiento",
@@ -531,11 +657,14 @@ pub fn detect(headers: &[String]) -> (Vec<Field>, Shape) {
 fn resolve(guesses: &[Guess], shape: Shape) -> Vec<Field> {
     use Field::*;
     let has_surnames = guesses.contains(&Guess::Field(Surnames));
+    let has_pet_id = guesses.contains(&Guess::Field(PetId));
     let mut out: Vec<Field> = guesses
         .iter()
         .map(|g| match (*g, shape) {
             (Guess::Field(FirstName), _) if !has_surnames => FullName,
             (Guess::Field(f), _) => f,
+            (Guess::Record, Shape::Clients) => ClientId,
+            (Guess::Record, _) if !has_pet_id => PetId,
             (Guess::Id, Shape::Clients) => ClientId,
             (Guess::Id, Shape::Pets) => PetId,
             (Guess::Id, Shape::Visits | Shape::Combined) => VisitId,
@@ -713,6 +842,114 @@ mod tests {
                 vec![VisitId, PetId, VisitDate, VisitKind, Reason, Amount],
                 Shape::Visits
             )
+        );
+    }
+
+    fn field(header: &str) -> Guess {
+        guess(header)
+    }
+
+    #[test]
+    fn id_columns_in_camel_case_abbreviated_or_numbered() {
+        use Field::*;
+        let cases: &[(&str, Field)] = &[
+            ("CodCliente", ClientId),
+            ("CODCLIENTE", ClientId),
+            ("codcliente", ClientId),
+            ("IDCliente", ClientId),
+            ("ClienteID", ClientId),
+            ("Ref cliente", ClientId),
+            ("Ref. clientes", ClientId),
+            ("cod_propietario", ClientId),
+            ("Nº de propietario", ClientId),
+            ("Código dueño", ClientId),
+            ("Client No.", ClientId),
+            ("Customer number", ClientId),
+            ("OwnerID", ClientId),
+            ("CodCli", ClientId),
+            ("Cód. paciente", PetId),
+            ("Nº Mascota", PetId),
+            ("NºMascota", PetId),
+            ("Nro. mascota", PetId),
+            ("IdPaciente", PetId),
+            ("idmascota", PetId),
+            ("PetID", PetId),
+            ("Patient No", PetId),
+            ("Núm. animal", PetId),
+            ("Id. visita", VisitId),
+            ("Nº consulta", VisitId),
+            ("VisitID", VisitId),
+            ("Id visitas", VisitId),
+            ("CodCita", AppointmentId),
+            ("IdVacuna", TreatmentId),
+        ];
+        for (header, want) in cases {
+            assert_eq!(field(header), Guess::Field(*want), "{header}");
+        }
+        // The clinical record's number is the patient's.
+        assert_eq!(field("NumHistoria"), Guess::Record);
+        assert_eq!(field("Nº historia"), Guess::Record);
+        assert_eq!(field("NHC"), Guess::Record);
+    }
+
+    #[test]
+    fn words_near_an_entity_that_are_not_its_id() {
+        use Field::*;
+        let cases: &[(&str, Guess)] = &[
+            ("Nombre mascota", Guess::Field(PetName)),
+            ("NombreMascota", Guess::Field(PetName)),
+            ("Teléfono cliente", Guess::Field(Phone)),
+            ("Nº teléfono cliente", Guess::Field(Phone)),
+            ("TelefonoCliente2", Guess::Field(Phone2)),
+            ("Email propietario", Guess::Field(Email)),
+            ("Nombre del propietario", Guess::Field(FirstName)),
+            ("Fecha visita", Guess::Field(VisitDate)),
+            ("FechaNacimiento", Guess::Field(BirthDate)),
+            ("Dirección nº", Guess::Field(Address)),
+            // Counts, not ids.
+            ("Nº de visitas", Guess::Unknown),
+            ("Nº mascotas", Guess::Unknown),
+            ("Number of pets", Guess::Unknown),
+            ("NumConsultas", Guess::Unknown),
+            // An id word with nothing it identifies.
+            ("Código postal", Guess::Unknown),
+            ("Nº chip", Guess::Unknown),
+            ("Historia clínica", Guess::Unknown),
+        ];
+        for (header, want) in cases {
+            assert_eq!(field(header), *want, "{header}");
+        }
+    }
+
+    #[test]
+    fn a_real_export_needs_no_column_mapped_by_hand() {
+        use Field::*;
+        let (f, shape) = detect(&h(&[
+            "CodCliente",
+            "NombreCliente",
+            "Teléfono cliente",
+            "IdPaciente",
+            "Nombre mascota",
+            "Especie",
+            "FechaVisita",
+            "Motivo",
+        ]));
+        assert_eq!(
+            (f, shape),
+            (
+                vec![ClientId, FullName, Phone, PetId, PetName, Species, VisitDate, Reason],
+                Shape::Combined
+            )
+        );
+        // The record number: the pet's id when nothing else is, the client's in a clients file.
+        let (f, _) = detect(&h(&["NumHistoria", "FechaVisita", "Motivo"]));
+        assert_eq!(f, [PetId, VisitDate, Reason]);
+        let (f, _) = detect(&h(&["NumHistoria", "PetID", "FechaVisita", "Motivo"]));
+        assert_eq!(f, [Ignore, PetId, VisitDate, Reason]);
+        let (f, shape) = detect(&h(&["NHC", "Nombre", "Teléfono"]));
+        assert_eq!(
+            (f, shape),
+            (vec![ClientId, FullName, Phone], Shape::Clients)
         );
     }
 

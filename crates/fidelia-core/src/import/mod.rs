@@ -109,6 +109,21 @@ impl Mapping {
     pub fn missing(&self) -> Vec<Field> {
         self.shape.missing(|f| self.has(f))
     }
+    /// The file carries visits: a visits file, or one row per visit with visit columns.
+    pub fn has_visits(&self) -> bool {
+        match self.shape {
+            Shape::Visits => true,
+            Shape::Combined => fields::VISIT_FIELDS.iter().any(|f| self.has(*f)),
+            _ => false,
+        }
+    }
+    /// Whether the visits' kinds are read from their reasons with this choice: `None` when
+    /// there is nothing to decide (a visit-type column is mapped, or there are no visits or no
+    /// reasons to read).
+    pub fn kind_inferred(&self, infer_kind: bool) -> Option<bool> {
+        (self.has_visits() && !self.has(Field::VisitKind) && self.has(Field::Reason))
+            .then_some(infer_kind)
+    }
     pub fn header(&self, column: Option<usize>) -> String {
         column
             .and_then(|i| self.headers.get(i))
@@ -126,8 +141,9 @@ pub enum MappingSource {
     Given,
 }
 
-/// What the caller may set; everything else is detected.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// What the caller may set; everything else is detected. A field left out of the JSON takes
+/// its value from [`ImportOptions::default`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ImportOptions {
     pub encoding: Option<Encoding>,
@@ -142,10 +158,29 @@ pub struct ImportOptions {
     pub remember_mapping: bool,
     /// The country for phones without a prefix (Settings.default_country); "" = settings'.
     pub default_country: String,
+    /// Without a visit-type column, the kind of each visit is read from its reason's words
+    /// ([`row::infer_visit_kind`]); off, every such visit is a consultation. On by default.
+    pub infer_kind: bool,
     /// The bulk path (indexes set aside and rebuilt) or the row path; `None`: the bulk path
     /// for large files. Both write the same records; tests and benchmarks choose.
     #[serde(skip)]
     pub bulk: Option<bool>,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        ImportOptions {
+            encoding: None,
+            separator: None,
+            fields: None,
+            shape: None,
+            overwrite_manual: false,
+            remember_mapping: false,
+            default_country: String::new(),
+            infer_kind: true,
+            bulk: None,
+        }
+    }
 }
 
 /// The file-level facts: encoding, separator, headers.
@@ -361,6 +396,10 @@ pub struct Preview {
     pub columns: Vec<ColumnPreview>,
     /// Required columns not found: the import would stop before writing anything.
     pub missing: Vec<Field>,
+    /// Without a visit-type column: whether the visits' kinds are read from their reasons
+    /// (`true`) or all consultations (`false`); `null` when there is nothing to decide
+    /// ([`Mapping::kind_inferred`]).
+    pub kind_inferred: Option<bool>,
     /// The outcome of a dry run (nothing written); empty when columns are missing. For a large
     /// file, of its first rows only (`partial`).
     pub report: Report,
@@ -449,6 +488,40 @@ mod tests {
             last.starts_with("5;Nombre;\"'=HYPERLINK("),
             "the formula is text: {last}"
         );
+    }
+
+    #[test]
+    fn options_infer_kinds_unless_told_not_to() {
+        assert!(ImportOptions::default().infer_kind);
+        let o: ImportOptions = serde_json::from_str("{}").unwrap();
+        assert!(o.infer_kind && o.bulk.is_none() && !o.overwrite_manual);
+        let o: ImportOptions = serde_json::from_str(r#"{"inferKind": false}"#).unwrap();
+        assert!(!o.infer_kind);
+        assert_eq!(serde_json::to_value(&o).unwrap()["inferKind"], false);
+    }
+
+    #[test]
+    fn kinds_are_inferred_only_for_visits_without_a_type_column() {
+        use Field::*;
+        let m = |fields: &[Field], shape| Mapping {
+            headers: fields.iter().map(|f| f.as_str().to_owned()).collect(),
+            fields: fields.to_vec(),
+            shape,
+        };
+        let visits = m(&[PetId, VisitDate, Reason], Shape::Visits);
+        assert_eq!(visits.kind_inferred(true), Some(true));
+        assert_eq!(visits.kind_inferred(false), Some(false));
+        let typed = m(&[PetId, VisitDate, VisitKind, Reason], Shape::Visits);
+        assert_eq!(typed.kind_inferred(true), None);
+        let no_reason = m(&[PetId, VisitDate], Shape::Visits);
+        assert_eq!(no_reason.kind_inferred(true), None);
+        let combined = m(
+            &[ClientId, FullName, PetName, VisitDate, Reason],
+            Shape::Combined,
+        );
+        assert_eq!(combined.kind_inferred(true), Some(true));
+        let clients = m(&[ClientId, FullName, ClientNotes], Shape::Clients);
+        assert_eq!(clients.kind_inferred(true), None);
     }
 
     #[test]

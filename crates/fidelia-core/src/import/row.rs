@@ -82,17 +82,49 @@ pub struct RowContext<'a, Tz: TimeZone> {
     pub country: &'a str,
 }
 
+/// The user's choices that change how a row reads (from [`super::ImportOptions`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowOptions {
+    /// Without a visit-type column, a visit's kind is read from its reason
+    /// ([`infer_visit_kind`]); off, it is a consultation.
+    pub infer_kind: bool,
+}
+
+impl Default for RowOptions {
+    fn default() -> Self {
+        RowOptions { infer_kind: true }
+    }
+}
+
+impl From<&super::ImportOptions> for RowOptions {
+    fn from(o: &super::ImportOptions) -> Self {
+        RowOptions {
+            infer_kind: o.infer_kind,
+        }
+    }
+}
+
 /// The time given to a visit or appointment whose export has a date but no time.
 pub const DEFAULT_TIME: &str = "12:00";
 
-/// Converts one record. `Err` lists every problem found (the row is rejected as a whole).
+/// Converts one record with the default choices ([`RowOptions::default`]).
 pub fn convert<Tz: TimeZone>(
     m: &Mapping,
     rec: &StringRecord,
     ctx: &RowContext<Tz>,
 ) -> Result<ImportRow, Vec<RowError>> {
+    convert_with(m, rec, ctx, RowOptions::default())
+}
+
+/// Converts one record. `Err` lists every problem found (the row is rejected as a whole).
+pub fn convert_with<Tz: TimeZone>(
+    m: &Mapping,
+    rec: &StringRecord,
+    ctx: &RowContext<Tz>,
+    opts: RowOptions,
+) -> Result<ImportRow, Vec<RowError>> {
     let mut errs: Vec<RowError> = Vec::new();
-    let r = Reader { m, rec };
+    let r = Reader { m, rec, opts };
     let mut row = ImportRow::default();
     match m.shape {
         Shape::Clients => row.client = client(&r, ctx, &mut errs),
@@ -141,6 +173,7 @@ pub fn convert<Tz: TimeZone>(
 struct Reader<'a> {
     m: &'a Mapping,
     rec: &'a StringRecord,
+    opts: RowOptions,
 }
 
 impl Reader<'_> {
@@ -438,6 +471,44 @@ fn sex(s: &str) -> Sex {
     }
 }
 
+/// A "deceased" column's value: yes / no ("Sí", "1", "x"…), or the words exports write
+/// ("Fallecido", "Fallecida", "Muerto", "Deceased", "Eutanasia"; "Vivo", "Alive").
+fn deceased_flag(s: &str) -> Result<bool, ErrKey> {
+    let f = fold(s);
+    let words: Vec<&str> = f.split(' ').collect();
+    let has = |set: &[&str]| words.iter().any(|w| set.contains(w));
+    if words.first() == Some(&"no") {
+        return Ok(false);
+    }
+    if has(&[
+        "fallecido",
+        "fallecida",
+        "fallecio",
+        "fallecimiento",
+        "muerto",
+        "muerta",
+        "difunto",
+        "difunta",
+        "deceased",
+        "dead",
+        "died",
+        "eutanasia",
+        "eutanasiado",
+        "eutanasiada",
+        "euthanasia",
+        "euthanised",
+        "euthanized",
+    ]) {
+        return Ok(true);
+    }
+    if has(&[
+        "vivo", "viva", "alive", "living", "activo", "activa", "active",
+    ]) {
+        return Ok(false);
+    }
+    parse::boolean(s)
+}
+
 fn pet<Tz: TimeZone>(
     r: &Reader,
     ctx: &RowContext<Tz>,
@@ -449,7 +520,7 @@ fn pet<Tz: TimeZone>(
     let deceased_on = split_date_time(r.get(Field::DeceasedOn)).0;
     let deceased = match deceased_text {
         "" => false,
-        v => parse::boolean(v).unwrap_or_else(|k| {
+        v => deceased_flag(v).unwrap_or_else(|k| {
             r.err(errs, Field::Deceased, k);
             false
         }),
@@ -463,6 +534,8 @@ fn pet<Tz: TimeZone>(
         sex: sex(r.get(Field::Sex)).as_str().into(),
         birth_date: split_date_time(r.get(Field::BirthDate)).0,
         deceased,
+        // "Sí" without a day: deceased on a day the file does not know (never today).
+        deceased_date_unknown: true,
         deceased_on,
         notes: r.get(Field::PetNotes).to_owned(),
     };
@@ -551,6 +624,102 @@ fn visit_kind(s: &str) -> VisitKind {
     }
 }
 
+/// The order in which a reason's kinds are chosen when it names several: the one whose
+/// follow-up matters most first ("Revisión tras cirugía" is a surgery's visit, "Vacuna y
+/// control" a vaccination).
+pub const INFERRED_KIND_PRIORITY: [VisitKind; 5] = [
+    VisitKind::Surgery,
+    VisitKind::Emergency,
+    VisitKind::Discharge,
+    VisitKind::Vaccination,
+    VisitKind::Checkup,
+];
+
+/// The kind of visit a reason's words name, for exports without a visit-type column; `None`
+/// when they name none (the visit is then a consultation). Accents and case are ignored; whole
+/// words or a word's start count, never letters inside another word ("control" is not found in
+/// "autocontrol"). Words that describe the animal rather than the visit are not taken
+/// ("castrado", "esterilizada", "vacunado", "spayed": a castración, an esterilización, a
+/// vacuna, a spay are). "Alta" is a discharge only as the reason's first word, after "de"
+/// ("dado de alta") or before "hospitalaria" / "médica" / "veterinaria", never "fiebre alta";
+/// an English "discharge" alone is a symptom ("nasal discharge") and is not taken.
+/// Several kinds named: the first in [`INFERRED_KIND_PRIORITY`].
+pub fn infer_visit_kind(reason: &str) -> Option<VisitKind> {
+    let folded = fold(reason);
+    let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+    INFERRED_KIND_PRIORITY
+        .into_iter()
+        .find(|k| (0..words.len()).any(|i| names_kind(*k, &words, i)))
+}
+
+/// Whether the `i`-th of a reason's folded words names a visit of kind `kind`.
+fn names_kind(kind: VisitKind, words: &[&str], i: usize) -> bool {
+    let w = words[i];
+    let prev = i.checked_sub(1).map(|j| words[j]);
+    let next = words.get(i + 1).copied();
+    let exact = |set: &[&str]| set.contains(&w);
+    let starts = |stems: &[&str]| stems.iter().any(|s| w.starts_with(s));
+    // "vacunado", "vaccinated": what the animal is, not what the visit was.
+    let participle = ["ado", "ada", "ados", "adas", "ated"]
+        .iter()
+        .any(|e| w.ends_with(e));
+    match kind {
+        VisitKind::Surgery => {
+            starts(&["cirug", "quirurg", "ovariohisterectom"])
+                || w.ends_with("ectomia")
+                || w.ends_with("ectomy")
+                || exact(&[
+                    "operacion",
+                    "operaciones",
+                    "castracion",
+                    "castraciones",
+                    "esterilizacion",
+                    "esterilizaciones",
+                    "extirpacion",
+                    "extirpaciones",
+                    "quirofano",
+                    "surgery",
+                    "surgeries",
+                    "surgical",
+                    "spay",
+                    "spaying",
+                    "neuter",
+                    "neutering",
+                ])
+        }
+        VisitKind::Emergency => starts(&["urgen", "emergenc"]),
+        VisitKind::Discharge => {
+            starts(&["hospital"])
+                || w == "discharged"
+                || (w == "alta"
+                    && (i == 0
+                        || prev == Some("de")
+                        || matches!(next, Some("hospitalaria" | "medica" | "veterinaria"))))
+        }
+        VisitKind::Vaccination => {
+            (starts(&["vacun", "revacun", "vaccin", "antirrab"]) && !participle)
+                || exact(&["rabia", "rabies"])
+        }
+        VisitKind::Checkup => {
+            exact(&[
+                "revision",
+                "revisiones",
+                "control",
+                "controles",
+                "chequeo",
+                "chequeos",
+                "seguimiento",
+                "reconsulta",
+                "checkup",
+                "checkups",
+                "recheck",
+                "followup",
+            ]) || (matches!(w, "check" | "follow") && next == Some("up"))
+        }
+        _ => false,
+    }
+}
+
 fn severity(s: &str) -> Option<Severity> {
     match fold(s).as_str() {
         "" | "leve" | "mild" | "low" | "baja" | "bajo" | "leves" | "1" => Some(Severity::Mild),
@@ -561,6 +730,18 @@ fn severity(s: &str) -> Option<Severity> {
             Some(Severity::Severe)
         }
         _ => None,
+    }
+}
+
+/// A visit's kind: from its type column, else from its reason when asked
+/// ([`RowOptions::infer_kind`]), else a consultation.
+fn visit_kind_of(r: &Reader) -> VisitKind {
+    if r.m.has(Field::VisitKind) {
+        visit_kind(r.get(Field::VisitKind))
+    } else if r.opts.infer_kind {
+        infer_visit_kind(r.get(Field::Reason)).unwrap_or(VisitKind::Illness)
+    } else {
+        VisitKind::Illness
     }
 }
 
@@ -581,7 +762,7 @@ fn visit<Tz: TimeZone>(
         staff_id: None,
         date,
         time,
-        kind: visit_kind(r.get(Field::VisitKind)).as_str().into(),
+        kind: visit_kind_of(r).as_str().into(),
         severity: sev.unwrap_or(Severity::Mild).as_str().into(),
         reason: r.get(Field::Reason).to_owned(),
         amount: r.get(Field::Amount).to_owned(),
@@ -726,6 +907,7 @@ fn treatment(r: &Reader, errs: &mut Vec<RowError>, pet_sid: String) -> Option<Tr
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Utc;
 
     #[test]
     fn full_names_are_split_sensibly() {
@@ -779,5 +961,229 @@ mod tests {
         assert_eq!(visit_kind("Peluquería"), VisitKind::Other);
         assert_eq!(severity("Moderada"), Some(Severity::Moderate));
         assert_eq!(severity("regular"), None);
+    }
+
+    #[test]
+    fn a_deceased_column_in_words() {
+        for yes in [
+            "Sí",
+            "si",
+            "S",
+            "1",
+            "x",
+            "yes",
+            "Fallecido",
+            "FALLECIDA",
+            "Fallecido/a",
+            "Deceased",
+            "Eutanasia",
+        ] {
+            assert_eq!(deceased_flag(yes), Ok(true), "{yes}");
+        }
+        for no in ["No", "n", "0", "Vivo", "viva", "Alive", "No fallecido", ""] {
+            assert_eq!(deceased_flag(no), Ok(false), "{no}");
+        }
+        assert_eq!(deceased_flag("quizá"), Err("err.boolean"));
+    }
+
+    /// One pets-file row with these "deceased" and "date of death" values.
+    fn pet_row(deceased: &str, on: &str) -> Result<PetData, Vec<RowError>> {
+        use Field::*;
+        let m = Mapping {
+            headers: [
+                "ID",
+                "ID Cliente",
+                "Nombre",
+                "Especie",
+                "Fallecido",
+                "Fecha fallecimiento",
+            ]
+            .map(String::from)
+            .to_vec(),
+            fields: vec![PetId, ClientId, PetName, Species, Deceased, DeceasedOn],
+            shape: Shape::Pets,
+        };
+        let now = Utc.with_ymd_and_hms(2026, 12, 3, 10, 0, 0).unwrap();
+        let ctx = RowContext {
+            tz: &Utc,
+            now,
+            today: now.date_naive(),
+            country: "ES",
+        };
+        let rec = StringRecord::from(vec!["P1", "C1", "Rocco", "Perro", deceased, on]);
+        convert(&m, &rec, &ctx).map(|r| r.pet.expect("a pet").data)
+    }
+
+    #[test]
+    fn deceased_without_a_date_keeps_the_date_unknown() {
+        let d = |deceased, on| {
+            let p = pet_row(deceased, on).expect("the row converts");
+            (p.deceased, p.deceased_on.map(|d| d.to_string()))
+        };
+        assert_eq!(d("Sí", ""), (true, None), "not today");
+        assert_eq!(d("fallecido", ""), (true, None));
+        assert_eq!(d("yes", ""), (true, None));
+        assert_eq!(d("Sí", "14/02/2024"), (true, Some("2024-02-14".into())));
+        assert_eq!(d("", "14/02/2024"), (true, Some("2024-02-14".into())));
+        assert_eq!(d("No", ""), (false, None));
+        assert_eq!(d("", ""), (false, None));
+    }
+
+    #[test]
+    fn a_reason_names_the_kind_of_visit() {
+        use VisitKind::*;
+        let cases: &[(&str, VisitKind)] = &[
+            ("Cirugía", Surgery),
+            ("cirugia menor", Surgery),
+            ("Operación de rodilla", Surgery),
+            ("Castración", Surgery),
+            ("Esterilización gata", Surgery),
+            ("Extirpación de nódulo", Surgery),
+            ("Intervención quirúrgica", Surgery),
+            ("Mastectomía", Surgery),
+            ("Surgery follow", Surgery),
+            ("Spay", Surgery),
+            ("Neuter", Surgery),
+            ("Vacuna", Vaccination),
+            ("Vacunación anual", Vaccination),
+            ("vacunas", Vaccination),
+            ("Revacunación", Vaccination),
+            ("Rabia", Vaccination),
+            ("Antirrábica", Vaccination),
+            ("Vaccine booster", Vaccination),
+            ("Vaccination", Vaccination),
+            ("Revisión", Checkup),
+            ("Control de peso", Checkup),
+            ("Seguimiento dermatitis", Checkup),
+            ("Check-up", Checkup),
+            ("Annual checkup", Checkup),
+            ("Urgencia", Emergency),
+            ("Urgencias nocturnas", Emergency),
+            ("Vómitos, urgente", Emergency),
+            ("Emergencia", Emergency),
+            ("Emergency", Emergency),
+            ("Alta", Discharge),
+            ("Dado de alta", Discharge),
+            ("Alta hospitalaria", Discharge),
+            ("Hospitalización", Discharge),
+            ("Hospitalized overnight", Discharge),
+        ];
+        for (reason, want) in cases {
+            assert_eq!(infer_visit_kind(reason), Some(*want), "{reason}");
+        }
+    }
+
+    #[test]
+    fn accents_and_case_do_not_matter() {
+        for reason in ["CIRUGÍA", "cirugía", "Cirugia", "CiRuGiA"] {
+            assert_eq!(
+                infer_visit_kind(reason),
+                Some(VisitKind::Surgery),
+                "{reason}"
+            );
+        }
+        for reason in ["VACUNACIÓN", "vacunacion", "REVISION", "revisión"] {
+            assert!(infer_visit_kind(reason).is_some(), "{reason}");
+        }
+    }
+
+    #[test]
+    fn words_inside_other_words_or_describing_the_animal_are_not_kinds() {
+        for reason in [
+            "Vómitos desde ayer",
+            "Autocontrol de glucosa",
+            "Fiebre alta",
+            "Tensión alta, saltar le duele",
+            "Nasal discharge",
+            "Macho castrado, cojera",
+            "Gata esterilizada con tos",
+            "Perro vacunado, diarrea",
+            "Spayed female, itching",
+            "Descontrolado",
+            "",
+        ] {
+            assert_eq!(infer_visit_kind(reason), None, "{reason}");
+        }
+    }
+
+    #[test]
+    fn a_reason_with_two_kinds_gets_the_one_whose_follow_up_matters_most() {
+        use VisitKind::*;
+        let cases: &[(&str, VisitKind)] = &[
+            ("Revisión tras cirugía", Surgery),
+            ("Alta tras castración", Surgery),
+            ("Urgencia: cirugía de urgencia", Surgery),
+            ("Urgencia, hospitalización", Emergency),
+            ("Vacuna de urgencia", Emergency),
+            ("Hospitalización y vacuna", Discharge),
+            ("Vacuna y control", Vaccination),
+            ("Control y vacuna", Vaccination),
+        ];
+        for (reason, want) in cases {
+            assert_eq!(infer_visit_kind(reason), Some(*want), "{reason}");
+        }
+        assert_eq!(
+            INFERRED_KIND_PRIORITY,
+            [Surgery, Emergency, Discharge, Vaccination, Checkup]
+        );
+    }
+
+    /// One visit of a visits file with these columns, read with these choices.
+    fn kind_of(headers: &[&str], fields: &[Field], values: &[&str], opts: RowOptions) -> VisitKind {
+        let m = Mapping {
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            fields: fields.to_vec(),
+            shape: Shape::Visits,
+        };
+        let now = Utc.with_ymd_and_hms(2026, 12, 3, 10, 0, 0).unwrap();
+        let ctx = RowContext {
+            tz: &Utc,
+            now,
+            today: now.date_naive(),
+            country: "ES",
+        };
+        let rec = StringRecord::from(values.to_vec());
+        convert_with(&m, &rec, &ctx, opts)
+            .expect("the row converts")
+            .visit
+            .expect("a visit")
+            .data
+            .kind
+    }
+
+    #[test]
+    fn the_kind_is_inferred_only_without_a_type_column_and_when_asked() {
+        use Field::{PetId, Reason, VisitDate};
+        let on = RowOptions { infer_kind: true };
+        let off = RowOptions { infer_kind: false };
+        let no_type = (
+            ["ID Mascota", "Fecha", "Motivo"],
+            [PetId, VisitDate, Reason],
+        );
+        let row = ["P1", "01/12/2026", "Cirugía: extirpación de nódulo"];
+        assert_eq!(
+            kind_of(&no_type.0, &no_type.1, &row, on),
+            VisitKind::Surgery
+        );
+        assert_eq!(RowOptions::default(), on, "on unless turned off");
+        assert_eq!(
+            kind_of(&no_type.0, &no_type.1, &row, off),
+            VisitKind::Illness,
+            "off: a consultation, as before"
+        );
+        let quiet = ["P1", "01/12/2026", "Vómitos"];
+        assert_eq!(
+            kind_of(&no_type.0, &no_type.1, &quiet, on),
+            VisitKind::Illness
+        );
+        // A type column decides, even empty: the reason is not read.
+        let typed = (
+            ["ID Mascota", "Fecha", "Tipo", "Motivo"],
+            [PetId, VisitDate, Field::VisitKind, Reason],
+        );
+        let row = ["P1", "01/12/2026", "Consulta", "Cirugía"];
+        assert_eq!(kind_of(&typed.0, &typed.1, &row, on), VisitKind::Illness);
+        let row = ["P1", "01/12/2026", "", "Cirugía"];
+        assert_eq!(kind_of(&typed.0, &typed.1, &row, on), VisitKind::Illness);
     }
 }

@@ -176,9 +176,8 @@ fn hits(
     conn: &Connection,
     rows: Vec<(i64, String, String, String, String)>,
 ) -> Result<Vec<SearchHit>> {
-    let mut st = conn.prepare_cached(
-        "SELECT name FROM pets WHERE client_id = ?1 ORDER BY deceased_on IS NOT NULL, id",
-    )?;
+    let mut st =
+        conn.prepare_cached("SELECT name FROM pets WHERE client_id = ?1 ORDER BY deceased, id")?;
     rows.into_iter()
         .map(|(id, first, surnames, p1, p2)| {
             let pets = st
@@ -352,8 +351,7 @@ pub fn histories(db: &Db, since: DateTime<Utc>) -> Result<Vec<ClientHistory>> {
     let since = ts(since);
     let mut pets: std::collections::HashMap<i64, (Vec<String>, bool)> =
         std::collections::HashMap::new();
-    let mut st =
-        conn.prepare("SELECT client_id, name, deceased_on IS NOT NULL FROM pets ORDER BY id")?;
+    let mut st = conn.prepare("SELECT client_id, name, deceased FROM pets ORDER BY id")?;
     let mut rows = st.query([])?;
     while let Some(r) = rows.next()? {
         let e = pets.entry(r.get(0)?).or_insert((Vec::new(), true));

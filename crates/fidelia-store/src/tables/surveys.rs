@@ -123,7 +123,7 @@ pub struct Candidate {
 pub fn visits_without(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Candidate>> {
     let mut st = db.conn().prepare_cached(
         "SELECT v.id, p.id, p.client_id, v.at FROM visits v JOIN pets p ON p.id = v.pet_id
-         WHERE v.at >= ?1 AND v.at < ?2 AND p.deceased_on IS NULL
+         WHERE v.at >= ?1 AND v.at < ?2 AND p.deceased = 0
            AND NOT EXISTS (SELECT 1 FROM surveys s WHERE s.visit_id = v.id)
          ORDER BY v.at, v.id",
     )?;

@@ -198,7 +198,7 @@ pub fn due_between(db: &Db, from: NaiveDate, to: NaiveDate) -> Result<Vec<Due>> 
     let mut st = db.conn().prepare_cached(
         "SELECT t.id, t.pet_id, p.name, p.client_id, t.kind, t.product, t.applied_on, t.next_due_on
          FROM preventive_treatments t JOIN pets p ON p.id = t.pet_id
-         WHERE p.deceased_on IS NULL AND t.next_due_on BETWEEN ?1 AND ?2
+         WHERE p.deceased = 0 AND t.next_due_on BETWEEN ?1 AND ?2
            AND NOT EXISTS (SELECT 1 FROM preventive_treatments n
                            WHERE n.pet_id = t.pet_id AND n.kind = t.kind
                              AND (n.applied_on > t.applied_on OR (n.applied_on = t.applied_on AND n.id > t.id)))
@@ -214,7 +214,7 @@ pub fn due_between(db: &Db, from: NaiveDate, to: NaiveDate) -> Result<Vec<Due>> 
 /// replaced too, of living pets (the demo clinic's reminder history).
 pub fn all_due_between(db: &Db, from: NaiveDate, to: NaiveDate) -> Result<Vec<Due>> {
     let mut st = db.conn().prepare_cached(&format!(
-        "{DUE_SELECT} WHERE p.deceased_on IS NULL AND t.next_due_on BETWEEN ?1 AND ?2
+        "{DUE_SELECT} WHERE p.deceased = 0 AND t.next_due_on BETWEEN ?1 AND ?2
          ORDER BY t.next_due_on, t.id"
     ))?;
     let rows = st
@@ -244,7 +244,7 @@ const DUE_SELECT: &str =
 /// by client: what the morning's care reminders read, instead of every application.
 pub fn to_check(db: &Db, today: NaiveDate) -> Result<Vec<Due>> {
     let mut st = db.conn().prepare_cached(&format!(
-        "{DUE_SELECT} WHERE t.check_on <= ?1 AND t.next_due_on IS NOT NULL AND p.deceased_on IS NULL
+        "{DUE_SELECT} WHERE t.check_on <= ?1 AND t.next_due_on IS NOT NULL AND p.deceased = 0
          ORDER BY p.client_id, t.next_due_on, t.id"
     ))?;
     let rows = st
@@ -262,7 +262,7 @@ pub fn coming_of_client(
     to: NaiveDate,
 ) -> Result<Vec<Due>> {
     let mut st = db.conn().prepare_cached(&format!(
-        "{DUE_SELECT} WHERE p.client_id = ?1 AND p.deceased_on IS NULL AND t.check_on IS NOT NULL
+        "{DUE_SELECT} WHERE p.client_id = ?1 AND p.deceased = 0 AND t.check_on IS NOT NULL
            AND t.next_due_on BETWEEN ?2 AND ?3
          ORDER BY t.next_due_on, t.id"
     ))?;

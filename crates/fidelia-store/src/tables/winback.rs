@@ -196,7 +196,7 @@ pub fn lapsed(db: &Db, before: DateTime<Utc>) -> Result<Vec<Lapsed>> {
              SELECT client_id, max(last_visit_at) AS last_at FROM pets
              GROUP BY client_id HAVING max(last_visit_at) < ?1)
          SELECT c.id, c.first_name || ' ' || c.surnames, CASE WHEN c.phone1 <> '' THEN c.phone1 ELSE c.phone2 END,
-                (SELECT group_concat(pl.name, char(31)) FROM pets pl WHERE pl.client_id = c.id AND pl.deceased_on IS NULL),
+                (SELECT group_concat(pl.name, char(31)) FROM pets pl WHERE pl.client_id = c.id AND pl.deceased = 0),
                 (SELECT group_concat(pl.name, char(31)) FROM pets pl WHERE pl.client_id = c.id),
                 cl.last_at,
                 (SELECT v.reason FROM visits v JOIN pets p ON p.id = v.pet_id WHERE p.client_id = c.id AND v.at = cl.last_at LIMIT 1),
