@@ -5,6 +5,8 @@
 //! bad rows is imported too, and a desktop notification says how many were rejected.
 //!
 //! Run: `cargo test -p fidelia-e2e --test autoimport -- --test-threads=1`.
+//! With `FIDELIA_SCREENSHOTS=1` the Settings card is also saved as
+//! `docs/screenshots/autoimport.png`.
 
 use std::time::{Duration, Instant};
 
@@ -144,5 +146,12 @@ async fn a_file_dropped_in_the_watched_folder_is_imported_once() {
         note.body.contains("export-miercoles.csv") && note.body.contains("rechazadas"),
         "{note:?}"
     );
+    if std::env::var_os("FIDELIA_SCREENSHOTS").is_some() {
+        app.js("document.querySelector('#import-title').scrollIntoView({ block: 'start' }); window.scrollBy(0, -90)")
+            .await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        app.window_screenshot(workspace_dir().join("docs/screenshots/autoimport.png"))
+            .await;
+    }
     app.close().await;
 }

@@ -87,6 +87,7 @@ export async function importSection(settings) {
     h("h2", { id: "import-title" }, t("settings.import_title")),
     h("p", null, t("settings.import_text")),
     h("div", { class: "form-actions form-actions--start" }, h("button", { type: "button", id: "open-import", class: "btn", onclick: () => navigate("import") }, t("settings.import_open"))),
+    h("h3", { class: "subheading" }, t("autoimport.title")),
     form,
     h("h3", { class: "subheading" }, t("autoimport.history")),
     history,
