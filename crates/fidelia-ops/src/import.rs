@@ -375,6 +375,7 @@ struct Batch {
 
 /// Reads, decodes and converts the rows on the calling thread (the reader), `limit` rows at
 /// most, and sends them in batches; stops when the writer hangs up or `cancel` is set.
+#[allow(clippy::too_many_arguments)]
 fn read_rows<Tz: TimeZone>(
     src: ImportSource,
     head: &FileHead,
@@ -490,7 +491,9 @@ fn run<Tz: TimeZone + Sync>(
                 std::thread::sleep(std::time::Duration::from_millis(20));
             }
         });
-        let r = write_rows(db, rx, m, opts, &settings, at, size, progress, cancel);
+        let r = write_rows(
+            db, rx, m, opts, &settings, at, size, limit, progress, cancel,
+        );
         finished.store(true, Ordering::Relaxed);
         r
     });
@@ -510,6 +513,7 @@ fn write_rows<Tz: TimeZone>(
     settings: &fidelia_core::settings::Settings,
     at: &ClinicTime<Tz>,
     size: u64,
+    limit: Option<u64>,
     progress: &mut dyn FnMut(u64, u64),
     cancel: &AtomicBool,
 ) -> Outcome<Report> {
@@ -521,7 +525,12 @@ fn write_rows<Tz: TimeZone>(
         _ => 0,
     };
     progress(0, first);
-    let aside = if opts.bulk.unwrap_or(first >= BULK_ROWS) {
+    // (A preview's first rows never take it: rebuilding a large clinic's indexes for a
+    // rehearsal of 2,000 rows would take seconds.)
+    let aside = if opts
+        .bulk
+        .unwrap_or(first.min(limit.unwrap_or(u64::MAX)) >= BULK_ROWS)
+    {
         Some(fidelia_store::bulk::for_import(db, first)?)
     } else {
         None
@@ -1904,6 +1913,35 @@ mod tests {
         text.chars()
             .map(|c| u8::try_from(c as u32).expect("Latin-1"))
             .collect()
+    }
+
+    #[test]
+    fn the_preview_of_a_large_file_rehearses_its_first_rows_and_estimates_the_rest() {
+        let s = store();
+        let file = big_file(20_000);
+        let p = s
+            .import_preview(ImportSource::Bytes(&file), &ImportOptions::default(), &at())
+            .unwrap();
+        assert!(p.partial);
+        assert_eq!(p.report.rows_total, PREVIEW_ROWS);
+        assert_eq!(p.report.visits.created, PREVIEW_ROWS);
+        assert!(
+            (18_000..=22_000).contains(&p.rows_estimate),
+            "about 20,000 rows: {}",
+            p.rows_estimate
+        );
+        assert_eq!(count(&s, "visits"), 0, "a preview writes nothing");
+        // A small file is rehearsed whole and counted exactly.
+        let small = big_file(300);
+        let p = s
+            .import_preview(
+                ImportSource::Bytes(&small),
+                &ImportOptions::default(),
+                &at(),
+            )
+            .unwrap();
+        assert!(!p.partial);
+        assert_eq!((p.report.rows_total, p.rows_estimate), (300, 300));
     }
 
     #[test]
