@@ -356,18 +356,25 @@ pub fn ts(t: DateTime<Utc>) -> String {
     use chrono::{Datelike, Timelike};
     let (d, h) = (t.date_naive(), t.time());
     if (0..=9999).contains(&d.year()) {
-        // Written field by field: an import writes a million of these.
-        format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-            d.year(),
-            d.month(),
-            d.day(),
-            h.hour(),
-            h.minute(),
-            h.second()
-        )
+        // Digit by digit, without the formatting machinery: an import writes a million.
+        let mut b = *b"0000-00-00T00:00:00Z";
+        digits(&mut b[0..4], d.year() as u32);
+        digits(&mut b[5..7], d.month());
+        digits(&mut b[8..10], d.day());
+        digits(&mut b[11..13], h.hour());
+        digits(&mut b[14..16], h.minute());
+        digits(&mut b[17..19], h.second());
+        b.iter().map(|&c| c as char).collect()
     } else {
         t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    }
+}
+
+/// Writes `n` in decimal into `out`, zero-padded to its length.
+fn digits(out: &mut [u8], mut n: u32) {
+    for c in out.iter_mut().rev() {
+        *c = b'0' + (n % 10) as u8;
+        n /= 10;
     }
 }
 
@@ -422,7 +429,16 @@ pub(crate) fn select_rows<T>(
 }
 
 pub(crate) fn day(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    use chrono::Datelike;
+    if (0..=9999).contains(&d.year()) {
+        let mut b = *b"0000-00-00";
+        digits(&mut b[0..4], d.year() as u32);
+        digits(&mut b[5..7], d.month());
+        digits(&mut b[8..10], d.day());
+        b.iter().map(|&c| c as char).collect()
+    } else {
+        d.format("%Y-%m-%d").to_string()
+    }
 }
 
 pub(crate) fn parse_day(s: Option<String>) -> rusqlite::Result<Option<NaiveDate>> {
@@ -478,6 +494,14 @@ mod tests {
             let t = parse_ts(s).unwrap();
             assert_eq!(t, DateTime::parse_from_rfc3339(s).unwrap());
             assert_eq!(ts(t), s);
+            assert_eq!(day(t.date_naive()), &s[..10]);
+        }
+        // Beside chrono's formatting, over years of every width.
+        for y in [0, 7, 42, 999, 1000, 2026, 9999] {
+            let d = NaiveDate::from_ymd_opt(y, 3, 9).unwrap();
+            let t = d.and_hms_opt(4, 5, 6).unwrap().and_utc();
+            assert_eq!(day(d), d.format("%Y-%m-%d").to_string());
+            assert_eq!(ts(t), t.format("%Y-%m-%dT%H:%M:%SZ").to_string());
         }
         assert_eq!(
             parse_ts("2026-12-03T19:41:14+01:00").unwrap(),
