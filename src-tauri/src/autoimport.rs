@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use fidelia_core::i18n::t;
 use fidelia_core::import::ImportRun;
+use fidelia_core::template::fill;
 use fidelia_core::Lang;
 use fidelia_ops::autoimport::FolderMemo;
 use notify::{RecursiveMode, Watcher};
@@ -33,16 +34,23 @@ fn period() -> Duration {
 
 /// The notification for a run that needs someone to look: rows rejected, or the file unread.
 fn problem(run: &ImportRun, lang: Lang) -> Option<Shown> {
+    // Filled once (a file named "{n}.csv" stays as it is): the template module's `fill`.
     let body = match &run.report {
-        Some(r) if r.rows_rejected > 0 => t(lang, "autoimport.rejected")
-            .replace("{file}", &run.file_name)
-            .replace("{n}", &r.rows_rejected.to_string())
-            .replace("{imported}", &r.rows_imported.to_string()),
+        Some(r) if r.rows_rejected > 0 => fill(
+            &t(lang, "autoimport.rejected"),
+            &[
+                ("file", &run.file_name),
+                ("n", &r.rows_rejected.to_string()),
+                ("imported", &r.rows_imported.to_string()),
+            ],
+        ),
         Some(_) => return None,
-        None => t(lang, "autoimport.failed")
-            .replace("{file}", &run.file_name)
-            .replace("{reason}", &run.message),
-    };
+        None => fill(
+            &t(lang, "autoimport.failed"),
+            &[("file", &run.file_name), ("reason", &run.message)],
+        ),
+    }
+    .text;
     Some(Shown {
         summary: t(lang, "autoimport.title"),
         body,
@@ -142,5 +150,55 @@ fn watch<R: Runtime>(app: AppHandle<R>) {
             std::thread::sleep(Duration::from_millis(300));
             while rx.try_recv().is_ok() {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fidelia_core::import::{Report, RunOrigin};
+
+    fn run(file: &str, report: Option<Report>, message: &str) -> ImportRun {
+        ImportRun {
+            id: 1,
+            at: "2026-12-05T22:00:00Z".parse().unwrap(),
+            origin: RunOrigin::Folder,
+            file_name: file.into(),
+            content_hash: String::new(),
+            report,
+            message: message.into(),
+        }
+    }
+
+    #[test]
+    fn only_rejected_rows_or_an_unread_file_notify_and_names_stay_as_written() {
+        let clean = Report {
+            rows_imported: 5,
+            ..Default::default()
+        };
+        assert_eq!(problem(&run("lunes.csv", Some(clean), ""), Lang::Es), None);
+        let bad = Report {
+            rows_imported: 2,
+            rows_rejected: 9,
+            ..Default::default()
+        };
+        let n = problem(&run("{n} {reason}.csv", Some(bad), ""), Lang::Es).unwrap();
+        assert_eq!(n.summary, "Importación automática");
+        assert!(
+            n.body
+                .starts_with("{n} {reason}.csv: 2 filas importadas y 9 rechazadas"),
+            "{}",
+            n.body
+        );
+        assert_eq!(n.open, "settings");
+        let n = problem(
+            &run("martes.csv", None, "Falta la columna «Nombre»."),
+            Lang::Es,
+        )
+        .unwrap();
+        assert_eq!(
+            n.body,
+            "martes.csv no se pudo importar: Falta la columna «Nombre»."
+        );
     }
 }
