@@ -87,10 +87,6 @@ pub fn file_hash(path: &Path) -> std::io::Result<String> {
     }
 }
 
-fn bytes_hash(b: &[u8]) -> String {
-    hex::encode(Sha256::digest(b))
-}
-
 /// The files of `dir` an export could be, oldest first.
 fn candidates(dir: &Path) -> std::io::Result<Vec<(PathBuf, u64, SystemTime)>> {
     let mut out = Vec::new();
@@ -151,23 +147,46 @@ impl Clinic {
         cancel: &AtomicBool,
         at: &ClinicTime<Tz>,
     ) -> std::result::Result<Report, ImportFailure> {
-        // The watched folder's runs carry their content's hash (a file is taken once); the
-        // window's and the CLI's are not read a second time for it.
-        let content_hash = match (origin, src) {
-            (RunOrigin::Folder, ImportSource::Bytes(b)) => bytes_hash(b),
-            (RunOrigin::Folder, ImportSource::Path(p)) => file_hash(p).unwrap_or_default(),
-            _ => String::new(),
-        };
+        // Only the watched folder's runs carry their content's hash (a file is taken once): the
+        // window's and the CLI's files are not read a second time for it.
+        let (result, _) = self.import_recorded(
+            src,
+            file_name,
+            origin,
+            String::new(),
+            opts,
+            progress,
+            cancel,
+            at,
+        )?;
+        result
+    }
+
+    /// The import and the run it made, as kept in the history; no run for a cancelled import
+    /// or a database error.
+    #[allow(clippy::too_many_arguments)]
+    fn import_recorded<Tz: TimeZone + Sync>(
+        &self,
+        src: ImportSource,
+        file_name: &str,
+        origin: RunOrigin,
+        content_hash: String,
+        opts: &ImportOptions,
+        progress: &mut dyn FnMut(u64, u64),
+        cancel: &AtomicBool,
+        at: &ClinicTime<Tz>,
+    ) -> Result<(
+        std::result::Result<Report, ImportFailure>,
+        Option<ImportRun>,
+    )> {
         let result = self.import(src, opts, progress, cancel, at);
         let (report, message) = match &result {
             Ok(r) => (Some(r.clone()), String::new()),
-            Err(ImportFailure::File(fidelia_core::import::ImportError::Cancelled)) => {
-                return result
-            }
+            Err(ImportFailure::File(fidelia_core::import::ImportError::Cancelled))
+            | Err(ImportFailure::Store(_)) => return Ok((result, None)),
             Err(ImportFailure::File(e)) => (None, e.message(self.language())),
-            Err(ImportFailure::Store(_)) => return result,
         };
-        let run = ImportRun {
+        let mut run = ImportRun {
             id: 0,
             at: at.now,
             origin,
@@ -176,8 +195,8 @@ impl Clinic {
             report,
             message,
         };
-        self.store.write(|db| import_runs::insert(db, &run))?;
-        result
+        run.id = self.store.write(|db| import_runs::insert(db, &run))?;
+        Ok((result, Some(run)))
     }
 
     /// One pass over the watched folder: each settled file not looked at before, or changed
@@ -207,23 +226,22 @@ impl Clinic {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            match self.import_and_record(
+            let (result, run) = self.import_recorded(
                 ImportSource::Path(&path),
                 &name,
                 RunOrigin::Folder,
+                hash,
                 &ImportOptions::default(),
                 &mut |_, _| {},
                 &AtomicBool::new(false),
                 at,
-            ) {
-                Err(ImportFailure::Store(e)) => return Err(e),
-                _ => {
-                    memo.known.insert(path, (len, modified));
-                    if let Some(run) = self.import_history(1)?.pop() {
-                        pass.runs.push(run);
-                    }
-                }
+            )?;
+            // A database error: the file is tried again at the next pass.
+            if let Err(ImportFailure::Store(e)) = result {
+                return Err(e);
             }
+            memo.known.insert(path, (len, modified));
+            pass.runs.extend(run);
         }
         Ok(pass)
     }
