@@ -51,7 +51,12 @@ pub fn name(db: &Db, id: ClientId) -> Result<String> {
 }
 
 fn sort_key(d: &ClientData) -> String {
-    fold(&format!("{} {}", d.surnames, d.first_name))
+    sort_key_of(&d.surnames, &d.first_name)
+}
+
+/// The key clients are listed by: surnames, then first name, folded.
+fn sort_key_of(surnames: &str, first_name: &str) -> String {
+    fold(&format!("{surnames} {first_name}"))
 }
 
 /// Inserts a client whose pets' names are already known (the demo and imports).
@@ -126,7 +131,7 @@ pub fn refresh_search_keys(db: &Db, touched: impl Fn(ClientId) -> bool) -> Resul
             let [first, surnames, phone1, phone2, old_key, old_sort] = c.1;
             let pets: Vec<&str> = c.2.iter().map(String::as_str).collect();
             let key = client_search_key(&first, &surnames, &pets, &[&phone1, &phone2]);
-            let sort = fold(&format!("{surnames} {first}"));
+            let sort = sort_key_of(&surnames, &first);
             if key != old_key || sort != old_sort {
                 changed.push((c.0, key, sort));
             }
