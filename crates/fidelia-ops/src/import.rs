@@ -198,8 +198,8 @@ impl Clinic {
             }
             n += 1;
         }
-        // (rows rehearsed, rows the file holds: estimated from its size when it has more)
-        let mut rows = (0, 0);
+        // The rows the file holds: estimated from its size when it has more than rehearsed.
+        let mut rows_estimate = 0;
         let report = if missing.is_empty() {
             // Rehearsed, then rolled back: a preview writes nothing.
             let r = self.store.rehearse(|db| {
@@ -211,7 +211,7 @@ impl Clinic {
                     opts,
                     at,
                     Some(PREVIEW_ROWS),
-                    &mut |done, estimate| rows = (done, estimate),
+                    &mut |_, estimate| rows_estimate = estimate,
                     &AtomicBool::new(false),
                 )
             })?;
@@ -232,9 +232,9 @@ impl Clinic {
             columns,
             kind_inferred: mapping.kind_inferred(opts.infer_kind),
             missing,
+            partial: rows_estimate > report.rows_total,
             report,
-            rows_estimate: rows.1,
-            partial: rows.1 > rows.0,
+            rows_estimate,
         })
     }
 
