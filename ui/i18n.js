@@ -131,6 +131,11 @@ export function fmtNumber(x, digits = 1) {
   return lang === "en" ? text : text.replace(".", ",");
 }
 
+/** 12345 → "12.345" (es) / "12,345" (en). */
+export function fmtInt(n) {
+  return Number(n).toLocaleString(lang === "en" ? "en-GB" : "es-ES");
+}
+
 /** 72.4 → "72 %" (es) / "72%" (en); "—" for null. */
 export function fmtPercent(x) {
   if (x == null || Number.isNaN(x)) return "—";

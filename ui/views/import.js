@@ -7,16 +7,13 @@
 
 import { api } from "../ipc.js";
 import { h, replace } from "../lib/dom.js";
-import { t, currentLanguage } from "../i18n.js";
+import { t, fmtInt } from "../i18n.js";
 import { errorMessage, toast } from "../app.js";
 
 /** Bigger files go through the CLI (`fidelia import`). */
 const MAX_MB = 50;
 const POLL_MS = 200;
 const REJECTED_IN_PREVIEW = 10;
-
-/** 12345 → "12.345" (Spanish) or "12,345" (English). */
-const fmtInt = (n) => Number(n).toLocaleString(currentLanguage() === "en" ? "en-GB" : "es-ES");
 
 /** The fields a column may hold, in the order of `Field::ALL` (crates/fidelia-core/src/import/fields.rs). */
 const FIELDS = [
