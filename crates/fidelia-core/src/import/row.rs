@@ -909,6 +909,17 @@ mod tests {
     use super::*;
     use chrono::Utc;
 
+    /// A clinic in Spain on 3 December 2026, 10:00 UTC.
+    fn spain_on_dec_3() -> RowContext<'static, Utc> {
+        let now = Utc.with_ymd_and_hms(2026, 12, 3, 10, 0, 0).unwrap();
+        RowContext {
+            tz: &Utc,
+            now,
+            today: now.date_naive(),
+            country: "ES",
+        }
+    }
+
     #[test]
     fn full_names_are_split_sensibly() {
         let s = |x: &str| split_full_name(x);
@@ -1003,13 +1014,7 @@ mod tests {
             fields: vec![PetId, ClientId, PetName, Species, Deceased, DeceasedOn],
             shape: Shape::Pets,
         };
-        let now = Utc.with_ymd_and_hms(2026, 12, 3, 10, 0, 0).unwrap();
-        let ctx = RowContext {
-            tz: &Utc,
-            now,
-            today: now.date_naive(),
-            country: "ES",
-        };
+        let ctx = spain_on_dec_3();
         let rec = StringRecord::from(vec!["P1", "C1", "Rocco", "Perro", deceased, on]);
         convert(&m, &rec, &ctx).map(|r| r.pet.expect("a pet").data)
     }
@@ -1135,13 +1140,7 @@ mod tests {
             fields: fields.to_vec(),
             shape: Shape::Visits,
         };
-        let now = Utc.with_ymd_and_hms(2026, 12, 3, 10, 0, 0).unwrap();
-        let ctx = RowContext {
-            tz: &Utc,
-            now,
-            today: now.date_naive(),
-            country: "ES",
-        };
+        let ctx = spain_on_dec_3();
         let rec = StringRecord::from(values.to_vec());
         convert_with(&m, &rec, &ctx, opts)
             .expect("the row converts")
