@@ -47,7 +47,7 @@ export FIDELIA_E2E_PIDFILE="$PIDFILE"
 ours() {
   local pid
   for pid in $(pgrep -g "$1" 2>/dev/null); do
-    tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null | grep -qxF "FIDELIA_E2E_PIDFILE=$PIDFILE" && return 0
+    tr '\0' '\n' 2>/dev/null < "/proc/$pid/environ" | grep -qxF "FIDELIA_E2E_PIDFILE=$PIDFILE" && return 0
   done
   return 1
 }
