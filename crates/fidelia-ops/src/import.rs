@@ -52,7 +52,7 @@ use std::collections::{HashMap, HashSet};
 use std::io::{self, Read};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
 
 use chrono::{DateTime, TimeZone, Utc};
 use csv::StringRecord;
@@ -384,7 +384,7 @@ fn read_rows<Tz: TimeZone>(
     row_opts: RowOptions,
     limit: Option<u64>,
     cancel: &AtomicBool,
-    tx: &SyncSender<Outcome<Batch>>,
+    (tx, spent): (&SyncSender<Outcome<Batch>>, &Receiver<Vec<Prepared>>),
 ) -> Outcome<()> {
     let mut rdr = read::csv_reader(
         src.open().map_err(ImportError::from)?,
@@ -393,16 +393,28 @@ fn read_rows<Tz: TimeZone>(
     );
     let width = m.headers.len();
     let mut rows = Vec::with_capacity(BATCH);
+    // Rows the writer is done with: their records are read into again, the rest freed here.
+    let mut spare: Vec<Prepared> = Vec::new();
+    let mut repeats = row::Repeats::default();
     let (mut header, mut n) = (true, 0u64);
     loop {
-        let mut rec = StringRecord::with_capacity(256, width);
+        if spare.is_empty() {
+            if let Ok(back) = spent.try_recv() {
+                spare = back;
+            }
+        }
+        let mut rec = match spare.pop() {
+            Some(old) => old.rec,
+            None => StringRecord::with_capacity(256, width),
+        };
         let got = rdr.read_record(&mut rec)?;
         let more = got && limit.is_none_or(|l| n < l);
         if more {
             if std::mem::take(&mut header) || read::is_blank(&rec) {
                 continue;
             }
-            let row = (rec.len() == width).then(|| row::convert_with(m, &rec, ctx, row_opts));
+            let row = (rec.len() == width)
+                .then(|| row::convert_next(m, &rec, ctx, row_opts, &mut repeats));
             let line = read::record_line(&rec);
             rows.push(Prepared { rec, line, row });
             n += 1;
@@ -467,6 +479,7 @@ fn run<Tz: TimeZone + Sync>(
     let interrupter = db.interrupter();
     let result = std::thread::scope(|s| {
         let (tx, rx) = mpsc::sync_channel::<Outcome<Batch>>(BATCHES_AHEAD);
+        let (spent_tx, spent_rx) = mpsc::channel::<Vec<Prepared>>();
         let ctx = &ctx;
         s.spawn(move || {
             if let Err(e) = read_rows(
@@ -477,7 +490,7 @@ fn run<Tz: TimeZone + Sync>(
                 RowOptions::from(opts),
                 limit,
                 cancel,
-                &tx,
+                (&tx, &spent_rx),
             ) {
                 let _ = tx.send(Err(e));
             }
@@ -492,7 +505,7 @@ fn run<Tz: TimeZone + Sync>(
             }
         });
         let r = write_rows(
-            db, rx, m, opts, &settings, at, size, limit, progress, cancel,
+            db, rx, spent_tx, m, opts, &settings, at, size, limit, progress, cancel,
         );
         finished.store(true, Ordering::Relaxed);
         r
@@ -508,6 +521,7 @@ fn run<Tz: TimeZone + Sync>(
 fn write_rows<Tz: TimeZone>(
     db: &Db,
     rx: Receiver<Outcome<Batch>>,
+    spent: Sender<Vec<Prepared>>,
     m: &Mapping,
     opts: &ImportOptions,
     settings: &fidelia_core::settings::Settings,
@@ -549,8 +563,9 @@ fn write_rows<Tz: TimeZone>(
     let width = m.headers.len();
     let (mut done, mut total) = (0u64, first);
     for batch in batches {
-        let batch = batch?;
-        for Prepared { rec, line, row } in batch.rows {
+        let mut batch = batch?;
+        for Prepared { rec, line, row } in batch.rows.iter_mut() {
+            let line = *line;
             if cancel.load(Ordering::Relaxed) {
                 return Err(ImportError::Cancelled.into());
             }
@@ -586,7 +601,7 @@ fn write_rows<Tz: TimeZone>(
                         reason: key.into(),
                     });
                 }
-                Some(Err(errs)) => reject(&mut report, errs),
+                Some(Err(errs)) => reject(&mut report, std::mem::take(errs)),
                 Some(Ok(r)) => match apply(db, &mut state, &mut report, m, r, at)? {
                     Ok(()) => report.rows_imported += 1,
                     Err(e) => reject(&mut report, vec![e]),
@@ -596,6 +611,9 @@ fn write_rows<Tz: TimeZone>(
         }
         total = estimate(done, batch.at_byte, size, batch.end);
         progress(done, total);
+        // Back to the reader, which made them: it frees them (or reuses their records) where
+        // they were allocated, instead of this thread freeing into its heap under a lock.
+        let _ = spent.send(batch.rows);
     }
     let cancelled = || -> Outcome<()> {
         match cancel.load(Ordering::Relaxed) {
@@ -649,7 +667,7 @@ fn apply<Tz: TimeZone>(
     st: &mut State,
     report: &mut Report,
     m: &Mapping,
-    r: ImportRow,
+    r: &mut ImportRow,
     at: &ClinicTime<Tz>,
 ) -> Result<Result<(), RowError>> {
     let now = st.now.clone();
@@ -657,13 +675,13 @@ fn apply<Tz: TimeZone>(
         column: m.column(f),
         key,
     };
-    if let Some(c) = r.client {
+    if let Some(c) = &mut r.client {
         if c.phone_flag && !st.clients.contains_key(&c.source_id) {
             report.phones_flagged += 1;
         }
         client(db, st, report, c, at.now)?;
     }
-    if let Some(p) = r.pet {
+    if let Some(p) = &mut r.pet {
         let Some(client_id) = client_id(db, st, &p.client_source_id)? else {
             return Ok(Err(unknown(
                 fields::Field::ClientId,
@@ -672,7 +690,7 @@ fn apply<Tz: TimeZone>(
         };
         pet(db, st, report, p, client_id, at)?;
     }
-    if let Some(mut v) = r.visit {
+    if let Some(v) = &mut r.visit {
         let Some(pet_id) = pet_id(db, st, &v.pet_source_id)? else {
             return Ok(Err(unknown(fields::Field::PetId, "err.import_unknown_pet")));
         };
@@ -704,7 +722,7 @@ fn apply<Tz: TimeZone>(
             }
         }
     }
-    if let Some(mut a) = r.appointment {
+    if let Some(a) = &mut r.appointment {
         let Some(pet_id) = pet_id(db, st, &a.pet_source_id)? else {
             return Ok(Err(unknown(fields::Field::PetId, "err.import_unknown_pet")));
         };
@@ -724,7 +742,7 @@ fn apply<Tz: TimeZone>(
             }
         }
     }
-    if let Some(t) = r.treatment {
+    if let Some(t) = &r.treatment {
         let Some(pet_id) = pet_id(db, st, &t.pet_source_id)? else {
             return Ok(Err(unknown(fields::Field::PetId, "err.import_unknown_pet")));
         };
@@ -823,7 +841,7 @@ fn client(
     db: &Db,
     st: &mut State,
     report: &mut Report,
-    c: row::ClientRow,
+    c: &mut row::ClientRow,
     now: DateTime<Utc>,
 ) -> Result<ClientId> {
     if let Some(id) = st.clients.get(&c.source_id) {
@@ -857,7 +875,7 @@ fn client(
             id
         }
     };
-    st.clients.insert(c.source_id, id);
+    st.clients.insert(std::mem::take(&mut c.source_id), id);
     Ok(id)
 }
 
@@ -865,7 +883,7 @@ fn pet<Tz: TimeZone>(
     db: &Db,
     st: &mut State,
     report: &mut Report,
-    mut p: row::PetRow,
+    p: &mut row::PetRow,
     client_id: ClientId,
     at: &ClinicTime<Tz>,
 ) -> Result<PetId> {
@@ -895,7 +913,7 @@ fn pet<Tz: TimeZone>(
             id
         }
     };
-    st.pets.insert(p.source_id, id);
+    st.pets.insert(std::mem::take(&mut p.source_id), id);
     Ok(id)
 }
 

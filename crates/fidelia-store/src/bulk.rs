@@ -14,7 +14,7 @@ use rusqlite::OptionalExtension;
 use crate::{Db, Result, StoreError};
 
 /// The tables an import fills row by row.
-const LOADED: &[&str] = &["clients", "pets", "visits"];
+const LOADED: &[&str] = &["clients", "pets", "visits", "consent_changes"];
 /// The trigger that keeps each pet's last visit: set aside by every bulk load (each visit then
 /// needs no statement journal and no update of its pet); put it back, then call
 /// [`crate::tables::pets::refresh_last_visits`].

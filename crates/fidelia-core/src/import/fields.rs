@@ -40,6 +40,34 @@ fields! {
 }
 
 /// How the export is laid out.
+/// The columns a client is read from.
+pub const CLIENT_FIELDS: [Field; 12] = [
+    Field::ClientId,
+    Field::FirstName,
+    Field::Surnames,
+    Field::FullName,
+    Field::Phone,
+    Field::Phone2,
+    Field::Email,
+    Field::Address,
+    Field::PreferredChannel,
+    Field::ConsentCare,
+    Field::ConsentCommercial,
+    Field::ClientNotes,
+];
+
+/// The columns a pet is read from (besides its own and its owner's ids).
+pub const PET_FIELDS: [Field; 8] = [
+    Field::PetName,
+    Field::Species,
+    Field::Breed,
+    Field::Sex,
+    Field::BirthDate,
+    Field::Deceased,
+    Field::DeceasedOn,
+    Field::PetNotes,
+];
+
 /// The columns that make a visit, in a file with one row per visit.
 pub const VISIT_FIELDS: [Field; 8] = [
     Field::VisitId,

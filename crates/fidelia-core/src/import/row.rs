@@ -123,13 +123,97 @@ pub fn convert_with<Tz: TimeZone>(
     ctx: &RowContext<Tz>,
     opts: RowOptions,
 ) -> Result<ImportRow, Vec<RowError>> {
+    convert_next(m, rec, ctx, opts, &mut Repeats::default())
+}
+
+/// The client and the pet of the previous row, with the values they were read from. A file
+/// with one row per visit repeats its client's and its pet's columns on each of their visits:
+/// the same values make the same record and the same problems, so [`convert_next`] reads
+/// them once and copies them while they repeat.
+#[derive(Default)]
+pub struct Repeats {
+    client: Memo<ClientRow>,
+    pet: Memo<PetRow>,
+}
+
+struct Memo<T> {
+    /// The values the remembered part was read from, each after its length.
+    from: Vec<u8>,
+    next: Vec<u8>,
+    made: Option<(Option<T>, Vec<RowError>)>,
+}
+
+impl<T> Default for Memo<T> {
+    fn default() -> Self {
+        Memo {
+            from: Vec::new(),
+            next: Vec::new(),
+            made: None,
+        }
+    }
+}
+
+impl<T: Clone> Memo<T> {
+    /// The part read from `values` by `read`, or a copy of the previous one when `values` are
+    /// those it was read from; its problems are added to `errs` either way.
+    fn part<'v>(
+        &mut self,
+        values: impl Iterator<Item = &'v str>,
+        errs: &mut Vec<RowError>,
+        read: impl FnOnce(&mut Vec<RowError>) -> Option<T>,
+    ) -> Option<T> {
+        self.next.clear();
+        for v in values {
+            self.next.extend_from_slice(&v.len().to_le_bytes());
+            self.next.extend_from_slice(v.as_bytes());
+        }
+        let same = self.made.is_some() && self.next == self.from;
+        if !same {
+            std::mem::swap(&mut self.from, &mut self.next);
+            let mut own = Vec::new();
+            let part = read(&mut own);
+            self.made = Some((part, own));
+        }
+        let (part, own) = self.made.as_ref().expect("made above");
+        errs.extend_from_slice(own);
+        part.clone()
+    }
+}
+
+impl Reader<'_> {
+    /// Every value of the columns holding one of `fields`, as written (untrimmed).
+    fn values<'f>(&'f self, fields: &'f [Field]) -> impl Iterator<Item = &'f str> + 'f {
+        self.m
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| fields.contains(f))
+            .map(|(i, _)| self.rec.get(i).unwrap_or(""))
+    }
+}
+
+/// [`convert_with`] for the next record of a file: the client and the pet are copied from the
+/// previous row when their columns repeat it ([`Repeats`]); the result is the same.
+pub fn convert_next<Tz: TimeZone>(
+    m: &Mapping,
+    rec: &StringRecord,
+    ctx: &RowContext<Tz>,
+    opts: RowOptions,
+    repeats: &mut Repeats,
+) -> Result<ImportRow, Vec<RowError>> {
+    use super::fields::{CLIENT_FIELDS, PET_FIELDS};
     let mut errs: Vec<RowError> = Vec::new();
     let r = Reader { m, rec, opts };
     let mut row = ImportRow::default();
+    let mut client_part = |errs: &mut Vec<RowError>| {
+        repeats
+            .client
+            .part(r.values(&CLIENT_FIELDS), errs, |e| client(&r, ctx, e))
+    };
     match m.shape {
-        Shape::Clients => row.client = client(&r, ctx, &mut errs),
+        Shape::Clients => row.client = client_part(&mut errs),
         Shape::Combined => {
-            row.client = client(&r, ctx, &mut errs);
+            row.client = client_part(&mut errs);
             let visit_cols = super::fields::VISIT_FIELDS.iter().any(|f| m.has(*f));
             let client_sid = r.get(Field::ClientId);
             if visit_cols || !r.get(Field::PetName).is_empty() || !r.get(Field::PetId).is_empty() {
@@ -137,7 +221,12 @@ pub fn convert_with<Tz: TimeZone>(
                     "" => format!("{client_sid}/{}", fold(r.get(Field::PetName))),
                     s => s.to_owned(),
                 };
-                row.pet = pet(&r, ctx, &mut errs, pet_sid.clone(), client_sid.to_owned());
+                let ids = [pet_sid.as_str(), client_sid];
+                row.pet = repeats.pet.part(
+                    ids.into_iter().chain(r.values(&PET_FIELDS)),
+                    &mut errs,
+                    |e| pet(&r, ctx, e, pet_sid.clone(), client_sid.to_owned()),
+                );
                 if visit_cols {
                     row.visit = visit(&r, ctx, &mut errs, pet_sid);
                 }
@@ -1131,6 +1220,91 @@ mod tests {
             INFERRED_KIND_PRIORITY,
             [Surgery, Emergency, Discharge, Vaccination, Checkup]
         );
+    }
+
+    /// A file's rows read one after another (the client and pet of the previous row copied
+    /// while they repeat) give what each row read on its own gives: records and problems
+    /// alike, whatever repeats, changes by a space, or is wrong.
+    #[test]
+    fn repeated_clients_and_pets_read_as_when_read_alone() {
+        use proptest::prelude::*;
+        use Field::*;
+        let m = Mapping {
+            headers: [
+                "Cód. Cliente",
+                "Nombre",
+                "Apellido 1",
+                "Apellido 2",
+                "Teléfono",
+                "Email",
+                "Nº Mascota",
+                "Mascota",
+                "Especie",
+                "Nacimiento",
+                "Fecha",
+                "Motivo",
+            ]
+            .map(String::from)
+            .to_vec(),
+            fields: vec![
+                ClientId, FirstName, Surnames, Surnames, Phone, Email, PetId, PetName, Species,
+                BirthDate, VisitDate, Reason,
+            ],
+            shape: Shape::Combined,
+        };
+        // Clients and pets as a file may write them: equal, nearly equal, wrong.
+        let clients: &[[&str; 6]] = &[
+            [
+                "C1",
+                "Ana",
+                "Núñez",
+                "Peña",
+                "612 345 678",
+                "ana@example.es",
+            ],
+            [
+                "C1",
+                "Ana",
+                "Núñez",
+                "Peña",
+                "612 345 678",
+                "ana@example.es ",
+            ],
+            [
+                "C1",
+                "Ana",
+                "Núñez Peña",
+                "",
+                "612 345 678",
+                "ana@example.es",
+            ],
+            ["C1", "Ana", "Núñez", "Peña", "61234567X", "ana@"],
+            ["C2", "", "Gil", "", "", ""],
+            ["C2", "Luis", "Gil", "", "+52 55 1234 5678", ""],
+            ["", "Eva", "Sanz", "", "600000000", ""],
+        ];
+        let pets: &[[&str; 4]] = &[
+            ["P1", "Luna", "Perro", "01/02/2019"],
+            ["P1", "Luna", "Perro", "31/02/2019"],
+            ["", "Luna", "Gato", ""],
+            ["", "Michi", "Gato", "01/02/2030"],
+            ["P2", "", "Perro", ""],
+        ];
+        let visits: &[[&str; 2]] = &[["01/12/2026", "Vacuna"], ["32/12/2026", ""]];
+        let ctx = spain_on_dec_3();
+        let opts = RowOptions::default();
+        proptest!(|(rows in proptest::collection::vec(
+            (0..clients.len(), 0..pets.len(), 0..visits.len()), 1..24))| {
+            let mut repeats = Repeats::default();
+            for (c, p, v) in rows {
+                let cells: Vec<&str> = clients[c].iter().chain(&pets[p]).chain(&visits[v]).copied().collect();
+                let rec = StringRecord::from(cells);
+                prop_assert_eq!(
+                    convert_next(&m, &rec, &ctx, opts, &mut repeats),
+                    convert_with(&m, &rec, &ctx, opts)
+                );
+            }
+        });
     }
 
     /// One visit of a visits file with these columns, read with these choices.
