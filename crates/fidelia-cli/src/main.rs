@@ -135,6 +135,7 @@ fn main() -> ExitCode {
         eprintln!("warning: no log in {}: {e}", logs.display());
     }
     if let Command::Import(args) = &cli.command {
+        fidelia_ops::import::warm_up();
         let path = cli.db.clone().unwrap_or_else(fidelia_ops::default_db_path);
         return import::main(&path, args);
     }

@@ -168,6 +168,7 @@ impl Clinic {
         opts: &ImportOptions,
         at: &ClinicTime<Tz>,
     ) -> Outcome<Preview> {
+        warm_up();
         let (head, mapping, source) = self.store.read(|db| plan(db, src, opts))?;
         let missing = mapping.missing();
         let mut columns: Vec<ColumnPreview> = mapping
@@ -249,6 +250,7 @@ impl Clinic {
         cancel: &AtomicBool,
         at: &ClinicTime<Tz>,
     ) -> Outcome<Report> {
+        warm_up();
         let (head, mapping, source) = self.store.read(|db| plan(db, src, opts))?;
         self.store.write_large(|db| {
             let report = run(db, src, &head, &mapping, opts, at, None, progress, cancel)?;
@@ -350,6 +352,15 @@ struct State {
     overwrite: bool,
     /// The clinic's preventive-care rules: a treatment without its next date gets it by rule.
     care: fidelia_core::care::CareRules,
+}
+
+/// Loads what reading phone numbers needs on a thread of its own, while the file is opened
+/// and its head read (the reader thread would otherwise wait for it on the first row).
+pub fn warm_up() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        std::thread::spawn(imp::phone::warm_up);
+    });
 }
 
 /// Rows the reader thread converts before handing them to the writer.

@@ -62,6 +62,13 @@ impl Phone {
     }
 }
 
+/// Loads the numbering metadata (tens of milliseconds, once per process) so that the first
+/// number read does not wait for it: an import starts this on another thread while it opens
+/// the file.
+pub fn warm_up() {
+    let _ = DATABASE.by_id("ES");
+}
+
 /// The number in E.164 (`+34612345678`), or `None` when it cannot be read.
 pub fn to_e164(typed: &str, country: &str) -> Option<String> {
     read(typed, country).map(|p| p.e164)
