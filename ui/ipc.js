@@ -25,13 +25,13 @@ function toIpcError(raw) {
   return new IpcError({ code: "internal", message: "" }, raw);
 }
 
-export async function invoke(command, args = {}) {
+export async function invoke(command, args = {}, options = undefined) {
   const core = window.__TAURI__ && window.__TAURI__.core;
   if (!core || typeof core.invoke !== "function") {
     throw new IpcError({ code: "internal", message: "" }, "window.__TAURI__ is not available");
   }
   try {
-    return await core.invoke(command, args);
+    return await core.invoke(command, args, options);
   } catch (raw) {
     throw toIpcError(raw);
   }
@@ -80,9 +80,11 @@ export const api = {
   couponIssue: (petId) => invoke("coupon_issue", { petId }),
   couponRedeem: (code) => invoke("coupon_redeem", { code }),
   letterOpen: (path) => invoke("letter_open", { path }),
-  // The chosen file's bytes, raw (a Uint8Array), handed over once; then previews and the
-  // import with `options`: ImportOptions (docs/ipc.md).
-  importStage: (bytes) => invoke("import_stage", bytes),
+  // The chosen file's bytes, raw (a Uint8Array), handed over once in parts, each with the
+  // byte it starts at; then previews and the import with `options`: ImportOptions
+  // (docs/ipc.md).
+  importStage: (bytes, offset) =>
+    invoke("import_stage", bytes, { headers: { "Fidelia-Offset": String(offset) } }),
   importPreview: (options) => invoke("import_preview", { options }),
   importRun: (options, fileName) => invoke("import_run", { options, fileName }),
   importProgress: () => invoke("import_progress"),

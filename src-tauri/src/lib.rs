@@ -230,6 +230,7 @@ pub fn run() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let hidden = args.iter().any(|a| a == "--hidden");
     let path = db_path_from_args(args);
+    let staged = commands::import::staging_path(&path);
     let state = AppState::new(open_clinic(&path), path);
     let lang = state.lang();
     let result = one_instance::plugin(builder::<tauri::Wry>())
@@ -243,6 +244,8 @@ pub fn run() {
         .on_page_load(move |_, payload| report_first_paint(started, payload))
         .setup(move |app| {
             one_instance::keep(app, instance);
+            // A file handed over to an import before Fidelia last stopped.
+            let _ = std::fs::remove_file(&staged);
             // A tray that cannot be created (no tray library) must not stop the clinic's work.
             let handle = app.handle().clone();
             let tray_ok = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

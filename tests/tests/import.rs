@@ -166,3 +166,64 @@ async fn a_csv_export_is_previewed_remapped_imported_and_reimported_without_dupl
     assert!(csv.starts_with('\u{feff}'), "UTF-8 with BOM, for Excel");
     app.close().await;
 }
+
+/// Waits up to `secs` for an element matching `css` to contain `needle` (a large file takes
+/// longer than the usual wait).
+async fn wait_long(app: &App, css: &str, needle: &str, secs: u64) -> String {
+    let deadline = std::time::Instant::now() + Duration::from_secs(secs);
+    loop {
+        if let Some(t) = app.texts(css).await.into_iter().find(|t| t.contains(needle)) {
+            return t;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "waited {secs} s for {css:?} to contain {needle:?}: {:?}",
+            app.texts(css).await
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// A file far over what a window once took (50 MB) is handed over in parts and imported: its
+/// clients are found, and the copy handed over is deleted once the import is done.
+#[tokio::test]
+async fn a_file_of_sixty_megabytes_is_imported_through_the_window() {
+    let sb = Sandbox::new();
+    drop(open_store_always_open(&sb));
+    // 22,000 visits of 2,750 clients, each row with a long attachment column Fidelia ignores.
+    let rows = 22_000;
+    let attachment = "x".repeat(2_700);
+    let mut csv = String::from(
+        "Cód. Cliente;Nombre;Apellidos;Teléfono;Nº Mascota;Mascota;Especie;Nº Visita;Fecha visita;Motivo;Adjunto\r\n",
+    );
+    for i in 0..rows {
+        let (c, p) = (i / 8, i / 4);
+        csv.push_str(&format!(
+            "G{c:05};Grande;Archivo{c};6{c:08};GM{p:06};Bolita {p};Perro;GV{i:07};{:02}/{:02}/2024 10:00;Revisión;{attachment}\r\n",
+            1 + i % 28,
+            1 + i % 12
+        ));
+    }
+    let path = sb.root().join("exportacion-grande.csv");
+    std::fs::write(&path, csv).unwrap();
+    let size = std::fs::metadata(&path).unwrap().len();
+    assert!(size > 60_000_000, "{size} bytes");
+    let app = App::launch(sb, Options::new()).await;
+
+    app.click("nav button[data-view=settings]").await;
+    app.click("#open-import").await;
+    app.wait_for("#import h1").await;
+    app.send_keys("#import-file", &path.to_string_lossy()).await;
+    wait_long(&app, "#import-would", "Clientes:", 60).await;
+    run_import(&app).await;
+    let report = wait_long(&app, "#import-report", "Visitas: 22.000 creados", 120).await;
+    // (Spanish groups thousands from five digits on: 2750, 22.000.)
+    assert!(report.contains("Clientes: 2750 creados"), "{report}");
+    let staged = app.db_path().with_file_name("importacion-en-curso.csv");
+    assert!(!staged.exists(), "the copy handed over is deleted");
+
+    app.type_into("#search", "archivo2749").await;
+    app.wait_for_text("#search-results", "Grande Archivo2749")
+        .await;
+    app.close().await;
+}

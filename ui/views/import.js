@@ -3,15 +3,16 @@
 // meaning, import with a progress bar (cancellable), and read the report.
 //
 // The page has no file-system access: the file is read here and its bytes are handed over
-// once, raw (import_stage: refused over the window's limit); previews and the import use them.
+// once, raw, in parts (import_stage writes them beside the database: any size, the window's
+// memory flat); previews and the import read that copy.
 
 import { api } from "../ipc.js";
 import { h, replace } from "../lib/dom.js";
 import { t, fmtInt } from "../i18n.js";
 import { errorMessage, toast } from "../app.js";
 
-/** Bigger files go through the CLI (`fidelia import`). */
-const MAX_MB = 50;
+/** The bytes handed over per request (import_stage refuses parts over 16 MiB). */
+const PART_BYTES = 8 * 1024 * 1024;
 const POLL_MS = 200;
 const REJECTED_IN_PREVIEW = 10;
 
@@ -46,7 +47,7 @@ function countLines(report) {
     return h(
       "li",
       { dataset: { kind: k } },
-      t("import.count_line", { kind: t(`import.shape.${k}`), created: c.created, updated: c.updated, unchanged: c.unchanged, kept: c.keptManual }),
+      t("import.count_line", { kind: t(`import.shape.${k}`), created: fmtInt(c.created), updated: fmtInt(c.updated), unchanged: fmtInt(c.unchanged), kept: fmtInt(c.keptManual) }),
     );
   });
 }
@@ -265,13 +266,13 @@ export async function importView() {
     previewBox.hidden = true;
     reportBox.hidden = true;
     file = null;
-    if (f.size > MAX_MB * 1024 * 1024) {
-      setStatus(t("import.too_big", { size: Math.ceil(f.size / (1024 * 1024)), max: MAX_MB }), true);
-      return;
-    }
     setStatus(t("import.reading"));
     try {
-      await api.importStage(new Uint8Array(await f.arrayBuffer()));
+      for (let at = 0; at === 0 || at < f.size; at += PART_BYTES) {
+        if (at > 0) setStatus(t("import.reading_pct", { pct: Math.floor((100 * at) / f.size) }));
+        const part = new Uint8Array(await f.slice(at, at + PART_BYTES).arrayBuffer());
+        await api.importStage(part, at);
+      }
       file = { name: f.name };
     } catch (err) {
       setStatus(errorMessage(err) || t("err.import_file"), true);

@@ -73,10 +73,6 @@ use crate::death::cancel_what_a_death_ends;
 use crate::records::record_consents;
 use crate::Clinic;
 
-/// The largest file the window hands over (it holds the file in memory; the CLI streams any
-/// size from disk).
-pub const MAX_WINDOW_BYTES: usize = 50 * 1024 * 1024;
-
 /// Where the file comes from.
 #[derive(Debug, Clone, Copy)]
 pub enum ImportSource<'a> {

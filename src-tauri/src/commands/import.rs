@@ -1,30 +1,35 @@
 //! Importing a CSV export from the window. The page has no file-system access: it reads the
 //! chosen file itself (`<input type=file>`) and hands its bytes over once, raw (no JSON, no
-//! base64), with `import_stage`, which refuses a file over the window's limit; each preview
-//! and the import then read those bytes. Both run on a blocking thread, on a connection of
-//! their own (`Clinic::worker`), so the window's searches and counters keep answering; the
-//! page polls `import_progress` (it has no event permission) and may `import_cancel`, which
-//! leaves the database as it was.
+//! base64), in parts of at most [`MAX_PART_BYTES`] with `import_stage`, which writes them to
+//! a file beside the database (any size, memory flat); each preview and the import then read
+//! that file, which is deleted once the import is done (and at start-up). Both run on a
+//! blocking thread, on a connection of their own (`Clinic::worker`), so the window's searches
+//! and counters keep answering; the page polls `import_progress` (it has no event permission)
+//! and may `import_cancel`, which leaves the database as it was.
 
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use fidelia_core::import::{ImportError, ImportOptions, ImportRun, Preview, Report, RunOrigin};
 use fidelia_core::Lang;
 use fidelia_ops::folders;
-use fidelia_ops::import::{ImportFailure, ImportSource, MAX_WINDOW_BYTES};
+use fidelia_ops::import::{ImportFailure, ImportSource};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime, State};
 
 use crate::error::IpcError;
 use crate::state::{clinic_time, AppState};
 
-/// The import under way: the file handed over, rows done / total, whether one is running, and
-/// the cancel flag.
+/// The largest part of a file one `import_stage` request may carry (the page sends 8 MiB).
+pub const MAX_PART_BYTES: usize = 16 * 1024 * 1024;
+
+/// The import under way: the file handed over (where it was written, and its bytes so far),
+/// rows done / total, whether one is running, and the cancel flag.
 #[derive(Default)]
 pub struct ImportJob {
-    staged: Mutex<Option<Arc<Vec<u8>>>>,
+    staged: Mutex<Option<(PathBuf, u64)>>,
     progress: Arc<Mutex<(u64, u64)>>,
     running: AtomicBool,
     cancel: Arc<AtomicBool>,
@@ -36,14 +41,29 @@ impl ImportJob {
         self.running.load(Ordering::SeqCst)
     }
 
-    fn staged(&self, lang: Lang) -> Result<Arc<Vec<u8>>, IpcError> {
+    fn staged(&self, lang: Lang) -> Result<PathBuf, IpcError> {
         self.staged
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .clone()
+            .as_ref()
+            .map(|(path, _)| path.clone())
             .ok_or_else(|| failure(ImportError::Empty.into(), lang))
     }
+
+    /// Deletes the file handed over: a clinic's clients are not kept longer than needed.
+    fn clear(&self) {
+        if let Some((path, _)) = self.staged.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            let _ = std::fs::remove_file(path);
+        }
+    }
 }
+
+/// Where the file handed over by the window is written: beside the database (the app's own
+/// folder), never in a shared temporary folder.
+pub fn staging_path(db_path: &Path) -> PathBuf {
+    db_path.with_file_name("importacion-en-curso.csv")
+}
+
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -75,8 +95,11 @@ pub fn failure(e: ImportFailure, lang: Lang) -> IpcError {
     }
 }
 
-/// The chosen file's bytes, sent raw as the request's body: kept for the previews and the
-/// import that follow. Over [`MAX_WINDOW_BYTES`] it is refused (the CLI imports any size).
+/// A part of the chosen file, sent raw as the request's body, with the byte it starts at in
+/// the `Fidelia-Offset` header: the part at 0 starts the file anew, each next one must follow
+/// the last. Written to [`staging_path`] for the previews and the import that follow; returns
+/// the bytes handed over so far. A part over [`MAX_PART_BYTES`] is refused, and so is a new
+/// file while an import reads the last one.
 #[tauri::command]
 pub fn import_stage(
     state: State<'_, AppState>,
@@ -87,11 +110,36 @@ pub fn import_stage(
     let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
         return Err(failure(ImportError::Empty.into(), lang));
     };
-    if bytes.len() > MAX_WINDOW_BYTES {
+    if bytes.len() > MAX_PART_BYTES {
         return Err(failure(ImportError::TooLarge.into(), lang));
     }
-    *job.staged.lock().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(bytes.clone()));
-    Ok(bytes.len() as u64)
+    if job.is_running() {
+        return Err(IpcError::internal("an import is running", lang));
+    }
+    let offset: u64 = request
+        .headers()
+        .get("fidelia-offset")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let mut staged = job.staged.lock().unwrap_or_else(|p| p.into_inner());
+    let path = staging_path(&state.db_path);
+    let written = match (offset, staged.as_ref()) {
+        (0, _) => std::fs::File::create(&path).and_then(|mut f| f.write_all(bytes)),
+        (at, Some((_, len))) if at == *len => std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(bytes)),
+        _ => return Err(IpcError::internal("a part of the file out of order", lang)),
+    };
+    if let Err(e) = written {
+        *staged = None;
+        let _ = std::fs::remove_file(&path);
+        return Err(failure(ImportError::from(e).into(), lang));
+    }
+    let len = offset + bytes.len() as u64;
+    *staged = Some((path, len));
+    Ok(len)
 }
 
 /// What Fidelia understood of the file and what importing it would do (nothing is written).
@@ -102,10 +150,10 @@ pub async fn import_preview<R: Runtime>(
     options: ImportOptions,
 ) -> Result<Preview, IpcError> {
     let lang = app.state::<AppState>().lang();
-    let bytes = job.staged(lang)?;
+    let path = job.staged(lang)?;
     tauri::async_runtime::spawn_blocking(move || {
         worker(&app)?
-            .import_preview(ImportSource::Bytes(&bytes), &options, &clinic_time())
+            .import_preview(ImportSource::Path(&path), &options, &clinic_time())
             .map_err(|e| failure(e, lang))
     })
     .await
@@ -126,7 +174,7 @@ pub async fn import_run<R: Runtime>(
     file_name: Option<String>,
 ) -> Result<Report, IpcError> {
     let lang = app.state::<AppState>().lang();
-    let bytes = job.staged(lang)?;
+    let path = job.staged(lang)?;
     if job.running.swap(true, Ordering::SeqCst) {
         return Err(IpcError::internal("an import is already running", lang));
     }
@@ -136,7 +184,7 @@ pub async fn import_run<R: Runtime>(
     let result = tauri::async_runtime::spawn_blocking(move || {
         worker(&app)?
             .import_and_record(
-                ImportSource::Bytes(&bytes),
+                ImportSource::Path(&path),
                 file_name.as_deref().unwrap_or(""),
                 RunOrigin::Window,
                 &options,
@@ -151,8 +199,8 @@ pub async fn import_run<R: Runtime>(
     .await;
     job.running.store(false, Ordering::SeqCst);
     let report = result.map_err(|e| IpcError::internal(&format!("import task: {e}"), lang))??;
-    // Done: the file's bytes (a clinic's clients) are not kept any longer than needed.
-    *job.staged.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    // Done: the file (a clinic's clients) is not kept any longer than needed.
+    job.clear();
     Ok(report)
 }
 
