@@ -172,7 +172,12 @@ async fn a_csv_export_is_previewed_remapped_imported_and_reimported_without_dupl
 async fn wait_long(app: &App, css: &str, needle: &str, secs: u64) -> String {
     let deadline = std::time::Instant::now() + Duration::from_secs(secs);
     loop {
-        if let Some(t) = app.texts(css).await.into_iter().find(|t| t.contains(needle)) {
+        if let Some(t) = app
+            .texts(css)
+            .await
+            .into_iter()
+            .find(|t| t.contains(needle))
+        {
             return t;
         }
         assert!(

@@ -61,7 +61,7 @@ use fidelia_core::import::{
     self as imp, fields, read, ColumnPreview, Counts, FileHead, ImportError, ImportOptions,
     Mapping, MappingSource, Preview, RejectedRow, Report,
 };
-use fidelia_core::text::fold;
+use fidelia_core::text::{fold, SearchKey};
 use fidelia_core::*;
 use fidelia_store::tables::treatments::Treatment;
 use fidelia_store::tables::{
@@ -345,6 +345,10 @@ struct State {
     staff: HashMap<String, StaffId>,
     staff_as_written: HashMap<String, Option<StaffId>>,
     touched: HashSet<ClientId>,
+    /// The client this import created whose rows are being read, with its search key as its
+    /// pets come: written when its rows end, while its row is still in memory (a pass over
+    /// every client afterwards wrote each one again, long after).
+    open: Option<(ClientId, SearchKey)>,
     overwrite: bool,
     /// The clinic's preventive-care rules: a treatment without its next date gets it by rule.
     care: fidelia_core::care::CareRules,
@@ -357,6 +361,26 @@ pub fn warm_up() {
     STARTED.call_once(|| {
         std::thread::spawn(imp::phone::warm_up);
     });
+}
+
+impl State {
+    /// `client` has a new pet named `name`, its newest: its search key must say so.
+    fn pet_of(&mut self, client: ClientId, name: &str) {
+        match &mut self.open {
+            Some((id, key)) if *id == client => key.add_pet(name),
+            _ => {
+                self.touched.insert(client);
+            }
+        }
+    }
+
+    /// The open client's rows have ended: its search key is written.
+    fn close_client(&mut self, db: &Db) -> Result<()> {
+        if let Some((id, key)) = self.open.take() {
+            clients::set_search_key(db, id, &String::from(key))?;
+        }
+        Ok(())
+    }
 }
 
 /// Rows the reader thread converts before handing them to the writer.
@@ -563,6 +587,7 @@ fn write_rows<Tz: TimeZone>(
         staff: staff_by_name(db)?,
         staff_as_written: HashMap::new(),
         touched: HashSet::new(),
+        open: None,
         overwrite: opts.overwrite_manual,
         care: settings.care.clone(),
     };
@@ -629,12 +654,15 @@ fn write_rows<Tz: TimeZone>(
         }
     };
     cancelled()?;
+    state.close_client(db)?;
     if let Some(aside) = aside {
         aside.put_back()?;
         cancelled()?;
         pets::refresh_last_visits(db)?;
         cancelled()?;
-        clients::refresh_search_keys(db, |id| state.touched.contains(&id))?;
+        if !state.touched.is_empty() {
+            clients::refresh_search_keys(db, |id| state.touched.contains(&id))?;
+        }
     } else {
         for id in state.touched {
             clients::refresh_search_key(db, id)?;
@@ -851,9 +879,13 @@ fn client(
     c: &mut row::ClientRow,
     now: DateTime<Utc>,
 ) -> Result<ClientId> {
-    if let Some(id) = st.clients.get(&c.source_id) {
-        return Ok(*id);
+    if let Some(id) = st.clients.get(&c.source_id).copied() {
+        if st.open.as_ref().is_some_and(|(open, _)| *open != id) {
+            st.close_client(db)?;
+        }
+        return Ok(id);
     }
+    st.close_client(db)?;
     let d = &c.data;
     let phones = (c.phone1_e164.clone(), c.phone2_e164.clone(), c.phone_flag);
     let id = match clients::by_source_id(db, &c.source_id)? {
@@ -861,7 +893,8 @@ fn client(
             let id = clients::insert_imported(db, d, &c.source_id, &phones, &st.now)?;
             record_consents(db, id, None, d, ConsentHow::Import, None, now)?;
             report.clients.created += 1;
-            st.touched.insert(id);
+            let key = SearchKey::new(&d.first_name, &d.surnames, &[&d.phone1, &d.phone2]);
+            st.open = Some((id, key));
             id
         }
         Existing::Found { id, protected } => {
@@ -903,7 +936,7 @@ fn pet<Tz: TimeZone>(
         Existing::New => {
             let id = pets::insert_imported(db, &p.data, &p.source_id, now)?;
             report.pets.created += 1;
-            st.touched.insert(client_id);
+            st.pet_of(client_id, &p.data.name);
             id
         }
         Existing::Found { id, protected } => {

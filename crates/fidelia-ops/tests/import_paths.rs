@@ -166,6 +166,13 @@ fn the_bulk_path_writes_exactly_what_the_row_path_writes() {
     // The follow-up calls of the recent visits, the search keys and last visits are in the
     // dump; the indexes too: a search finds a client of the large file.
     assert!(a.contains("nunez pena 24999"), "search keys refreshed");
+    // The keys the import wrote for the clients it created, as their rows ended, are those
+    // read back from the database.
+    let store = fidelia_store::Store::open(&dir.join("rows.sqlite3")).unwrap();
+    store
+        .write(|db| fidelia_store::tables::clients::refresh_search_keys(db, |_| true))
+        .unwrap();
+    assert!(rows.content_dump().unwrap() == a, "no search key changed");
     assert!(bulk.integrity_ok().unwrap());
     let _ = std::fs::remove_dir_all(&dir);
 }

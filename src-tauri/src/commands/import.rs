@@ -64,7 +64,6 @@ pub fn staging_path(db_path: &Path) -> PathBuf {
     db_path.with_file_name("importacion-en-curso.csv")
 }
 
-
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImportProgress {

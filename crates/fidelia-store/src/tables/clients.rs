@@ -107,6 +107,15 @@ pub fn refresh_search_key(db: &Db, id: ClientId) -> Result<()> {
     Ok(())
 }
 
+/// Writes a client's search key computed elsewhere (an import's, for a client it created: it
+/// knows the names, phones and pets it wrote).
+pub fn set_search_key(db: &Db, id: ClientId, key: &str) -> Result<()> {
+    db.conn()
+        .prepare_cached("UPDATE clients SET search_key = ?2 WHERE id = ?1")?
+        .execute(params![id.0, key])?;
+    Ok(())
+}
+
 /// [`refresh_search_key`] for every client `touched` says, reading clients and their pets in
 /// one pass by id (a bulk import touches most of the clinic: one read per client and a write
 /// only where the key changed, instead of three statements each).
