@@ -10,7 +10,7 @@
 # Prints seconds, rows per second, the ratio to the floor and the peak memory (RSS) of
 # `fidelia import`.
 #
-# usage: scripts/bench-import.sh [ROWS [BIG]]     (BIG=0 skips the large file)
+# usage: [RUNS=5] [BIG_RUNS=3] scripts/bench-import.sh [ROWS [BIG]]     (BIG=0 skips the large file)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS="${1:-100000}"
@@ -34,23 +34,34 @@ run() {
 rate() { python3 -c "import sys; print(f'{int(sys.argv[1]) / max(float(sys.argv[2]), 0.001):,.0f}')" "$1" "$2"; }
 row() { printf "%-50s %8s %12s\n" "$@"; }
 
-# measure ROWS VISITS_PER_PET LABEL [again]
+median() { python3 -c "import statistics, sys; print(f'{statistics.median(map(float, sys.argv[1:])):.2f}')" "$@"; }
+
+# measure ROWS VISITS_PER_PET LABEL RUNS [again]
+# The floor and fidelia run in turn RUNS times (the machine's speed drifts from one second to
+# the next on a shared host); each figure is the median of its runs, the ratio that of the
+# medians, the peak memory the largest.
 measure() {
-  local rows="$1" visits="$2" label="$3" again="${4:-}"
+  local rows="$1" visits="$2" label="$3" runs="$4" again="${5:-}"
   python3 scripts/gen-import-csv.py "$rows" "$DIR/$label.csv" "$visits"
   echo
-  echo "== $label: $rows rows, $(($(stat -c %s "$DIR/$label.csv") / 1024 / 1024)) MiB, $(file -b "$DIR/$label.csv" | cut -d, -f1)"
-  # The floor: iconv to UTF-8 (sqlite3 reads UTF-8 only), then .import into a plain table.
-  run iconv sh -c "iconv -f WINDOWS-1252 -t UTF-8 '$DIR/$label.csv' > '$DIR/$label-utf8.csv'"
-  local i_secs=$SECS
-  run sqlite3 sqlite3 "$DIR/$label-plain.sqlite3" ".mode csv" ".separator ;" ".import $DIR/$label-utf8.csv t"
-  local s_secs=$SECS
-  rm -f "$DIR/$label-utf8.csv" "$DIR/$label-plain.sqlite3"
-  run fidelia "$BIN" --db "$DIR/$label.sqlite3" import "$DIR/$label.csv"
-  local f_secs=$SECS f_rss=$RSS_KB
+  echo "== $label: $rows rows, $(($(stat -c %s "$DIR/$label.csv") / 1024 / 1024)) MiB, $(file -b "$DIR/$label.csv" | cut -d, -f1); $runs runs each"
+  local i_all=() s_all=() floor_all=() f_all=() f_rss=0 n
+  for ((n = 0; n < runs; n++)); do
+    # The floor: iconv to UTF-8 (sqlite3 reads UTF-8 only), then .import into a plain table.
+    run iconv sh -c "iconv -f WINDOWS-1252 -t UTF-8 '$DIR/$label.csv' > '$DIR/$label-utf8.csv'"
+    local i_secs=$SECS
+    run sqlite3 sqlite3 "$DIR/$label-plain.sqlite3" ".mode csv" ".separator ;" ".import $DIR/$label-utf8.csv t"
+    i_all+=("$i_secs"); s_all+=("$SECS")
+    floor_all+=("$(python3 -c "print(f'{$i_secs + $SECS:.2f}')")")
+    rm -f "$DIR/$label-utf8.csv" "$DIR/$label-plain.sqlite3"
+    rm -f "$DIR/$label.sqlite3"*
+    run fidelia "$BIN" --db "$DIR/$label.sqlite3" import "$DIR/$label.csv"
+    f_all+=("$SECS")
+    [ "$RSS_KB" -gt "$f_rss" ] && f_rss=$RSS_KB
+  done
   grep -E "filas|Clientes|Mascotas|Visitas" "$DIR/fidelia.out" | sed 's/^/  /'
-  local floor
-  floor=$(python3 -c "print(f'{$i_secs + $s_secs:.2f}')")
+  local f_secs s_secs floor
+  f_secs=$(median "${f_all[@]}"); s_secs=$(median "${s_all[@]}"); floor=$(median "${floor_all[@]}")
   row "" "seconds" "rows/s"
   row "fidelia import (empty clinic)" "$f_secs" "$(rate "$rows" "$f_secs")"
   if [ -n "$again" ]; then
@@ -59,13 +70,14 @@ measure() {
   fi
   row "sqlite3 .import (plain table)" "$s_secs" "$(rate "$rows" "$s_secs")"
   row "iconv + sqlite3 .import (the floor)" "$floor" "$(rate "$rows" "$floor")"
+  echo "fidelia runs: ${f_all[*]} s; floor runs: ${floor_all[*]} s"
   python3 -c "print(f'ratio fidelia / floor: {$f_secs / max($floor, 0.001):.2f}x   (target: at most 2x)')"
   echo "peak RSS of fidelia import: $((f_rss / 1024)) MiB   (target: under 64 MiB)"
   rm -f "$DIR/$label.csv" "$DIR/$label.sqlite3"*
 }
 
 echo "machine: $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-measure "$ROWS" 3 "export" again
+measure "$ROWS" 3 "export" "${RUNS:-5}" again
 if [ "$BIG" -gt 0 ]; then
-  measure "$BIG" 12 "decade"
+  measure "$BIG" 12 "decade" "${BIG_RUNS:-3}"
 fi
