@@ -63,8 +63,22 @@ cleanup() {
     fi
   fi
   rm -f "$PIDFILE"
+  if [ -n "${FIDELIA_TEST_PG_DIR:-}" ]; then
+    bash "$FIDELIA_ROOT/scripts/pg-cluster.sh" stop "$FIDELIA_TEST_PG_DIR" || true
+  fi
 }
 trap cleanup EXIT
+
+# A throwaway PostgreSQL cluster for the tests of the several-PCs mode (removed at the end).
+if pg="$(bash "$FIDELIA_ROOT/scripts/pg-cluster.sh" start)"; then
+  eval "$pg"
+  export FIDELIA_TEST_PG FIDELIA_TEST_PG_DIR
+  say "PostgreSQL test cluster: ${FIDELIA_TEST_PG_DIR}"
+elif is_ci; then
+  die "no PostgreSQL test cluster (see above); in CI this is a failure. Run scripts/setup.sh."
+else
+  warn "no PostgreSQL test cluster: THE SERVER TESTS ARE SKIPPED (run scripts/setup.sh)"
+fi
 
 E2E=yes
 if ! require_tools; then

@@ -69,6 +69,7 @@ const COMMANDS: &[&str] = &[
     "report_month",
     "diagnostics",
     "integrity_check",
+    "server_check",
     "backups_list",
     "backup_now",
     "backup_restore",

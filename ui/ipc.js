@@ -117,6 +117,8 @@ export const api = {
   reportMonth: (month) => invoke("report_month", { month }),
   diagnostics: () => invoke("diagnostics"),
   integrityCheck: () => invoke("integrity_check"),
+  // form: { host, port, database, user, password } → { ok, state, message } (docs/ipc.md)
+  serverCheck: (form) => invoke("server_check", { form }),
   backupsList: () => invoke("backups_list"),
   backupNow: () => invoke("backup_now"),
   backupRestore: (name) => invoke("backup_restore", { name }),

@@ -132,6 +132,7 @@ pub fn builder<R: Runtime>() -> Builder<R> {
         commands::loyalty::report_month,
         commands::diagnostics::diagnostics,
         commands::diagnostics::integrity_check,
+        commands::server::server_check,
         commands::backup::backups_list,
         commands::backup::backup_now,
         commands::backup::backup_restore,

@@ -12,6 +12,7 @@ import { confirmDialog } from "../components/dialog.js";
 import { messagesFieldsets, collectMessages } from "./settings-messages.js";
 import { winbackFieldset, collectWinback } from "./settings-winback.js";
 import { diagnosticsSection } from "./settings-diagnostics.js";
+import { serverSection } from "./settings-server.js";
 import { backupsSection } from "./backups.js";
 import { activitySection } from "./settings-activity.js";
 import { importSection } from "./settings-import.js";
@@ -336,6 +337,7 @@ export async function settingsView() {
     await backupsSection(),
     await autostartSection(),
     await activitySection(),
+    serverSection(),
     await diagnosticsSection(),
     h(
       "section",

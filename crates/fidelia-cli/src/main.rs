@@ -58,6 +58,12 @@ enum Command {
     },
     /// Show where the database is and what it holds.
     Info,
+    /// Test a server database for several PCs (PostgreSQL): reachable, the right password,
+    /// empty or Fidelia's (writes nothing).
+    ServerCheck {
+        /// postgres://user:password@host:port/database
+        url: String,
+    },
     /// Make a verified backup of the database (then rotate the folder's backups).
     Backup {
         /// The backup folder (default: this PC's, as chosen in the window).
@@ -250,6 +256,19 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 println!("The database as it was: {}", copy.display());
             }
             drop(clinic);
+        }
+        Command::ServerCheck { url } => {
+            // In the clinic's language when this PC has a clinic (none is made for this).
+            let lang = match path.exists() {
+                true => Clinic::open(&path).map(|c| c.language()).ok(),
+                false => None,
+            }
+            .unwrap_or(fidelia_core::Lang::Es);
+            let t = fidelia_ops::server::test_connection(&url, lang);
+            println!("{}", t.message);
+            if !t.ok {
+                return Err("the server database cannot be used".into());
+            }
         }
         Command::Info => {
             let store = Clinic::open(&path)?;

@@ -31,6 +31,7 @@ pub mod pets;
 pub mod privacy;
 pub mod records;
 pub mod report;
+pub mod server;
 pub mod surveys;
 pub mod visits;
 pub mod winback;

@@ -12,6 +12,7 @@ pub mod export;
 pub mod kpi;
 mod migrations;
 pub mod privacy;
+pub mod server;
 pub mod tables;
 
 use std::path::{Path, PathBuf};

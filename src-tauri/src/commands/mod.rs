@@ -9,5 +9,6 @@ pub mod loyalty;
 pub mod messages;
 pub mod privacy;
 pub mod records;
+pub mod server;
 pub mod surveys;
 pub mod winback;

@@ -1,0 +1,224 @@
+//! The clinic's server database, for a clinic with several PCs: PostgreSQL on the clinic's
+//! main PC, reached over the clinic's network (the `postgres` crate: a synchronous client,
+//! like the rest of this crate's calls, so the callers need no runtime of their own).
+//!
+//! What is here so far: telling what a server database is ("test the connection": reachable,
+//! the right password, an empty database, Fidelia's, a newer Fidelia's) and bringing its
+//! schema up to date with the PostgreSQL migrations (`migrations/pg/`, numbered as the SQLite
+//! ones: after migration N both engines hold the same tables, columns, constraints, indexes
+//! and triggers). The tables' statements run on SQLite only for now.
+
+use std::time::Duration;
+
+use postgres::error::SqlState;
+use postgres::{Client, Config, NoTls};
+use serde::Serialize;
+
+/// The PostgreSQL migrations, in order; the version of an up-to-date server database is their
+/// count, as for SQLite.
+const PG_SQL: &[&str] = &[
+    include_str!("../migrations/pg/0001_records.sql"),
+    include_str!("../migrations/pg/0002_calls.sql"),
+    include_str!("../migrations/pg/0003_import.sql"),
+    include_str!("../migrations/pg/0004_call_indexes.sql"),
+    include_str!("../migrations/pg/0005_letters.sql"),
+    include_str!("../migrations/pg/0006_search_index.sql"),
+    include_str!("../migrations/pg/0007_client_title.sql"),
+    include_str!("../migrations/pg/0008_messages.sql"),
+    include_str!("../migrations/pg/0009_surveys_consents.sql"),
+    include_str!("../migrations/pg/0010_winback.sql"),
+    include_str!("../migrations/pg/0011_dashboard_indexes.sql"),
+    include_str!("../migrations/pg/0012_privacy_audit.sql"),
+    include_str!("../migrations/pg/0013_import_runs.sql"),
+    include_str!("../migrations/pg/0014_pet_deceased.sql"),
+];
+
+/// The table that says a database is Fidelia's, and at which schema version.
+const VERSION_TABLE: &str = "fidelia_schema";
+
+/// How long reaching the server may take before it counts as unreachable.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// What a reachable server database holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "camelCase")]
+pub enum ServerState {
+    /// Fidelia's, at this schema version (this build's, or older: brought up to date when
+    /// opened).
+    #[serde(rename_all = "camelCase")]
+    Fidelia { schema: i64 },
+    /// No tables at all: ready to receive a clinic's data.
+    Empty,
+}
+
+/// Why a server database cannot be used. Each has a dictionary key (`key`) for the window and
+/// the CLI, in plain words.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ServerProblem {
+    /// The address cannot be read as a PostgreSQL connection (`postgres://user@host:port/db`).
+    #[error("not a server address: {0}")]
+    BadAddress(String),
+    /// Nothing answers at that host and port (the server PC off, PostgreSQL stopped, a
+    /// firewall, a wrong address).
+    #[error("the server does not answer: {0}")]
+    Unreachable(String),
+    /// The server refused the user or its password.
+    #[error("wrong user or password")]
+    WrongPassword,
+    /// The server has no database of that name.
+    #[error("no database of that name on the server")]
+    NoDatabase,
+    /// The database holds tables, but not Fidelia's.
+    #[error("the database is not Fidelia's")]
+    NotFidelia,
+    /// Fidelia's, written by a newer Fidelia than this one.
+    #[error("the database's schema {schema} is newer than this Fidelia's ({known})")]
+    Newer { schema: i64, known: i64 },
+    /// Anything else the server said.
+    #[error("server error: {0}")]
+    Other(String),
+}
+
+impl ServerProblem {
+    /// The dictionary key of the message for the clinic.
+    pub fn key(&self) -> &'static str {
+        match self {
+            ServerProblem::BadAddress(_) => "server.bad_address",
+            ServerProblem::Unreachable(_) => "server.unreachable",
+            ServerProblem::WrongPassword => "server.wrong_password",
+            ServerProblem::NoDatabase => "server.no_database",
+            ServerProblem::NotFidelia => "server.not_fidelia",
+            ServerProblem::Newer { .. } => "server.newer",
+            ServerProblem::Other(_) => "server.other",
+        }
+    }
+}
+
+impl ServerProblem {
+    /// The message for the clinic, in plain words.
+    pub fn message(&self, lang: fidelia_core::Lang) -> String {
+        let text = fidelia_core::i18n::t(lang, self.key());
+        match self {
+            ServerProblem::Newer { schema, known } => text
+                .replace("{schema}", &schema.to_string())
+                .replace("{known}", &known.to_string()),
+            ServerProblem::Other(detail) => text.replace("{detail}", detail),
+            _ => text,
+        }
+    }
+}
+
+impl ServerState {
+    /// "Connected: …", for the clinic.
+    pub fn message(&self, lang: fidelia_core::Lang) -> String {
+        let key = match self {
+            ServerState::Fidelia { .. } => "server.ok_fidelia",
+            ServerState::Empty => "server.ok_empty",
+        };
+        fidelia_core::i18n::t(lang, key)
+    }
+}
+
+impl From<postgres::Error> for ServerProblem {
+    fn from(e: postgres::Error) -> Self {
+        match e.code() {
+            Some(c) if *c == SqlState::INVALID_PASSWORD => ServerProblem::WrongPassword,
+            // No such role, or no pg_hba.conf line lets it in from this PC.
+            Some(c) if *c == SqlState::INVALID_AUTHORIZATION_SPECIFICATION => {
+                ServerProblem::WrongPassword
+            }
+            Some(c) if *c == SqlState::INVALID_CATALOG_NAME => ServerProblem::NoDatabase,
+            Some(_) => ServerProblem::Other(e.to_string()),
+            // No answer from a server (nothing listening, a timeout, the connection lost).
+            None => ServerProblem::Unreachable(e.to_string()),
+        }
+    }
+}
+
+/// The schema version an up-to-date server database has.
+pub fn pg_schema_version() -> i64 {
+    PG_SQL.len() as i64
+}
+
+/// Connects to the server database at `url` (`postgres://user:password@host:port/database`).
+pub fn connect(url: &str) -> Result<Client, ServerProblem> {
+    let mut config: Config = url
+        .parse()
+        .map_err(|e: postgres::Error| ServerProblem::BadAddress(e.to_string()))?;
+    config.connect_timeout(CONNECT_TIMEOUT);
+    config.application_name("fidelia");
+    Ok(config.connect(NoTls)?)
+}
+
+/// What the database at `url` is: "test the connection". Writes nothing.
+pub fn check(url: &str) -> Result<ServerState, ServerProblem> {
+    let mut client = connect(url)?;
+    state(&mut client)
+}
+
+/// What the connected database is.
+pub fn state(client: &mut Client) -> Result<ServerState, ServerProblem> {
+    let ours: bool = client
+        .query_one("SELECT to_regclass($1) IS NOT NULL", &[&VERSION_TABLE])?
+        .get(0);
+    if ours {
+        let schema: i64 = client
+            .query_one(&format!("SELECT version FROM {VERSION_TABLE}"), &[])?
+            .get(0);
+        let known = pg_schema_version();
+        return if schema > known {
+            Err(ServerProblem::Newer { schema, known })
+        } else {
+            Ok(ServerState::Fidelia { schema })
+        };
+    }
+    let tables: i64 = client
+        .query_one(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()",
+            &[],
+        )?
+        .get(0);
+    if tables == 0 {
+        Ok(ServerState::Empty)
+    } else {
+        Err(ServerProblem::NotFidelia)
+    }
+}
+
+/// Brings the server database's schema up to date: an empty database gets Fidelia's whole
+/// schema, Fidelia's an older one the migrations it lacks, each in a transaction of its own
+/// (several PCs starting at once wait for each other: an advisory lock). Refuses a database
+/// that is not Fidelia's or is newer. Returns the version reached.
+pub fn migrate(client: &mut Client) -> Result<i64, ServerProblem> {
+    /// The advisory lock held while migrating ("FIDELIA" in ASCII).
+    const LOCK: i64 = 0x0046_4944_454c_4941;
+    let mut version = match state(client)? {
+        ServerState::Fidelia { schema } => schema,
+        ServerState::Empty => 0,
+    };
+    for (i, sql) in PG_SQL.iter().enumerate().skip(version as usize) {
+        let mut tx = client.transaction()?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK])?;
+        tx.batch_execute(&format!(
+            "CREATE TABLE IF NOT EXISTS {VERSION_TABLE} (version BIGINT NOT NULL);
+             INSERT INTO {VERSION_TABLE} (version) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM {VERSION_TABLE});"
+        ))?;
+        // Another PC may have migrated while this one waited for the lock.
+        let now: i64 = tx
+            .query_one(&format!("SELECT version FROM {VERSION_TABLE}"), &[])?
+            .get(0);
+        if now > i as i64 {
+            version = now;
+            tx.commit()?;
+            continue;
+        }
+        tx.batch_execute(sql)?;
+        tx.execute(
+            &format!("UPDATE {VERSION_TABLE} SET version = $1"),
+            &[&(i as i64 + 1)],
+        )?;
+        tx.commit()?;
+        version = i as i64 + 1;
+    }
+    Ok(version)
+}
