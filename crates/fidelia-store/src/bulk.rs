@@ -54,7 +54,7 @@ pub struct SetAside<'c> {
 /// Drops the named indexes and triggers (in the current transaction), keeping their SQL, and
 /// stops evaluating `CHECK` constraints until the result is put back or dropped.
 pub fn set_aside<'c>(db: &Db<'c>, names: &[&str]) -> Result<SetAside<'c>> {
-    let conn: &'c rusqlite::Connection = db.conn;
+    let conn: &'c rusqlite::Connection = db.conn();
     let mut sql = Vec::with_capacity(names.len());
     for name in names {
         let (kind, text): (String, String) = conn

@@ -1,29 +1,29 @@
-//! The `staff` table.
+//! The `staff` table (written once for both engines: [`crate::sql`]).
 
 use fidelia_core::{Role, Staff, StaffData, StaffId};
-use rusqlite::{params, Row};
 
-use crate::{found, word, Db, Result, StoreError};
+use crate::sql::{parse_word, Row};
+use crate::{vals, Db, Result, StoreError};
 
 const COLUMNS: &str = "id, name, role, active";
 
-fn from_row(r: &Row) -> rusqlite::Result<Staff> {
+fn from_row(r: &Row) -> Result<Staff> {
     Ok(Staff {
         id: StaffId(r.get(0)?),
         data: StaffData {
             name: r.get(1)?,
-            role: word(r.get(2)?, Role::parse)?,
+            role: parse_word(r.get(2)?, Role::parse)?,
             active: r.get(3)?,
         },
     })
 }
 
 pub fn get(db: &Db, id: StaffId) -> Result<Staff> {
-    found(db.conn().query_row(
+    let row = db.row(
         &format!("SELECT {COLUMNS} FROM staff WHERE id = ?1"),
-        [id.0],
-        from_row,
-    ))
+        &vals![id.0],
+    )?;
+    from_row(&row.ok_or(StoreError::NotFound)?)
 }
 
 /// Everyone, active first, then by name.
@@ -37,30 +37,84 @@ pub fn all_by_age(db: &Db) -> Result<Vec<Staff>> {
 }
 
 fn listed(db: &Db, order: &str) -> Result<Vec<Staff>> {
-    let mut st = db
-        .conn()
-        .prepare(&format!("SELECT {COLUMNS} FROM staff ORDER BY {order}"))?;
-    let rows = st
-        .query_map([], from_row)?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+    db.rows(
+        &format!("SELECT {COLUMNS} FROM staff ORDER BY {order}"),
+        &[],
+    )?
+    .iter()
+    .map(from_row)
+    .collect()
 }
 
 pub fn insert(db: &Db, d: &StaffData) -> Result<StaffId> {
-    let conn = db.conn();
-    conn.prepare_cached("INSERT INTO staff (name, role, active) VALUES (?1, ?2, ?3)")?
-        .execute(params![d.name, d.role.as_str(), d.active])?;
-    Ok(StaffId(conn.last_insert_rowid()))
+    let id = db.insert(
+        "INSERT INTO staff (name, role, active) VALUES (?1, ?2, ?3)",
+        &vals![&d.name, d.role.as_str(), d.active],
+    )?;
+    Ok(StaffId(id))
 }
 
 /// `NotFound` if there is no such staff member.
 pub fn update(db: &Db, id: StaffId, d: &StaffData) -> Result<()> {
-    let n = db.conn().execute(
+    let n = db.execute(
         "UPDATE staff SET name = ?2, role = ?3, active = ?4 WHERE id = ?1",
-        params![id.0, d.name, d.role.as_str(), d.active],
+        &vals![id.0, &d.name, d.role.as_str(), d.active],
     )?;
     if n == 0 {
         return Err(StoreError::NotFound);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_util::*;
+
+    #[test]
+    fn staff_are_saved_listed_and_changed_on_each_engine() {
+        on_each_engine(|db| {
+            let ana = insert(
+                db,
+                &StaffData {
+                    name: "Dra. Ana Núñez".into(),
+                    role: Role::Vet,
+                    active: true,
+                },
+            )
+            .unwrap();
+            let luis = StaffData {
+                name: "Luis Gil".into(),
+                role: Role::Reception,
+                active: false,
+            };
+            let luis_id = insert(db, &luis).unwrap();
+            assert_ne!(ana, luis_id);
+            assert_eq!(get(db, luis_id).unwrap().data, luis);
+            let names = |list: Vec<Staff>| -> Vec<String> {
+                list.into_iter().map(|s| s.data.name).collect()
+            };
+            // Active first: Ana, then Luis.
+            assert_eq!(names(all(db).unwrap()), ["Dra. Ana Núñez", "Luis Gil"]);
+            let back = StaffData {
+                active: true,
+                ..luis.clone()
+            };
+            update(db, luis_id, &back).unwrap();
+            assert_eq!(names(all(db).unwrap()), ["Dra. Ana Núñez", "Luis Gil"]);
+            assert_eq!(
+                names(all_by_age(db).unwrap()),
+                ["Dra. Ana Núñez", "Luis Gil"]
+            );
+            assert!(get(db, luis_id).unwrap().data.active);
+            assert!(matches!(
+                update(db, StaffId(999_999), &back),
+                Err(StoreError::NotFound)
+            ));
+            assert!(matches!(
+                get(db, StaffId(999_999)),
+                Err(StoreError::NotFound)
+            ));
+        });
+    }
 }

@@ -1,0 +1,364 @@
+//! Statements written once for both engines (issue 16): the table modules pass SQL in the
+//! subset SQLite and PostgreSQL share, with `?1`, `?2`… placeholders (rewritten `$1`, `$2`…
+//! for PostgreSQL), values as [`Value`], and read rows as [`Row`]s of values, whichever engine
+//! is under the [`Db`]. A module moves to these calls from `db.conn()` (SQLite only) one at a
+//! time; the store's tests of a moved module run on both engines ([`crate::test_util`]).
+//!
+//! The engines agree on the values Fidelia stores: integers (`INTEGER` / `BIGINT`, read as
+//! `i64`; a flag is 0 or 1), text (instants and days included), reals and bytes.
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+
+use crate::{Db, Result, StoreError};
+
+/// A value bound to a statement or read from a row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value<'a> {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(Cow<'a, str>),
+    Blob(Cow<'a, [u8]>),
+}
+
+impl From<i64> for Value<'_> {
+    fn from(v: i64) -> Self {
+        Value::Int(v)
+    }
+}
+impl From<bool> for Value<'_> {
+    fn from(v: bool) -> Self {
+        Value::Int(v as i64)
+    }
+}
+impl From<f64> for Value<'_> {
+    fn from(v: f64) -> Self {
+        Value::Real(v)
+    }
+}
+impl<'a> From<&'a str> for Value<'a> {
+    fn from(v: &'a str) -> Self {
+        Value::Text(Cow::Borrowed(v))
+    }
+}
+impl<'a> From<&'a String> for Value<'a> {
+    fn from(v: &'a String) -> Self {
+        Value::Text(Cow::Borrowed(v))
+    }
+}
+impl From<String> for Value<'_> {
+    fn from(v: String) -> Self {
+        Value::Text(Cow::Owned(v))
+    }
+}
+impl<'a, T: Into<Value<'a>>> From<Option<T>> for Value<'a> {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Value::Null, Into::into)
+    }
+}
+
+/// The values of a statement: `vals![id.0, d.name, d.active]`.
+#[macro_export]
+macro_rules! vals {
+    ($($v:expr),* $(,)?) => { [$($crate::sql::Value::from($v)),*] };
+}
+
+/// A Rust value read from a column.
+pub trait FromValue: Sized {
+    fn from_value(v: Value<'static>) -> Option<Self>;
+}
+impl FromValue for i64 {
+    fn from_value(v: Value<'static>) -> Option<Self> {
+        match v {
+            Value::Int(i) => Some(i),
+            _ => None,
+        }
+    }
+}
+impl FromValue for bool {
+    fn from_value(v: Value<'static>) -> Option<Self> {
+        i64::from_value(v).map(|i| i != 0)
+    }
+}
+impl FromValue for f64 {
+    fn from_value(v: Value<'static>) -> Option<Self> {
+        match v {
+            Value::Real(r) => Some(r),
+            Value::Int(i) => Some(i as f64),
+            _ => None,
+        }
+    }
+}
+impl FromValue for String {
+    fn from_value(v: Value<'static>) -> Option<Self> {
+        match v {
+            Value::Text(t) => Some(t.into_owned()),
+            _ => None,
+        }
+    }
+}
+impl FromValue for Vec<u8> {
+    fn from_value(v: Value<'static>) -> Option<Self> {
+        match v {
+            Value::Blob(b) => Some(b.into_owned()),
+            _ => None,
+        }
+    }
+}
+impl<T: FromValue> FromValue for Option<T> {
+    fn from_value(v: Value<'static>) -> Option<Self> {
+        match v {
+            Value::Null => Some(None),
+            v => T::from_value(v).map(Some),
+        }
+    }
+}
+
+/// One row read, its columns in the statement's order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row(Vec<Value<'static>>);
+
+impl Row {
+    /// Column `i` as a `T`; an error names the column and what it held.
+    pub fn get<T: FromValue>(&self, i: usize) -> Result<T> {
+        let v = self.0.get(i).cloned().unwrap_or(Value::Null);
+        T::from_value(v.clone()).ok_or_else(|| {
+            StoreError::Column(format!(
+                "column {i} holds {v:?}, not a {}",
+                std::any::type_name::<T>()
+            ))
+        })
+    }
+}
+
+/// A word stored for an enum (`Role::parse`…), or an error naming it.
+pub(crate) fn parse_word<T>(s: String, parse: fn(&str) -> Option<T>) -> Result<T> {
+    parse(&s).ok_or_else(|| StoreError::Column(format!("unknown value {s:?}")))
+}
+
+/// `?1`, `?2`… as PostgreSQL writes them (`$1`, `$2`…), outside quoted text and names.
+pub(crate) fn pg_placeholders(sql: &str) -> Cow<'_, str> {
+    if !sql.contains('?') {
+        return Cow::Borrowed(sql);
+    }
+    let mut out = String::with_capacity(sql.len());
+    let mut quote: Option<char> = None;
+    for c in sql.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '?') => {
+                out.push('$');
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+    }
+    Cow::Owned(out)
+}
+
+/// A PostgreSQL session a [`Db`] runs on: a transaction, or a connection outside one.
+pub(crate) trait PgSession {
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, postgres::Error>;
+    fn rows(&mut self, sql: &str, params: &[Value]) -> Result<Vec<postgres::Row>, postgres::Error>;
+}
+
+fn pg_params<'v>(params: &'v [Value<'v>]) -> Vec<&'v (dyn postgres::types::ToSql + Sync)> {
+    params
+        .iter()
+        .map(|v| v as &(dyn postgres::types::ToSql + Sync))
+        .collect()
+}
+
+impl PgSession for postgres::Transaction<'_> {
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, postgres::Error> {
+        postgres::Transaction::execute(self, &*pg_placeholders(sql), &pg_params(params))
+    }
+    fn rows(&mut self, sql: &str, params: &[Value]) -> Result<Vec<postgres::Row>, postgres::Error> {
+        self.query(&*pg_placeholders(sql), &pg_params(params))
+    }
+}
+
+impl PgSession for postgres::Client {
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, postgres::Error> {
+        postgres::Client::execute(self, &*pg_placeholders(sql), &pg_params(params))
+    }
+    fn rows(&mut self, sql: &str, params: &[Value]) -> Result<Vec<postgres::Row>, postgres::Error> {
+        self.query(&*pg_placeholders(sql), &pg_params(params))
+    }
+}
+
+/// The connection under a [`Db`].
+pub(crate) enum Engine<'c> {
+    Sqlite(&'c rusqlite::Connection),
+    // Made by the tests until a Store opens a server database (issue 16, next step).
+    #[cfg_attr(not(test), allow(dead_code))]
+    Pg(&'c RefCell<dyn PgSession + 'c>),
+}
+
+impl Db<'_> {
+    /// Runs a statement; the rows it changed.
+    pub(crate) fn execute(&self, sql: &str, params: &[Value]) -> Result<usize> {
+        match &self.engine {
+            Engine::Sqlite(c) => Ok(c
+                .prepare_cached(sql)?
+                .execute(rusqlite::params_from_iter(params))?),
+            Engine::Pg(s) => Ok(s.borrow_mut().execute(sql, params)? as usize),
+        }
+    }
+
+    /// Inserts a row and returns its `id`.
+    pub(crate) fn insert(&self, sql: &str, params: &[Value]) -> Result<i64> {
+        match &self.engine {
+            Engine::Sqlite(c) => {
+                c.prepare_cached(sql)?
+                    .execute(rusqlite::params_from_iter(params))?;
+                Ok(c.last_insert_rowid())
+            }
+            Engine::Pg(s) => {
+                let rows = s
+                    .borrow_mut()
+                    .rows(&format!("{sql} RETURNING id"), params)?;
+                Ok(rows.first().ok_or(StoreError::NotFound)?.get(0))
+            }
+        }
+    }
+
+    /// Every row of a query.
+    pub(crate) fn rows(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+        match &self.engine {
+            Engine::Sqlite(c) => {
+                let mut st = c.prepare_cached(sql)?;
+                let n = st.column_count();
+                let mut rows = st.query(rusqlite::params_from_iter(params))?;
+                let mut out = Vec::new();
+                while let Some(r) = rows.next()? {
+                    let mut row = Vec::with_capacity(n);
+                    for i in 0..n {
+                        row.push(from_sqlite(r.get_ref(i)?));
+                    }
+                    out.push(Row(row));
+                }
+                Ok(out)
+            }
+            Engine::Pg(s) => s
+                .borrow_mut()
+                .rows(sql, params)?
+                .iter()
+                .map(|r| {
+                    (0..r.len())
+                        .map(|i| Ok(r.try_get::<_, PgValue>(i)?.0))
+                        .collect::<Result<Vec<_>>>()
+                        .map(Row)
+                })
+                .collect(),
+        }
+    }
+
+    /// The first row of a query, if any.
+    pub(crate) fn row(&self, sql: &str, params: &[Value]) -> Result<Option<Row>> {
+        Ok(self.rows(sql, params)?.into_iter().next())
+    }
+}
+
+fn from_sqlite(v: rusqlite::types::ValueRef) -> Value<'static> {
+    use rusqlite::types::ValueRef as V;
+    match v {
+        V::Null => Value::Null,
+        V::Integer(i) => Value::Int(i),
+        V::Real(r) => Value::Real(r),
+        V::Text(t) => Value::Text(Cow::Owned(String::from_utf8_lossy(t).into_owned())),
+        V::Blob(b) => Value::Blob(Cow::Owned(b.to_vec())),
+    }
+}
+
+impl rusqlite::ToSql for Value<'_> {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, ValueRef};
+        Ok(ToSqlOutput::Borrowed(match self {
+            Value::Null => ValueRef::Null,
+            Value::Int(i) => ValueRef::Integer(*i),
+            Value::Real(r) => ValueRef::Real(*r),
+            Value::Text(t) => ValueRef::Text(t.as_bytes()),
+            Value::Blob(b) => ValueRef::Blob(b),
+        }))
+    }
+}
+
+/// A value as PostgreSQL takes it: converted to the type the server gives the parameter
+/// (an integer to `int4` where the server wants one, a flag to `bool`…).
+impl postgres::types::ToSql for Value<'_> {
+    fn to_sql(
+        &self,
+        ty: &postgres::types::Type,
+        out: &mut postgres::types::private::BytesMut,
+    ) -> Result<postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        use postgres::types::{IsNull, Type};
+        match (self, ty) {
+            (Value::Null, _) => Ok(IsNull::Yes),
+            (Value::Int(i), &Type::INT8) => i.to_sql(ty, out),
+            (Value::Int(i), &Type::INT4) => i32::try_from(*i)?.to_sql(ty, out),
+            (Value::Int(i), &Type::INT2) => i16::try_from(*i)?.to_sql(ty, out),
+            (Value::Int(i), &Type::BOOL) => (*i != 0).to_sql(ty, out),
+            (Value::Int(i), &Type::FLOAT8) => (*i as f64).to_sql(ty, out),
+            (Value::Int(i), _) => i.to_string().to_sql(&Type::TEXT, out),
+            (Value::Real(r), &Type::FLOAT4) => (*r as f32).to_sql(ty, out),
+            (Value::Real(r), _) => r.to_sql(&Type::FLOAT8, out),
+            (Value::Text(t), _) => t.as_ref().to_sql(&Type::TEXT, out),
+            (Value::Blob(b), _) => b.as_ref().to_sql(&Type::BYTEA, out),
+        }
+    }
+    fn accepts(_: &postgres::types::Type) -> bool {
+        true
+    }
+    postgres::types::to_sql_checked!();
+}
+
+/// A column read from PostgreSQL as a [`Value`].
+struct PgValue(Value<'static>);
+
+impl<'r> postgres::types::FromSql<'r> for PgValue {
+    fn from_sql(
+        ty: &postgres::types::Type,
+        raw: &'r [u8],
+    ) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
+        use postgres::types::Type;
+        Ok(PgValue(match *ty {
+            Type::INT8 => Value::Int(i64::from_sql(ty, raw)?),
+            Type::INT4 => Value::Int(i32::from_sql(ty, raw)? as i64),
+            Type::INT2 => Value::Int(i16::from_sql(ty, raw)? as i64),
+            Type::BOOL => Value::Int(bool::from_sql(ty, raw)? as i64),
+            Type::FLOAT8 => Value::Real(f64::from_sql(ty, raw)?),
+            Type::FLOAT4 => Value::Real(f32::from_sql(ty, raw)? as f64),
+            Type::BYTEA => Value::Blob(Cow::Owned(Vec::<u8>::from_sql(ty, raw)?)),
+            Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => {
+                Value::Text(Cow::Owned(String::from_sql(ty, raw)?))
+            }
+            _ => return Err(format!("a column of type {ty}: cast it in the SQL").into()),
+        }))
+    }
+    fn from_sql_null(
+        _: &postgres::types::Type,
+    ) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
+        Ok(PgValue(Value::Null))
+    }
+    fn accepts(_: &postgres::types::Type) -> bool {
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_rewritten_outside_quotes() {
+        assert_eq!(
+            pg_placeholders("SELECT a FROM t WHERE b = ?1 AND c = '?2' AND \"d?\" = ?12"),
+            "SELECT a FROM t WHERE b = $1 AND c = '?2' AND \"d?\" = $12"
+        );
+        assert!(matches!(pg_placeholders("SELECT 1"), Cow::Borrowed(_)));
+    }
+}
