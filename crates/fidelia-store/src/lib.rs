@@ -538,6 +538,27 @@ pub(crate) mod test_util {
         .as_deref()
     }
 
+    /// A client with one pet (a dog), written with plain statements, for the tables that
+    /// point at them.
+    pub fn client_and_pet(db: &Db, name: &str) -> (fidelia_core::ClientId, fidelia_core::PetId) {
+        let now = "2026-12-01T10:00:00Z";
+        let client = db
+            .insert(
+                "INSERT INTO clients (first_name, surnames, phone1, preferred_channel, consent_care, consent_commercial, created_at, updated_at)
+                 VALUES (?1, 'Núñez', '612345678', 'telefono', 1, 0, ?2, ?2)",
+                &crate::vals![name, now],
+            )
+            .unwrap();
+        let pet = db
+            .insert(
+                "INSERT INTO pets (client_id, name, species, sex, created_at, updated_at)
+                 VALUES (?1, 'Luna', 'perro', 'hembra', ?2, ?2)",
+                &crate::vals![client, now],
+            )
+            .unwrap();
+        (fidelia_core::ClientId(client), fidelia_core::PetId(pet))
+    }
+
     /// Runs `f` on a new SQLite database, then on the test server's database (each in a
     /// transaction rolled back at the end): the same statements, the same answers.
     pub fn on_each_engine(f: impl Fn(&Db)) {

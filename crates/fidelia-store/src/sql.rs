@@ -6,6 +6,12 @@
 //!
 //! The engines agree on the values Fidelia stores: integers (`INTEGER` / `BIGINT`, read as
 //! `i64`; a flag is 0 or 1), text (instants and days included), reals and bytes.
+//!
+//! What the shared subset asks of a statement: a parameter PostgreSQL cannot type from where
+//! it stands (one only tested with `IS NULL`) is written `CAST(?N AS BIGINT)`; a `sum()` of
+//! integers, which PostgreSQL makes `numeric`, is cast to `BIGINT`; `ON CONFLICT … DO UPDATE …
+//! WHERE` names the table's columns with the table (`settings.value`); no `INSERT OR …`, no
+//! SQLite date functions (those go in a dialect function).
 
 use std::borrow::Cow;
 use std::cell::RefCell;

@@ -21,9 +21,7 @@ pub mod treatments;
 pub mod visits;
 pub mod winback;
 
-use rusqlite::{params, OptionalExtension};
-
-use crate::{Db, Result};
+use crate::{vals, Db, Result};
 
 /// A record looked up by the id it has in the practice-management system (`source_id`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,16 +45,11 @@ pub(crate) fn find_source<I>(
 ) -> Result<Existing<I>> {
     debug_assert!(IMPORTED.contains(&table));
     let sql = format!("SELECT id, origin = 'manual' OR (imported_at IS NOT NULL AND updated_at > imported_at) FROM {table} WHERE source_id = ?1");
-    let r: Option<(i64, bool)> = db
-        .conn()
-        .prepare_cached(&sql)?
-        .query_row([sid], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    Ok(match r {
+    Ok(match db.row(&sql, &vals![sid])? {
         None => Existing::New,
-        Some((id, protected)) => Existing::Found {
-            id: wrap(id),
-            protected,
+        Some(r) => Existing::Found {
+            id: wrap(r.get(0)?),
+            protected: r.get(1)?,
         },
     })
 }
@@ -64,9 +57,7 @@ pub(crate) fn find_source<I>(
 pub(crate) fn stamp_source(db: &Db, table: &str, id: i64, sid: &str, now: &str) -> Result<()> {
     debug_assert!(IMPORTED.contains(&table));
     let sql = format!("UPDATE {table} SET source_id = ?2, origin = 'import', imported_at = ?3, updated_at = ?3 WHERE id = ?1");
-    db.conn()
-        .prepare_cached(&sql)?
-        .execute(params![id, sid, now])?;
+    db.execute(&sql, &vals![id, sid, now])?;
     Ok(())
 }
 
@@ -102,9 +93,9 @@ pub fn count(db: &Db, table: &str) -> Result<i64> {
         RECORDS.contains(&table) || ACTIVITY.contains(&table) || table == "settings",
         "unknown table {table}"
     );
-    Ok(db
-        .conn()
-        .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?)
+    db.row(&format!("SELECT count(*) FROM {table}"), &[])?
+        .ok_or(crate::StoreError::NotFound)?
+        .get(0)
 }
 
 /// Deletes every record of every table, settings included (not the import mappings: they are
@@ -115,7 +106,7 @@ pub fn wipe(db: &Db) -> Result<()> {
         .chain(RECORDS.iter().rev())
         .chain(&["settings"])
     {
-        db.conn().execute(&format!("DELETE FROM {table}"), [])?;
+        db.execute(&format!("DELETE FROM {table}"), &[])?;
     }
     Ok(())
 }
