@@ -51,6 +51,14 @@ async fn testing_the_server_connection_says_what_was_found() {
         "Conexión correcta: la base de datos está vacía",
     )
     .await;
+    if std::env::var_os("FIDELIA_SCREENSHOTS").is_some() {
+        // The card's title just below the window's header.
+        app.js("const c = document.querySelector('#server'); window.scrollBy(0, c.getBoundingClientRect().top - 90);")
+            .await;
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        app.window_screenshot(fidelia_e2e::workspace_dir().join("docs/screenshots/server.png"))
+            .await;
+    }
 
     app.type_into("#serverPassword", "otra").await;
     app.click("#server-test").await;

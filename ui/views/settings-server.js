@@ -24,12 +24,16 @@ export function serverSection() {
   const test = h("button", { type: "submit", id: "server-test", class: "btn" }, t("server.test"));
   const form = h(
     "form",
-    { id: "server-form", novalidate: true, class: "form-grid" },
-    field("serverHost", t("server.host"), { type: "text", placeholder: "recepcion.local" }, t("server.host_help")),
-    field("serverPort", t("server.port"), { type: "number", min: 1, max: 65535, value: "5432" }),
-    field("serverDatabase", t("server.database"), { type: "text", value: "fidelia" }),
-    field("serverUser", t("server.user"), { type: "text", value: "fidelia" }),
-    field("serverPassword", t("server.password"), { type: "password", autocomplete: "new-password" }),
+    { id: "server-form", novalidate: true },
+    h(
+      "div",
+      { class: "form-grid" },
+      field("serverHost", t("server.host"), { type: "text", placeholder: "recepcion.local" }, t("server.host_help")),
+      field("serverPort", t("server.port"), { type: "text", inputmode: "numeric", value: "5432" }),
+      field("serverDatabase", t("server.database"), { type: "text", value: "fidelia" }),
+      field("serverUser", t("server.user"), { type: "text", value: "fidelia" }),
+      field("serverPassword", t("server.password"), { type: "password", autocomplete: "new-password" }),
+    ),
     h("div", { class: "form-actions form-actions--start" }, test),
     result,
   );
