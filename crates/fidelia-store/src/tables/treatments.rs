@@ -1,10 +1,11 @@
-//! The `preventive_treatments` table: vaccines and dewormings applied, with their next due date.
+//! The `preventive_treatments` table: vaccines and dewormings applied, with their next due date
+//! (written once for both engines: [`crate::sql`]).
 
 use chrono::NaiveDate;
 use fidelia_core::PetId;
-use rusqlite::{params, OptionalExtension};
 
-use crate::{day, Db, Result};
+use crate::sql::Row;
+use crate::{day, vals, Db, Result, StoreError};
 
 /// A treatment's stored values: pet, kind, product, applied on, next due on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,53 +17,28 @@ pub struct Treatment {
     pub next_due_on: Option<NaiveDate>,
 }
 
-/// A treatment's row: id, entered by hand, pet, kind, product, applied on, next due on.
-type Row = (
-    i64,
-    bool,
-    i64,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-);
-
 /// The treatment imported with this source id: its id, whether it was entered by hand, and
 /// its values.
 pub fn by_source_id(db: &Db, sid: &str) -> Result<Option<(i64, bool, Treatment)>> {
-    let row: Option<Row> = db
-        .conn()
-        .prepare_cached(
-            "SELECT id, origin = 'manual', pet_id, kind, product, applied_on, next_due_on
-             FROM preventive_treatments WHERE source_id = ?1",
-        )?
-        .query_row([sid], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-            ))
-        })
-        .optional()?;
-    row.map(|(id, manual, pet, kind, product, applied, next)| {
+    db.row(
+        "SELECT id, origin = 'manual', pet_id, kind, product, applied_on, next_due_on
+         FROM preventive_treatments WHERE source_id = ?1",
+        &vals![sid],
+    )?
+    .map(|r| {
         Ok((
-            id,
-            manual,
+            r.get(0)?,
+            r.get(1)?,
             Treatment {
-                pet: PetId(pet),
-                kind,
-                product,
-                applied_on: crate::parse_day(applied)?.unwrap_or_default(),
-                next_due_on: crate::parse_day(next)?,
+                pet: PetId(r.get(2)?),
+                kind: r.get(3)?,
+                product: r.get(4)?,
+                applied_on: crate::parse_day(r.get(5)?)?.unwrap_or_default(),
+                next_due_on: crate::parse_day(r.get(6)?)?,
             },
         ))
     })
     .transpose()
-    .map_err(|e: rusqlite::Error| e.into())
 }
 
 /// Inserts a treatment read from an import; `check_on` as for [`insert`].
@@ -73,11 +49,11 @@ pub fn insert_imported(
     check_on: Option<NaiveDate>,
     now: &str,
 ) -> Result<()> {
-    db.conn().prepare_cached(
+    db.execute(
         "INSERT INTO preventive_treatments (pet_id, kind, product, applied_on, next_due_on, source_id, origin, imported_at, created_at, check_on)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'import', ?7, ?7, ?8)",
-    )?
-    .execute(params![t.pet.0, t.kind, t.product, day(t.applied_on), t.next_due_on.map(day), sid, now, check_on.map(day)])?;
+        &vals![t.pet.0, &t.kind, &t.product, day(t.applied_on), t.next_due_on.map(day), sid, now, check_on.map(day)],
+    )?;
     supersede(db, t.pet, &t.kind)
 }
 
@@ -89,68 +65,67 @@ pub fn update_imported(
     check_on: Option<NaiveDate>,
     now: &str,
 ) -> Result<()> {
-    db.conn().prepare_cached(
+    db.execute(
         "UPDATE preventive_treatments SET pet_id = ?2, kind = ?3, product = ?4, applied_on = ?5, next_due_on = ?6, imported_at = ?7, check_on = ?8 WHERE id = ?1",
-    )?
-    .execute(params![id, t.pet.0, t.kind, t.product, day(t.applied_on), t.next_due_on.map(day), now, check_on.map(day)])?;
+        &vals![id, t.pet.0, &t.kind, &t.product, day(t.applied_on), t.next_due_on.map(day), now, check_on.map(day)],
+    )?;
     supersede(db, t.pet, &t.kind)
 }
 
 /// Only the latest application of a pet's treatment is looked at for reminders: a newer one
 /// replaces what the older one set.
 fn supersede(db: &Db, pet: PetId, kind: &str) -> Result<()> {
-    db.conn()
-        .prepare_cached(
-            "UPDATE preventive_treatments SET check_on = NULL
-             WHERE pet_id = ?1 AND kind = ?2 AND check_on IS NOT NULL
-               AND id <> (SELECT id FROM preventive_treatments WHERE pet_id = ?1 AND kind = ?2
-                          ORDER BY applied_on DESC, id DESC LIMIT 1)",
-        )?
-        .execute(params![pet.0, kind])?;
+    db.execute(
+        "UPDATE preventive_treatments SET check_on = NULL
+         WHERE pet_id = ?1 AND kind = ?2 AND check_on IS NOT NULL
+           AND id <> (SELECT id FROM preventive_treatments WHERE pet_id = ?1 AND kind = ?2
+                      ORDER BY applied_on DESC, id DESC LIMIT 1)",
+        &vals![pet.0, kind],
+    )?;
     Ok(())
 }
 
 /// Whether an application is the latest of its pet's treatment (the one that counts).
 pub fn is_latest(db: &Db, id: i64, pet: PetId, kind: &str) -> Result<bool> {
     let latest: i64 = db
-        .conn()
-        .prepare_cached(
+        .row(
             "SELECT id FROM preventive_treatments WHERE pet_id = ?1 AND kind = ?2
              ORDER BY applied_on DESC, id DESC LIMIT 1",
+            &vals![pet.0, kind],
         )?
-        .query_row(params![pet.0, kind], |r| r.get(0))?;
+        .ok_or(StoreError::NotFound)?
+        .get(0)?;
     Ok(latest == id)
 }
 
 /// Sets (or clears) when an application is next looked at for reminders.
 pub fn set_check(db: &Db, id: i64, check_on: Option<NaiveDate>) -> Result<()> {
-    db.conn()
-        .prepare_cached("UPDATE preventive_treatments SET check_on = ?2 WHERE id = ?1")?
-        .execute(params![id, check_on.map(day)])?;
+    db.execute(
+        "UPDATE preventive_treatments SET check_on = ?2 WHERE id = ?1",
+        &vals![id, check_on.map(day)],
+    )?;
     Ok(())
 }
 
 /// Looks at the latest application of a pet's treatment again on `day` (its message was
 /// withdrawn for another pet's sake: it needs one of its own).
 pub fn check_again(db: &Db, pet: PetId, kind: &str, day_: NaiveDate) -> Result<()> {
-    db.conn()
-        .prepare_cached(
-            "UPDATE preventive_treatments SET check_on = ?3
-             WHERE id = (SELECT id FROM preventive_treatments WHERE pet_id = ?1 AND kind = ?2
-                         ORDER BY applied_on DESC, id DESC LIMIT 1)
-               AND next_due_on IS NOT NULL",
-        )?
-        .execute(params![pet.0, kind, day(day_)])?;
+    db.execute(
+        "UPDATE preventive_treatments SET check_on = ?3
+         WHERE id = (SELECT id FROM preventive_treatments WHERE pet_id = ?1 AND kind = ?2
+                     ORDER BY applied_on DESC, id DESC LIMIT 1)
+           AND next_due_on IS NOT NULL",
+        &vals![pet.0, kind, day(day_)],
+    )?;
     Ok(())
 }
 
 /// A deceased pet's applications are never looked at again.
 pub fn stop_checks_of_pet(db: &Db, pet: PetId) -> Result<()> {
-    db.conn()
-        .prepare_cached(
-            "UPDATE preventive_treatments SET check_on = NULL WHERE pet_id = ?1 AND check_on IS NOT NULL",
-        )?
-        .execute([pet.0])?;
+    db.execute(
+        "UPDATE preventive_treatments SET check_on = NULL WHERE pet_id = ?1 AND check_on IS NOT NULL",
+        &vals![pet.0],
+    )?;
     Ok(())
 }
 
@@ -164,15 +139,11 @@ pub fn insert(
     check_on: Option<NaiveDate>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<i64> {
-    let id = {
-        let conn = db.conn();
-        conn.prepare_cached(
-            "INSERT INTO preventive_treatments (pet_id, kind, product, applied_on, next_due_on, notes, origin, created_at, check_on)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'manual', ?7, ?8)",
-        )?
-        .execute(params![t.pet.0, t.kind, t.product, day(t.applied_on), t.next_due_on.map(day), notes, crate::ts(now), check_on.map(day)])?;
-        conn.last_insert_rowid()
-    };
+    let id = db.insert(
+        "INSERT INTO preventive_treatments (pet_id, kind, product, applied_on, next_due_on, notes, origin, created_at, check_on)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'manual', ?7, ?8)",
+        &vals![t.pet.0, &t.kind, &t.product, day(t.applied_on), t.next_due_on.map(day), notes, crate::ts(now), check_on.map(day)],
+    )?;
     supersede(db, t.pet, &t.kind)?;
     Ok(id)
 }
@@ -195,7 +166,7 @@ pub struct Due {
 /// Treatments due between `from` and `to` (inclusive), soonest first: for each living pet and
 /// kind, only the latest application counts (a newer one replaces what the older one set).
 pub fn due_between(db: &Db, from: NaiveDate, to: NaiveDate) -> Result<Vec<Due>> {
-    let mut st = db.conn().prepare_cached(
+    db.rows(
         "SELECT t.id, t.pet_id, p.name, p.client_id, t.kind, t.product, t.applied_on, t.next_due_on
          FROM preventive_treatments t JOIN pets p ON p.id = t.pet_id
          WHERE p.deceased = 0 AND t.next_due_on BETWEEN ?1 AND ?2
@@ -203,27 +174,29 @@ pub fn due_between(db: &Db, from: NaiveDate, to: NaiveDate) -> Result<Vec<Due>> 
                            WHERE n.pet_id = t.pet_id AND n.kind = t.kind
                              AND (n.applied_on > t.applied_on OR (n.applied_on = t.applied_on AND n.id > t.id)))
          ORDER BY t.next_due_on, p.name, t.id",
-    )?;
-    let rows = st
-        .query_map(params![day(from), day(to)], due_row)?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+        &vals![day(from), day(to)],
+    )?
+    .iter()
+    .map(due_row)
+    .collect()
 }
 
 /// Every application whose next dose fell due between `from` and `to`, those a newer one
 /// replaced too, of living pets (the demo clinic's reminder history).
 pub fn all_due_between(db: &Db, from: NaiveDate, to: NaiveDate) -> Result<Vec<Due>> {
-    let mut st = db.conn().prepare_cached(&format!(
-        "{DUE_SELECT} WHERE p.deceased = 0 AND t.next_due_on BETWEEN ?1 AND ?2
+    db.rows(
+        &format!(
+            "{DUE_SELECT} WHERE p.deceased = 0 AND t.next_due_on BETWEEN ?1 AND ?2
          ORDER BY t.next_due_on, t.id"
-    ))?;
-    let rows = st
-        .query_map(params![day(from), day(to)], due_row)?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+        ),
+        &vals![day(from), day(to)],
+    )?
+    .iter()
+    .map(due_row)
+    .collect()
 }
 
-fn due_row(r: &rusqlite::Row) -> rusqlite::Result<Due> {
+fn due_row(r: &Row) -> Result<Due> {
     Ok(Due {
         id: r.get(0)?,
         pet_id: PetId(r.get(1)?),
@@ -243,14 +216,16 @@ const DUE_SELECT: &str =
 /// The applications to look at on `today` (their next step's day has come), of living pets,
 /// by client: what the morning's care reminders read, instead of every application.
 pub fn to_check(db: &Db, today: NaiveDate) -> Result<Vec<Due>> {
-    let mut st = db.conn().prepare_cached(&format!(
-        "{DUE_SELECT} WHERE t.check_on <= ?1 AND t.next_due_on IS NOT NULL AND p.deceased = 0
+    db.rows(
+        &format!(
+            "{DUE_SELECT} WHERE t.check_on <= ?1 AND t.next_due_on IS NOT NULL AND p.deceased = 0
          ORDER BY p.client_id, t.next_due_on, t.id"
-    ))?;
-    let rows = st
-        .query_map([day(today)], due_row)?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+        ),
+        &vals![day(today)],
+    )?
+    .iter()
+    .map(due_row)
+    .collect()
 }
 
 /// A client's applications still looked at and falling due between `from` and `to`: what may
@@ -261,13 +236,109 @@ pub fn coming_of_client(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<Due>> {
-    let mut st = db.conn().prepare_cached(&format!(
-        "{DUE_SELECT} WHERE p.client_id = ?1 AND p.deceased = 0 AND t.check_on IS NOT NULL
+    db.rows(
+        &format!(
+            "{DUE_SELECT} WHERE p.client_id = ?1 AND p.deceased = 0 AND t.check_on IS NOT NULL
            AND t.next_due_on BETWEEN ?2 AND ?3
          ORDER BY t.next_due_on, t.id"
-    ))?;
-    let rows = st
-        .query_map(params![client.0, day(from), day(to)], due_row)?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+        ),
+        &vals![client.0, day(from), day(to)],
+    )?
+    .iter()
+    .map(due_row)
+    .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_util::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn applications_supersede_and_fall_due_on_each_engine() {
+        on_each_engine(|db| {
+            let (client, pet) = client_and_pet(db, "Ana");
+            let now = "2026-12-01T10:00:00Z".parse().unwrap();
+            let rabies = |applied: &str, next: &str| Treatment {
+                pet,
+                kind: "vacuna".into(),
+                product: "Rabisin".into(),
+                applied_on: d(applied),
+                next_due_on: Some(d(next)),
+            };
+            let old = insert(
+                db,
+                &rabies("2025-01-10", "2026-01-10"),
+                "",
+                Some(d("2025-12-10")),
+                now,
+            )
+            .unwrap();
+            assert!(is_latest(db, old, pet, "vacuna").unwrap());
+            let new = insert(
+                db,
+                &rabies("2026-01-12", "2027-01-12"),
+                "lote 7",
+                Some(d("2026-12-12")),
+                now,
+            )
+            .unwrap();
+            assert!(
+                !is_latest(db, old, pet, "vacuna").unwrap()
+                    && is_latest(db, new, pet, "vacuna").unwrap()
+            );
+            // Only the latest is looked at; both are in the history of what fell due.
+            let ids = |v: Vec<Due>| v.into_iter().map(|x| x.id).collect::<Vec<_>>();
+            assert_eq!(ids(to_check(db, d("2026-12-31")).unwrap()), [new]);
+            assert_eq!(
+                ids(due_between(db, d("2025-01-01"), d("2027-12-31")).unwrap()),
+                [new]
+            );
+            assert_eq!(
+                ids(all_due_between(db, d("2025-01-01"), d("2027-12-31")).unwrap()),
+                [old, new]
+            );
+            let due = &due_between(db, d("2027-01-01"), d("2027-01-31")).unwrap()[0];
+            assert_eq!(
+                (due.pet_name.as_str(), due.client_id, due.due_on),
+                ("Luna", client, d("2027-01-12"))
+            );
+            assert_eq!(
+                ids(coming_of_client(db, client, d("2027-01-01"), d("2027-02-01")).unwrap()),
+                [new]
+            );
+
+            set_check(db, new, None).unwrap();
+            assert!(to_check(db, d("2026-12-31")).unwrap().is_empty());
+            check_again(db, pet, "vacuna", d("2026-12-20")).unwrap();
+            assert_eq!(ids(to_check(db, d("2026-12-20")).unwrap()), [new]);
+            stop_checks_of_pet(db, pet).unwrap();
+            assert!(to_check(db, d("2027-12-31")).unwrap().is_empty());
+
+            // From an import: found by its source id, rewritten.
+            assert_eq!(by_source_id(db, "T-1").unwrap(), None);
+            let imported = rabies("2026-06-01", "2027-06-01");
+            insert_imported(
+                db,
+                &imported,
+                "T-1",
+                Some(d("2027-05-01")),
+                "2026-12-01T10:00:00Z",
+            )
+            .unwrap();
+            let (id, manual, back) = by_source_id(db, "T-1").unwrap().unwrap();
+            assert!(!manual);
+            assert_eq!(back, imported);
+            let moved = Treatment {
+                next_due_on: None,
+                ..imported
+            };
+            update_imported(db, id, &moved, None, "2026-12-02T10:00:00Z").unwrap();
+            assert_eq!(by_source_id(db, "T-1").unwrap().unwrap().2, moved);
+        });
+    }
 }
