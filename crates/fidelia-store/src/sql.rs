@@ -232,6 +232,25 @@ impl Db<'_> {
         }
     }
 
+    /// Inserts a row unless a conflict clause (`ON CONFLICT … DO NOTHING`) skipped it: its
+    /// `id`, or `None` when nothing was inserted.
+    pub(crate) fn insert_new(&self, sql: &str, params: &[Value]) -> Result<Option<i64>> {
+        match &self.engine {
+            Engine::Sqlite(c) => {
+                let n = c
+                    .prepare_cached(sql)?
+                    .execute(rusqlite::params_from_iter(params))?;
+                Ok((n == 1).then(|| c.last_insert_rowid()))
+            }
+            Engine::Pg(s) => {
+                let rows = s
+                    .borrow_mut()
+                    .rows(&format!("{sql} RETURNING id"), params)?;
+                Ok(rows.first().map(|r| r.get(0)))
+            }
+        }
+    }
+
     /// Every row of a query.
     pub(crate) fn rows(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
         match &self.engine {
