@@ -1,12 +1,13 @@
 //! The `consent_changes` table: every change of a client's consents (care reminders,
-//! commercial messages), with when, how the client said so, and who recorded it.
+//! commercial messages), with when, how the client said so, and who recorded it. Written once
+//! for both engines ([`crate::sql`]).
 
 use chrono::{DateTime, Utc};
 use fidelia_core::{ClientId, ConsentHow, StaffId};
-use rusqlite::params;
 use serde::Serialize;
 
-use crate::{parse_ts, ts, word, Db, Result};
+use crate::sql::parse_word;
+use crate::{parse_ts, ts, vals, Db, Result};
 
 /// One change, as the client page lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -29,30 +30,116 @@ pub fn insert(
     staff: Option<StaffId>,
     at: DateTime<Utc>,
 ) -> Result<()> {
-    db.conn()
-        .prepare_cached(
-            "INSERT INTO consent_changes (client_id, consent, given, how, staff_id, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?
-        .execute(params![client.0, consent, given, how.as_str(), staff.map(|s| s.0), ts(at)])?;
+    db.execute(
+        "INSERT INTO consent_changes (client_id, consent, given, how, staff_id, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        &vals![client.0, consent, given, how.as_str(), staff.map(|s| s.0), ts(at)],
+    )?;
     Ok(())
 }
 
 /// A client's consent changes, newest first.
 pub fn of_client(db: &Db, client: ClientId) -> Result<Vec<ConsentChange>> {
-    let mut st = db.conn().prepare_cached(
+    db.rows(
         "SELECT k.consent, k.given, k.how, s.name, k.at FROM consent_changes k LEFT JOIN staff s ON s.id = k.staff_id
          WHERE k.client_id = ?1 ORDER BY k.at DESC, k.id DESC",
-    )?;
-    let rows = st
-        .query_map([client.0], |r| {
-            Ok(ConsentChange {
-                consent: r.get(0)?,
-                given: r.get(1)?,
-                how: word(r.get(2)?, ConsentHow::parse)?,
-                staff_name: r.get(3)?,
-                at: parse_ts(&r.get::<_, String>(4)?)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+        &vals![client.0],
+    )?
+    .iter()
+    .map(|r| {
+        Ok(ConsentChange {
+            consent: r.get(0)?,
+            given: r.get(1)?,
+            how: parse_word(r.get(2)?, ConsentHow::parse)?,
+            staff_name: r.get(3)?,
+            at: parse_ts(&r.get::<String>(4)?)?,
+        })
+    })
+    .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_util::*;
+
+    fn client(db: &Db) -> ClientId {
+        ClientId(
+            db.insert(
+                "INSERT INTO clients (first_name, surnames, preferred_channel, consent_care, consent_commercial, created_at, updated_at) VALUES ('Ana', 'Ruiz', 'telefono', 1, 0, ?1, ?1)",
+                &vals!["2026-01-01T00:00:00Z"],
+            )
+            .unwrap(),
+        )
+    }
+
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_clients_changes_are_listed_newest_first_with_who_recorded_them() {
+        on_each_engine(|db| {
+            let (ana, other) = (client(db), client(db));
+            let luis = StaffId(
+                db.insert(
+                    "INSERT INTO staff (name, role, active) VALUES ('Luis Gil', 'recepcion', 1)",
+                    &[],
+                )
+                .unwrap(),
+            );
+            assert!(of_client(db, ana).unwrap().is_empty());
+            let (t1, t2) = (at("2026-03-01T09:00:00Z"), at("2026-05-20T17:45:10Z"));
+            insert(db, ana, "cuidado", true, ConsentHow::Import, None, t1).unwrap();
+            insert(
+                db,
+                ana,
+                "comercial",
+                true,
+                ConsentHow::InPerson,
+                Some(luis),
+                t2,
+            )
+            .unwrap();
+            // Same instant: the later change first.
+            insert(
+                db,
+                ana,
+                "comercial",
+                false,
+                ConsentHow::Phone,
+                Some(luis),
+                t2,
+            )
+            .unwrap();
+            insert(db, other, "cuidado", false, ConsentHow::Email, None, t2).unwrap();
+
+            let change = |consent: &str, given, how, staff: Option<&str>, at| ConsentChange {
+                consent: consent.into(),
+                given,
+                how,
+                staff_name: staff.map(Into::into),
+                at,
+            };
+            assert_eq!(
+                of_client(db, ana).unwrap(),
+                [
+                    change("comercial", false, ConsentHow::Phone, Some("Luis Gil"), t2),
+                    change(
+                        "comercial",
+                        true,
+                        ConsentHow::InPerson,
+                        Some("Luis Gil"),
+                        t2
+                    ),
+                    change("cuidado", true, ConsentHow::Import, None, t1),
+                ]
+            );
+            assert_eq!(
+                of_client(db, other).unwrap(),
+                [change("cuidado", false, ConsentHow::Email, None, t2)]
+            );
+            // Only the two consents (last: PostgreSQL ends the transaction here).
+            assert!(insert(db, ana, "otro", true, ConsentHow::Written, None, t1).is_err());
+        });
+    }
 }
