@@ -128,7 +128,7 @@ pub struct Row(Vec<Value<'static>>);
 impl Row {
     /// Column `i` as a `T`; an error names the column and what it held.
     pub fn get<T: FromValue>(&self, i: usize) -> Result<T> {
-        let v = self.0.get(i).cloned().unwrap_or(Value::Null);
+        let v = self.0.get(i).unwrap_or(&Value::Null);
         T::from_value(v.clone()).ok_or_else(|| {
             StoreError::Column(format!(
                 "column {i} holds {v:?}, not a {}",
@@ -163,6 +163,52 @@ pub(crate) fn pg_placeholders(sql: &str) -> Cow<'_, str> {
         out.push(c);
     }
     Cow::Owned(out)
+}
+
+/// What the engines write differently, as SQL fragments: the one place a statement names an
+/// engine's own function (`Db::dialect`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Dialect {
+    pg: bool,
+}
+
+impl Dialect {
+    /// The values of `expr` in a group joined with the character `sep`, in no set order.
+    pub fn group_concat(self, expr: &str, sep: char) -> String {
+        let code = sep as u32;
+        match self.pg {
+            false => format!("group_concat({expr}, char({code}))"),
+            true => format!("string_agg({expr}, chr({code}))"),
+        }
+    }
+
+    /// Where `needle` first appears in `hay`, from 1; 0 when it does not.
+    pub fn instr(self, hay: &str, needle: &str) -> String {
+        match self.pg {
+            false => format!("instr({hay}, {needle})"),
+            true => format!("strpos({hay}, {needle})"),
+        }
+    }
+
+    /// The text values of a JSON array given as the parameter `param` (`?1`), as a subquery's
+    /// rows (`x IN (…)`).
+    pub fn json_texts(self, param: &str) -> String {
+        match self.pg {
+            false => format!("SELECT value FROM json_each({param})"),
+            true => format!("SELECT json_array_elements_text(CAST(CAST({param} AS text) AS json))"),
+        }
+    }
+
+    /// An instant stored as text (`ts`) moved by `minutes` (an integer expression), in the
+    /// same text form: comparable with other instants.
+    pub fn plus_minutes(self, instant: &str, minutes: &str) -> String {
+        match self.pg {
+            false => format!("strftime('%Y-%m-%dT%H:%M:%SZ', {instant}, ({minutes}) || ' minutes')"),
+            true => format!(
+                "to_char((CAST(CAST({instant} AS text) AS timestamptz) + ({minutes}) * interval '1 minute') AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+            ),
+        }
+    }
 }
 
 /// A PostgreSQL session a [`Db`] runs on: a transaction, or a connection outside one.
@@ -205,6 +251,13 @@ pub(crate) enum Engine<'c> {
 }
 
 impl Db<'_> {
+    /// What this engine writes its own way.
+    pub(crate) fn dialect(&self) -> Dialect {
+        Dialect {
+            pg: matches!(self.engine, Engine::Pg(_)),
+        }
+    }
+
     /// Runs a statement; the rows it changed.
     pub(crate) fn execute(&self, sql: &str, params: &[Value]) -> Result<usize> {
         match &self.engine {
@@ -377,6 +430,58 @@ impl<'r> postgres::types::FromSql<'r> for PgValue {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_util::on_each_engine;
+    use crate::vals;
+
+    /// Each fragment gives the same answer on both engines.
+    #[test]
+    fn the_dialects_agree() {
+        on_each_engine(|db| {
+            let d = db.dialect();
+            let one = |sql: String, params: &[Value]| -> Row {
+                db.row(&sql, params).unwrap().expect("a row")
+            };
+            let r = one(
+                format!(
+                    "SELECT {}, {}, {}",
+                    d.instr("'luna perro'", "'perro'"),
+                    d.instr("'luna'", "'gato'"),
+                    d.plus_minutes("?1", "90")
+                ),
+                &vals!["2026-12-31T23:00:00Z"],
+            );
+            assert_eq!(r.get::<i64>(0).unwrap(), 6);
+            assert_eq!(r.get::<i64>(1).unwrap(), 0);
+            assert_eq!(r.get::<String>(2).unwrap(), "2027-01-01T00:30:00Z");
+            let r = one(
+                format!("SELECT {}", d.plus_minutes("'2026-03-01T00:10:00Z'", "-20")),
+                &[],
+            );
+            assert_eq!(r.get::<String>(0).unwrap(), "2026-02-28T23:50:00Z");
+            let n: i64 = one(
+                format!(
+                    "SELECT count(*) FROM (SELECT 1) AS t WHERE '12-24' IN ({})",
+                    d.json_texts("?1")
+                ),
+                &vals![r#"["12-23","12-24"]"#],
+            )
+            .get(0)
+            .unwrap();
+            assert_eq!(n, 1);
+            let joined: String = one(
+                format!(
+                    "SELECT {} FROM (SELECT 'Luna' AS n UNION ALL SELECT 'Michi') AS t",
+                    d.group_concat("n", '\u{1f}')
+                ),
+                &[],
+            )
+            .get(0)
+            .unwrap();
+            let mut names: Vec<&str> = joined.split('\u{1f}').collect();
+            names.sort();
+            assert_eq!(names, ["Luna", "Michi"]);
+        });
+    }
 
     #[test]
     fn placeholders_are_rewritten_outside_quotes() {
