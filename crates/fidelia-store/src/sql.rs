@@ -431,7 +431,6 @@ impl<'r> postgres::types::FromSql<'r> for PgValue {
 mod tests {
     use super::*;
     use crate::test_util::on_each_engine;
-    use crate::vals;
 
     /// Each fragment gives the same answer on both engines.
     #[test]
