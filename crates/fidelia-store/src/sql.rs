@@ -182,6 +182,15 @@ impl Dialect {
         }
     }
 
+    /// `table` read through `index` where the engine lets a statement name it (SQLite's
+    /// `INDEXED BY`; PostgreSQL's planner chooses).
+    pub fn indexed_by(self, table: &str, index: &str) -> String {
+        match self.pg {
+            false => format!("{table} INDEXED BY {index}"),
+            true => table.to_owned(),
+        }
+    }
+
     /// Where `needle` first appears in `hay`, from 1; 0 when it does not.
     pub fn instr(self, hay: &str, needle: &str) -> String {
         match self.pg {

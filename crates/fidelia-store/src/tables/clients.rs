@@ -1,18 +1,19 @@
 //! The `clients` table: records, the derived search and sort keys, the search, the list, and
-//! every client's visit history (for the loyalty review).
+//! every client's visit history (for the loyalty review). Written once for both engines
+//! ([`crate::sql`]).
 
 use chrono::{DateTime, Utc};
 use fidelia_core::loyalty::ClientHistory;
 use fidelia_core::text::{client_search_key, fold, query_tokens};
 use fidelia_core::*;
-use rusqlite::{params, params_from_iter, Connection, Row};
 
 use super::{find_source, stamp_source, Existing};
-use crate::{found, parse_ts, ts, word, Db, Result, StoreError};
+use crate::sql::{Row, Value};
+use crate::{parse_ts, ts, vals, word, Db, Result, StoreError};
 
 const COLUMNS: &str = "id, first_name, surnames, phone1, phone2, email, address, preferred_channel, consent_care, consent_commercial, notes, created_at, title, erased_at";
 
-fn from_row(r: &Row) -> rusqlite::Result<Client> {
+fn from_row(r: &Row) -> Result<Client> {
     Ok(Client {
         id: ClientId(r.get(0)?),
         data: ClientData {
@@ -28,26 +29,27 @@ fn from_row(r: &Row) -> rusqlite::Result<Client> {
             consent_commercial: r.get(9)?,
             notes: r.get(10)?,
         },
-        created_at: parse_ts(&r.get::<_, String>(11)?)?,
+        created_at: parse_ts(&r.get::<String>(11)?)?,
         erased_at: crate::parse_opt_ts(r.get(13)?)?,
     })
 }
 
 pub fn get(db: &Db, id: ClientId) -> Result<Client> {
-    found(
-        db.conn()
-            .prepare_cached(&format!("SELECT {COLUMNS} FROM clients WHERE id = ?1"))?
-            .query_row([id.0], from_row),
-    )
+    let row = db.row(
+        &format!("SELECT {COLUMNS} FROM clients WHERE id = ?1"),
+        &vals![id.0],
+    )?;
+    from_row(&row.ok_or(StoreError::NotFound)?)
 }
 
 /// A client's full name as staff read it ("first name surnames").
 pub fn name(db: &Db, id: ClientId) -> Result<String> {
-    found(
-        db.conn()
-            .prepare_cached("SELECT first_name || ' ' || surnames FROM clients WHERE id = ?1")?
-            .query_row([id.0], |r| r.get(0)),
-    )
+    db.row(
+        "SELECT first_name || ' ' || surnames FROM clients WHERE id = ?1",
+        &vals![id.0],
+    )?
+    .ok_or(StoreError::NotFound)?
+    .get(0)
 }
 
 fn sort_key(d: &ClientData) -> String {
@@ -66,23 +68,22 @@ pub fn insert(
     pet_names: &[&str],
     created_at: DateTime<Utc>,
 ) -> Result<ClientId> {
-    let conn = db.conn();
     let key = client_search_key(
         &d.first_name,
         &d.surnames,
         pet_names,
         &[&d.phone1, &d.phone2],
     );
-    conn.prepare_cached(
+    let id = db.insert(
         "INSERT INTO clients (first_name, surnames, phone1, phone2, email, address, preferred_channel, consent_care,
                               consent_commercial, notes, search_key, sort_key, created_at, updated_at, title)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14)",
-    )?
-    .execute(params![
-        d.first_name, d.surnames, d.phone1, d.phone2, d.email, d.address, d.preferred_channel.as_str(),
-        d.consent_care, d.consent_commercial, d.notes, key, sort_key(d), ts(created_at), d.title.as_str()
-    ])?;
-    Ok(ClientId(conn.last_insert_rowid()))
+        &vals![
+            &d.first_name, &d.surnames, &d.phone1, &d.phone2, &d.email, &d.address, d.preferred_channel.as_str(),
+            d.consent_care, d.consent_commercial, &d.notes, key, sort_key(d), ts(created_at), d.title.as_str()
+        ],
+    )?;
+    Ok(ClientId(id))
 }
 
 /// Recomputes a client's search key from their names, phones and pets' names, and their sort
@@ -90,11 +91,14 @@ pub fn insert(
 /// (The key holds the pets' names too: it reads them from `pets`.)
 pub fn refresh_search_key(db: &Db, id: ClientId) -> Result<()> {
     let c = get(db, id)?;
-    let conn = db.conn();
-    let mut st = conn.prepare_cached("SELECT name FROM pets WHERE client_id = ?1 ORDER BY id")?;
-    let pets: Vec<String> = st
-        .query_map([id.0], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    let pets: Vec<String> = db
+        .rows(
+            "SELECT name FROM pets WHERE client_id = ?1 ORDER BY id",
+            &vals![id.0],
+        )?
+        .iter()
+        .map(|r| r.get(0))
+        .collect::<Result<_>>()?;
     let pet_refs: Vec<&str> = pets.iter().map(String::as_str).collect();
     let key = client_search_key(
         &c.data.first_name,
@@ -102,17 +106,20 @@ pub fn refresh_search_key(db: &Db, id: ClientId) -> Result<()> {
         &pet_refs,
         &[&c.data.phone1, &c.data.phone2],
     );
-    conn.prepare_cached("UPDATE clients SET search_key = ?2, sort_key = ?3 WHERE id = ?1")?
-        .execute(params![id.0, key, sort_key(&c.data)])?;
+    db.execute(
+        "UPDATE clients SET search_key = ?2, sort_key = ?3 WHERE id = ?1",
+        &vals![id.0, key, sort_key(&c.data)],
+    )?;
     Ok(())
 }
 
 /// Writes a client's search key computed elsewhere (an import's, for a client it created: it
 /// knows the names, phones and pets it wrote).
 pub fn set_search_key(db: &Db, id: ClientId, key: &str) -> Result<()> {
-    db.conn()
-        .prepare_cached("UPDATE clients SET search_key = ?2 WHERE id = ?1")?
-        .execute(params![id.0, key])?;
+    db.execute(
+        "UPDATE clients SET search_key = ?2 WHERE id = ?1",
+        &vals![id.0, key],
+    )?;
     Ok(())
 }
 
@@ -122,15 +129,10 @@ pub fn set_search_key(db: &Db, id: ClientId, key: &str) -> Result<()> {
 pub fn refresh_search_keys(db: &Db, touched: impl Fn(ClientId) -> bool) -> Result<()> {
     /// Clients read per pass: the changes of a pass are held until it is written.
     const WINDOW: i64 = 4096;
-    let conn = db.conn();
-    let mut read = conn.prepare_cached(
-        "SELECT c.id, c.first_name, c.surnames, c.phone1, c.phone2, c.search_key, c.sort_key, p.name
-         FROM clients c LEFT JOIN pets p ON p.client_id = c.id
-         WHERE c.id > ?1 AND c.id <= ?1 + ?2 ORDER BY c.id, p.id",
-    )?;
-    let mut write =
-        conn.prepare_cached("UPDATE clients SET search_key = ?2, sort_key = ?3 WHERE id = ?1")?;
-    let max: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM clients", [], |r| r.get(0))?;
+    let max: i64 = db
+        .row("SELECT coalesce(max(id), 0) FROM clients", &[])?
+        .ok_or(StoreError::NotFound)?
+        .get(0)?;
     type Current = (i64, [String; 6], Vec<String>);
     let mut from = 0;
     while from < max {
@@ -145,8 +147,13 @@ pub fn refresh_search_keys(db: &Db, touched: impl Fn(ClientId) -> bool) -> Resul
                 changed.push((c.0, key, sort));
             }
         };
-        let mut rows = read.query(params![from, WINDOW])?;
-        while let Some(r) = rows.next()? {
+        let rows = db.rows(
+            "SELECT c.id, c.first_name, c.surnames, c.phone1, c.phone2, c.search_key, c.sort_key, p.name
+             FROM clients c LEFT JOIN pets p ON p.client_id = c.id
+             WHERE c.id > ?1 AND c.id <= ?1 + ?2 ORDER BY c.id, p.id",
+            &vals![from, WINDOW],
+        )?;
+        for r in &rows {
             let id: i64 = r.get(0)?;
             if !touched(ClientId(id)) {
                 continue;
@@ -169,7 +176,7 @@ pub fn refresh_search_keys(db: &Db, touched: impl Fn(ClientId) -> bool) -> Resul
                     Vec::new(),
                 )),
             };
-            if let Some(pet) = r.get::<_, Option<String>>(7)? {
+            if let Some(pet) = r.get::<Option<String>>(7)? {
                 c.2.push(pet);
             }
         }
@@ -178,7 +185,10 @@ pub fn refresh_search_keys(db: &Db, touched: impl Fn(ClientId) -> bool) -> Resul
             finish(c, &mut changed);
         }
         for (id, key, sort) in changed {
-            write.execute(params![id, key, sort])?;
+            db.execute(
+                "UPDATE clients SET search_key = ?2, sort_key = ?3 WHERE id = ?1",
+                &vals![id, key, sort],
+            )?;
         }
         from += WINDOW;
     }
@@ -186,17 +196,17 @@ pub fn refresh_search_keys(db: &Db, touched: impl Fn(ClientId) -> bool) -> Resul
 }
 
 /// Turns client rows (id, first_name, surnames, phone1, phone2) into search hits with pet names.
-fn hits(
-    conn: &Connection,
-    rows: Vec<(i64, String, String, String, String)>,
-) -> Result<Vec<SearchHit>> {
-    let mut st =
-        conn.prepare_cached("SELECT name FROM pets WHERE client_id = ?1 ORDER BY deceased, id")?;
+fn hits(db: &Db, rows: Vec<(i64, String, String, String, String)>) -> Result<Vec<SearchHit>> {
     rows.into_iter()
         .map(|(id, first, surnames, p1, p2)| {
-            let pets = st
-                .query_map([id], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
+            let pets = db
+                .rows(
+                    "SELECT name FROM pets WHERE client_id = ?1 ORDER BY deceased, id",
+                    &vals![id],
+                )?
+                .iter()
+                .map(|r| r.get(0))
+                .collect::<Result<_>>()?;
             Ok(SearchHit {
                 client_id: ClientId(id),
                 full_name: format!("{first} {surnames}"),
@@ -209,14 +219,14 @@ fn hits(
 
 /// Updates a client's record; `NotFound` if there is none.
 pub fn update(db: &Db, id: ClientId, d: &ClientData, now: DateTime<Utc>) -> Result<()> {
-    let n = db.conn().execute(
+    let n = db.execute(
         "UPDATE clients SET first_name = ?2, surnames = ?3, phone1 = ?4, phone2 = ?5, email = ?6, address = ?7,
                 preferred_channel = ?8, consent_care = ?9, consent_commercial = ?10, notes = ?11, sort_key = ?12, updated_at = ?13,
                 title = ?14
          WHERE id = ?1",
-        params![
-            id.0, d.first_name, d.surnames, d.phone1, d.phone2, d.email, d.address, d.preferred_channel.as_str(),
-            d.consent_care, d.consent_commercial, d.notes, sort_key(d), ts(now), d.title.as_str()
+        &vals![
+            id.0, &d.first_name, &d.surnames, &d.phone1, &d.phone2, &d.email, &d.address, d.preferred_channel.as_str(),
+            d.consent_care, d.consent_commercial, &d.notes, sort_key(d), ts(now), d.title.as_str()
         ],
     )?;
     if n == 0 {
@@ -229,18 +239,20 @@ pub fn update(db: &Db, id: ClientId, d: &ClientData, now: DateTime<Utc>) -> Resu
 pub type ImportedPhones = (String, String, bool);
 
 pub fn imported_phones(db: &Db, id: ClientId) -> Result<ImportedPhones> {
-    Ok(db
-        .conn()
-        .prepare_cached("SELECT phone1_e164, phone2_e164, phone_flag FROM clients WHERE id = ?1")?
-        .query_row([id.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?)
+    let r = db
+        .row(
+            "SELECT phone1_e164, phone2_e164, phone_flag FROM clients WHERE id = ?1",
+            &vals![id.0],
+        )?
+        .ok_or(StoreError::NotFound)?;
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
 }
 
 pub fn set_imported_phones(db: &Db, id: ClientId, p: &ImportedPhones) -> Result<()> {
-    db.conn()
-        .prepare_cached(
-            "UPDATE clients SET phone1_e164 = ?2, phone2_e164 = ?3, phone_flag = ?4 WHERE id = ?1",
-        )?
-        .execute(params![id.0, p.0, p.1, p.2])?;
+    db.execute(
+        "UPDATE clients SET phone1_e164 = ?2, phone2_e164 = ?3, phone_flag = ?4 WHERE id = ?1",
+        &vals![id.0, &p.0, &p.1, p.2],
+    )?;
     Ok(())
 }
 
@@ -253,19 +265,18 @@ pub fn insert_imported(
     phones: &ImportedPhones,
     now: &str,
 ) -> Result<ClientId> {
-    let conn = db.conn();
-    conn.prepare_cached(
+    let id = db.insert(
         "INSERT INTO clients (first_name, surnames, phone1, phone2, email, address, preferred_channel, consent_care,
                               consent_commercial, notes, search_key, sort_key, created_at, updated_at, title,
                               source_id, origin, imported_at, phone1_e164, phone2_e164, phone_flag)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, '', ?11, ?12, ?12, ?13, ?14, 'import', ?12, ?15, ?16, ?17)",
-    )?
-    .execute(params![
-        d.first_name, d.surnames, d.phone1, d.phone2, d.email, d.address, d.preferred_channel.as_str(),
-        d.consent_care, d.consent_commercial, d.notes, sort_key(d), now, d.title.as_str(), source_id,
-        phones.0, phones.1, phones.2
-    ])?;
-    Ok(ClientId(conn.last_insert_rowid()))
+        &vals![
+            &d.first_name, &d.surnames, &d.phone1, &d.phone2, &d.email, &d.address, d.preferred_channel.as_str(),
+            d.consent_care, d.consent_commercial, &d.notes, sort_key(d), now, d.title.as_str(), source_id,
+            &phones.0, &phones.1, phones.2
+        ],
+    )?;
+    Ok(ClientId(id))
 }
 
 /// The client imported with this source id, and whether it is protected (entered or edited by
@@ -277,9 +288,9 @@ pub fn by_source_id(db: &Db, sid: &str) -> Result<Existing<ClientId>> {
 /// Links a client entered in Fidelia to its id in the practice-management system. It stays a
 /// client entered by hand: an import finds it, and leaves it as it is.
 pub fn link_source_id(db: &Db, id: ClientId, sid: &str) -> Result<()> {
-    db.conn().execute(
+    db.execute(
         "UPDATE clients SET source_id = ?2 WHERE id = ?1",
-        params![id.0, sid],
+        &vals![id.0, sid],
     )?;
     Ok(())
 }
@@ -287,9 +298,10 @@ pub fn link_source_id(db: &Db, id: ClientId, sid: &str) -> Result<()> {
 /// Marks a client as rewritten by an import now (where it came from is kept: a client entered
 /// by hand stays one).
 pub fn mark_imported(db: &Db, id: ClientId, now: &str) -> Result<()> {
-    db.conn()
-        .prepare_cached("UPDATE clients SET imported_at = ?2, updated_at = ?2 WHERE id = ?1")?
-        .execute(params![id.0, now])?;
+    db.execute(
+        "UPDATE clients SET imported_at = ?2, updated_at = ?2 WHERE id = ?1",
+        &vals![id.0, now],
+    )?;
     Ok(())
 }
 
@@ -300,15 +312,16 @@ pub fn stamp_imported(db: &Db, id: ClientId, sid: &str, now: &str) -> Result<()>
 
 /// Clients alphabetically by surnames: the page `offset..offset+limit` and the total.
 pub fn list(db: &Db, offset: i64, limit: i64) -> Result<(i64, Vec<SearchHit>)> {
-    let conn = db.conn();
-    let total = conn.query_row("SELECT count(*) FROM clients", [], |r| r.get(0))?;
-    let mut st = conn.prepare_cached("SELECT id, first_name, surnames, phone1, phone2 FROM clients ORDER BY sort_key, id LIMIT ?1 OFFSET ?2")?;
-    let rows = st
-        .query_map([limit.clamp(1, 500), offset.max(0)], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok((total, hits(conn, rows)?))
+    let total = super::count(db, "clients")?;
+    let rows = db
+        .rows(
+            "SELECT id, first_name, surnames, phone1, phone2 FROM clients ORDER BY sort_key, id LIMIT ?1 OFFSET ?2",
+            &vals![limit.clamp(1, 500), offset.max(0)],
+        )?
+        .iter()
+        .map(five)
+        .collect::<Result<_>>()?;
+    Ok((total, hits(db, rows)?))
 }
 
 /// Finds clients by any part of their names, their pets' names or their phones' digits,
@@ -319,14 +332,18 @@ pub fn search(db: &Db, query: &str, limit: i64) -> Result<Vec<SearchHit>> {
     if tokens.is_empty() {
         return Ok(Vec::new());
     }
-    let conn = db.conn();
+    let d = db.dialect();
     // Substring tests with instr() on the folded key (no LIKE pattern matching), over the
     // small covering index clients_search; only the page of hits is read from the table.
-    let mut sql = String::from("SELECT id FROM clients INDEXED BY clients_search WHERE 1");
+    let mut sql = format!(
+        "SELECT id FROM {} WHERE 1 = 1",
+        d.indexed_by("clients", "clients_search")
+    );
     let mut args: Vec<String> = Vec::new();
     for t in &tokens {
         args.push(t.clone());
-        sql.push_str(&format!(" AND instr(search_key, ?{}) > 0", args.len()));
+        let n = format!("?{}", args.len());
+        sql.push_str(&format!(" AND {} > 0", d.instr("search_key", &n)));
     }
     // Rank: the first surname starts with the first token ("nunez" -> Núñez before
     // Álvarez Núñez), then any word starts with it, then the rest; then alphabetical.
@@ -335,55 +352,64 @@ pub fn search(db: &Db, query: &str, limit: i64) -> Result<Vec<SearchHit>> {
     let (a, b) = (args.len() - 1, args.len());
     sql.push_str(&format!(
         " ORDER BY (substr(sort_key, 1, length(?{a})) = ?{a}) DESC,
-                   (substr(search_key, 1, length(?{a})) = ?{a} OR instr(search_key, ?{b}) > 0) DESC,
+                   (substr(search_key, 1, length(?{a})) = ?{a} OR {} > 0) DESC,
                    sort_key, id LIMIT {}",
+        d.instr("search_key", &format!("?{b}")),
         limit.clamp(1, 100)
     ));
-    let ids: Vec<i64> = conn
-        .prepare_cached(&sql)?
-        .query_map(params_from_iter(&args), |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut one = conn.prepare_cached(
-        "SELECT id, first_name, surnames, phone1, phone2 FROM clients WHERE id = ?1",
-    )?;
+    let values: Vec<Value> = args.iter().map(Value::from).collect();
+    let ids: Vec<i64> = db
+        .rows(&sql, &values)?
+        .iter()
+        .map(|r| r.get(0))
+        .collect::<Result<_>>()?;
     let rows = ids
         .into_iter()
         .map(|id| {
-            one.query_row([id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-            })
+            five(
+                &db.row(
+                    "SELECT id, first_name, surnames, phone1, phone2 FROM clients WHERE id = ?1",
+                    &vals![id],
+                )?
+                .ok_or(StoreError::NotFound)?,
+            )
         })
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    drop(one);
-    hits(conn, rows)
+        .collect::<Result<Vec<_>>>()?;
+    hits(db, rows)
+}
+
+/// (id, first name, surnames, phone1, phone2) of a client row.
+fn five(r: &Row) -> Result<(i64, String, String, String, String)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
 }
 
 /// Every client's history in one pass over the visits (living pets, visits in all and since
 /// `since`, spend since `since`). Clients without a visit are not listed.
 pub fn histories(db: &Db, since: DateTime<Utc>) -> Result<Vec<ClientHistory>> {
-    let conn = db.conn();
     let since = ts(since);
     let mut pets: std::collections::HashMap<i64, (Vec<String>, bool)> =
         std::collections::HashMap::new();
-    let mut st = conn.prepare("SELECT client_id, name, deceased FROM pets ORDER BY id")?;
-    let mut rows = st.query([])?;
-    while let Some(r) = rows.next()? {
+    for r in db.rows(
+        "SELECT client_id, name, deceased FROM pets ORDER BY id",
+        &[],
+    )? {
         let e = pets.entry(r.get(0)?).or_insert((Vec::new(), true));
-        if !r.get::<_, bool>(2)? {
+        if !r.get::<bool>(2)? {
             e.0.push(r.get(1)?);
             e.1 = false;
         }
     }
-    let mut st = conn.prepare(
+    db.rows(
         "SELECT c.id, c.first_name || ' ' || c.surnames, c.consent_commercial, min(v.at), max(v.at), count(v.id),
                 count(v.id) FILTER (WHERE v.at >= ?1),
-                coalesce(sum(v.amount_cents) FILTER (WHERE v.at >= ?1), 0),
+                CAST(coalesce(sum(v.amount_cents) FILTER (WHERE v.at >= ?1), 0) AS BIGINT),
                 count(v.amount_cents) > 0
          FROM clients c JOIN pets p ON p.client_id = c.id JOIN visits v ON v.pet_id = p.id
          GROUP BY c.id",
-    )?;
-    let out = st
-        .query_map([since], |r| {
+        &vals![since],
+    )?
+    .iter()
+    .map(|r| {
             let id: i64 = r.get(0)?;
             let (living, all_dead) = pets.get(&id).cloned().unwrap_or((Vec::new(), true));
             Ok(ClientHistory {
@@ -391,11 +417,11 @@ pub fn histories(db: &Db, since: DateTime<Utc>) -> Result<Vec<ClientHistory>> {
                 name: r.get(1)?,
                 consent_commercial: r.get(2)?,
                 first_visit: r
-                    .get::<_, Option<String>>(3)?
+                    .get::<Option<String>>(3)?
                     .map(|s| parse_ts(&s))
                     .transpose()?,
                 last_visit: r
-                    .get::<_, Option<String>>(4)?
+                    .get::<Option<String>>(4)?
                     .map(|s| parse_ts(&s))
                     .transpose()?,
                 visits_total: r.get(5)?,
@@ -405,7 +431,188 @@ pub fn histories(db: &Db, since: DateTime<Utc>) -> Result<Vec<ClientHistory>> {
                 living_pets: living,
                 all_pets_deceased: all_dead,
             })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(out)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_util::*;
+
+    fn data(first: &str, surnames: &str, phone: &str) -> ClientData {
+        ClientData {
+            title: Title::None,
+            first_name: first.into(),
+            surnames: surnames.into(),
+            phone1: phone.into(),
+            phone2: String::new(),
+            email: String::new(),
+            address: String::new(),
+            preferred_channel: Channel::Phone,
+            consent_care: true,
+            consent_commercial: false,
+            notes: String::new(),
+        }
+    }
+
+    fn pet(db: &Db, client: ClientId, name: &str) {
+        db.execute(
+            "INSERT INTO pets (client_id, name, species, sex, created_at, updated_at)
+             VALUES (?1, ?2, 'gato', 'macho', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+            &vals![client.0, name],
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn clients_are_saved_searched_listed_and_imported_on_each_engine() {
+        on_each_engine(|db| {
+            let now: DateTime<Utc> = "2026-12-01T10:00:00Z".parse().unwrap();
+            let maria = insert(
+                db,
+                &data("María", "Núñez Peña", "612 345 678"),
+                &["Luna"],
+                now,
+            )
+            .unwrap();
+            let juan = insert(db, &data("Juan", "Álvarez Núñez", ""), &[], now).unwrap();
+            assert_eq!(
+                get(db, maria).unwrap().data,
+                data("María", "Núñez Peña", "612 345 678")
+            );
+            assert_eq!(get(db, maria).unwrap().created_at, now);
+            assert_eq!(name(db, maria).unwrap(), "María Núñez Peña");
+            pet(db, maria, "Luna");
+            pet(db, juan, "Michi");
+            refresh_search_key(db, juan).unwrap();
+
+            // Accents and case do not matter; a surname that starts with the word comes first.
+            let found = |q: &str| {
+                search(db, q, 10)
+                    .unwrap()
+                    .into_iter()
+                    .map(|h| h.client_id)
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(found("NUÑEZ"), [maria, juan]);
+            assert_eq!(found("michi"), [juan]);
+            assert_eq!(found("345 678"), [maria]);
+            assert_eq!(found("luna maria"), [maria]);
+            assert!(found("zzz").is_empty());
+            let hit = &search(db, "maria", 10).unwrap()[0];
+            assert_eq!(
+                (hit.full_name.as_str(), hit.phone.as_str(), hit.pets.clone()),
+                ("María Núñez Peña", "612 345 678", vec!["Luna".to_string()])
+            );
+            let (total, page) = list(db, 0, 10).unwrap();
+            assert_eq!(total, 2);
+            assert_eq!(
+                page.iter().map(|h| h.client_id).collect::<Vec<_>>(),
+                [juan, maria],
+                "by surnames"
+            );
+
+            let changed = ClientData {
+                email: "maria@example.es".into(),
+                title: Title::Mrs,
+                ..data("María", "Núñez Peña", "612 345 678")
+            };
+            update(db, maria, &changed, now).unwrap();
+            assert_eq!(get(db, maria).unwrap().data, changed);
+            set_search_key(db, maria, "otra").unwrap();
+            assert_eq!(found("otra"), [maria]);
+            refresh_search_keys(db, |_| true).unwrap();
+            assert!(
+                found("otra").is_empty(),
+                "the key read back from the names and pets"
+            );
+            assert_eq!(found("luna"), [maria]);
+
+            // From an import.
+            let phones: ImportedPhones = ("+34612345678".into(), String::new(), false);
+            let eva = insert_imported(
+                db,
+                &data("Eva", "Sanz", "612345678"),
+                "C-9",
+                &phones,
+                "2026-12-01T10:00:00Z",
+            )
+            .unwrap();
+            assert_eq!(imported_phones(db, eva).unwrap(), phones);
+            set_imported_phones(
+                db,
+                eva,
+                &("+34600000000".into(), "+34911111111".into(), true),
+            )
+            .unwrap();
+            assert!(imported_phones(db, eva).unwrap().2);
+            assert_eq!(
+                by_source_id(db, "C-9").unwrap(),
+                Existing::Found {
+                    id: eva,
+                    protected: false
+                }
+            );
+            mark_imported(db, eva, "2026-12-02T10:00:00Z").unwrap();
+            link_source_id(db, juan, "C-10").unwrap();
+            assert_eq!(
+                by_source_id(db, "C-10").unwrap(),
+                Existing::Found {
+                    id: juan,
+                    protected: true
+                }
+            );
+            stamp_imported(db, juan, "C-11", "2026-12-02T10:00:00Z").unwrap();
+            assert_eq!(
+                by_source_id(db, "C-11").unwrap(),
+                Existing::Found {
+                    id: juan,
+                    protected: false
+                }
+            );
+
+            // Histories: visits in all, since a day, and the spend since then.
+            let (_, luna) = client_and_pet(db, "Ana");
+            let ana = ClientId(
+                db.row("SELECT client_id FROM pets WHERE id = ?1", &vals![luna.0])
+                    .unwrap()
+                    .unwrap()
+                    .get(0)
+                    .unwrap(),
+            );
+            for (at, amount) in [
+                ("2024-01-10T10:00:00Z", Some(1_000)),
+                ("2026-06-01T10:00:00Z", Some(2_500)),
+                ("2026-07-01T10:00:00Z", None),
+            ] {
+                db.execute(
+                    "INSERT INTO visits (pet_id, at, kind, severity, amount_cents, created_at, updated_at)
+                     VALUES (?1, ?2, 'consulta', 'leve', ?3, ?2, ?2)",
+                    &vals![luna.0, at, amount],
+                )
+                .unwrap();
+            }
+            let h = histories(db, "2025-01-01T00:00:00Z".parse().unwrap()).unwrap();
+            let h = h
+                .iter()
+                .find(|h| h.client_id == ana)
+                .expect("Ana's history");
+            assert_eq!(
+                (
+                    h.visits_total,
+                    h.visits_24m,
+                    h.spend_24m_cents,
+                    h.spend_known
+                ),
+                (3, 2, 2_500, true)
+            );
+            assert_eq!(h.living_pets, ["Luna"]);
+            assert_eq!(h.last_visit, Some("2026-07-01T10:00:00Z".parse().unwrap()));
+            assert!(matches!(
+                get(db, ClientId(999_999)),
+                Err(StoreError::NotFound)
+            ));
+        });
+    }
 }
