@@ -82,6 +82,18 @@ impl FromValue for i64 {
         }
     }
 }
+/// Smaller integers (scores, counts), when the stored value fits.
+macro_rules! from_int {
+    ($($t:ty),*) => {$(
+        impl FromValue for $t {
+            fn from_value(v: Value<'static>) -> Option<Self> {
+                i64::from_value(v).and_then(|i| <$t>::try_from(i).ok())
+            }
+        }
+    )*};
+}
+from_int!(u8, u16, u32, i32, u64, usize);
+
 impl FromValue for bool {
     fn from_value(v: Value<'static>) -> Option<Self> {
         i64::from_value(v).map(|i| i != 0)
@@ -315,33 +327,49 @@ impl Db<'_> {
 
     /// Every row of a query.
     pub(crate) fn rows(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+        let mut out = Vec::new();
+        self.each(sql, params, |r| {
+            out.push(r.clone());
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Reads every row of a query in turn without keeping them (the dashboard reads hundreds
+    /// of thousands): `f` sees one row at a time.
+    pub(crate) fn each(
+        &self,
+        sql: &str,
+        params: &[Value],
+        mut f: impl FnMut(&Row) -> Result<()>,
+    ) -> Result<()> {
+        let mut row = Row(Vec::new());
         match &self.engine {
             Engine::Sqlite(c) => {
                 let mut st = c.prepare_cached(sql)?;
                 let n = st.column_count();
                 let mut rows = st.query(rusqlite::params_from_iter(params))?;
-                let mut out = Vec::new();
                 while let Some(r) = rows.next()? {
-                    let mut row = Vec::with_capacity(n);
+                    row.0.clear();
                     for i in 0..n {
-                        row.push(from_sqlite(r.get_ref(i)?));
+                        row.0.push(from_sqlite(r.get_ref(i)?));
                     }
-                    out.push(Row(row));
+                    f(&row)?;
                 }
-                Ok(out)
             }
-            Engine::Pg(s) => s
-                .borrow_mut()
-                .rows(sql, params)?
-                .iter()
-                .map(|r| {
-                    (0..r.len())
-                        .map(|i| Ok(r.try_get::<_, PgValue>(i)?.0))
-                        .collect::<Result<Vec<_>>>()
-                        .map(Row)
-                })
-                .collect(),
+            Engine::Pg(s) => {
+                // Fetched before `f` runs: `f` may query the database again.
+                let fetched = s.borrow_mut().rows(sql, params)?;
+                for r in fetched {
+                    row.0.clear();
+                    for i in 0..r.len() {
+                        row.0.push(r.try_get::<_, PgValue>(i)?.0);
+                    }
+                    f(&row)?;
+                }
+            }
         }
+        Ok(())
     }
 
     /// The first row of a query, if any.
