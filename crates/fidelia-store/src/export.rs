@@ -1,4 +1,5 @@
-//! Export of the clinic's records: one JSON document, or one CSV file per table.
+//! Export of the clinic's records: one JSON document, or one CSV file per table. Written once
+//! for both engines ([`crate::sql`]) but for [`dump`], which reads SQLite's schema.
 
 use std::io::Write;
 use std::path::Path;
@@ -7,6 +8,7 @@ use fidelia_core::text::spreadsheet_cell;
 use rusqlite::types::ValueRef;
 use serde_json::{Map, Value};
 
+use crate::sql::Value as SqlValue;
 use crate::{tables, Db, Result};
 
 /// The tables exported: the clinic's records.
@@ -14,6 +16,17 @@ pub use crate::tables::RECORDS as TABLES;
 
 /// Columns kept out of exports: derived data.
 const DERIVED: &[&str] = &["search_key", "sort_key"];
+
+/// A column's value as JSON (a blob as its length).
+pub(crate) fn json_of(v: &SqlValue) -> Value {
+    match v {
+        SqlValue::Null => Value::Null,
+        SqlValue::Int(i) => Value::from(*i),
+        SqlValue::Real(f) => Value::from(*f),
+        SqlValue::Text(t) => Value::from(t.as_ref()),
+        SqlValue::Blob(b) => Value::from(b.len()),
+    }
+}
 
 pub(crate) fn json_value(v: ValueRef) -> Value {
     match v {
@@ -32,23 +45,16 @@ fn each_row(
     mut row: impl FnMut(&[String], Vec<Value>) -> Result<()>,
 ) -> Result<()> {
     assert!(TABLES.contains(&table), "only known tables are exported");
-    let mut st = db
-        .conn()
-        .prepare(&format!("SELECT * FROM {table} ORDER BY id"))?;
-    let names: Vec<String> = st.column_names().into_iter().map(str::to_owned).collect();
+    let sql = format!("SELECT * FROM {table} ORDER BY id");
+    let names = db.columns(&sql)?;
     let keep: Vec<usize> = (0..names.len())
         .filter(|i| !DERIVED.contains(&names[*i].as_str()))
         .collect();
     let kept_names: Vec<String> = keep.iter().map(|i| names[*i].clone()).collect();
-    let mut rows = st.query([])?;
-    while let Some(r) = rows.next()? {
-        let values = keep
-            .iter()
-            .map(|i| r.get_ref(*i).map(json_value))
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        row(&kept_names, values)?;
-    }
-    Ok(())
+    db.each(&sql, &[], |r| {
+        let values = keep.iter().map(|i| json_of(&r.values()[*i])).collect();
+        row(&kept_names, values)
+    })
 }
 
 /// Writes `{ "settings": {...}, "staff": [...], "clients": [...], ... }`.
@@ -98,11 +104,10 @@ pub fn csv(db: &Db, dir: &Path) -> Result<Vec<std::path::PathBuf>> {
         })?;
         if !header_written {
             // An empty table still gets its header, read from the schema.
-            let st = db.conn().prepare(&format!("SELECT * FROM {t} LIMIT 0"))?;
-            let names: Vec<&str> = st
-                .column_names()
+            let names: Vec<String> = db
+                .columns(&format!("SELECT * FROM {t}"))?
                 .into_iter()
-                .filter(|n| !DERIVED.contains(n))
+                .filter(|n| !DERIVED.contains(&n.as_str()))
                 .collect();
             w.write_record(&names)?;
         }
@@ -153,4 +158,52 @@ pub fn dump(db: &Db) -> Result<String> {
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_util::*;
+
+    #[test]
+    fn records_export_as_json_and_csv_on_each_engine() {
+        on_each_engine(|db| {
+            let (client, pet) = client_and_pet(db, "=HYPERLINK(\"x\")");
+            let mut out = Vec::new();
+            json(db, &mut out).unwrap();
+            let doc: Value = serde_json::from_slice(&out).unwrap();
+            let c = &doc["clients"][0];
+            assert_eq!(c["id"], client.0);
+            assert_eq!(c["first_name"], "=HYPERLINK(\"x\")");
+            assert_eq!(c["consent_care"], 1);
+            assert!(
+                c.get("search_key").is_none(),
+                "derived columns are left out"
+            );
+            assert_eq!(doc["pets"][0]["id"], pet.0);
+            assert_eq!(doc["visits"], Value::Array(vec![]));
+            assert!(doc["settings"].is_object());
+
+            let dir = std::env::temp_dir().join(format!(
+                "fidelia-export-{}-{}",
+                std::process::id(),
+                client.0
+            ));
+            let files = csv(db, &dir).unwrap();
+            assert_eq!(files.len(), TABLES.len());
+            let clients = std::fs::read_to_string(dir.join("clients.csv")).unwrap();
+            let header = clients.lines().next().unwrap();
+            assert!(header.starts_with("id,first_name,surnames") && !header.contains("search_key"));
+            assert!(
+                clients.contains("'=HYPERLINK"),
+                "a formula is written as text: {clients}"
+            );
+            let visits = std::fs::read_to_string(dir.join("visits.csv")).unwrap();
+            assert!(
+                visits.starts_with("id,pet_id,staff_id,at"),
+                "an empty table has its header"
+            );
+            let _ = std::fs::remove_dir_all(&dir);
+        });
+    }
 }

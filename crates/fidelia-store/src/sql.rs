@@ -138,6 +138,11 @@ impl<T: FromValue> FromValue for Option<T> {
 pub struct Row(Vec<Value<'static>>);
 
 impl Row {
+    /// Every column's value, in order.
+    pub fn values(&self) -> &[Value<'static>] {
+        &self.0
+    }
+
     /// Column `i` as a `T`; an error names the column and what it held.
     pub fn get<T: FromValue>(&self, i: usize) -> Result<T> {
         let v = self.0.get(i).unwrap_or(&Value::Null);
@@ -236,6 +241,7 @@ impl Dialect {
 pub(crate) trait PgSession {
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, postgres::Error>;
     fn rows(&mut self, sql: &str, params: &[Value]) -> Result<Vec<postgres::Row>, postgres::Error>;
+    fn columns(&mut self, sql: &str) -> Result<Vec<String>, postgres::Error>;
 }
 
 fn pg_params<'v>(params: &'v [Value<'v>]) -> Vec<&'v (dyn postgres::types::ToSql + Sync)> {
@@ -252,6 +258,10 @@ impl PgSession for postgres::Transaction<'_> {
     fn rows(&mut self, sql: &str, params: &[Value]) -> Result<Vec<postgres::Row>, postgres::Error> {
         self.query(&*pg_placeholders(sql), &pg_params(params))
     }
+    fn columns(&mut self, sql: &str) -> Result<Vec<String>, postgres::Error> {
+        let st = self.prepare(&pg_placeholders(sql))?;
+        Ok(st.columns().iter().map(|c| c.name().to_owned()).collect())
+    }
 }
 
 impl PgSession for postgres::Client {
@@ -260,6 +270,10 @@ impl PgSession for postgres::Client {
     }
     fn rows(&mut self, sql: &str, params: &[Value]) -> Result<Vec<postgres::Row>, postgres::Error> {
         self.query(&*pg_placeholders(sql), &pg_params(params))
+    }
+    fn columns(&mut self, sql: &str) -> Result<Vec<String>, postgres::Error> {
+        let st = self.prepare(&pg_placeholders(sql))?;
+        Ok(st.columns().iter().map(|c| c.name().to_owned()).collect())
     }
 }
 
@@ -370,6 +384,19 @@ impl Db<'_> {
             }
         }
         Ok(())
+    }
+
+    /// The names of the columns a query gives, in order (it is prepared, not run).
+    pub(crate) fn columns(&self, sql: &str) -> Result<Vec<String>> {
+        match &self.engine {
+            Engine::Sqlite(c) => Ok(c
+                .prepare_cached(sql)?
+                .column_names()
+                .into_iter()
+                .map(str::to_owned)
+                .collect()),
+            Engine::Pg(s) => Ok(s.borrow_mut().columns(sql)?),
+        }
     }
 
     /// The first row of a query, if any.
