@@ -1,15 +1,15 @@
 //! A client's rights over their data (issue 13): everything held about one client, and their
 //! erasure. Reads and writes across tables, like `export.rs`: every table that holds something
 //! of a client is listed once, in [`OF_CLIENT`], and both the dossier and the erasure go
-//! through that list.
+//! through that list. Written once for both engines ([`crate::sql`]) but for [`compact`],
+//! which rewrites SQLite's file.
 
 use chrono::{DateTime, Utc};
 use fidelia_core::ClientId;
-use rusqlite::params;
 use serde_json::{Map, Value};
 
-use crate::export::json_value;
-use crate::{ts, Db, Result};
+use crate::export::json_of;
+use crate::{ts, vals, Db, Result};
 
 const PETS: &str = "SELECT id FROM pets WHERE client_id = ?1";
 
@@ -42,21 +42,20 @@ const DERIVED: &[&str] = &["search_key", "sort_key"];
 pub fn dossier(db: &Db, client: ClientId) -> Result<Map<String, Value>> {
     let mut doc = Map::new();
     for (table, rows_of) in OF_CLIENT {
-        let mut st = db.conn().prepare(&format!(
-            "SELECT * FROM {table} WHERE {rows_of} ORDER BY rowid"
-        ))?;
-        let names: Vec<String> = st.column_names().into_iter().map(str::to_owned).collect();
-        let mut rows = st.query([client.0])?;
+        // By the table's key, its first column (the id, or a message item's key).
+        let sql = format!("SELECT * FROM {table} WHERE {rows_of} ORDER BY 1");
+        let names = db.columns(&sql)?;
         let mut items = Vec::new();
-        while let Some(r) = rows.next()? {
+        db.each(&sql, &vals![client.0], |r| {
             let mut item = Map::new();
-            for (i, n) in names.iter().enumerate() {
+            for (n, v) in names.iter().zip(r.values()) {
                 if !DERIVED.contains(&n.as_str()) {
-                    item.insert(n.clone(), json_value(r.get_ref(i)?));
+                    item.insert(n.clone(), json_of(v));
                 }
             }
             items.push(Value::Object(item));
-        }
+            Ok(())
+        })?;
         doc.insert((*table).into(), Value::Array(items));
     }
     Ok(doc)
@@ -77,24 +76,23 @@ pub fn erase_client(
     placeholder_pet: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let c = db.conn();
     let at = ts(now);
     let id = client.0;
-    c.execute(
+    db.execute(
         "UPDATE clients SET first_name = ?2, surnames = '', phone1 = '', phone2 = '', email = '',
                 address = '', notes = '', source_id = NULL, phone1_e164 = '', phone2_e164 = '',
                 phone_flag = 0, title = 'ninguno', consent_care = 0, consent_commercial = 0,
                 preferred_channel = 'ninguno', erased_at = ?3, updated_at = ?3
          WHERE id = ?1",
-        params![id, placeholder_name, at],
+        &vals![id, placeholder_name, &at],
     )?;
-    c.execute(
+    db.execute(
         &format!(
             "UPDATE pets SET name = ?2, breed = '', birth_date = NULL, notes = '', source_id = NULL,
                     updated_at = ?3
              WHERE id IN ({PETS})"
         ),
-        params![id, placeholder_pet, at],
+        &vals![id, placeholder_pet, &at],
     )?;
     let blank = [
         ("visits", "reason = '', source_id = NULL"),
@@ -114,7 +112,10 @@ pub fn erase_client(
             .find(|(t, _)| *t == table)
             .map(|(_, w)| *w)
             .expect("every blanked table is a table of the client");
-        c.execute(&format!("UPDATE {table} SET {set} WHERE {rows_of}"), [id])?;
+        db.execute(
+            &format!("UPDATE {table} SET {set} WHERE {rows_of}"),
+            &vals![id],
+        )?;
     }
     crate::tables::clients::refresh_search_key(db, client)?;
     Ok(())
@@ -124,6 +125,7 @@ pub fn erase_client(
 /// write-ahead log): `VACUUM`, then a checkpoint that empties the log.
 /// The checkpoint waits (a few seconds at most) for another connection's read to end (a
 /// backup, the dashboard): until it has run, erased pages may still be in the log.
+/// SQLite only: a server database is compacted by its own vacuum (issue 16, next steps).
 pub fn compact(db: &Db) -> Result<()> {
     db.conn().execute_batch("VACUUM")?;
     for _ in 0..50 {
@@ -138,4 +140,59 @@ pub fn compact(db: &Db) -> Result<()> {
     Err(crate::StoreError::Refused(
         "the database file could not be rewritten yet: another connection is reading it".into(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_util::*;
+
+    #[test]
+    fn a_clients_dossier_and_erasure_on_each_engine() {
+        on_each_engine(|db| {
+            let (client, pet) = client_and_pet(db, "Marta");
+            db.execute(
+                "INSERT INTO visits (pet_id, at, kind, severity, reason, created_at, updated_at)
+                 VALUES (?1, '2026-11-02T10:00:00Z', 'consulta', 'leve', 'Otitis', '2026-11-02T10:00:00Z', '2026-11-02T10:00:00Z')",
+                &vals![pet.0],
+            )
+            .unwrap();
+            let doc = dossier(db, client).unwrap();
+            assert_eq!(doc["clients"][0]["first_name"], "Marta");
+            assert!(doc["clients"][0].get("search_key").is_none());
+            assert_eq!(doc["pets"][0]["name"], "Luna");
+            assert_eq!(doc["visits"][0]["reason"], "Otitis");
+            assert_eq!(doc["letters"], Value::Array(vec![]));
+            assert_eq!(doc.len(), OF_CLIENT.len());
+
+            erase_client(
+                db,
+                client,
+                "Cliente borrado",
+                "Mascota",
+                "2026-12-01T10:00:00Z".parse().unwrap(),
+            )
+            .unwrap();
+            let doc = dossier(db, client).unwrap();
+            let c = &doc["clients"][0];
+            assert_eq!(
+                (
+                    c["first_name"].as_str(),
+                    c["phone1"].as_str(),
+                    c["erased_at"].as_str()
+                ),
+                (
+                    Some("Cliente borrado"),
+                    Some(""),
+                    Some("2026-12-01T10:00:00Z")
+                )
+            );
+            assert_eq!(doc["pets"][0]["name"], "Mascota");
+            assert_eq!(doc["visits"][0]["reason"], "");
+            assert_eq!(
+                doc["visits"][0]["kind"], "consulta",
+                "what the figures count is kept"
+            );
+        });
+    }
 }
