@@ -1,12 +1,13 @@
 //! The `messages` and `message_items` tables: messages prepared for reception to send, what
-//! each is about, and — once sent — the client's communication log.
+//! each is about, and — once sent — the client's communication log. Written once for both
+//! engines ([`crate::sql`]).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use fidelia_core::{ClientId, PetId, StaffId};
-use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
 
-use crate::{day, parse_day, parse_ts, ts, Db, Result, StoreError};
+use crate::sql::{Row, Value};
+use crate::{day, parse_day, parse_ts, ts, vals, Db, Result, StoreError};
 
 /// A message, prepared or sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -34,17 +35,25 @@ pub struct Message {
     pub preferred_channel: String,
 }
 
-const SELECT: &str = "SELECT m.id, m.client_id, c.first_name || ' ' || c.surnames, m.kind, m.send_on, m.status,
-                             m.channel, m.body, m.note, m.done_at, s.name,
-                             (SELECT group_concat(p.name, char(31)) FROM message_items i JOIN pets p ON p.id = i.pet_id
-                              WHERE i.message_id = m.id),
-                             (SELECT sv.code FROM message_items i
-                              JOIN surveys sv ON sv.visit_id = CAST(substr(i.item_key, 10) AS INTEGER)
-                              WHERE m.kind = 'encuesta' AND i.message_id = m.id),
-                             CASE WHEN c.phone1 <> '' THEN c.phone1 ELSE c.phone2 END, c.preferred_channel
-                      FROM messages m JOIN clients c ON c.id = m.client_id LEFT JOIN staff s ON s.id = m.done_by";
+/// The columns `from_row` reads, the pets' names joined as the engine joins them.
+fn select(db: &Db) -> String {
+    let names = db.dialect().group_concat("p.name", '\u{1f}');
+    // A survey message's one item is `encuesta:<visit>`; the kind is tested before the key is
+    // read as a number (PostgreSQL refuses to cast the other kinds' keys).
+    format!(
+        "SELECT m.id, m.client_id, c.first_name || ' ' || c.surnames, m.kind, m.send_on, m.status,
+                m.channel, m.body, m.note, m.done_at, s.name,
+                (SELECT {names} FROM message_items i JOIN pets p ON p.id = i.pet_id
+                 WHERE i.message_id = m.id),
+                (SELECT sv.code FROM message_items i
+                 JOIN surveys sv ON sv.visit_id = CAST(substr(i.item_key, 10) AS INTEGER)
+                 WHERE m.kind = 'encuesta' AND i.message_id = m.id),
+                CASE WHEN c.phone1 <> '' THEN c.phone1 ELSE c.phone2 END, c.preferred_channel
+         FROM messages m JOIN clients c ON c.id = m.client_id LEFT JOIN staff s ON s.id = m.done_by"
+    )
+}
 
-fn from_row(r: &Row) -> rusqlite::Result<Message> {
+fn from_row(r: &Row) -> Result<Message> {
     let pets: Option<String> = r.get(11)?;
     let mut pet_names: Vec<String> = pets
         .map(|p| p.split('\u{1f}').map(str::to_owned).collect())
@@ -61,7 +70,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Message> {
         body: r.get(7)?,
         note: r.get(8)?,
         done_at: r
-            .get::<_, Option<String>>(9)?
+            .get::<Option<String>>(9)?
             .map(|s| parse_ts(&s))
             .transpose()?,
         done_by_name: r.get(10)?,
@@ -72,11 +81,17 @@ fn from_row(r: &Row) -> rusqlite::Result<Message> {
     })
 }
 
+fn query(db: &Db, where_order: &str, args: &[Value]) -> Result<Vec<Message>> {
+    db.rows(&format!("{} {where_order}", select(db)), args)?
+        .iter()
+        .map(from_row)
+        .collect()
+}
+
 pub fn get(db: &Db, id: i64) -> Result<Message> {
-    crate::found(
-        db.conn()
-            .query_row(&format!("{SELECT} WHERE m.id = ?1"), [id], from_row),
-    )
+    query(db, "WHERE m.id = ?1", &vals![id])?
+        .pop()
+        .ok_or(StoreError::NotFound)
 }
 
 /// Prepares a message for `send_on`; returns its id.
@@ -88,12 +103,10 @@ pub fn insert(
     body: &str,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    let conn = db.conn();
-    conn.prepare_cached(
+    db.insert(
         "INSERT INTO messages (client_id, kind, send_on, body, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-    )?
-    .execute(params![client.0, kind, day(send_on), body, ts(now)])?;
-    Ok(conn.last_insert_rowid())
+        &vals![client.0, kind, day(send_on), body, ts(now)],
+    )
 }
 
 /// Ties a due item to a message. `Ok(false)` if the item already has a message (nothing
@@ -105,56 +118,53 @@ pub fn add_item(
     pet: Option<PetId>,
     due_on: NaiveDate,
 ) -> Result<bool> {
-    let n = db
-        .conn()
-        .prepare_cached(
-            "INSERT OR IGNORE INTO message_items (item_key, message_id, pet_id, due_on) VALUES (?1, ?2, ?3, ?4)",
-        )?
-        .execute(params![key, message, pet.map(|p| p.0), day(due_on)])?;
+    let n = db.execute(
+        "INSERT INTO message_items (item_key, message_id, pet_id, due_on) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT DO NOTHING",
+        &vals![key, message, pet.map(|p| p.0), day(due_on)],
+    )?;
     Ok(n == 1)
 }
 
 /// Whether an item already has a message.
 pub fn has_item(db: &Db, key: &str) -> Result<bool> {
     Ok(db
-        .conn()
-        .prepare_cached("SELECT 1 FROM message_items WHERE item_key = ?1")?
-        .query_row([key], |_| Ok(()))
-        .optional()?
+        .row(
+            "SELECT 1 FROM message_items WHERE item_key = ?1",
+            &vals![key],
+        )?
         .is_some())
 }
 
 /// The day of the client's latest message of `kind` that is sent or still to send.
 pub fn last_of_kind(db: &Db, client: ClientId, kind: &str) -> Result<Option<NaiveDate>> {
     let d: Option<String> = db
-        .conn()
-        .prepare_cached(
+        .row(
             "SELECT max(send_on) FROM messages WHERE client_id = ?1 AND kind = ?2 AND status IN ('pendiente', 'enviado')",
+            &vals![client.0, kind],
         )?
-        .query_row(params![client.0, kind], |r| r.get(0))?;
+        .map(|r| r.get(0))
+        .transpose()?
+        .flatten();
     Ok(parse_day(d)?)
 }
 
 /// Messages still to send on or before `day`, oldest first, by client.
 pub fn to_send(db: &Db, day_: NaiveDate) -> Result<Vec<Message>> {
-    let mut st = db.conn().prepare_cached(&format!(
-        "{SELECT} WHERE m.status = 'pendiente' AND m.send_on <= ?1 ORDER BY m.send_on, c.sort_key, m.id"
-    ))?;
-    let rows = st
-        .query_map([day(day_)], from_row)?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+    query(
+        db,
+        "WHERE m.status = 'pendiente' AND m.send_on <= ?1 ORDER BY m.send_on, c.sort_key, m.id",
+        &vals![day(day_)],
+    )
 }
 
 /// A client's messages, newest first (the communication log shows the sent ones).
 pub fn of_client(db: &Db, client: ClientId) -> Result<Vec<Message>> {
-    let mut st = db.conn().prepare_cached(&format!(
-        "{SELECT} WHERE m.client_id = ?1 ORDER BY coalesce(m.done_at, m.created_at) DESC, m.id DESC"
-    ))?;
-    let rows = st
-        .query_map([client.0], from_row)?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+    query(
+        db,
+        "WHERE m.client_id = ?1 ORDER BY coalesce(m.done_at, m.created_at) DESC, m.id DESC",
+        &vals![client.0],
+    )
 }
 
 /// Closes a pending message: sent (with its channel), skipped or cancelled (with a note).
@@ -168,10 +178,10 @@ pub fn close(
     note: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let n = db.conn().execute(
+    let n = db.execute(
         "UPDATE messages SET status = ?2, channel = ?3, done_by = ?4, note = ?5, done_at = ?6, updated_at = ?6
          WHERE id = ?1 AND status = 'pendiente'",
-        params![id, status, channel, by.map(|s| s.0), note, ts(now)],
+        &vals![id, status, channel, by.map(|s| s.0), note, ts(now)],
     )?;
     if n == 0 {
         return Err(StoreError::NotFound);
@@ -181,9 +191,9 @@ pub fn close(
 
 /// Moves a pending message to another day.
 pub fn postpone(db: &Db, id: i64, to: NaiveDate, note: &str, now: DateTime<Utc>) -> Result<()> {
-    let n = db.conn().execute(
+    let n = db.execute(
         "UPDATE messages SET send_on = ?2, note = ?3, updated_at = ?4 WHERE id = ?1 AND status = 'pendiente'",
-        params![id, day(to), note, ts(now)],
+        &vals![id, day(to), note, ts(now)],
     )?;
     if n == 0 {
         return Err(StoreError::NotFound);
@@ -193,9 +203,9 @@ pub fn postpone(db: &Db, id: i64, to: NaiveDate, note: &str, now: DateTime<Utc>)
 
 /// Notes something about a message for whoever sends it.
 pub fn set_note(db: &Db, id: i64, note: &str) -> Result<()> {
-    db.conn().execute(
+    db.execute(
         "UPDATE messages SET note = ?2 WHERE id = ?1",
-        params![id, note],
+        &vals![id, note],
     )?;
     Ok(())
 }
@@ -216,19 +226,22 @@ pub fn cancel_pending_of_items(
     const OF_ITEMS: &str =
         "SELECT i.message_id FROM message_items i JOIN messages m ON m.id = i.message_id
                             WHERE i.item_key >= ?1 AND i.item_key < ?2 AND m.status = 'pendiente'";
-    let freed: Vec<String> = db
-        .conn()
-        .prepare(&format!(
-            "DELETE FROM message_items WHERE NOT (item_key >= ?1 AND item_key < ?2)
-               AND message_id IN ({OF_ITEMS}) RETURNING item_key"
-        ))?
-        .query_map(params![prefix, upper], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    db.conn().execute(
+    let freed = db
+        .rows(
+            &format!(
+                "DELETE FROM message_items WHERE NOT (item_key >= ?1 AND item_key < ?2)
+                   AND message_id IN ({OF_ITEMS}) RETURNING item_key"
+            ),
+            &vals![prefix, &upper],
+        )?
+        .iter()
+        .map(|r| r.get(0))
+        .collect::<Result<Vec<String>>>()?;
+    db.execute(
         &format!(
             "UPDATE messages SET status = 'cancelado', note = ?3, updated_at = ?4 WHERE id IN ({OF_ITEMS})"
         ),
-        params![prefix, upper, note, ts(now)],
+        &vals![prefix, &upper, note, ts(now)],
     )?;
     Ok(freed)
 }
@@ -244,19 +257,287 @@ pub fn cancel_pending_of_pet(
     now: DateTime<Utc>,
 ) -> Result<Vec<String>> {
     const OF_PET: &str = "SELECT i.message_id FROM message_items i JOIN messages m ON m.id = i.message_id
-                          WHERE i.pet_id = ?1 AND m.status = 'pendiente' AND (?2 IS NULL OR m.kind = ?2)";
-    let freed: Vec<String> = db
-        .conn()
-        .prepare(&format!(
-            "DELETE FROM message_items WHERE pet_id <> ?1 AND message_id IN ({OF_PET}) RETURNING item_key"
-        ))?
-        .query_map(params![pet.0, kind], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    db.conn().execute(
+                          WHERE i.pet_id = ?1 AND m.status = 'pendiente' AND (CAST(?2 AS TEXT) IS NULL OR m.kind = ?2)";
+    let freed = db
+        .rows(
+            &format!(
+                "DELETE FROM message_items WHERE pet_id <> ?1 AND message_id IN ({OF_PET}) RETURNING item_key"
+            ),
+            &vals![pet.0, kind],
+        )?
+        .iter()
+        .map(|r| r.get(0))
+        .collect::<Result<Vec<String>>>()?;
+    db.execute(
         &format!(
             "UPDATE messages SET status = 'cancelado', note = ?3, updated_at = ?4 WHERE id IN ({OF_PET})"
         ),
-        params![pet.0, kind, note, ts(now)],
+        &vals![pet.0, kind, note, ts(now)],
     )?;
     Ok(freed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_util::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn ids(ms: Vec<Message>) -> Vec<i64> {
+        ms.iter().map(|m| m.id).collect()
+    }
+
+    #[test]
+    fn messages_are_prepared_sent_and_logged_on_each_engine() {
+        on_each_engine(|db| {
+            let (ana, luna) = client_and_pet(db, "Ana");
+            let toby = PetId(
+                db.insert(
+                    "INSERT INTO pets (client_id, name, species, sex, created_at, updated_at) VALUES (?1, 'Toby', 'gato', 'macho', ?2, ?2)",
+                    &vals![ana.0, "2026-01-01T00:00:00Z"],
+                )
+                .unwrap(),
+            );
+            let staff = StaffId(
+                db.insert(
+                    "INSERT INTO staff (name, role, active) VALUES ('Eva Sanz', 'recepcion', 1)",
+                    &[],
+                )
+                .unwrap(),
+            );
+            let now = at("2026-12-01T08:00:00Z");
+            assert_eq!(last_of_kind(db, ana, "cuidado").unwrap(), None);
+
+            // A care reminder about both pets.
+            let care = insert(db, ana, "cuidado", date("2026-12-10"), "Hola Ana", now).unwrap();
+            let luna_key = format!("cuidado:{}:vacuna:2026-12-20:1", luna.0);
+            let toby_key = format!("cuidado:{}:desparasitacion:2026-12-22:1", toby.0);
+            assert!(!has_item(db, &luna_key).unwrap());
+            assert!(add_item(db, &luna_key, care, Some(luna), date("2026-12-20")).unwrap());
+            assert!(
+                !add_item(db, &luna_key, care, None, date("2026-12-21")).unwrap(),
+                "one message per item"
+            );
+            assert!(add_item(db, &toby_key, care, Some(toby), date("2026-12-22")).unwrap());
+            assert!(has_item(db, &luna_key).unwrap());
+            let due: String = db
+                .row(
+                    "SELECT due_on FROM message_items WHERE item_key = ?1",
+                    &vals![&luna_key],
+                )
+                .unwrap()
+                .unwrap()
+                .get(0)
+                .unwrap();
+            assert_eq!(due, "2026-12-20");
+
+            let mut m = get(db, care).unwrap();
+            m.pet_names.sort();
+            assert_eq!(
+                m,
+                Message {
+                    id: care,
+                    client_id: ana,
+                    client_name: "Ana Núñez".into(),
+                    kind: "cuidado".into(),
+                    send_on: date("2026-12-10"),
+                    status: "pendiente".into(),
+                    channel: None,
+                    body: "Hola Ana".into(),
+                    note: String::new(),
+                    done_at: None,
+                    done_by_name: None,
+                    pet_names: vec!["Luna".into(), "Toby".into()],
+                    survey_code: None,
+                    phone: "612345678".into(),
+                    preferred_channel: "telefono".into(),
+                }
+            );
+            assert_eq!(
+                last_of_kind(db, ana, "cuidado").unwrap(),
+                Some(date("2026-12-10"))
+            );
+            assert_eq!(last_of_kind(db, ana, "cita").unwrap(), None);
+
+            // A survey message: its code, read through its item.
+            let visit = db
+                .insert(
+                    "INSERT INTO visits (pet_id, at, kind, severity, created_at, updated_at) VALUES (?1, ?2, 'consulta', 'leve', ?2, ?2)",
+                    &vals![luna.0, "2026-11-30T10:00:00Z"],
+                )
+                .unwrap();
+            db.execute(
+                "INSERT INTO surveys (visit_id, client_id, code, created_at) VALUES (?1, ?2, 'K7X2', ?3)",
+                &vals![visit, ana.0, "2026-12-01T08:00:00Z"],
+            )
+            .unwrap();
+            let survey = insert(db, ana, "encuesta", date("2026-12-08"), "¿Qué tal?", now).unwrap();
+            assert!(add_item(
+                db,
+                &format!("encuesta:{visit}"),
+                survey,
+                Some(luna),
+                date("2026-12-08")
+            )
+            .unwrap());
+            let s = get(db, survey).unwrap();
+            assert_eq!(s.survey_code.as_deref(), Some("K7X2"));
+            assert_eq!(s.pet_names, ["Luna"]);
+
+            // The queue: due on or before the day, oldest first.
+            assert_eq!(
+                ids(to_send(db, date("2026-12-10")).unwrap()),
+                [survey, care]
+            );
+            assert_eq!(ids(to_send(db, date("2026-12-09")).unwrap()), [survey]);
+            assert!(to_send(db, date("2026-12-07")).unwrap().is_empty());
+            postpone(db, care, date("2026-12-12"), "Mejor el lunes", now).unwrap();
+            let m = get(db, care).unwrap();
+            assert_eq!(
+                (m.send_on, m.note.as_str()),
+                (date("2026-12-12"), "Mejor el lunes")
+            );
+            assert_eq!(ids(to_send(db, date("2026-12-10")).unwrap()), [survey]);
+            set_note(db, survey, "Prefiere WhatsApp").unwrap();
+            assert_eq!(get(db, survey).unwrap().note, "Prefiere WhatsApp");
+
+            // Sent once; then no longer pending.
+            let sent_at = at("2026-12-08T09:15:00Z");
+            close(
+                db,
+                survey,
+                "enviado",
+                Some("whatsapp"),
+                Some(staff),
+                "",
+                sent_at,
+            )
+            .unwrap();
+            let s = get(db, survey).unwrap();
+            assert_eq!(s.status, "enviado");
+            assert_eq!(s.channel.as_deref(), Some("whatsapp"));
+            assert_eq!(s.done_at, Some(sent_at));
+            assert_eq!(s.done_by_name.as_deref(), Some("Eva Sanz"));
+            assert_eq!(s.note, "");
+            assert!(matches!(
+                close(db, survey, "omitido", None, None, "x", now),
+                Err(StoreError::NotFound)
+            ));
+            assert!(matches!(
+                postpone(db, survey, date("2026-12-20"), "", now),
+                Err(StoreError::NotFound)
+            ));
+            assert!(matches!(get(db, survey + 100), Err(StoreError::NotFound)));
+            assert_eq!(ids(to_send(db, date("2026-12-31")).unwrap()), [care]);
+            // The log: newest first (sent by when it was sent).
+            let later = insert(
+                db,
+                ana,
+                "cumpleanos",
+                date("2026-12-05"),
+                "¡Feliz cumpleaños!",
+                at("2026-12-02T08:00:00Z"),
+            )
+            .unwrap();
+            close(
+                db,
+                later,
+                "omitido",
+                None,
+                None,
+                "Sin teléfono",
+                at("2026-12-05T08:00:00Z"),
+            )
+            .unwrap();
+            assert_eq!(ids(of_client(db, ana).unwrap()), [survey, later, care]);
+            assert_eq!(get(db, later).unwrap().status, "omitido");
+        });
+    }
+
+    #[test]
+    fn pending_messages_are_cancelled_by_item_and_by_pet_on_each_engine() {
+        on_each_engine(|db| {
+            let (ana, luna) = client_and_pet(db, "Ana");
+            let toby = PetId(
+                db.insert(
+                    "INSERT INTO pets (client_id, name, species, sex, created_at, updated_at) VALUES (?1, 'Toby', 'gato', 'macho', ?2, ?2)",
+                    &vals![ana.0, "2026-01-01T00:00:00Z"],
+                )
+                .unwrap(),
+            );
+            let now = at("2026-12-01T08:00:00Z");
+            let day = date("2026-12-10");
+            let message = |kind: &str, items: &[(&str, PetId)]| {
+                let id = insert(db, ana, kind, day, "Hola", now).unwrap();
+                for (key, pet) in items {
+                    assert!(add_item(db, key, id, Some(*pet), day).unwrap());
+                }
+                id
+            };
+            let toby_care = format!("cuidado:{}:desparasitacion:2026-12-22:1", toby.0);
+            let luna_care = format!("cuidado:{}:vacuna:2026-12-20:1", luna.0);
+            let appt = message("cita", &[("cita:5:1", luna), (toby_care.as_str(), toby)]);
+            let other_appt = message("cita", &[("cita:50:1", luna)]);
+            let care = message(
+                "cuidado",
+                &[(luna_care.as_str(), luna), ("cuidado:x:1", toby)],
+            );
+
+            // Appointment 5 moved: its message cancelled, Toby's item freed; appointment 50 kept.
+            let cancelled_at = at("2026-12-02T10:00:00Z");
+            let freed =
+                cancel_pending_of_items(db, "cita:5:", "Cita movida", cancelled_at).unwrap();
+            assert_eq!(freed, [toby_care.as_str()]);
+            let m = get(db, appt).unwrap();
+            assert_eq!(
+                (m.status.as_str(), m.note.as_str()),
+                ("cancelado", "Cita movida")
+            );
+            assert_eq!(m.pet_names, ["Luna"]);
+            assert!(has_item(db, "cita:5:1").unwrap());
+            assert!(!has_item(db, &toby_care).unwrap());
+            assert_eq!(get(db, other_appt).unwrap().status, "pendiente");
+            assert_eq!(get(db, care).unwrap().status, "pendiente");
+            let updated: String = db
+                .row(
+                    "SELECT updated_at FROM messages WHERE id = ?1",
+                    &vals![appt],
+                )
+                .unwrap()
+                .unwrap()
+                .get(0)
+                .unwrap();
+            assert_eq!(updated, "2026-12-02T10:00:00Z");
+            // Nothing pending about it any more.
+            assert!(cancel_pending_of_items(db, "cita:5:", "Otra vez", now)
+                .unwrap()
+                .is_empty());
+            assert_eq!(get(db, appt).unwrap().note, "Cita movida");
+
+            // Luna's care messages only: the appointment for her stays.
+            let freed =
+                cancel_pending_of_pet(db, luna, Some("cuidado"), "Cita reservada", now).unwrap();
+            assert_eq!(freed, ["cuidado:x:1"]);
+            assert_eq!(get(db, care).unwrap().status, "cancelado");
+            assert_eq!(get(db, care).unwrap().note, "Cita reservada");
+            assert_eq!(get(db, other_appt).unwrap().status, "pendiente");
+            assert_eq!(last_of_kind(db, ana, "cuidado").unwrap(), None);
+            // Every kind: Luna has died.
+            let freed = cancel_pending_of_pet(db, luna, None, "Falleció", now).unwrap();
+            assert!(freed.is_empty());
+            let m = get(db, other_appt).unwrap();
+            assert_eq!(
+                (m.status.as_str(), m.note.as_str()),
+                ("cancelado", "Falleció")
+            );
+            assert_eq!(last_of_kind(db, ana, "cita").unwrap(), None);
+        });
+    }
 }
