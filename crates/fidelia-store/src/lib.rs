@@ -442,18 +442,6 @@ pub(crate) fn parse_opt_ts(s: Option<String>) -> rusqlite::Result<Option<DateTim
     s.map(|s| parse_ts(&s)).transpose()
 }
 
-/// Every row of a query, each read by `row` (the table modules' lists).
-pub(crate) fn select_rows<T>(
-    db: &Db,
-    sql: &str,
-    args: impl rusqlite::Params,
-    row: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>,
-) -> Result<Vec<T>> {
-    let mut st = db.conn().prepare_cached(sql)?;
-    let rows = st.query_map(args, row)?.collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
-}
-
 pub(crate) fn day(d: NaiveDate) -> String {
     use chrono::Datelike;
     if (0..=9999).contains(&d.year()) {
