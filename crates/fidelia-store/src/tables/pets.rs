@@ -1,16 +1,16 @@
-//! The `pets` table.
+//! The `pets` table (written once for both engines: [`crate::sql`]).
 
 use chrono::{DateTime, Utc};
 use fidelia_core::*;
-use rusqlite::{params, OptionalExtension, Row};
 
 use super::{find_source, stamp_source, Existing};
-use crate::{day, found, parse_day, ts, word, Db, Result, StoreError};
+use crate::sql::Row;
+use crate::{day, parse_day, ts, vals, word, Db, Result, StoreError};
 
 const COLUMNS: &str =
     "id, client_id, name, species, breed, sex, birth_date, deceased_on, notes, deceased";
 
-fn from_row(r: &Row) -> rusqlite::Result<Pet> {
+fn from_row(r: &Row) -> Result<Pet> {
     Ok(Pet {
         id: PetId(r.get(0)?),
         data: PetData {
@@ -33,54 +33,52 @@ fn deceased(d: &PetData) -> bool {
 }
 
 pub fn get(db: &Db, id: PetId) -> Result<Pet> {
-    found(
-        db.conn()
-            .prepare_cached(&format!("SELECT {COLUMNS} FROM pets WHERE id = ?1"))?
-            .query_row([id.0], from_row),
-    )
+    let row = db.row(
+        &format!("SELECT {COLUMNS} FROM pets WHERE id = ?1"),
+        &vals![id.0],
+    )?;
+    from_row(&row.ok_or(StoreError::NotFound)?)
 }
 
 /// A client's pets, living first (deceased ones after, with or without a known day), then by
 /// name.
 pub fn of_client(db: &Db, id: ClientId) -> Result<Vec<Pet>> {
-    let mut st = db.conn().prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM pets WHERE client_id = ?1 ORDER BY deceased, name, id"
-    ))?;
-    let rows = st
-        .query_map([id.0], from_row)?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+    db.rows(
+        &format!("SELECT {COLUMNS} FROM pets WHERE client_id = ?1 ORDER BY deceased, name, id"),
+        &vals![id.0],
+    )?
+    .iter()
+    .map(from_row)
+    .collect()
 }
 
 pub fn insert(db: &Db, d: &PetData, now: DateTime<Utc>) -> Result<PetId> {
-    let conn = db.conn();
-    conn.prepare_cached(
+    let id = db.insert(
         "INSERT INTO pets (client_id, name, species, breed, sex, birth_date, deceased_on, notes, created_at, updated_at, deceased)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)",
-    )?
-    .execute(params![d.client_id.0, d.name, d.species.as_str(), d.breed, d.sex.as_str(), d.birth_date.map(day), d.deceased_on.map(day), d.notes, ts(now), deceased(d)])?;
-    Ok(PetId(conn.last_insert_rowid()))
+        &vals![d.client_id.0, &d.name, d.species.as_str(), &d.breed, d.sex.as_str(), d.birth_date.map(day), d.deceased_on.map(day), &d.notes, ts(now), deceased(d)],
+    )?;
+    Ok(PetId(id))
 }
 
 /// Inserts a pet from an import with its source id, in one statement.
 pub fn insert_imported(db: &Db, d: &PetData, source_id: &str, now: &str) -> Result<PetId> {
-    let conn = db.conn();
-    conn.prepare_cached(
+    let id = db.insert(
         "INSERT INTO pets (client_id, name, species, breed, sex, birth_date, deceased_on, notes, created_at, updated_at, source_id, origin, imported_at, deceased)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, 'import', ?9, ?11)",
-    )?
-    .execute(params![d.client_id.0, d.name, d.species.as_str(), d.breed, d.sex.as_str(), d.birth_date.map(day), d.deceased_on.map(day), d.notes, now, source_id, deceased(d)])?;
-    Ok(PetId(conn.last_insert_rowid()))
+        &vals![d.client_id.0, &d.name, d.species.as_str(), &d.breed, d.sex.as_str(), d.birth_date.map(day), d.deceased_on.map(day), &d.notes, now, source_id, deceased(d)],
+    )?;
+    Ok(PetId(id))
 }
 
 /// Sets every pet's last visit from its visits, where it differs: what the visits' triggers
 /// keep, after a bulk load that set them aside ([`crate::bulk`]).
 pub fn refresh_last_visits(db: &Db) -> Result<()> {
-    db.conn().execute(
+    db.execute(
         "UPDATE pets SET last_visit_at = v.last FROM
              (SELECT pet_id, max(at) AS last FROM visits GROUP BY pet_id) AS v
-         WHERE v.pet_id = pets.id AND pets.last_visit_at IS NOT v.last",
-        [],
+         WHERE v.pet_id = pets.id AND pets.last_visit_at IS DISTINCT FROM v.last",
+        &[],
     )?;
     Ok(())
 }
@@ -88,12 +86,12 @@ pub fn refresh_last_visits(db: &Db) -> Result<()> {
 /// Updates a pet of `d.client_id` (a pet does not change owner this way); `NotFound` if that
 /// client has no such pet.
 pub fn update(db: &Db, id: PetId, d: &PetData, now: DateTime<Utc>) -> Result<()> {
-    let n = db.conn().prepare_cached(
+    let n = db.execute(
         "UPDATE pets SET name = ?3, species = ?4, breed = ?5, sex = ?6, birth_date = ?7, deceased_on = ?8, notes = ?9, updated_at = ?10,
                 deceased = ?11
          WHERE id = ?1 AND client_id = ?2",
-    )?
-    .execute(params![id.0, d.client_id.0, d.name, d.species.as_str(), d.breed, d.sex.as_str(), d.birth_date.map(day), d.deceased_on.map(day), d.notes, ts(now), deceased(d)])?;
+        &vals![id.0, d.client_id.0, &d.name, d.species.as_str(), &d.breed, d.sex.as_str(), d.birth_date.map(day), d.deceased_on.map(day), &d.notes, ts(now), deceased(d)],
+    )?;
     if n == 0 {
         return Err(StoreError::NotFound);
     }
@@ -102,11 +100,11 @@ pub fn update(db: &Db, id: PetId, d: &PetData, now: DateTime<Utc>) -> Result<()>
 
 /// Rewrites a pet from an import (owner included) and marks it imported `now`.
 pub fn update_imported(db: &Db, id: PetId, d: &PetData, now: &str) -> Result<()> {
-    db.conn().prepare_cached(
+    db.execute(
         "UPDATE pets SET client_id = ?2, name = ?3, species = ?4, breed = ?5, sex = ?6, birth_date = ?7, deceased_on = ?8, notes = ?9,
                 updated_at = ?10, imported_at = ?10, deceased = ?11 WHERE id = ?1",
-    )?
-    .execute(params![id.0, d.client_id.0, d.name, d.species.as_str(), d.breed, d.sex.as_str(), d.birth_date.map(day), d.deceased_on.map(day), d.notes, now, deceased(d)])?;
+        &vals![id.0, d.client_id.0, &d.name, d.species.as_str(), &d.breed, d.sex.as_str(), d.birth_date.map(day), d.deceased_on.map(day), &d.notes, now, deceased(d)],
+    )?;
     Ok(())
 }
 
@@ -116,12 +114,9 @@ pub fn by_source_id(db: &Db, sid: &str) -> Result<Existing<PetId>> {
 }
 
 pub fn id_by_source_id(db: &Db, sid: &str) -> Result<Option<PetId>> {
-    Ok(db
-        .conn()
-        .prepare_cached("SELECT id FROM pets WHERE source_id = ?1")?
-        .query_row([sid], |r| r.get(0))
-        .optional()?
-        .map(PetId))
+    db.row("SELECT id FROM pets WHERE source_id = ?1", &vals![sid])?
+        .map(|r| Ok(PetId(r.get(0)?)))
+        .transpose()
 }
 
 pub fn stamp_imported(db: &Db, id: PetId, sid: &str, now: &str) -> Result<()> {
@@ -148,14 +143,16 @@ pub fn birthday_candidates(db: &Db, days: &[chrono::NaiveDate]) -> Result<Vec<Bi
     if month_days.iter().any(|d| d == "02-28") && !month_days.iter().any(|d| d == "02-29") {
         month_days.push("02-29".into());
     }
-    let mut st = db.conn().prepare_cached(
+    let sql = format!(
         "SELECT p.id, p.name, c.id, c.first_name || ' ' || c.surnames, p.birth_date
          FROM pets p JOIN clients c ON c.id = p.client_id
-         WHERE substr(p.birth_date, 6) IN (SELECT value FROM json_each(?1))
+         WHERE substr(p.birth_date, 6) IN ({})
            AND p.birth_date IS NOT NULL AND p.deceased = 0 AND c.consent_commercial = 1",
-    )?;
-    let rows = st
-        .query_map([serde_json::to_string(&month_days)?], |r| {
+        db.dialect().json_texts("?1")
+    );
+    db.rows(&sql, &vals![serde_json::to_string(&month_days)?])?
+        .iter()
+        .map(|r| {
             Ok(BirthdayCandidate {
                 pet_id: PetId(r.get(0)?),
                 pet_name: r.get(1)?,
@@ -163,16 +160,15 @@ pub fn birthday_candidates(db: &Db, days: &[chrono::NaiveDate]) -> Result<Vec<Bi
                 client_name: r.get(3)?,
                 birth_date: parse_day(r.get(4)?)?.unwrap_or_default(),
             })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::tables::{clients, surveys, treatments, visits, winback};
-    use crate::test_util::store;
+    use crate::test_util::{client_and_pet, on_each_engine, store};
     use chrono::NaiveDate;
 
     fn d(s: &str) -> NaiveDate {
@@ -301,23 +297,22 @@ mod tests {
     /// one-statement insert and its update.
     #[test]
     fn every_write_keeps_the_deceased_flag() {
-        let s = store();
-        s.write(|db| {
-            let (client_id, id) = owner_and_pet(db, "Ana", pet("Luna", false))?;
+        on_each_engine(|db| {
+            let (client_id, id) = client_and_pet(db, "Ana");
             let dead = PetData {
                 client_id,
                 ..pet("Luna", true)
             };
-            update(db, id, &dead, t("2026-11-26T10:00:00Z"))?;
-            assert_eq!(get(db, id)?.data, dead);
+            update(db, id, &dead, t("2026-11-26T10:00:00Z")).unwrap();
+            assert_eq!(get(db, id).unwrap().data, dead);
             let alive = PetData {
                 client_id,
                 ..pet("Luna", false)
             };
-            update_imported(db, id, &alive, "2026-11-26T10:00:00Z")?;
-            assert_eq!(get(db, id)?.data, alive);
-            update_imported(db, id, &dead, "2026-11-26T10:00:00Z")?;
-            assert_eq!(get(db, id)?.data, dead);
+            update_imported(db, id, &alive, "2026-11-26T10:00:00Z").unwrap();
+            assert_eq!(get(db, id).unwrap().data, alive);
+            update_imported(db, id, &dead, "2026-11-26T10:00:00Z").unwrap();
+            assert_eq!(get(db, id).unwrap().data, dead);
             let imported = insert_imported(
                 db,
                 &PetData {
@@ -326,20 +321,289 @@ mod tests {
                 },
                 "P2",
                 "2026-11-26T10:00:00Z",
-            )?;
-            assert!(get(db, imported)?.data.deceased);
+            )
+            .unwrap();
+            assert!(get(db, imported).unwrap().data.deceased);
             let dated = PetData {
                 deceased: false,
                 deceased_on: Some(d("2026-11-20")),
                 ..dead.clone()
             };
-            let with_day = insert(db, &dated, t("2026-11-26T10:00:00Z"))?;
+            let with_day = insert(db, &dated, t("2026-11-26T10:00:00Z")).unwrap();
             assert!(
-                get(db, with_day)?.data.deceased,
+                get(db, with_day).unwrap().data.deceased,
                 "a day of death means deceased"
             );
-            Ok::<_, StoreError>(())
-        })
-        .unwrap();
+            assert_eq!(
+                get(db, with_day).unwrap().data.deceased_on,
+                Some(d("2026-11-20"))
+            );
+        });
+    }
+
+    /// Pets are written by hand and by imports, found by their source ids, listed per client
+    /// and read back with every field.
+    #[test]
+    fn pets_are_written_imported_found_and_listed_on_each_engine() {
+        on_each_engine(|db| {
+            let (ana, luna) = client_and_pet(db, "Ana");
+            let (bea, _) = client_and_pet(db, "Bea");
+            let now = t("2026-12-01T10:00:00Z");
+            let luna_stored = get(db, luna).unwrap();
+            assert_eq!(luna_stored.id, luna);
+            assert_eq!(
+                luna_stored.data,
+                PetData {
+                    client_id: ana,
+                    name: "Luna".into(),
+                    species: Species::Dog,
+                    breed: String::new(),
+                    sex: Sex::Female,
+                    birth_date: None,
+                    deceased: false,
+                    deceased_on: None,
+                    notes: String::new(),
+                }
+            );
+            let kira = PetData {
+                client_id: ana,
+                name: "Kira".into(),
+                species: Species::Cat,
+                breed: "Siamés".into(),
+                sex: Sex::Male,
+                birth_date: Some(d("2020-02-29")),
+                deceased: false,
+                deceased_on: None,
+                notes: "Muerde".into(),
+            };
+            let kira_id = insert(db, &kira, now).unwrap();
+            assert_eq!(get(db, kira_id).unwrap().data, kira);
+            let zar = PetData {
+                client_id: ana,
+                ..pet("Zar", true)
+            };
+            let zar_id = insert(db, &zar, now).unwrap();
+            let ids = |c: ClientId| -> Vec<PetId> {
+                of_client(db, c)
+                    .unwrap()
+                    .into_iter()
+                    .map(|p| p.id)
+                    .collect()
+            };
+            assert_eq!(
+                ids(ana),
+                [kira_id, luna, zar_id],
+                "living by name, then the deceased"
+            );
+
+            // Imported: found by source id, not protected until edited by hand.
+            assert_eq!(by_source_id(db, "P-1").unwrap(), Existing::New);
+            assert_eq!(id_by_source_id(db, "P-1").unwrap(), None);
+            let imported = PetData {
+                client_id: bea,
+                ..pet("Toby", false)
+            };
+            let toby = insert_imported(db, &imported, "P-1", "2026-12-01T10:00:00Z").unwrap();
+            assert_eq!(get(db, toby).unwrap().data, imported);
+            assert_eq!(id_by_source_id(db, "P-1").unwrap(), Some(toby));
+            assert_eq!(
+                by_source_id(db, "P-1").unwrap(),
+                Existing::Found {
+                    id: toby,
+                    protected: false
+                }
+            );
+            update(db, toby, &imported, t("2026-12-02T10:00:00Z")).unwrap();
+            assert_eq!(
+                by_source_id(db, "P-1").unwrap(),
+                Existing::Found {
+                    id: toby,
+                    protected: true
+                },
+                "edited by hand since the import"
+            );
+            // The import moves it to another owner and is the last to write it.
+            let moved = PetData {
+                client_id: ana,
+                notes: "Cambia de dueña".into(),
+                ..imported.clone()
+            };
+            update_imported(db, toby, &moved, "2026-12-03T10:00:00Z").unwrap();
+            assert_eq!(get(db, toby).unwrap().data, moved);
+            assert_eq!(
+                by_source_id(db, "P-1").unwrap(),
+                Existing::Found {
+                    id: toby,
+                    protected: false
+                }
+            );
+            assert_eq!(ids(bea).len(), 1);
+
+            // A pet entered by hand, stamped with the id the import gives it.
+            stamp_imported(db, luna, "P-2", "2026-12-04T10:00:00Z").unwrap();
+            assert_eq!(id_by_source_id(db, "P-2").unwrap(), Some(luna));
+            assert_eq!(
+                by_source_id(db, "P-2").unwrap(),
+                Existing::Found {
+                    id: luna,
+                    protected: false
+                }
+            );
+            let row = db
+                .row(
+                    "SELECT origin, imported_at, updated_at FROM pets WHERE id = ?1",
+                    &crate::vals![luna.0],
+                )
+                .unwrap()
+                .unwrap();
+            assert_eq!(row.get::<String>(0).unwrap(), "import");
+            assert_eq!(row.get::<String>(1).unwrap(), "2026-12-04T10:00:00Z");
+            assert_eq!(row.get::<String>(2).unwrap(), "2026-12-04T10:00:00Z");
+
+            // The form cannot move a pet to another owner: no such pet of that client.
+            let err = update(
+                db,
+                luna,
+                &PetData {
+                    client_id: bea,
+                    ..pet("Luna", false)
+                },
+                now,
+            );
+            assert!(matches!(err, Err(StoreError::NotFound)));
+            assert!(matches!(
+                get(db, PetId(luna.0 + 1000)),
+                Err(StoreError::NotFound)
+            ));
+        });
+    }
+
+    /// Birthdays: living pets of owners who accepted commercial messages, on the days asked,
+    /// 29 February listed on 28 February.
+    #[test]
+    fn birthday_candidates_on_each_engine() {
+        on_each_engine(|db| {
+            let (ana, luna) = client_and_pet(db, "Ana");
+            let (bea, bimba) = client_and_pet(db, "Bea");
+            let now = t("2026-12-01T10:00:00Z");
+            for c in [ana, bea] {
+                db.execute(
+                    "UPDATE clients SET consent_commercial = ?2 WHERE id = ?1",
+                    &crate::vals![c.0, c == ana],
+                )
+                .unwrap();
+            }
+            let born = |id: PetId, day: &str| {
+                db.execute(
+                    "UPDATE pets SET birth_date = ?2 WHERE id = ?1",
+                    &crate::vals![id.0, day],
+                )
+                .unwrap();
+            };
+            born(luna, "2019-12-03");
+            born(bimba, "2019-12-03"); // her owner said no
+            let leap = insert(
+                db,
+                &PetData {
+                    client_id: ana,
+                    birth_date: Some(d("2020-02-29")),
+                    ..pet("Kira", false)
+                },
+                now,
+            )
+            .unwrap();
+            insert(
+                db,
+                &PetData {
+                    client_id: ana,
+                    ..pet("Rocco", true)
+                },
+                now,
+            )
+            .unwrap(); // born on 3 December too, but deceased
+            insert(
+                db,
+                &PetData {
+                    client_id: ana,
+                    birth_date: None,
+                    ..pet("Nube", false)
+                },
+                now,
+            )
+            .unwrap();
+
+            let found = birthday_candidates(db, &[d("2026-12-03")]).unwrap();
+            assert_eq!(found.len(), 1);
+            let b = &found[0];
+            assert_eq!(
+                (
+                    b.pet_id,
+                    b.pet_name.as_str(),
+                    b.client_id,
+                    b.client_name.as_str()
+                ),
+                (luna, "Luna", ana, "Ana Núñez")
+            );
+            assert_eq!(b.birth_date, d("2019-12-03"));
+
+            let found = birthday_candidates(db, &[d("2027-02-27"), d("2027-02-28")]).unwrap();
+            let ids: Vec<PetId> = found.iter().map(|b| b.pet_id).collect();
+            assert_eq!(ids, [leap]);
+            assert_eq!(found[0].birth_date, d("2020-02-29"));
+            assert!(birthday_candidates(db, &[d("2026-12-04")])
+                .unwrap()
+                .is_empty());
+            assert!(birthday_candidates(db, &[]).unwrap().is_empty());
+        });
+    }
+
+    /// After a bulk load the pets' last visits are set from their visits, where they differ.
+    #[test]
+    fn last_visits_are_refreshed_on_each_engine() {
+        on_each_engine(|db| {
+            let (_, luna) = client_and_pet(db, "Ana");
+            let (_, bimba) = client_and_pet(db, "Bea");
+            let (_, nube) = client_and_pet(db, "Carla");
+            for (pet, at) in [
+                (luna, "2026-10-01T09:00:00Z"),
+                (luna, "2026-11-15T09:00:00Z"),
+                (bimba, "2026-09-01T09:00:00Z"),
+            ] {
+                db.execute(
+                    "INSERT INTO visits (pet_id, at, kind, severity, created_at, updated_at)
+                     VALUES (?1, ?2, 'consulta', 'leve', ?2, ?2)",
+                    &crate::vals![pet.0, at],
+                )
+                .unwrap();
+            }
+            let last = |p: PetId| -> Option<String> {
+                db.row(
+                    "SELECT last_visit_at FROM pets WHERE id = ?1",
+                    &crate::vals![p.0],
+                )
+                .unwrap()
+                .unwrap()
+                .get(0)
+                .unwrap()
+            };
+            // As a bulk load leaves them: one missing, one stale, one without visits.
+            for (pet, value) in [
+                (luna, None),
+                (bimba, Some("2020-01-01T00:00:00Z")),
+                (nube, None),
+            ] {
+                db.execute(
+                    "UPDATE pets SET last_visit_at = ?2 WHERE id = ?1",
+                    &crate::vals![pet.0, value],
+                )
+                .unwrap();
+            }
+            refresh_last_visits(db).unwrap();
+            assert_eq!(last(luna).as_deref(), Some("2026-11-15T09:00:00Z"));
+            assert_eq!(last(bimba).as_deref(), Some("2026-09-01T09:00:00Z"));
+            assert_eq!(last(nube), None);
+            refresh_last_visits(db).unwrap();
+            assert_eq!(last(luna).as_deref(), Some("2026-11-15T09:00:00Z"));
+        });
     }
 }
