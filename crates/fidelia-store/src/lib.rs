@@ -475,14 +475,6 @@ pub(crate) fn word<T>(s: String, parse: fn(&str) -> Option<T>) -> rusqlite::Resu
     })
 }
 
-/// Maps "no row" to `NotFound`.
-pub(crate) fn found<T>(r: rusqlite::Result<T>) -> Result<T> {
-    match r {
-        Err(rusqlite::Error::QueryReturnedNoRows) => Err(StoreError::NotFound),
-        r => Ok(r?),
-    }
-}
-
 #[cfg(test)]
 pub(crate) mod test_util {
     use super::*;
