@@ -71,6 +71,11 @@ pub enum ServerProblem {
     /// The database holds tables, but not Fidelia's.
     #[error("the database is not Fidelia's")]
     NotFidelia,
+    /// The database sorts text by a language's rules (its collation), where Fidelia needs the
+    /// byte order SQLite uses (`C`): key ranges such as a message's items would match
+    /// nothing, and lists would sort otherwise.
+    #[error("the database sorts text by {0:?}, not C")]
+    Collation(String),
     /// Fidelia's, written by a newer Fidelia than this one.
     #[error("the database's schema {schema} is newer than this Fidelia's ({known})")]
     Newer { schema: i64, known: i64 },
@@ -88,6 +93,7 @@ impl ServerProblem {
             ServerProblem::WrongPassword => "server.wrong_password",
             ServerProblem::NoDatabase => "server.no_database",
             ServerProblem::NotFidelia => "server.not_fidelia",
+            ServerProblem::Collation(_) => "server.collation",
             ServerProblem::Newer { .. } => "server.newer",
             ServerProblem::Other(_) => "server.other",
         }
@@ -103,6 +109,7 @@ impl ServerProblem {
                 .replace("{schema}", &schema.to_string())
                 .replace("{known}", &known.to_string()),
             ServerProblem::Other(detail) => text.replace("{detail}", detail),
+            ServerProblem::Collation(collation) => text.replace("{collation}", collation),
             _ => text,
         }
     }
@@ -158,6 +165,23 @@ pub fn check(url: &str) -> Result<ServerState, ServerProblem> {
 
 /// What the connected database is.
 pub fn state(client: &mut Client) -> Result<ServerState, ServerProblem> {
+    let found = state_of_tables(client)?;
+    // Text compared and sorted byte by byte, as in SQLite (`C`, by the C library).
+    let row = client.query_one(
+        "SELECT datlocprovider::text, datcollate::text, coalesce(daticulocale, '')::text
+         FROM pg_database WHERE datname = current_database()",
+        &[],
+    )?;
+    let (provider, collate, icu): (String, String, String) = (row.get(0), row.get(1), row.get(2));
+    let bytewise = ["C", "POSIX", "C.UTF-8", "C.utf8"].contains(&collate.as_str());
+    if provider != "c" || !bytewise {
+        let named = if provider == "i" { icu } else { collate };
+        return Err(ServerProblem::Collation(named));
+    }
+    Ok(found)
+}
+
+fn state_of_tables(client: &mut Client) -> Result<ServerState, ServerProblem> {
     let ours: bool = client
         .query_one("SELECT to_regclass($1) IS NOT NULL", &[&VERSION_TABLE])?
         .get(0);

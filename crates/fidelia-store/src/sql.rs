@@ -349,8 +349,10 @@ impl Db<'_> {
         Ok(out)
     }
 
-    /// Reads every row of a query in turn without keeping them (the dashboard reads hundreds
-    /// of thousands): `f` sees one row at a time.
+    /// Reads every row of a query in turn (the dashboard reads hundreds of thousands): `f`
+    /// sees one row at a time. SQLite's rows are not kept; PostgreSQL's are fetched first
+    /// (`f` may query the database again), to be streamed by a cursor when the server mode
+    /// reads such volumes.
     pub(crate) fn each(
         &self,
         sql: &str,

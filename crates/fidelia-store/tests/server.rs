@@ -86,6 +86,28 @@ fn test_the_connection_tells_each_kind_of_server_apart() {
         Err(ServerProblem::NotFidelia)
     );
 
+    // A database that sorts text by a language's rules (Spanish, by ICU).
+    let base = url.rsplit_once('/').unwrap().0;
+    let name = format!("fidelia_es_{}", std::process::id());
+    server::connect(&format!("{base}/postgres"))
+        .unwrap()
+        .batch_execute(&format!(
+            "CREATE DATABASE {name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'es-ES' LOCALE 'C.UTF-8'"
+        ))
+        .unwrap();
+    let spanish = format!("{base}/{name}");
+    assert_eq!(
+        server::check(&spanish),
+        Err(ServerProblem::Collation("es-ES".into()))
+    );
+    assert!(ServerProblem::Collation("es-ES".into())
+        .message(fidelia_core::Lang::Es)
+        .contains("es-ES"));
+    assert!(matches!(
+        server::migrate(&mut server::connect(&spanish).unwrap()),
+        Err(ServerProblem::Collation(_))
+    ));
+
     // No such database, a wrong password, nothing listening, not an address.
     assert_eq!(
         server::check(&with_database(&url, "no_existe")),

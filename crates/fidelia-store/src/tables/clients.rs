@@ -389,17 +389,20 @@ pub fn histories(db: &Db, since: DateTime<Utc>) -> Result<Vec<ClientHistory>> {
     let since = ts(since);
     let mut pets: std::collections::HashMap<i64, (Vec<String>, bool)> =
         std::collections::HashMap::new();
-    for r in db.rows(
+    db.each(
         "SELECT client_id, name, deceased FROM pets ORDER BY id",
         &[],
-    )? {
-        let e = pets.entry(r.get(0)?).or_insert((Vec::new(), true));
-        if !r.get::<bool>(2)? {
-            e.0.push(r.get(1)?);
-            e.1 = false;
-        }
-    }
-    db.rows(
+        |r| {
+            let e = pets.entry(r.get(0)?).or_insert((Vec::new(), true));
+            if !r.get::<bool>(2)? {
+                e.0.push(r.get(1)?);
+                e.1 = false;
+            }
+            Ok(())
+        },
+    )?;
+    let mut out = Vec::new();
+    db.each(
         "SELECT c.id, c.first_name || ' ' || c.surnames, c.consent_commercial, min(v.at), max(v.at), count(v.id),
                 count(v.id) FILTER (WHERE v.at >= ?1),
                 CAST(coalesce(sum(v.amount_cents) FILTER (WHERE v.at >= ?1), 0) AS BIGINT),
@@ -407,12 +410,10 @@ pub fn histories(db: &Db, since: DateTime<Utc>) -> Result<Vec<ClientHistory>> {
          FROM clients c JOIN pets p ON p.client_id = c.id JOIN visits v ON v.pet_id = p.id
          GROUP BY c.id",
         &vals![since],
-    )?
-    .iter()
-    .map(|r| {
+        |r| {
             let id: i64 = r.get(0)?;
             let (living, all_dead) = pets.get(&id).cloned().unwrap_or((Vec::new(), true));
-            Ok(ClientHistory {
+            out.push(ClientHistory {
                 client_id: ClientId(id),
                 name: r.get(1)?,
                 consent_commercial: r.get(2)?,
@@ -430,9 +431,11 @@ pub fn histories(db: &Db, since: DateTime<Utc>) -> Result<Vec<ClientHistory>> {
                 spend_known: r.get(8)?,
                 living_pets: living,
                 all_pets_deceased: all_dead,
-            })
-        })
-        .collect()
+            });
+            Ok(())
+        },
+    )?;
+    Ok(out)
 }
 
 #[cfg(test)]
