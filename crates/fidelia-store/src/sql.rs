@@ -447,11 +447,18 @@ impl postgres::types::ToSql for Value<'_> {
             (Value::Int(i), &Type::INT2) => i16::try_from(*i)?.to_sql(ty, out),
             (Value::Int(i), &Type::BOOL) => (*i != 0).to_sql(ty, out),
             (Value::Int(i), &Type::FLOAT8) => (*i as f64).to_sql(ty, out),
-            (Value::Int(i), _) => i.to_string().to_sql(&Type::TEXT, out),
             (Value::Real(r), &Type::FLOAT4) => (*r as f32).to_sql(ty, out),
-            (Value::Real(r), _) => r.to_sql(&Type::FLOAT8, out),
-            (Value::Text(t), _) => t.as_ref().to_sql(&Type::TEXT, out),
-            (Value::Blob(b), _) => b.as_ref().to_sql(&Type::BYTEA, out),
+            (Value::Real(r), &Type::FLOAT8) => r.to_sql(ty, out),
+            (
+                Value::Text(t),
+                &Type::TEXT | &Type::VARCHAR | &Type::BPCHAR | &Type::NAME | &Type::UNKNOWN,
+            ) => t.as_ref().to_sql(ty, out),
+            (Value::Blob(b), &Type::BYTEA) => b.as_ref().to_sql(ty, out),
+            // Sent as is, it would be read as something else (text bytes as an integer…).
+            (v, ty) => Err(format!(
+                "{v:?} bound where the server wants a {ty}: cast the parameter in the SQL"
+            )
+            .into()),
         }
     }
     fn accepts(_: &postgres::types::Type) -> bool {
