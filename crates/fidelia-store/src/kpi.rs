@@ -169,10 +169,6 @@ mod tests {
     use super::*;
     use crate::test_util::*;
 
-    fn t(s: &str) -> DateTime<Utc> {
-        s.parse().unwrap()
-    }
-
     #[test]
     fn the_dashboards_rows_on_each_engine() {
         on_each_engine(|db| {
@@ -195,10 +191,10 @@ mod tests {
                 &vals![pet.0],
             )
             .unwrap();
-            let (from, to) = (t("2026-11-01T00:00:00Z"), t("2026-12-01T00:00:00Z"));
+            let (from, to) = (at("2026-11-01T00:00:00Z"), at("2026-12-01T00:00:00Z"));
             assert_eq!(revenue(db, from, to).unwrap(), 1_500);
             assert_eq!(
-                revenue(db, t("2020-01-01T00:00:00Z"), t("2020-02-01T00:00:00Z")).unwrap(),
+                revenue(db, at("2020-01-01T00:00:00Z"), at("2020-02-01T00:00:00Z")).unwrap(),
                 0
             );
             assert_eq!(pets_seen(db, from, to).unwrap(), [pet.0, pet.0]);
@@ -206,11 +202,11 @@ mod tests {
             let f = follow_ups(db, from, to).unwrap();
             assert_eq!(
                 (f.len(), f[0].pet_id, f[0].then),
-                (1, pet.0, Some(t("2026-11-06T12:00:00Z")))
+                (1, pet.0, Some(at("2026-11-06T12:00:00Z")))
             );
             // Last seen on 6 November: lapsed as of December, not as of October.
-            assert_eq!(lapsed_count(db, t("2026-12-01T00:00:00Z")).unwrap(), 1);
-            assert_eq!(lapsed_count(db, t("2026-10-01T00:00:00Z")).unwrap(), 0);
+            assert_eq!(lapsed_count(db, at("2026-12-01T00:00:00Z")).unwrap(), 1);
+            assert_eq!(lapsed_count(db, at("2026-10-01T00:00:00Z")).unwrap(), 0);
             assert!(surveys(db, from, to).unwrap().is_empty());
             assert!(reminders_sent(db, from, to).unwrap().is_empty());
             assert!(winback(db).unwrap().is_empty());

@@ -518,6 +518,28 @@ pub(crate) mod test_util {
         .as_deref()
     }
 
+    /// An instant as the database writes them (`2026-12-01T10:00:00Z`).
+    pub fn at(s: &str) -> DateTime<Utc> {
+        s.parse().expect("an instant")
+    }
+
+    /// A day (`2026-12-01`).
+    pub fn date(s: &str) -> NaiveDate {
+        s.parse().expect("a day")
+    }
+
+    /// Another pet of `client` (a cat), written with a plain statement.
+    pub fn another_pet(db: &Db, client: fidelia_core::ClientId, name: &str) -> fidelia_core::PetId {
+        let id = db
+            .insert(
+                "INSERT INTO pets (client_id, name, species, sex, created_at, updated_at)
+                 VALUES (?1, ?2, 'gato', 'macho', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+                &crate::vals![client.0, name],
+            )
+            .unwrap();
+        fidelia_core::PetId(id)
+    }
+
     /// A client with one pet (a dog), written with plain statements, for the tables that
     /// point at them.
     pub fn client_and_pet(db: &Db, name: &str) -> (fidelia_core::ClientId, fidelia_core::PetId) {

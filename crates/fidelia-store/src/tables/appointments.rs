@@ -139,10 +139,6 @@ mod tests {
     use super::*;
     use crate::test_util::*;
 
-    fn at(s: &str) -> DateTime<Utc> {
-        s.parse().unwrap()
-    }
-
     #[test]
     fn appointments_are_booked_moved_listed_and_cancelled_on_each_engine() {
         on_each_engine(|db| {

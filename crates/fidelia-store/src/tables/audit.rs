@@ -70,10 +70,6 @@ mod tests {
     use super::*;
     use crate::test_util::*;
 
-    fn at(s: &str) -> DateTime<Utc> {
-        s.parse().unwrap()
-    }
-
     #[test]
     fn lines_are_added_and_the_newest_read_first() {
         on_each_engine(|db| {

@@ -361,11 +361,7 @@ pub fn settle_past_due(db: &Db, now: DateTime<Utc>, keep: i64) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_util::{client_and_pet, on_each_engine};
-
-    fn t(s: &str) -> DateTime<Utc> {
-        s.parse().unwrap()
-    }
+    use crate::test_util::{at, client_and_pet, on_each_engine};
 
     fn staff(db: &Db, name: &str) -> StaffId {
         StaffId(
@@ -394,8 +390,8 @@ mod tests {
             visit: None,
             pet,
             staff: None,
-            due_at: t(scheduled),
-            scheduled_at: t(scheduled),
+            due_at: at(scheduled),
+            scheduled_at: at(scheduled),
             duration_min,
             reason: "",
             item_key: None,
@@ -421,7 +417,7 @@ mod tests {
             let (_, bimba) = client_and_pet(db, "Bea");
             let marta = staff(db, "Marta");
             let seen = visit(db, luna, "2026-11-30T10:00:00Z");
-            let now = t("2026-12-01T10:00:00Z");
+            let now = at("2026-12-01T10:00:00Z");
 
             let follow = insert(
                 db,
@@ -429,7 +425,7 @@ mod tests {
                     kind: CallKind::FollowUp,
                     visit: Some(seen),
                     staff: Some(marta),
-                    due_at: t("2026-12-01T08:30:00Z"),
+                    due_at: at("2026-12-01T08:30:00Z"),
                     reason: "Tos",
                     ..call(luna, "2026-12-01T09:00:00Z", 10)
                 },
@@ -449,8 +445,8 @@ mod tests {
                     phone: "612345678".into(),
                     staff_id: Some(marta),
                     staff_name: Some("Marta".into()),
-                    due_at: t("2026-12-01T08:30:00Z"),
-                    scheduled_at: t("2026-12-01T09:00:00Z"),
+                    due_at: at("2026-12-01T08:30:00Z"),
+                    scheduled_at: at("2026-12-01T09:00:00Z"),
                     duration_min: 10,
                     status: CallStatus::Pending,
                     reason: "Tos".into(),
@@ -459,7 +455,7 @@ mod tests {
                     overdue: true,
                 }
             );
-            assert!(!get(db, follow, t("2026-12-01T09:10:00Z")).unwrap().overdue);
+            assert!(!get(db, follow, at("2026-12-01T09:10:00Z")).unwrap().overdue);
             assert_eq!(item_key(db, follow).unwrap(), None);
             assert_eq!(
                 follow_up_of_visit(db, seen).unwrap(),
@@ -493,7 +489,7 @@ mod tests {
             add_attempt(
                 db,
                 follow,
-                t("2026-12-01T10:05:00Z"),
+                at("2026-12-01T10:05:00Z"),
                 Some(marta),
                 CallOutcome::NoAnswer,
                 "Sin respuesta",
@@ -502,7 +498,7 @@ mod tests {
             add_attempt(
                 db,
                 follow,
-                t("2026-12-01T12:00:00Z"),
+                at("2026-12-01T12:00:00Z"),
                 None,
                 CallOutcome::Better,
                 "",
@@ -512,13 +508,13 @@ mod tests {
                 attempts(db, follow).unwrap(),
                 [
                     CallAttempt {
-                        at: t("2026-12-01T10:05:00Z"),
+                        at: at("2026-12-01T10:05:00Z"),
                         staff_name: Some("Marta".into()),
                         outcome: CallOutcome::NoAnswer,
                         notes: "Sin respuesta".into(),
                     },
                     CallAttempt {
-                        at: t("2026-12-01T12:00:00Z"),
+                        at: at("2026-12-01T12:00:00Z"),
                         staff_name: None,
                         outcome: CallOutcome::Better,
                         notes: String::new(),
@@ -547,17 +543,17 @@ mod tests {
             assert_eq!(get(db, care, now).unwrap().staff_id, None);
 
             // Retried later: a new notification.
-            mark_notified(db, &[(follow, t("2026-12-01T09:00:00Z"))], now).unwrap();
+            mark_notified(db, &[(follow, at("2026-12-01T09:00:00Z"))], now).unwrap();
             assert!(get(db, follow, now).unwrap().notified);
-            retry_at(db, follow, t("2026-12-01T16:00:00Z"), now).unwrap();
+            retry_at(db, follow, at("2026-12-01T16:00:00Z"), now).unwrap();
             let c = get(db, follow, now).unwrap();
             assert_eq!(
                 (c.scheduled_at, c.notified, c.overdue),
-                (t("2026-12-01T16:00:00Z"), false, false)
+                (at("2026-12-01T16:00:00Z"), false, false)
             );
 
             // Closed, then newest first on the client's page.
-            close(db, follow, CallStatus::Done, t("2026-12-01T12:00:00Z")).unwrap();
+            close(db, follow, CallStatus::Done, at("2026-12-01T12:00:00Z")).unwrap();
             assert_eq!(get(db, follow, now).unwrap().status, CallStatus::Done);
             assert_eq!(
                 column(db, follow, "closed_at").as_deref(),
@@ -576,7 +572,7 @@ mod tests {
             assert_eq!(ids, [later, follow]);
 
             // Cancelled: a pet's open calls (not the closed ones), a visit's open call.
-            cancel_open_of_pet(db, luna, t("2026-12-01T13:00:00Z")).unwrap();
+            cancel_open_of_pet(db, luna, at("2026-12-01T13:00:00Z")).unwrap();
             assert_eq!(get(db, later, now).unwrap().status, CallStatus::Cancelled);
             assert_eq!(get(db, follow, now).unwrap().status, CallStatus::Done);
             assert_eq!(get(db, care, now).unwrap().status, CallStatus::Pending);
@@ -590,7 +586,7 @@ mod tests {
                 now,
             )
             .unwrap();
-            cancel_open_of_visit(db, other, t("2026-12-01T14:00:00Z")).unwrap();
+            cancel_open_of_visit(db, other, at("2026-12-01T14:00:00Z")).unwrap();
             assert_eq!(
                 get(db, of_other, now).unwrap().status,
                 CallStatus::Cancelled
@@ -605,7 +601,7 @@ mod tests {
             let moved = NewCall {
                 reason: "Otra hora",
                 staff: Some(marta),
-                due_at: t("2026-12-06T08:00:00Z"),
+                due_at: at("2026-12-06T08:00:00Z"),
                 ..call(bimba, "2026-12-06T09:00:00Z", 5)
             };
             reschedule(db, later, &moved, now).unwrap();
@@ -623,13 +619,13 @@ mod tests {
                     CallStatus::Pending,
                     bimba,
                     Some(marta),
-                    t("2026-12-06T08:00:00Z"),
-                    t("2026-12-06T09:00:00Z"),
+                    at("2026-12-06T08:00:00Z"),
+                    at("2026-12-06T09:00:00Z"),
                     "Otra hora"
                 )
             );
             assert_eq!(column(db, later, "closed_at"), None);
-            let at = t("2026-12-06T09:00:00Z");
+            let at = at("2026-12-06T09:00:00Z");
             assert_eq!(mark_notified(db, &[(later, at)], at).unwrap(), 1);
             reschedule(db, later, &moved, now).unwrap();
             assert!(
@@ -665,8 +661,8 @@ mod tests {
         on_each_engine(|db| {
             let (_, luna) = client_and_pet(db, "Ana");
             let marta = staff(db, "Marta");
-            let now = t("2026-12-01T10:00:00Z");
-            let end_of_today = t("2026-12-01T23:00:00Z");
+            let now = at("2026-12-01T10:00:00Z");
+            let end_of_today = at("2026-12-01T23:00:00Z");
             let new = |c: NewCall| insert(db, &c, now).unwrap();
             let old = new(NewCall {
                 staff: Some(marta),
@@ -683,13 +679,13 @@ mod tests {
                 staff: Some(marta),
                 ..call(luna, "2026-11-30T08:00:00Z", 5)
             });
-            close(db, done, CallStatus::Done, t("2026-12-01T08:00:00Z")).unwrap();
+            close(db, done, CallStatus::Done, at("2026-12-01T08:00:00Z")).unwrap();
             let done_before = new(call(luna, "2026-11-29T08:00:00Z", 5));
             close(
                 db,
                 done_before,
                 CallStatus::Unreachable,
-                t("2026-11-30T08:00:00Z"),
+                at("2026-11-30T08:00:00Z"),
             )
             .unwrap();
             let cancelled = new(call(luna, "2026-12-01T08:00:00Z", 5));
@@ -697,7 +693,7 @@ mod tests {
                 db,
                 cancelled,
                 CallStatus::Cancelled,
-                t("2026-12-01T08:30:00Z"),
+                at("2026-12-01T08:30:00Z"),
             )
             .unwrap();
 
@@ -718,7 +714,7 @@ mod tests {
             assert_eq!(overdue, [old, night, early]);
 
             let ids = |calls: Vec<Call>| calls.into_iter().map(|c| c.id).collect::<Vec<_>>();
-            let day = (t("2026-12-01T00:00:00Z"), t("2026-12-02T00:00:00Z"));
+            let day = (at("2026-12-01T00:00:00Z"), at("2026-12-02T00:00:00Z"));
             assert_eq!(
                 ids(for_agenda(db, day.0, day.1, None, now).unwrap()),
                 [old, done, night, early, just, running, at_now, afternoon]
@@ -728,7 +724,7 @@ mod tests {
                 [old, done]
             );
             assert_eq!(
-                ids(for_agenda(db, t("2026-11-30T00:00:00Z"), day.0, None, now).unwrap()),
+                ids(for_agenda(db, at("2026-11-30T00:00:00Z"), day.0, None, now).unwrap()),
                 [old, done_before, night]
             );
 
@@ -737,15 +733,15 @@ mod tests {
                 [old, night, early, just, running, at_now]
             );
             // Marked for the time each was read at: one moved since is not.
-            let moved_at = t("2026-12-01T09:55:00Z");
-            retry_at(db, running, t("2026-12-01T10:30:00Z"), now).unwrap();
+            let moved_at = at("2026-12-01T09:55:00Z");
+            retry_at(db, running, at("2026-12-01T10:30:00Z"), now).unwrap();
             assert_eq!(
                 mark_notified(
                     db,
                     &[
-                        (old, t("2026-11-20T09:00:00Z")),
+                        (old, at("2026-11-20T09:00:00Z")),
                         (running, moved_at),
-                        (done, t("2026-11-30T08:00:00Z"))
+                        (done, at("2026-11-30T08:00:00Z"))
                     ],
                     now
                 )
@@ -761,7 +757,7 @@ mod tests {
                 [night, early, just, at_now]
             );
             assert_eq!(
-                mark_notified(db, &[(old, t("2026-11-20T09:00:00Z"))], now).unwrap(),
+                mark_notified(db, &[(old, at("2026-11-20T09:00:00Z"))], now).unwrap(),
                 0,
                 "never twice"
             );
@@ -775,8 +771,8 @@ mod tests {
         on_each_engine(|db| {
             let (_, luna) = client_and_pet(db, "Ana");
             let (_, bimba) = client_and_pet(db, "Bea");
-            let now = t("2026-12-01T10:00:00Z");
-            let start = t("2026-11-01T09:00:00Z");
+            let now = at("2026-12-01T10:00:00Z");
+            let start = at("2026-11-01T09:00:00Z");
             let old: Vec<(CallId, DateTime<Utc>)> = (0..62)
                 .map(|k| {
                     let at = start + Duration::hours(k);

@@ -459,15 +459,6 @@ mod tests {
         }
     }
 
-    fn pet(db: &Db, client: ClientId, name: &str) {
-        db.execute(
-            "INSERT INTO pets (client_id, name, species, sex, created_at, updated_at)
-             VALUES (?1, ?2, 'gato', 'macho', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
-            &vals![client.0, name],
-        )
-        .unwrap();
-    }
-
     #[test]
     fn clients_are_saved_searched_listed_and_imported_on_each_engine() {
         on_each_engine(|db| {
@@ -486,8 +477,8 @@ mod tests {
             );
             assert_eq!(get(db, maria).unwrap().created_at, now);
             assert_eq!(name(db, maria).unwrap(), "María Núñez Peña");
-            pet(db, maria, "Luna");
-            pet(db, juan, "Michi");
+            another_pet(db, maria, "Luna");
+            another_pet(db, juan, "Michi");
             refresh_search_key(db, juan).unwrap();
 
             // Accents and case do not matter; a surname that starts with the word comes first.

@@ -72,10 +72,6 @@ mod tests {
         )
     }
 
-    fn at(s: &str) -> DateTime<Utc> {
-        s.parse().unwrap()
-    }
-
     #[test]
     fn a_clients_changes_are_listed_newest_first_with_who_recorded_them() {
         on_each_engine(|db| {

@@ -120,10 +120,6 @@ mod tests {
         (ClientId(client), PetId(pet))
     }
 
-    fn date(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
-
     #[test]
     fn coupons_are_given_read_redeemed_and_cancelled() {
         on_each_engine(|db| {

@@ -282,14 +282,6 @@ mod tests {
     use super::*;
     use crate::test_util::*;
 
-    fn at(s: &str) -> DateTime<Utc> {
-        s.parse().unwrap()
-    }
-
-    fn date(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
-
     fn ids(ms: Vec<Message>) -> Vec<i64> {
         ms.iter().map(|m| m.id).collect()
     }
@@ -298,13 +290,7 @@ mod tests {
     fn messages_are_prepared_sent_and_logged_on_each_engine() {
         on_each_engine(|db| {
             let (ana, luna) = client_and_pet(db, "Ana");
-            let toby = PetId(
-                db.insert(
-                    "INSERT INTO pets (client_id, name, species, sex, created_at, updated_at) VALUES (?1, 'Toby', 'gato', 'macho', ?2, ?2)",
-                    &vals![ana.0, "2026-01-01T00:00:00Z"],
-                )
-                .unwrap(),
-            );
+            let toby = another_pet(db, ana, "Toby");
             let staff = StaffId(
                 db.insert(
                     "INSERT INTO staff (name, role, active) VALUES ('Eva Sanz', 'recepcion', 1)",
@@ -465,13 +451,7 @@ mod tests {
     fn pending_messages_are_cancelled_by_item_and_by_pet_on_each_engine() {
         on_each_engine(|db| {
             let (ana, luna) = client_and_pet(db, "Ana");
-            let toby = PetId(
-                db.insert(
-                    "INSERT INTO pets (client_id, name, species, sex, created_at, updated_at) VALUES (?1, 'Toby', 'gato', 'macho', ?2, ?2)",
-                    &vals![ana.0, "2026-01-01T00:00:00Z"],
-                )
-                .unwrap(),
-            );
+            let toby = another_pet(db, ana, "Toby");
             let now = at("2026-12-01T08:00:00Z");
             let day = date("2026-12-10");
             let message = |kind: &str, items: &[(&str, PetId)]| {

@@ -168,16 +168,7 @@ pub fn birthday_candidates(db: &Db, days: &[chrono::NaiveDate]) -> Result<Vec<Bi
 mod tests {
     use super::*;
     use crate::tables::{clients, surveys, treatments, visits, winback};
-    use crate::test_util::{client_and_pet, on_each_engine, store};
-    use chrono::NaiveDate;
-
-    fn d(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
-
-    fn t(s: &str) -> DateTime<Utc> {
-        s.parse().unwrap()
-    }
+    use crate::test_util::{at, client_and_pet, date, on_each_engine, store};
 
     /// A client with one pet born on 3 December, seen on 1 December 2026, with a vaccine due
     /// on 5 December 2026 and looked at since 20 November.
@@ -193,7 +184,7 @@ mod tests {
         }
         .validate()
         .unwrap();
-        let now = t("2026-11-25T10:00:00Z");
+        let now = at("2026-11-25T10:00:00Z");
         let client_id = clients::insert(db, &client, &[&pet.name], now)?;
         let pet_id = insert(db, &PetData { client_id, ..pet }, now)?;
         visits::insert(
@@ -201,7 +192,7 @@ mod tests {
             &VisitData {
                 pet_id,
                 staff_id: None,
-                at: t("2026-12-01T10:00:00Z"),
+                at: at("2026-12-01T10:00:00Z"),
                 kind: VisitKind::Illness,
                 severity: Severity::Mild,
                 reason: "Tos".into(),
@@ -213,10 +204,10 @@ mod tests {
             pet: pet_id,
             kind: "vacuna".into(),
             product: "Rabia".into(),
-            applied_on: d("2025-12-05"),
-            next_due_on: Some(d("2026-12-05")),
+            applied_on: date("2025-12-05"),
+            next_due_on: Some(date("2026-12-05")),
         };
-        treatments::insert(db, &vaccine, "", Some(d("2026-11-20")), now)?;
+        treatments::insert(db, &vaccine, "", Some(date("2026-11-20")), now)?;
         Ok((client_id, pet_id))
     }
 
@@ -227,7 +218,7 @@ mod tests {
             species: Species::Dog,
             breed: String::new(),
             sex: Sex::Female,
-            birth_date: Some(d("2018-12-03")),
+            birth_date: Some(date("2018-12-03")),
             deceased,
             deceased_on: None,
             notes: String::new(),
@@ -247,32 +238,38 @@ mod tests {
             assert_eq!((stored.deceased, stored.deceased_on), (true, None));
             let living = |pets: Vec<PetId>| assert_eq!(pets, [luna]);
 
-            let birthdays = birthday_candidates(db, &[d("2026-12-03")])?;
+            let birthdays = birthday_candidates(db, &[date("2026-12-03")])?;
             living(birthdays.iter().map(|b| b.pet_id).collect());
-            let due = treatments::due_between(db, d("2026-12-01"), d("2026-12-31"))?;
+            let due = treatments::due_between(db, date("2026-12-01"), date("2026-12-31"))?;
             living(due.iter().map(|t| t.pet_id).collect());
-            let due = treatments::all_due_between(db, d("2026-12-01"), d("2026-12-31"))?;
+            let due = treatments::all_due_between(db, date("2026-12-01"), date("2026-12-31"))?;
             living(due.iter().map(|t| t.pet_id).collect());
-            let due = treatments::to_check(db, d("2026-12-03"))?;
+            let due = treatments::to_check(db, date("2026-12-03"))?;
             living(due.iter().map(|t| t.pet_id).collect());
-            assert!(
-                treatments::coming_of_client(db, maria, d("2026-12-01"), d("2026-12-31"))?
-                    .is_empty()
-            );
-            let to_survey =
-                surveys::visits_without(db, t("2026-11-30T00:00:00Z"), t("2026-12-02T00:00:00Z"))?;
+            assert!(treatments::coming_of_client(
+                db,
+                maria,
+                date("2026-12-01"),
+                date("2026-12-31")
+            )?
+            .is_empty());
+            let to_survey = surveys::visits_without(
+                db,
+                at("2026-11-30T00:00:00Z"),
+                at("2026-12-02T00:00:00Z"),
+            )?;
             living(to_survey.iter().map(|c| c.pet).collect());
 
-            let lapsed = winback::lapsed(db, t("2027-01-01T00:00:00Z"))?;
+            let lapsed = winback::lapsed(db, at("2027-01-01T00:00:00Z"))?;
             let of = |c: ClientId| lapsed.iter().find(|l| l.client_id == c).unwrap();
             assert_eq!(
                 (of(ana).all_deceased, of(ana).pets.clone()),
                 (false, vec!["Luna".to_string()])
             );
             assert!(of(maria).all_deceased, "María's only pet has died");
-            assert_eq!(crate::kpi::lapsed_count(db, t("2027-01-01T00:00:00Z"))?, 1);
+            assert_eq!(crate::kpi::lapsed_count(db, at("2027-01-01T00:00:00Z"))?, 1);
 
-            let histories = clients::histories(db, t("2025-01-01T00:00:00Z"))?;
+            let histories = clients::histories(db, at("2025-01-01T00:00:00Z"))?;
             let of = |c: ClientId| histories.iter().find(|h| h.client_id == c).unwrap();
             assert!(of(maria).all_pets_deceased && of(maria).living_pets.is_empty());
             assert!(!of(ana).all_pets_deceased);
@@ -284,7 +281,7 @@ mod tests {
                     client_id: maria,
                     ..pet("Max", false)
                 },
-                t("2026-11-25T10:00:00Z"),
+                at("2026-11-25T10:00:00Z"),
             )?;
             let order: Vec<PetId> = of_client(db, maria)?.iter().map(|p| p.id).collect();
             assert_eq!(order, [max, rocco]);
@@ -303,7 +300,7 @@ mod tests {
                 client_id,
                 ..pet("Luna", true)
             };
-            update(db, id, &dead, t("2026-11-26T10:00:00Z")).unwrap();
+            update(db, id, &dead, at("2026-11-26T10:00:00Z")).unwrap();
             assert_eq!(get(db, id).unwrap().data, dead);
             let alive = PetData {
                 client_id,
@@ -326,17 +323,17 @@ mod tests {
             assert!(get(db, imported).unwrap().data.deceased);
             let dated = PetData {
                 deceased: false,
-                deceased_on: Some(d("2026-11-20")),
+                deceased_on: Some(date("2026-11-20")),
                 ..dead.clone()
             };
-            let with_day = insert(db, &dated, t("2026-11-26T10:00:00Z")).unwrap();
+            let with_day = insert(db, &dated, at("2026-11-26T10:00:00Z")).unwrap();
             assert!(
                 get(db, with_day).unwrap().data.deceased,
                 "a day of death means deceased"
             );
             assert_eq!(
                 get(db, with_day).unwrap().data.deceased_on,
-                Some(d("2026-11-20"))
+                Some(date("2026-11-20"))
             );
         });
     }
@@ -348,7 +345,7 @@ mod tests {
         on_each_engine(|db| {
             let (ana, luna) = client_and_pet(db, "Ana");
             let (bea, _) = client_and_pet(db, "Bea");
-            let now = t("2026-12-01T10:00:00Z");
+            let now = at("2026-12-01T10:00:00Z");
             let luna_stored = get(db, luna).unwrap();
             assert_eq!(luna_stored.id, luna);
             assert_eq!(
@@ -371,7 +368,7 @@ mod tests {
                 species: Species::Cat,
                 breed: "Siamés".into(),
                 sex: Sex::Male,
-                birth_date: Some(d("2020-02-29")),
+                birth_date: Some(date("2020-02-29")),
                 deceased: false,
                 deceased_on: None,
                 notes: "Muerde".into(),
@@ -413,7 +410,7 @@ mod tests {
                     protected: false
                 }
             );
-            update(db, toby, &imported, t("2026-12-02T10:00:00Z")).unwrap();
+            update(db, toby, &imported, at("2026-12-02T10:00:00Z")).unwrap();
             assert_eq!(
                 by_source_id(db, "P-1").unwrap(),
                 Existing::Found {
@@ -485,7 +482,7 @@ mod tests {
         on_each_engine(|db| {
             let (ana, luna) = client_and_pet(db, "Ana");
             let (bea, bimba) = client_and_pet(db, "Bea");
-            let now = t("2026-12-01T10:00:00Z");
+            let now = at("2026-12-01T10:00:00Z");
             for c in [ana, bea] {
                 db.execute(
                     "UPDATE clients SET consent_commercial = ?2 WHERE id = ?1",
@@ -506,7 +503,7 @@ mod tests {
                 db,
                 &PetData {
                     client_id: ana,
-                    birth_date: Some(d("2020-02-29")),
+                    birth_date: Some(date("2020-02-29")),
                     ..pet("Kira", false)
                 },
                 now,
@@ -532,7 +529,7 @@ mod tests {
             )
             .unwrap();
 
-            let found = birthday_candidates(db, &[d("2026-12-03")]).unwrap();
+            let found = birthday_candidates(db, &[date("2026-12-03")]).unwrap();
             assert_eq!(found.len(), 1);
             let b = &found[0];
             assert_eq!(
@@ -544,13 +541,13 @@ mod tests {
                 ),
                 (luna, "Luna", ana, "Ana Núñez")
             );
-            assert_eq!(b.birth_date, d("2019-12-03"));
+            assert_eq!(b.birth_date, date("2019-12-03"));
 
-            let found = birthday_candidates(db, &[d("2027-02-27"), d("2027-02-28")]).unwrap();
+            let found = birthday_candidates(db, &[date("2027-02-27"), date("2027-02-28")]).unwrap();
             let ids: Vec<PetId> = found.iter().map(|b| b.pet_id).collect();
             assert_eq!(ids, [leap]);
-            assert_eq!(found[0].birth_date, d("2020-02-29"));
-            assert!(birthday_candidates(db, &[d("2026-12-04")])
+            assert_eq!(found[0].birth_date, date("2020-02-29"));
+            assert!(birthday_candidates(db, &[date("2026-12-04")])
                 .unwrap()
                 .is_empty());
             assert!(birthday_candidates(db, &[]).unwrap().is_empty());

@@ -210,10 +210,6 @@ mod tests {
     use super::*;
     use crate::test_util::*;
 
-    fn at(s: &str) -> DateTime<Utc> {
-        s.parse().unwrap()
-    }
-
     fn visit(db: &Db, pet: PetId, at: &str, reason: &str) -> VisitId {
         VisitId(
             db.insert(

@@ -254,10 +254,6 @@ mod tests {
     use super::*;
     use crate::test_util::*;
 
-    fn d(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
-
     #[test]
     fn applications_supersede_and_fall_due_on_each_engine() {
         on_each_engine(|db| {
@@ -267,14 +263,14 @@ mod tests {
                 pet,
                 kind: "vacuna".into(),
                 product: "Rabisin".into(),
-                applied_on: d(applied),
-                next_due_on: Some(d(next)),
+                applied_on: date(applied),
+                next_due_on: Some(date(next)),
             };
             let old = insert(
                 db,
                 &rabies("2025-01-10", "2026-01-10"),
                 "",
-                Some(d("2025-12-10")),
+                Some(date("2025-12-10")),
                 now,
             )
             .unwrap();
@@ -283,7 +279,7 @@ mod tests {
                 db,
                 &rabies("2026-01-12", "2027-01-12"),
                 "lote 7",
-                Some(d("2026-12-12")),
+                Some(date("2026-12-12")),
                 now,
             )
             .unwrap();
@@ -293,31 +289,31 @@ mod tests {
             );
             // Only the latest is looked at; both are in the history of what fell due.
             let ids = |v: Vec<Due>| v.into_iter().map(|x| x.id).collect::<Vec<_>>();
-            assert_eq!(ids(to_check(db, d("2026-12-31")).unwrap()), [new]);
+            assert_eq!(ids(to_check(db, date("2026-12-31")).unwrap()), [new]);
             assert_eq!(
-                ids(due_between(db, d("2025-01-01"), d("2027-12-31")).unwrap()),
+                ids(due_between(db, date("2025-01-01"), date("2027-12-31")).unwrap()),
                 [new]
             );
             assert_eq!(
-                ids(all_due_between(db, d("2025-01-01"), d("2027-12-31")).unwrap()),
+                ids(all_due_between(db, date("2025-01-01"), date("2027-12-31")).unwrap()),
                 [old, new]
             );
-            let due = &due_between(db, d("2027-01-01"), d("2027-01-31")).unwrap()[0];
+            let due = &due_between(db, date("2027-01-01"), date("2027-01-31")).unwrap()[0];
             assert_eq!(
                 (due.pet_name.as_str(), due.client_id, due.due_on),
-                ("Luna", client, d("2027-01-12"))
+                ("Luna", client, date("2027-01-12"))
             );
             assert_eq!(
-                ids(coming_of_client(db, client, d("2027-01-01"), d("2027-02-01")).unwrap()),
+                ids(coming_of_client(db, client, date("2027-01-01"), date("2027-02-01")).unwrap()),
                 [new]
             );
 
             set_check(db, new, None).unwrap();
-            assert!(to_check(db, d("2026-12-31")).unwrap().is_empty());
-            check_again(db, pet, "vacuna", d("2026-12-20")).unwrap();
-            assert_eq!(ids(to_check(db, d("2026-12-20")).unwrap()), [new]);
+            assert!(to_check(db, date("2026-12-31")).unwrap().is_empty());
+            check_again(db, pet, "vacuna", date("2026-12-20")).unwrap();
+            assert_eq!(ids(to_check(db, date("2026-12-20")).unwrap()), [new]);
             stop_checks_of_pet(db, pet).unwrap();
-            assert!(to_check(db, d("2027-12-31")).unwrap().is_empty());
+            assert!(to_check(db, date("2027-12-31")).unwrap().is_empty());
 
             // From an import: found by its source id, rewritten.
             assert_eq!(by_source_id(db, "T-1").unwrap(), None);
@@ -326,7 +322,7 @@ mod tests {
                 db,
                 &imported,
                 "T-1",
-                Some(d("2027-05-01")),
+                Some(date("2027-05-01")),
                 "2026-12-01T10:00:00Z",
             )
             .unwrap();

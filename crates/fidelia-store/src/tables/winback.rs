@@ -292,14 +292,6 @@ mod tests {
     use crate::test_util::*;
     use fidelia_core::PetId;
 
-    fn at(s: &str) -> DateTime<Utc> {
-        s.parse().unwrap()
-    }
-
-    fn date(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
-
     fn visit(db: &Db, pet: PetId, at: &str, reason: &str, amount: Option<i64>) {
         db.execute(
             "INSERT INTO visits (pet_id, at, kind, severity, reason, amount_cents, created_at, updated_at) VALUES (?1, ?2, 'consulta', 'leve', ?3, ?4, ?2, ?2)",
