@@ -178,12 +178,7 @@ mod tests {
                 ("2026-11-05T10:00:00Z", Some(1_500)),
                 ("2026-11-06T10:00:00Z", None),
             ] {
-                db.execute(
-                    "INSERT INTO visits (pet_id, at, kind, severity, amount_cents, created_at, updated_at)
-                     VALUES (?1, ?2, 'consulta', 'leve', ?3, ?2, ?2)",
-                    &vals![pet.0, at, amount],
-                )
-                .unwrap();
+                visit(db, pet, at, amount);
             }
             db.execute(
                 "INSERT INTO calls (kind, pet_id, due_at, scheduled_at, duration_min, status, reason, closed_at, created_at, updated_at)

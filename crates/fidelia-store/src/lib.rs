@@ -540,6 +540,17 @@ pub(crate) mod test_util {
         fidelia_core::PetId(id)
     }
 
+    /// A consultation of `pet` at `at` (an instant as the database writes them), billed
+    /// `amount` cents if known.
+    pub fn visit(db: &Db, pet: fidelia_core::PetId, at: &str, amount: Option<i64>) {
+        db.execute(
+            "INSERT INTO visits (pet_id, at, kind, severity, amount_cents, created_at, updated_at)
+             VALUES (?1, ?2, 'consulta', 'leve', ?3, ?2, ?2)",
+            &crate::vals![pet.0, at, amount],
+        )
+        .unwrap();
+    }
+
     /// A client with one pet (a dog), written with plain statements, for the tables that
     /// point at them.
     pub fn client_and_pet(db: &Db, name: &str) -> (fidelia_core::ClientId, fidelia_core::PetId) {

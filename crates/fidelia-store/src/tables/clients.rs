@@ -580,12 +580,7 @@ mod tests {
                 ("2026-06-01T10:00:00Z", Some(2_500)),
                 ("2026-07-01T10:00:00Z", None),
             ] {
-                db.execute(
-                    "INSERT INTO visits (pet_id, at, kind, severity, amount_cents, created_at, updated_at)
-                     VALUES (?1, ?2, 'consulta', 'leve', ?3, ?2, ?2)",
-                    &vals![luna.0, at, amount],
-                )
-                .unwrap();
+                visit(db, luna, at, amount);
             }
             let h = histories(db, "2025-01-01T00:00:00Z".parse().unwrap()).unwrap();
             let h = h
