@@ -168,7 +168,7 @@ pub fn birthday_candidates(db: &Db, days: &[chrono::NaiveDate]) -> Result<Vec<Bi
 mod tests {
     use super::*;
     use crate::tables::{clients, surveys, treatments, visits, winback};
-    use crate::test_util::{at, client_and_pet, date, on_each_engine, store};
+    use crate::test_util::{at, client_and_pet, date, on_each_engine};
 
     /// A client with one pet born on 3 December, seen on 1 December 2026, with a vaccine due
     /// on 5 December 2026 and looked at since 20 November.
@@ -230,64 +230,65 @@ mod tests {
     /// the loyalty review's living pets.
     #[test]
     fn a_deceased_pet_without_a_day_is_left_out_like_any_deceased_pet() {
-        let s = store();
-        s.write(|db| {
-            let (ana, luna) = owner_and_pet(db, "Ana", pet("Luna", false))?;
-            let (maria, rocco) = owner_and_pet(db, "María", pet("Rocco", true))?;
-            let stored = get(db, rocco)?.data;
-            assert_eq!((stored.deceased, stored.deceased_on), (true, None));
-            let living = |pets: Vec<PetId>| assert_eq!(pets, [luna]);
+        on_each_engine(|db| {
+            let check = || -> Result<()> {
+                let (ana, luna) = owner_and_pet(db, "Ana", pet("Luna", false))?;
+                let (maria, rocco) = owner_and_pet(db, "María", pet("Rocco", true))?;
+                let stored = get(db, rocco)?.data;
+                assert_eq!((stored.deceased, stored.deceased_on), (true, None));
+                let living = |pets: Vec<PetId>| assert_eq!(pets, [luna]);
 
-            let birthdays = birthday_candidates(db, &[date("2026-12-03")])?;
-            living(birthdays.iter().map(|b| b.pet_id).collect());
-            let due = treatments::due_between(db, date("2026-12-01"), date("2026-12-31"))?;
-            living(due.iter().map(|t| t.pet_id).collect());
-            let due = treatments::all_due_between(db, date("2026-12-01"), date("2026-12-31"))?;
-            living(due.iter().map(|t| t.pet_id).collect());
-            let due = treatments::to_check(db, date("2026-12-03"))?;
-            living(due.iter().map(|t| t.pet_id).collect());
-            assert!(treatments::coming_of_client(
-                db,
-                maria,
-                date("2026-12-01"),
-                date("2026-12-31")
-            )?
-            .is_empty());
-            let to_survey = surveys::visits_without(
-                db,
-                at("2026-11-30T00:00:00Z"),
-                at("2026-12-02T00:00:00Z"),
-            )?;
-            living(to_survey.iter().map(|c| c.pet).collect());
+                let birthdays = birthday_candidates(db, &[date("2026-12-03")])?;
+                living(birthdays.iter().map(|b| b.pet_id).collect());
+                let due = treatments::due_between(db, date("2026-12-01"), date("2026-12-31"))?;
+                living(due.iter().map(|t| t.pet_id).collect());
+                let due = treatments::all_due_between(db, date("2026-12-01"), date("2026-12-31"))?;
+                living(due.iter().map(|t| t.pet_id).collect());
+                let due = treatments::to_check(db, date("2026-12-03"))?;
+                living(due.iter().map(|t| t.pet_id).collect());
+                assert!(treatments::coming_of_client(
+                    db,
+                    maria,
+                    date("2026-12-01"),
+                    date("2026-12-31")
+                )?
+                .is_empty());
+                let to_survey = surveys::visits_without(
+                    db,
+                    at("2026-11-30T00:00:00Z"),
+                    at("2026-12-02T00:00:00Z"),
+                )?;
+                living(to_survey.iter().map(|c| c.pet).collect());
 
-            let lapsed = winback::lapsed(db, at("2027-01-01T00:00:00Z"))?;
-            let of = |c: ClientId| lapsed.iter().find(|l| l.client_id == c).unwrap();
-            assert_eq!(
-                (of(ana).all_deceased, of(ana).pets.clone()),
-                (false, vec!["Luna".to_string()])
-            );
-            assert!(of(maria).all_deceased, "María's only pet has died");
-            assert_eq!(crate::kpi::lapsed_count(db, at("2027-01-01T00:00:00Z"))?, 1);
+                let lapsed = winback::lapsed(db, at("2027-01-01T00:00:00Z"))?;
+                let of = |c: ClientId| lapsed.iter().find(|l| l.client_id == c).unwrap();
+                assert_eq!(
+                    (of(ana).all_deceased, of(ana).pets.clone()),
+                    (false, vec!["Luna".to_string()])
+                );
+                assert!(of(maria).all_deceased, "María's only pet has died");
+                assert_eq!(crate::kpi::lapsed_count(db, at("2027-01-01T00:00:00Z"))?, 1);
 
-            let histories = clients::histories(db, at("2025-01-01T00:00:00Z"))?;
-            let of = |c: ClientId| histories.iter().find(|h| h.client_id == c).unwrap();
-            assert!(of(maria).all_pets_deceased && of(maria).living_pets.is_empty());
-            assert!(!of(ana).all_pets_deceased);
+                let histories = clients::histories(db, at("2025-01-01T00:00:00Z"))?;
+                let of = |c: ClientId| histories.iter().find(|h| h.client_id == c).unwrap();
+                assert!(of(maria).all_pets_deceased && of(maria).living_pets.is_empty());
+                assert!(!of(ana).all_pets_deceased);
 
-            // Living first on the client's page, whatever the names.
-            let max = insert(
-                db,
-                &PetData {
-                    client_id: maria,
-                    ..pet("Max", false)
-                },
-                at("2026-11-25T10:00:00Z"),
-            )?;
-            let order: Vec<PetId> = of_client(db, maria)?.iter().map(|p| p.id).collect();
-            assert_eq!(order, [max, rocco]);
-            Ok::<_, StoreError>(())
-        })
-        .unwrap();
+                // Living first on the client's page, whatever the names.
+                let max = insert(
+                    db,
+                    &PetData {
+                        client_id: maria,
+                        ..pet("Max", false)
+                    },
+                    at("2026-11-25T10:00:00Z"),
+                )?;
+                let order: Vec<PetId> = of_client(db, maria)?.iter().map(|p| p.id).collect();
+                assert_eq!(order, [max, rocco]);
+                Ok(())
+            };
+            check().unwrap();
+        });
     }
 
     /// Every way a pet is written keeps the flag: the form's insert and update, the import's
