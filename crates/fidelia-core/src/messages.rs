@@ -10,7 +10,8 @@ const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
-fn encode(s: &str) -> String {
+/// `s` as one component of a URL: every character but RFC 3986's unreserved ones escaped.
+pub fn encode(s: &str) -> String {
     utf8_percent_encode(s, COMPONENT).to_string()
 }
 

@@ -2,6 +2,7 @@
 //! connection" says, for the window (Ajustes → Varios PCs) and the CLI
 //! (`fidelia server-check URL`) alike.
 
+use fidelia_core::messages::encode;
 use fidelia_core::Lang;
 use fidelia_store::server::{self, ServerState};
 use serde::{Deserialize, Serialize};
@@ -18,7 +19,8 @@ pub struct ServerForm {
 }
 
 impl ServerForm {
-    /// `postgres://user:password@host:port/database`, user and password percent-encoded.
+    /// `postgres://user:password@host:port/database`, user, password and database
+    /// percent-encoded (a password may hold `@` or `/`).
     pub fn url(&self) -> String {
         format!(
             "postgres://{}:{}@{}:{}/{}",
@@ -29,19 +31,6 @@ impl ServerForm {
             encode(self.database.trim()),
         )
     }
-}
-
-/// Percent-encodes all but letters, digits and `-._~` (a password may hold `@` or `/`).
-fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// The answer to "test the connection".
