@@ -251,22 +251,10 @@ fn pg_params<'v>(params: &'v [Value<'v>]) -> Vec<&'v (dyn postgres::types::ToSql
         .collect()
 }
 
-impl PgSession for postgres::Transaction<'_> {
+/// A transaction, or a connection outside one.
+impl<C: postgres::GenericClient> PgSession for C {
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, postgres::Error> {
-        postgres::Transaction::execute(self, &*pg_placeholders(sql), &pg_params(params))
-    }
-    fn rows(&mut self, sql: &str, params: &[Value]) -> Result<Vec<postgres::Row>, postgres::Error> {
-        self.query(&*pg_placeholders(sql), &pg_params(params))
-    }
-    fn columns(&mut self, sql: &str) -> Result<Vec<String>, postgres::Error> {
-        let st = self.prepare(&pg_placeholders(sql))?;
-        Ok(st.columns().iter().map(|c| c.name().to_owned()).collect())
-    }
-}
-
-impl PgSession for postgres::Client {
-    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, postgres::Error> {
-        postgres::Client::execute(self, &*pg_placeholders(sql), &pg_params(params))
+        postgres::GenericClient::execute(self, &*pg_placeholders(sql), &pg_params(params))
     }
     fn rows(&mut self, sql: &str, params: &[Value]) -> Result<Vec<postgres::Row>, postgres::Error> {
         self.query(&*pg_placeholders(sql), &pg_params(params))
@@ -305,19 +293,7 @@ impl Db<'_> {
 
     /// Inserts a row and returns its `id`.
     pub(crate) fn insert(&self, sql: &str, params: &[Value]) -> Result<i64> {
-        match &self.engine {
-            Engine::Sqlite(c) => {
-                c.prepare_cached(sql)?
-                    .execute(rusqlite::params_from_iter(params))?;
-                Ok(c.last_insert_rowid())
-            }
-            Engine::Pg(s) => {
-                let rows = s
-                    .borrow_mut()
-                    .rows(&format!("{sql} RETURNING id"), params)?;
-                Ok(rows.first().ok_or(StoreError::NotFound)?.get(0))
-            }
-        }
+        self.insert_new(sql, params)?.ok_or(StoreError::NotFound)
     }
 
     /// Inserts a row unless a conflict clause (`ON CONFLICT … DO NOTHING`) skipped it: its
