@@ -6,28 +6,8 @@ use chrono::{DateTime, Utc};
 use fidelia_core::surveys::Answers;
 use fidelia_core::ClientId;
 
-use crate::sql::{Row, Value};
-use crate::{parse_day, parse_opt_ts, parse_ts, ts, vals, Db, Result, StoreError};
-
-/// Every row of a query, each read by `read`, without holding the rows themselves.
-fn gather<T>(
-    db: &Db,
-    sql: &str,
-    params: &[Value],
-    mut read: impl FnMut(&Row) -> Result<T>,
-) -> Result<Vec<T>> {
-    let mut out = Vec::new();
-    db.each(sql, params, |r| {
-        out.push(read(r)?);
-        Ok(())
-    })?;
-    Ok(out)
-}
-
-/// The one value a query gives (a count, a sum).
-fn single(db: &Db, sql: &str, params: &[Value]) -> Result<i64> {
-    db.row(sql, params)?.ok_or(StoreError::NotFound)?.get(0)
-}
+use crate::sql::Row;
+use crate::{parse_day, parse_opt_ts, parse_ts, ts, vals, Db, Result};
 
 /// Something that happened to a pet, and when what followed it did (if it did).
 #[derive(Debug, Clone, Copy)]
@@ -40,8 +20,7 @@ pub struct Followed {
 /// Follow-up calls (kind `seguimiento`) due between `from` and `to`: when each fell due, and
 /// when it was made if it was (closed as done). Read from their own index alone.
 pub fn follow_ups(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Followed>> {
-    gather(
-        db,
+    db.map_rows(
         "SELECT pet_id, due_at, CASE WHEN status = 'realizada' THEN closed_at END FROM calls
          WHERE kind = 'seguimiento' AND due_at >= ?1 AND due_at < ?2",
         &vals![ts(from), ts(to)],
@@ -68,8 +47,7 @@ pub struct SurveyRow {
 
 /// Surveys sent or answered between `from` and `to`.
 pub fn surveys(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<SurveyRow>> {
-    gather(
-        db,
+    db.map_rows(
         "SELECT client_id, created_at, answered_at,
                 overall, care, facilities, availability, cleanliness, recommend, comment
          FROM surveys
@@ -93,8 +71,7 @@ pub fn surveys(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Su
 /// The pets seen (a visit) between `from` and `to`, once per visit, read from the visits' time
 /// index alone (SQLite's DISTINCT would sort them: the caller marks them off instead).
 pub fn pets_seen(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<i64>> {
-    gather(
-        db,
+    db.map_rows(
         "SELECT pet_id FROM visits WHERE at >= ?1 AND at < ?2",
         &vals![ts(from), ts(to)],
         |r| r.get(0),
@@ -104,7 +81,7 @@ pub fn pets_seen(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<
 /// Every pet's client, indexed by the pet's id (ids are SQLite's row numbers: dense); 0 where
 /// no pet has that id.
 pub fn pet_owners(db: &Db) -> Result<Vec<i64>> {
-    let pairs: Vec<(i64, i64)> = gather(db, "SELECT id, client_id FROM pets", &[], |r| {
+    let pairs: Vec<(i64, i64)> = db.map_rows("SELECT id, client_id FROM pets", &[], |r| {
         Ok((r.get(0)?, r.get(1)?))
     })?;
     let last = pairs.iter().map(|(p, _)| *p).max().unwrap_or(0);
@@ -120,9 +97,7 @@ pub fn pet_owners(db: &Db) -> Result<Vec<i64>> {
 /// Care reminders sent between `from` and `to`, one row per pet reminded: when it was sent, and
 /// the pet's first visit from then on.
 pub fn reminders_sent(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Followed>> {
-    gather(
-        db,
-        "SELECT i.pet_id, m.done_at, (SELECT min(v.at) FROM visits v WHERE v.pet_id = i.pet_id AND v.at >= m.done_at)
+    db.map_rows("SELECT i.pet_id, m.done_at, (SELECT min(v.at) FROM visits v WHERE v.pet_id = i.pet_id AND v.at >= m.done_at)
          FROM messages m JOIN message_items i ON i.message_id = m.id
          WHERE m.kind = 'cuidado' AND m.status = 'enviado' AND m.done_at >= ?1 AND m.done_at < ?2",
         &vals![ts(from), ts(to)],
@@ -132,8 +107,7 @@ pub fn reminders_sent(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> Result
 
 /// Every win-back case: the day of its first call and the day the client came back.
 pub fn winback(db: &Db) -> Result<Vec<(Option<chrono::NaiveDate>, Option<chrono::NaiveDate>)>> {
-    gather(
-        db,
+    db.map_rows(
         "SELECT called_on, recovered_on FROM winback_cases",
         &[],
         |r| Ok((parse_day(r.get(0)?)?, parse_day(r.get(1)?)?)),
@@ -143,8 +117,7 @@ pub fn winback(db: &Db) -> Result<Vec<(Option<chrono::NaiveDate>, Option<chrono:
 /// How many clients were last seen before `before` (lapsed), not counting those whose pets
 /// have all died nor those who objected to contact: the lapsed list's length.
 pub fn lapsed_count(db: &Db, before: DateTime<Utc>) -> Result<u32> {
-    let n = single(
-        db,
+    let n: i64 = db.value(
         "SELECT count(*) FROM (
              SELECT client_id FROM pets GROUP BY client_id
              HAVING max(last_visit_at) < ?1 AND count(*) FILTER (WHERE deceased = 0) > 0) cl
@@ -157,9 +130,7 @@ pub fn lapsed_count(db: &Db, before: DateTime<Utc>) -> Result<u32> {
 
 /// What the visits between `from` and `to` were billed, in cents.
 pub fn revenue(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<i64> {
-    single(
-        db,
-        "SELECT CAST(coalesce(sum(amount_cents), 0) AS BIGINT) FROM visits WHERE at >= ?1 AND at < ?2",
+    db.value("SELECT CAST(coalesce(sum(amount_cents), 0) AS BIGINT) FROM visits WHERE at >= ?1 AND at < ?2",
         &vals![ts(from), ts(to)],
     )
 }

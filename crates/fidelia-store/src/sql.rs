@@ -325,6 +325,27 @@ impl Db<'_> {
         Ok(out)
     }
 
+    /// Every row of a query, each read by `read` as it comes (no row kept, none copied).
+    pub(crate) fn map_rows<T>(
+        &self,
+        sql: &str,
+        params: &[Value],
+        mut read: impl FnMut(&Row) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut out = Vec::new();
+        self.each(sql, params, |r| {
+            out.push(read(r)?);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// The first column of the one row a query gives (a count, a sum, an id); `NotFound`
+    /// when it gives none.
+    pub(crate) fn value<T: FromValue>(&self, sql: &str, params: &[Value]) -> Result<T> {
+        self.row(sql, params)?.ok_or(StoreError::NotFound)?.get(0)
+    }
+
     /// Reads every row of a query in turn (the dashboard reads hundreds of thousands): `f`
     /// sees one row at a time. SQLite's rows are not kept; PostgreSQL's are fetched first
     /// (`f` may query the database again), to be streamed by a cursor when the server mode

@@ -37,13 +37,11 @@ pub fn get(db: &Db, id: AppointmentId) -> Result<Appointment> {
 
 /// A client's appointments, newest first.
 pub fn of_client(db: &Db, id: ClientId) -> Result<Vec<Appointment>> {
-    db.rows(
+    db.map_rows(
         &format!("{SELECT} WHERE c.id = ?1 ORDER BY a.starts_at DESC, a.id DESC"),
         &vals![id.0],
-    )?
-    .iter()
-    .map(from_row)
-    .collect()
+        from_row,
+    )
 }
 
 pub fn insert(db: &Db, d: &AppointmentData, now: DateTime<Utc>) -> Result<AppointmentId> {
@@ -105,13 +103,8 @@ pub fn scheduled_between(
     to: DateTime<Utc>,
     staff: Option<StaffId>,
 ) -> Result<Vec<Appointment>> {
-    db.rows(
-        &format!("{SELECT} WHERE a.starts_at >= ?1 AND a.starts_at < ?2 AND a.status = 'programada' AND (CAST(?3 AS BIGINT) IS NULL OR a.staff_id = ?3) ORDER BY a.starts_at, a.id"),
-        &vals![ts(from), ts(to), staff.map(|s| s.0)],
-    )?
-    .iter()
-    .map(from_row)
-    .collect()
+    db.map_rows(&format!("{SELECT} WHERE a.starts_at >= ?1 AND a.starts_at < ?2 AND a.status = 'programada' AND (CAST(?3 AS BIGINT) IS NULL OR a.staff_id = ?3) ORDER BY a.starts_at, a.id"),
+        &vals![ts(from), ts(to), staff.map(|s| s.0)], from_row)
 }
 
 /// See [`super::Existing`].
@@ -126,12 +119,8 @@ pub fn stamp_imported(db: &Db, id: AppointmentId, sid: &str, now: &str) -> Resul
 /// Whether a pet has an appointment booked from `from` on (a reminder for it would be
 /// redundant: the clinic will see the pet).
 pub fn booked_from(db: &Db, pet: PetId, from: DateTime<Utc>) -> Result<bool> {
-    db.row(
-        "SELECT EXISTS (SELECT 1 FROM appointments WHERE pet_id = ?1 AND status = 'programada' AND starts_at >= ?2)",
-        &vals![pet.0, ts(from)],
-    )?
-    .ok_or(StoreError::NotFound)?
-    .get(0)
+    db.value("SELECT EXISTS (SELECT 1 FROM appointments WHERE pet_id = ?1 AND status = 'programada' AND starts_at >= ?2)",
+        &vals![pet.0, ts(from)])
 }
 
 #[cfg(test)]

@@ -45,24 +45,22 @@ pub fn insert(
 
 /// The newest `limit` lines, newest first.
 pub fn latest(db: &Db, limit: i64) -> Result<Vec<AuditEntry>> {
-    db.rows(
+    db.map_rows(
         "SELECT a.at, s.name, a.action, a.record, a.record_id, a.detail
          FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id
          ORDER BY a.at DESC, a.id DESC LIMIT ?1",
         &vals![limit],
-    )?
-    .iter()
-    .map(|r| {
-        Ok(AuditEntry {
-            at: parse_ts(&r.get::<String>(0)?)?,
-            staff_name: r.get(1)?,
-            action: r.get(2)?,
-            record: r.get(3)?,
-            record_id: r.get(4)?,
-            detail: r.get(5)?,
-        })
-    })
-    .collect()
+        |r| {
+            Ok(AuditEntry {
+                at: parse_ts(&r.get::<String>(0)?)?,
+                staff_name: r.get(1)?,
+                action: r.get(2)?,
+                record: r.get(3)?,
+                record_id: r.get(4)?,
+                detail: r.get(5)?,
+            })
+        },
+    )
 }
 
 #[cfg(test)]

@@ -50,10 +50,9 @@ pub fn get(db: &Db, id: CallId, now: DateTime<Utc>) -> Result<Call> {
 }
 
 fn query(db: &Db, where_order: &str, args: &[Value], now: DateTime<Utc>) -> Result<Vec<Call>> {
-    db.rows(&format!("{SELECT} {where_order}"), args)?
-        .iter()
-        .map(|r| from_row(r, now))
-        .collect()
+    db.map_rows(&format!("{SELECT} {where_order}"), args, |r| {
+        from_row(r, now)
+    })
 }
 
 /// Open calls for the window's and the tray's counters.
@@ -94,9 +93,7 @@ pub fn insert(db: &Db, c: &NewCall, now: DateTime<Utc>) -> Result<CallId> {
 
 /// What a call is about, when it is not a visit (see [`NewCall::item_key`]).
 pub fn item_key(db: &Db, id: CallId) -> Result<Option<String>> {
-    db.row("SELECT item_key FROM calls WHERE id = ?1", &vals![id.0])?
-        .ok_or(StoreError::NotFound)?
-        .get(0)
+    db.value("SELECT item_key FROM calls WHERE id = ?1", &vals![id.0])
 }
 
 /// Whether an item (a reminder step, a survey) already has its call.
@@ -165,9 +162,7 @@ pub fn retry_at(db: &Db, id: CallId, next: DateTime<Utc>, now: DateTime<Utc>) ->
 
 /// The script edited for this call ("" = none); `NotFound` if there is no such call.
 pub fn own_script(db: &Db, id: CallId) -> Result<String> {
-    db.row("SELECT script FROM calls WHERE id = ?1", &vals![id.0])?
-        .ok_or(StoreError::NotFound)?
-        .get(0)
+    db.value("SELECT script FROM calls WHERE id = ?1", &vals![id.0])
 }
 
 pub fn set_script(db: &Db, id: CallId, script: &str) -> Result<()> {
@@ -207,12 +202,8 @@ pub fn add_attempt(
 
 /// A call's attempts, oldest first.
 pub fn attempts(db: &Db, id: CallId) -> Result<Vec<CallAttempt>> {
-    db.rows(
-        "SELECT a.at, s.name, a.outcome, a.notes FROM call_attempts a LEFT JOIN staff s ON s.id = a.staff_id WHERE a.call_id = ?1 ORDER BY a.at, a.id",
-        &vals![id.0],
-    )?
-    .iter()
-    .map(|r| {
+    db.map_rows("SELECT a.at, s.name, a.outcome, a.notes FROM call_attempts a LEFT JOIN staff s ON s.id = a.staff_id WHERE a.call_id = ?1 ORDER BY a.at, a.id",
+        &vals![id.0], |r| {
         Ok(CallAttempt {
             at: parse_ts(&r.get::<String>(0)?)?,
             staff_name: r.get(1)?,
@@ -220,7 +211,6 @@ pub fn attempts(db: &Db, id: CallId) -> Result<Vec<CallAttempt>> {
             notes: r.get(3)?,
         })
     })
-    .collect()
 }
 
 /// Pending calls scheduled before `to` (overdue ones included, however old), and calls closed

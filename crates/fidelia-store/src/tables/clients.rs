@@ -44,12 +44,10 @@ pub fn get(db: &Db, id: ClientId) -> Result<Client> {
 
 /// A client's full name as staff read it ("first name surnames").
 pub fn name(db: &Db, id: ClientId) -> Result<String> {
-    db.row(
+    db.value(
         "SELECT first_name || ' ' || surnames FROM clients WHERE id = ?1",
         &vals![id.0],
-    )?
-    .ok_or(StoreError::NotFound)?
-    .get(0)
+    )
 }
 
 fn sort_key(d: &ClientData) -> String {
@@ -91,14 +89,11 @@ pub fn insert(
 /// (The key holds the pets' names too: it reads them from `pets`.)
 pub fn refresh_search_key(db: &Db, id: ClientId) -> Result<()> {
     let c = get(db, id)?;
-    let pets: Vec<String> = db
-        .rows(
-            "SELECT name FROM pets WHERE client_id = ?1 ORDER BY id",
-            &vals![id.0],
-        )?
-        .iter()
-        .map(|r| r.get(0))
-        .collect::<Result<_>>()?;
+    let pets: Vec<String> = db.map_rows(
+        "SELECT name FROM pets WHERE client_id = ?1 ORDER BY id",
+        &vals![id.0],
+        |r| r.get(0),
+    )?;
     let pet_refs: Vec<&str> = pets.iter().map(String::as_str).collect();
     let key = client_search_key(
         &c.data.first_name,
@@ -129,10 +124,7 @@ pub fn set_search_key(db: &Db, id: ClientId, key: &str) -> Result<()> {
 pub fn refresh_search_keys(db: &Db, touched: impl Fn(ClientId) -> bool) -> Result<()> {
     /// Clients read per pass: the changes of a pass are held until it is written.
     const WINDOW: i64 = 4096;
-    let max: i64 = db
-        .row("SELECT coalesce(max(id), 0) FROM clients", &[])?
-        .ok_or(StoreError::NotFound)?
-        .get(0)?;
+    let max: i64 = db.value("SELECT coalesce(max(id), 0) FROM clients", &[])?;
     type Current = (i64, [String; 6], Vec<String>);
     let mut from = 0;
     while from < max {
@@ -199,14 +191,11 @@ pub fn refresh_search_keys(db: &Db, touched: impl Fn(ClientId) -> bool) -> Resul
 fn hits(db: &Db, rows: Vec<(i64, String, String, String, String)>) -> Result<Vec<SearchHit>> {
     rows.into_iter()
         .map(|(id, first, surnames, p1, p2)| {
-            let pets = db
-                .rows(
-                    "SELECT name FROM pets WHERE client_id = ?1 ORDER BY deceased, id",
-                    &vals![id],
-                )?
-                .iter()
-                .map(|r| r.get(0))
-                .collect::<Result<_>>()?;
+            let pets = db.map_rows(
+                "SELECT name FROM pets WHERE client_id = ?1 ORDER BY deceased, id",
+                &vals![id],
+                |r| r.get(0),
+            )?;
             Ok(SearchHit {
                 client_id: ClientId(id),
                 full_name: format!("{first} {surnames}"),
@@ -313,14 +302,8 @@ pub fn stamp_imported(db: &Db, id: ClientId, sid: &str, now: &str) -> Result<()>
 /// Clients alphabetically by surnames: the page `offset..offset+limit` and the total.
 pub fn list(db: &Db, offset: i64, limit: i64) -> Result<(i64, Vec<SearchHit>)> {
     let total = super::count(db, "clients")?;
-    let rows = db
-        .rows(
-            "SELECT id, first_name, surnames, phone1, phone2 FROM clients ORDER BY sort_key, id LIMIT ?1 OFFSET ?2",
-            &vals![limit.clamp(1, 500), offset.max(0)],
-        )?
-        .iter()
-        .map(five)
-        .collect::<Result<_>>()?;
+    let rows = db.map_rows("SELECT id, first_name, surnames, phone1, phone2 FROM clients ORDER BY sort_key, id LIMIT ?1 OFFSET ?2",
+            &vals![limit.clamp(1, 500), offset.max(0)], five)?;
     Ok((total, hits(db, rows)?))
 }
 
@@ -358,11 +341,7 @@ pub fn search(db: &Db, query: &str, limit: i64) -> Result<Vec<SearchHit>> {
         limit.clamp(1, 100)
     ));
     let values: Vec<Value> = args.iter().map(Value::from).collect();
-    let ids: Vec<i64> = db
-        .rows(&sql, &values)?
-        .iter()
-        .map(|r| r.get(0))
-        .collect::<Result<_>>()?;
+    let ids: Vec<i64> = db.map_rows(&sql, &values, |r| r.get(0))?;
     let rows = ids
         .into_iter()
         .map(|id| {

@@ -39,13 +39,9 @@ pub fn insert(
 
 /// A client's consent changes, newest first.
 pub fn of_client(db: &Db, client: ClientId) -> Result<Vec<ConsentChange>> {
-    db.rows(
-        "SELECT k.consent, k.given, k.how, s.name, k.at FROM consent_changes k LEFT JOIN staff s ON s.id = k.staff_id
+    db.map_rows("SELECT k.consent, k.given, k.how, s.name, k.at FROM consent_changes k LEFT JOIN staff s ON s.id = k.staff_id
          WHERE k.client_id = ?1 ORDER BY k.at DESC, k.id DESC",
-        &vals![client.0],
-    )?
-    .iter()
-    .map(|r| {
+        &vals![client.0], |r| {
         Ok(ConsentChange {
             consent: r.get(0)?,
             given: r.get(1)?,
@@ -54,7 +50,6 @@ pub fn of_client(db: &Db, client: ClientId) -> Result<Vec<ConsentChange>> {
             at: parse_ts(&r.get::<String>(4)?)?,
         })
     })
-    .collect()
 }
 
 #[cfg(test)]

@@ -44,9 +44,7 @@ pub fn for_birthday(db: &Db, pet: PetId, birthday: NaiveDate) -> Result<Option<(
 
 /// A number never used by a coupon before (for making its code).
 pub fn next_number(db: &Db) -> Result<i64> {
-    db.row("SELECT COALESCE(max(id), 0) + 1 FROM coupons", &[])?
-        .ok_or(StoreError::NotFound)?
-        .get(0)
+    db.value("SELECT COALESCE(max(id), 0) + 1 FROM coupons", &[])
 }
 
 pub fn insert(db: &Db, c: &NewCoupon, now: DateTime<Utc>) -> Result<()> {

@@ -3,7 +3,7 @@
 
 use fidelia_core::import::{ImportRun, Report, RunOrigin};
 
-use crate::{parse_ts, ts, vals, Db, Result, StoreError};
+use crate::{parse_ts, ts, vals, Db, Result};
 
 pub fn insert(db: &Db, r: &ImportRun) -> Result<i64> {
     db.insert(
@@ -27,37 +27,33 @@ pub fn insert(db: &Db, r: &ImportRun) -> Result<i64> {
 
 /// Whether a file with this content was already taken (imported, or refused as unreadable).
 pub fn seen_hash(db: &Db, hash: &str) -> Result<bool> {
-    db.row(
+    db.value(
         "SELECT EXISTS (SELECT 1 FROM import_runs WHERE content_hash = ?1)",
         &vals![hash],
-    )?
-    .ok_or(StoreError::NotFound)?
-    .get(0)
+    )
 }
 
 /// The latest `limit` runs, newest first.
 pub fn recent(db: &Db, limit: u32) -> Result<Vec<ImportRun>> {
-    db.rows(
+    db.map_rows(
         "SELECT id, at, origin, file_name, content_hash, outcome, report, message
          FROM import_runs ORDER BY id DESC LIMIT ?1",
         &vals![i64::from(limit)],
-    )?
-    .iter()
-    .map(|r| {
-        Ok(ImportRun {
-            id: r.get(0)?,
-            at: parse_ts(&r.get::<String>(1)?)?,
-            origin: RunOrigin::parse(&r.get::<String>(2)?).unwrap_or(RunOrigin::Window),
-            file_name: r.get(3)?,
-            content_hash: r.get(4)?,
-            report: match r.get::<String>(5)?.as_str() {
-                "imported" => Some(serde_json::from_str::<Report>(&r.get::<String>(6)?)?),
-                _ => None,
-            },
-            message: r.get(7)?,
-        })
-    })
-    .collect()
+        |r| {
+            Ok(ImportRun {
+                id: r.get(0)?,
+                at: parse_ts(&r.get::<String>(1)?)?,
+                origin: RunOrigin::parse(&r.get::<String>(2)?).unwrap_or(RunOrigin::Window),
+                file_name: r.get(3)?,
+                content_hash: r.get(4)?,
+                report: match r.get::<String>(5)?.as_str() {
+                    "imported" => Some(serde_json::from_str::<Report>(&r.get::<String>(6)?)?),
+                    _ => None,
+                },
+                message: r.get(7)?,
+            })
+        },
+    )
 }
 
 #[cfg(test)]

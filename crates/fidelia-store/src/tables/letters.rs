@@ -12,13 +12,12 @@ use crate::{ts, vals, Db, Result};
 
 /// The clients thanked in a review period (`"2026-T4"`).
 pub fn thanked_in(db: &Db, period: &str) -> Result<HashSet<ClientId>> {
-    db.rows(
+    db.map_rows(
         "SELECT client_id FROM letters WHERE kind = 'agradecimiento' AND period = ?1",
         &vals![period],
-    )?
-    .iter()
-    .map(|r| Ok(ClientId(r.get(0)?)))
-    .collect()
+        |r| Ok(ClientId(r.get(0)?)),
+    )
+    .map(|ids| ids.into_iter().collect())
 }
 
 /// Records a printed thank-you letter; returns its id.

@@ -82,10 +82,7 @@ fn from_row(r: &Row) -> Result<Message> {
 }
 
 fn query(db: &Db, where_order: &str, args: &[Value]) -> Result<Vec<Message>> {
-    db.rows(&format!("{} {where_order}", select(db)), args)?
-        .iter()
-        .map(from_row)
-        .collect()
+    db.map_rows(&format!("{} {where_order}", select(db)), args, from_row)
 }
 
 pub fn get(db: &Db, id: i64) -> Result<Message> {
@@ -226,17 +223,14 @@ pub fn cancel_pending_of_items(
     const OF_ITEMS: &str =
         "SELECT i.message_id FROM message_items i JOIN messages m ON m.id = i.message_id
                             WHERE i.item_key >= ?1 AND i.item_key < ?2 AND m.status = 'pendiente'";
-    let freed = db
-        .rows(
-            &format!(
-                "DELETE FROM message_items WHERE NOT (item_key >= ?1 AND item_key < ?2)
+    let freed = db.map_rows(
+        &format!(
+            "DELETE FROM message_items WHERE NOT (item_key >= ?1 AND item_key < ?2)
                    AND message_id IN ({OF_ITEMS}) RETURNING item_key"
-            ),
-            &vals![prefix, &upper],
-        )?
-        .iter()
-        .map(|r| r.get(0))
-        .collect::<Result<Vec<String>>>()?;
+        ),
+        &vals![prefix, &upper],
+        |r| r.get(0),
+    )?;
     db.execute(
         &format!(
             "UPDATE messages SET status = 'cancelado', note = ?3, updated_at = ?4 WHERE id IN ({OF_ITEMS})"
@@ -258,16 +252,10 @@ pub fn cancel_pending_of_pet(
 ) -> Result<Vec<String>> {
     const OF_PET: &str = "SELECT i.message_id FROM message_items i JOIN messages m ON m.id = i.message_id
                           WHERE i.pet_id = ?1 AND m.status = 'pendiente' AND (CAST(?2 AS TEXT) IS NULL OR m.kind = ?2)";
-    let freed = db
-        .rows(
-            &format!(
+    let freed = db.map_rows(&format!(
                 "DELETE FROM message_items WHERE pet_id <> ?1 AND message_id IN ({OF_PET}) RETURNING item_key"
             ),
-            &vals![pet.0, kind],
-        )?
-        .iter()
-        .map(|r| r.get(0))
-        .collect::<Result<Vec<String>>>()?;
+            &vals![pet.0, kind], |r| r.get(0))?;
     db.execute(
         &format!(
             "UPDATE messages SET status = 'cancelado', note = ?3, updated_at = ?4 WHERE id IN ({OF_PET})"

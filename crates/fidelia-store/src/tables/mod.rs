@@ -93,9 +93,7 @@ pub fn count(db: &Db, table: &str) -> Result<i64> {
         RECORDS.contains(&table) || ACTIVITY.contains(&table) || table == "settings",
         "unknown table {table}"
     );
-    db.row(&format!("SELECT count(*) FROM {table}"), &[])?
-        .ok_or(crate::StoreError::NotFound)?
-        .get(0)
+    db.value(&format!("SELECT count(*) FROM {table}"), &[])
 }
 
 /// Deletes every record of every table, settings included (not the import mappings: they are

@@ -43,13 +43,11 @@ pub fn get(db: &Db, id: PetId) -> Result<Pet> {
 /// A client's pets, living first (deceased ones after, with or without a known day), then by
 /// name.
 pub fn of_client(db: &Db, id: ClientId) -> Result<Vec<Pet>> {
-    db.rows(
+    db.map_rows(
         &format!("SELECT {COLUMNS} FROM pets WHERE client_id = ?1 ORDER BY deceased, name, id"),
         &vals![id.0],
-    )?
-    .iter()
-    .map(from_row)
-    .collect()
+        from_row,
+    )
 }
 
 pub fn insert(db: &Db, d: &PetData, now: DateTime<Utc>) -> Result<PetId> {
@@ -150,18 +148,15 @@ pub fn birthday_candidates(db: &Db, days: &[chrono::NaiveDate]) -> Result<Vec<Bi
            AND p.birth_date IS NOT NULL AND p.deceased = 0 AND c.consent_commercial = 1",
         db.dialect().json_texts("?1")
     );
-    db.rows(&sql, &vals![serde_json::to_string(&month_days)?])?
-        .iter()
-        .map(|r| {
-            Ok(BirthdayCandidate {
-                pet_id: PetId(r.get(0)?),
-                pet_name: r.get(1)?,
-                client_id: ClientId(r.get(2)?),
-                client_name: r.get(3)?,
-                birth_date: parse_day(r.get(4)?)?.unwrap_or_default(),
-            })
+    db.map_rows(&sql, &vals![serde_json::to_string(&month_days)?], |r| {
+        Ok(BirthdayCandidate {
+            pet_id: PetId(r.get(0)?),
+            pet_name: r.get(1)?,
+            client_id: ClientId(r.get(2)?),
+            client_name: r.get(3)?,
+            birth_date: parse_day(r.get(4)?)?.unwrap_or_default(),
         })
-        .collect()
+    })
 }
 
 #[cfg(test)]

@@ -37,13 +37,11 @@ pub fn all_by_age(db: &Db) -> Result<Vec<Staff>> {
 }
 
 fn listed(db: &Db, order: &str) -> Result<Vec<Staff>> {
-    db.rows(
+    db.map_rows(
         &format!("SELECT {COLUMNS} FROM staff ORDER BY {order}"),
         &[],
-    )?
-    .iter()
-    .map(from_row)
-    .collect()
+        from_row,
+    )
 }
 
 pub fn insert(db: &Db, d: &StaffData) -> Result<StaffId> {

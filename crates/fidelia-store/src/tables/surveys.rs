@@ -71,10 +71,7 @@ fn from_row(r: &Row) -> Result<Survey> {
 }
 
 fn query(db: &Db, where_order: &str, args: &[crate::sql::Value]) -> Result<Vec<Survey>> {
-    db.rows(&format!("{SELECT} {where_order}"), args)?
-        .iter()
-        .map(from_row)
-        .collect()
+    db.map_rows(&format!("{SELECT} {where_order}"), args, from_row)
 }
 
 pub fn get(db: &Db, id: i64) -> Result<Survey> {
@@ -129,23 +126,21 @@ pub struct Candidate {
 /// Visits between `from` and `to` that have no survey yet, of living pets: the candidates for
 /// a survey (the rules decide which get one).
 pub fn visits_without(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Candidate>> {
-    db.rows(
+    db.map_rows(
         "SELECT v.id, p.id, p.client_id, v.at FROM visits v JOIN pets p ON p.id = v.pet_id
          WHERE v.at >= ?1 AND v.at < ?2 AND p.deceased = 0
            AND NOT EXISTS (SELECT 1 FROM surveys s WHERE s.visit_id = v.id)
          ORDER BY v.at, v.id",
         &vals![ts(from), ts(to)],
-    )?
-    .iter()
-    .map(|r| {
-        Ok(Candidate {
-            visit: VisitId(r.get(0)?),
-            pet: PetId(r.get(1)?),
-            client: ClientId(r.get(2)?),
-            at: parse_ts(&r.get::<String>(3)?)?,
-        })
-    })
-    .collect()
+        |r| {
+            Ok(Candidate {
+                visit: VisitId(r.get(0)?),
+                pet: PetId(r.get(1)?),
+                client: ClientId(r.get(2)?),
+                at: parse_ts(&r.get::<String>(3)?)?,
+            })
+        },
+    )
 }
 
 /// Records a survey's answers.

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use fidelia_core::PetId;
 
 use crate::sql::Row;
-use crate::{day, vals, Db, Result, StoreError};
+use crate::{day, vals, Db, Result};
 
 /// A treatment's stored values: pet, kind, product, applied on, next due on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,14 +87,11 @@ fn supersede(db: &Db, pet: PetId, kind: &str) -> Result<()> {
 
 /// Whether an application is the latest of its pet's treatment (the one that counts).
 pub fn is_latest(db: &Db, id: i64, pet: PetId, kind: &str) -> Result<bool> {
-    let latest: i64 = db
-        .row(
-            "SELECT id FROM preventive_treatments WHERE pet_id = ?1 AND kind = ?2
+    let latest: i64 = db.value(
+        "SELECT id FROM preventive_treatments WHERE pet_id = ?1 AND kind = ?2
              ORDER BY applied_on DESC, id DESC LIMIT 1",
-            &vals![pet.0, kind],
-        )?
-        .ok_or(StoreError::NotFound)?
-        .get(0)?;
+        &vals![pet.0, kind],
+    )?;
     Ok(latest == id)
 }
 
@@ -166,34 +163,27 @@ pub struct Due {
 /// Treatments due between `from` and `to` (inclusive), soonest first: for each living pet and
 /// kind, only the latest application counts (a newer one replaces what the older one set).
 pub fn due_between(db: &Db, from: NaiveDate, to: NaiveDate) -> Result<Vec<Due>> {
-    db.rows(
-        "SELECT t.id, t.pet_id, p.name, p.client_id, t.kind, t.product, t.applied_on, t.next_due_on
+    db.map_rows("SELECT t.id, t.pet_id, p.name, p.client_id, t.kind, t.product, t.applied_on, t.next_due_on
          FROM preventive_treatments t JOIN pets p ON p.id = t.pet_id
          WHERE p.deceased = 0 AND t.next_due_on BETWEEN ?1 AND ?2
            AND NOT EXISTS (SELECT 1 FROM preventive_treatments n
                            WHERE n.pet_id = t.pet_id AND n.kind = t.kind
                              AND (n.applied_on > t.applied_on OR (n.applied_on = t.applied_on AND n.id > t.id)))
          ORDER BY t.next_due_on, p.name, t.id",
-        &vals![day(from), day(to)],
-    )?
-    .iter()
-    .map(due_row)
-    .collect()
+        &vals![day(from), day(to)], due_row)
 }
 
 /// Every application whose next dose fell due between `from` and `to`, those a newer one
 /// replaced too, of living pets (the demo clinic's reminder history).
 pub fn all_due_between(db: &Db, from: NaiveDate, to: NaiveDate) -> Result<Vec<Due>> {
-    db.rows(
+    db.map_rows(
         &format!(
             "{DUE_SELECT} WHERE p.deceased = 0 AND t.next_due_on BETWEEN ?1 AND ?2
          ORDER BY t.next_due_on, t.id"
         ),
         &vals![day(from), day(to)],
-    )?
-    .iter()
-    .map(due_row)
-    .collect()
+        due_row,
+    )
 }
 
 fn due_row(r: &Row) -> Result<Due> {
@@ -216,16 +206,14 @@ const DUE_SELECT: &str =
 /// The applications to look at on `today` (their next step's day has come), of living pets,
 /// by client: what the morning's care reminders read, instead of every application.
 pub fn to_check(db: &Db, today: NaiveDate) -> Result<Vec<Due>> {
-    db.rows(
+    db.map_rows(
         &format!(
             "{DUE_SELECT} WHERE t.check_on <= ?1 AND t.next_due_on IS NOT NULL AND p.deceased = 0
          ORDER BY p.client_id, t.next_due_on, t.id"
         ),
         &vals![day(today)],
-    )?
-    .iter()
-    .map(due_row)
-    .collect()
+        due_row,
+    )
 }
 
 /// A client's applications still looked at and falling due between `from` and `to`: what may
@@ -236,17 +224,15 @@ pub fn coming_of_client(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<Due>> {
-    db.rows(
+    db.map_rows(
         &format!(
             "{DUE_SELECT} WHERE p.client_id = ?1 AND p.deceased = 0 AND t.check_on IS NOT NULL
            AND t.next_due_on BETWEEN ?2 AND ?3
          ORDER BY t.next_due_on, t.id"
         ),
         &vals![client.0, day(from), day(to)],
-    )?
-    .iter()
-    .map(due_row)
-    .collect()
+        due_row,
+    )
 }
 
 #[cfg(test)]

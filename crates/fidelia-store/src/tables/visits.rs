@@ -34,13 +34,11 @@ pub fn get(db: &Db, id: VisitId) -> Result<Visit> {
 
 /// A client's visits, newest first.
 pub fn of_client(db: &Db, id: ClientId) -> Result<Vec<Visit>> {
-    db.rows(
+    db.map_rows(
         &format!("{SELECT} WHERE p.client_id = ?1 ORDER BY v.at DESC, v.id DESC"),
         &vals![id.0],
-    )?
-    .iter()
-    .map(from_row)
-    .collect()
+        from_row,
+    )
 }
 
 pub fn insert(db: &Db, d: &VisitData, now: DateTime<Utc>) -> Result<VisitId> {

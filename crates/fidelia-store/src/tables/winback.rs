@@ -64,10 +64,7 @@ fn from_row(r: &Row) -> Result<Case> {
 }
 
 fn query(db: &Db, where_order: &str, args: &[Value]) -> Result<Vec<Case>> {
-    db.rows(&format!("{SELECT} {where_order}"), args)?
-        .iter()
-        .map(from_row)
-        .collect()
+    db.map_rows(&format!("{SELECT} {where_order}"), args, from_row)
 }
 
 /// The first column of a statement's one row, if any (a row with a NULL there reads `None`).
@@ -138,19 +135,14 @@ pub fn mark_called(db: &Db, id: i64, on: NaiveDate) -> Result<()> {
 
 /// Cases called and not (yet) recovered: id, client, day of the call.
 pub fn awaiting_return(db: &Db) -> Result<Vec<(i64, ClientId, NaiveDate)>> {
-    db.rows(
-        "SELECT id, client_id, called_on FROM winback_cases WHERE called_on IS NOT NULL AND recovered_on IS NULL",
-        &[],
-    )?
-    .iter()
-    .map(|r| {
+    db.map_rows("SELECT id, client_id, called_on FROM winback_cases WHERE called_on IS NOT NULL AND recovered_on IS NULL",
+        &[], |r| {
         Ok((
             r.get(0)?,
             ClientId(r.get(1)?),
             parse_day(r.get(2)?)?.unwrap_or_default(),
         ))
     })
-    .collect()
 }
 
 pub fn set_recovered(db: &Db, id: i64, on: NaiveDate, now: DateTime<Utc>) -> Result<()> {
@@ -203,8 +195,7 @@ pub fn lapsed(db: &Db, before: DateTime<Utc>) -> Result<Vec<Lapsed>> {
         s.map(|s| s.split('\u{1f}').map(str::to_owned).collect())
             .unwrap_or_default()
     };
-    db.rows(
-        &format!(
+    db.map_rows(&format!(
             "WITH client_last AS (
                  SELECT client_id, max(last_visit_at) AS last_at FROM pets
                  GROUP BY client_id HAVING max(last_visit_at) < ?1)
@@ -222,10 +213,7 @@ pub fn lapsed(db: &Db, before: DateTime<Utc>) -> Result<Vec<Lapsed>> {
              WHERE c.consent_care = 1 AND c.preferred_channel <> 'ninguno'
              ORDER BY cl.last_at DESC, c.id"
         ),
-        &vals![ts(before)],
-    )?
-    .iter()
-    .map(|r| {
+        &vals![ts(before)], |r| {
         let living = split(r.get(3)?);
         let all_deceased = living.is_empty();
         Ok(Lapsed {
@@ -247,7 +235,6 @@ pub fn lapsed(db: &Db, before: DateTime<Utc>) -> Result<Vec<Lapsed>> {
             open_case: r.get(11)?,
         })
     })
-    .collect()
 }
 
 /// The first visit of a client's pets on or after `from` (for the recovered rule).
