@@ -465,14 +465,8 @@ pub(crate) fn parse_day(s: Option<String>) -> rusqlite::Result<Option<NaiveDate>
 }
 
 /// Reads a closed-list word from a column.
-pub(crate) fn word<T>(s: String, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
-    parse(&s).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(
-            0,
-            rusqlite::types::Type::Text,
-            format!("unknown value {s:?}").into(),
-        )
-    })
+pub(crate) fn word<T>(s: String, parse: fn(&str) -> Option<T>) -> Result<T> {
+    parse(&s).ok_or_else(|| StoreError::Column(format!("unknown value {s:?}")))
 }
 
 #[cfg(test)]

@@ -155,11 +155,6 @@ impl Row {
     }
 }
 
-/// A word stored for an enum (`Role::parse`…), or an error naming it.
-pub(crate) fn parse_word<T>(s: String, parse: fn(&str) -> Option<T>) -> Result<T> {
-    parse(&s).ok_or_else(|| StoreError::Column(format!("unknown value {s:?}")))
-}
-
 /// `?1`, `?2`… as PostgreSQL writes them (`$1`, `$2`…), outside quoted text and names.
 pub(crate) fn pg_placeholders(sql: &str) -> Cow<'_, str> {
     if !sql.contains('?') {

@@ -6,8 +6,7 @@ use chrono::{DateTime, Utc};
 use fidelia_core::{ClientId, ConsentHow, StaffId};
 use serde::Serialize;
 
-use crate::sql::parse_word;
-use crate::{parse_ts, ts, vals, Db, Result};
+use crate::{parse_ts, ts, vals, word, Db, Result};
 
 /// One change, as the client page lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -45,7 +44,7 @@ pub fn of_client(db: &Db, client: ClientId) -> Result<Vec<ConsentChange>> {
         Ok(ConsentChange {
             consent: r.get(0)?,
             given: r.get(1)?,
-            how: parse_word(r.get(2)?, ConsentHow::parse)?,
+            how: word(r.get(2)?, ConsentHow::parse)?,
             staff_name: r.get(3)?,
             at: parse_ts(&r.get::<String>(4)?)?,
         })

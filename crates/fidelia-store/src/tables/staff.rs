@@ -2,8 +2,8 @@
 
 use fidelia_core::{Role, Staff, StaffData, StaffId};
 
-use crate::sql::{parse_word, Row};
-use crate::{vals, Db, Result, StoreError};
+use crate::sql::Row;
+use crate::{vals, word, Db, Result, StoreError};
 
 const COLUMNS: &str = "id, name, role, active";
 
@@ -12,7 +12,7 @@ fn from_row(r: &Row) -> Result<Staff> {
         id: StaffId(r.get(0)?),
         data: StaffData {
             name: r.get(1)?,
-            role: parse_word(r.get(2)?, Role::parse)?,
+            role: word(r.get(2)?, Role::parse)?,
             active: r.get(3)?,
         },
     })
