@@ -6,20 +6,7 @@ use fidelia_e2e::App;
 
 /// (host, port, user, password) of the test server; `None` outside CI without one.
 fn test_server() -> Option<(String, String, String, String)> {
-    let Some(url) = std::env::var("FIDELIA_TEST_PG")
-        .ok()
-        .filter(|u| !u.is_empty())
-    else {
-        let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
-        assert!(
-            !ci,
-            "FIDELIA_TEST_PG is not set: in CI the server tests must run"
-        );
-        eprintln!(
-            "SKIPPED: no PostgreSQL server (FIDELIA_TEST_PG unset; scripts/test.sh starts one)"
-        );
-        return None;
-    };
+    let url = fidelia_store::server::test_server()?;
     // postgres://user:password@host:port/database
     let rest = url.strip_prefix("postgres://").expect("a postgres:// URL");
     let (credentials, place) = rest.rsplit_once('@').unwrap();

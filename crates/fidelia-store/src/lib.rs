@@ -482,21 +482,7 @@ pub(crate) mod test_util {
     fn pg_url() -> Option<&'static str> {
         static URL: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
         URL.get_or_init(|| {
-            let Some(admin) = std::env::var("FIDELIA_TEST_PG")
-                .ok()
-                .filter(|u| !u.is_empty())
-            else {
-                let ci =
-                    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
-                assert!(
-                    !ci,
-                    "FIDELIA_TEST_PG is not set: in CI the store's tests run on PostgreSQL too"
-                );
-                eprintln!(
-                    "PostgreSQL SKIPPED: FIDELIA_TEST_PG unset (scripts/test.sh starts a server)"
-                );
-                return None;
-            };
+            let admin = server::test_server()?;
             let name = format!("fidelia_unit_{}", std::process::id());
             let mut client = server::connect(&admin).expect("the test server answers");
             for sql in [

@@ -142,6 +142,26 @@ impl From<postgres::Error> for ServerProblem {
     }
 }
 
+/// For tests: the URL of the test server (`FIDELIA_TEST_PG`, a database its user may create
+/// others from; scripts/test.sh starts one). Without it: a failure in CI (`CI` set), where
+/// the server tests must run; elsewhere `None`, and the test says it was skipped.
+#[doc(hidden)]
+pub fn test_server() -> Option<String> {
+    if let Some(url) = std::env::var("FIDELIA_TEST_PG")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
+        return Some(url);
+    }
+    let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+    assert!(
+        !ci,
+        "FIDELIA_TEST_PG is not set: in CI the server tests must run (scripts/test.sh starts the cluster)"
+    );
+    eprintln!("SKIPPED: no PostgreSQL server (FIDELIA_TEST_PG unset; scripts/test.sh starts one)");
+    None
+}
+
 /// The schema version an up-to-date server database has.
 pub fn pg_schema_version() -> i64 {
     PG_SQL.len() as i64

@@ -14,17 +14,7 @@ use fidelia_store::Store;
 /// A new empty database on the test server, and its URL; `None` outside CI without a server.
 fn fresh_database() -> Option<String> {
     static N: AtomicUsize = AtomicUsize::new(0);
-    let Some(admin) = std::env::var("FIDELIA_TEST_PG")
-        .ok()
-        .filter(|u| !u.is_empty())
-    else {
-        let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
-        assert!(!ci, "FIDELIA_TEST_PG is not set: in CI the server tests must run (scripts/test.sh starts the cluster)");
-        eprintln!(
-            "SKIPPED: no PostgreSQL server (FIDELIA_TEST_PG unset; scripts/test.sh starts one)"
-        );
-        return None;
-    };
+    let admin = server::test_server()?;
     let name = format!(
         "fidelia_t{}_{}",
         std::process::id(),
