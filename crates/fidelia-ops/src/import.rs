@@ -415,7 +415,8 @@ fn read_rows<Tz: TimeZone>(
     row_opts: RowOptions,
     limit: Option<u64>,
     cancel: &AtomicBool,
-    (tx, spent): (&SyncSender<Outcome<Batch>>, &Receiver<Vec<Prepared>>),
+    tx: &SyncSender<Outcome<Batch>>,
+    spent: &Receiver<Vec<Prepared>>,
 ) -> Outcome<()> {
     let mut rdr = read::csv_reader(
         src.open().map_err(ImportError::from)?,
@@ -521,7 +522,8 @@ fn run<Tz: TimeZone + Sync>(
                 RowOptions::from(opts),
                 limit,
                 cancel,
-                (&tx, &spent_rx),
+                &tx,
+                &spent_rx,
             ) {
                 let _ = tx.send(Err(e));
             }
