@@ -11,35 +11,33 @@ pub mod single_instance;
 pub mod state;
 pub mod tray;
 
-use std::path::PathBuf;
-
 use fidelia_core::demo::DemoSize;
-use fidelia_ops::Clinic;
+use fidelia_ops::{Clinic, Location};
 use tauri::{Builder, Manager, Runtime};
 
 use crate::state::{clinic_time, AppState, StartProblem};
 
-/// The database path: `--db PATH` on the command line, else `$FIDELIA_DB`, else the OS
-/// app-data folder.
-pub fn db_path_from_args(args: impl IntoIterator<Item = String>) -> PathBuf {
+/// Where the clinic's database is: `--db PATH` (or a `postgres://` URL) on the command line,
+/// else `$FIDELIA_DB`, else the OS app-data folder.
+pub fn db_location_from_args(args: impl IntoIterator<Item = String>) -> Location {
     let mut args = args.into_iter();
     while let Some(a) = args.next() {
         if a == "--db" {
             if let Some(p) = args.next() {
-                return PathBuf::from(p);
+                return Location::parse(&p);
             }
         } else if let Some(p) = a.strip_prefix("--db=") {
-            return PathBuf::from(p);
+            return Location::parse(p);
         }
     }
-    fidelia_ops::default_db_path()
+    fidelia_ops::default_location()
 }
 
-/// Opens the clinic's database; the very first time (no file yet), on the demo clinic. A
-/// database that will not open, or fails SQLite's quick check, is not run on: the window says
-/// so and offers the latest backup.
-pub fn open_clinic(path: &std::path::Path) -> Result<Clinic, StartProblem> {
-    let first_time = !path.exists();
+/// Opens the clinic's database; the very first time (no file yet), on the demo clinic (a
+/// server database is never filled with the demo). A database that will not open, or fails
+/// SQLite's quick check, is not run on: the window says so and offers the latest backup.
+pub fn open_clinic(db: &Location) -> Result<Clinic, StartProblem> {
+    let first_time = db.path().is_some_and(|p| !p.exists());
     let problem = |kind, e: &dyn std::fmt::Display| {
         log::error!("the database could not be used ({kind}): {e}");
         StartProblem {
@@ -47,7 +45,7 @@ pub fn open_clinic(path: &std::path::Path) -> Result<Clinic, StartProblem> {
             detail: e.to_string(),
         }
     };
-    let store = Clinic::open(path).map_err(|e| problem("open", &e))?;
+    let store = Clinic::open_at(db).map_err(|e| problem("open", &e))?;
     if first_time {
         store
             .load_demo(commands::app::DEMO_SEED, DemoSize::DEMO, &clinic_time())
@@ -230,9 +228,9 @@ pub fn run() {
     }
     let args: Vec<String> = std::env::args().skip(1).collect();
     let hidden = args.iter().any(|a| a == "--hidden");
-    let path = db_path_from_args(args);
-    let staged = commands::import::staging_path(&path);
-    let state = AppState::new(open_clinic(&path), path);
+    let db = db_location_from_args(args);
+    let staged = commands::import::staging_path(&db);
+    let state = AppState::new(open_clinic(&db), db);
     let lang = state.lang();
     let result = one_instance::plugin(builder::<tauri::Wry>())
         .plugin(tauri_plugin_opener::init())
@@ -303,12 +301,16 @@ mod tests {
     #[test]
     fn the_db_flag_wins() {
         assert_eq!(
-            db_path_from_args(["--db".to_string(), "/x/y.sqlite3".into()]),
-            PathBuf::from("/x/y.sqlite3")
+            db_location_from_args(["--db".to_string(), "/x/y.sqlite3".into()]),
+            Location::File("/x/y.sqlite3".into())
         );
         assert_eq!(
-            db_path_from_args(["--db=/x/z.sqlite3".to_string()]),
-            PathBuf::from("/x/z.sqlite3")
+            db_location_from_args(["--db=/x/z.sqlite3".to_string()]),
+            Location::File("/x/z.sqlite3".into())
+        );
+        assert_eq!(
+            db_location_from_args(["--db=postgres://fidelia:x@pc1:5432/clinica".to_string()]),
+            Location::Server("postgres://fidelia:x@pc1:5432/clinica".into())
         );
     }
 }

@@ -6,12 +6,11 @@
 //! start-up (it would not open, or failed its check) there is no clinic until it is restored:
 //! commands answer "unavailable", and the window shows the way back (a backup).
 
-use std::path::PathBuf;
 use std::sync::{Mutex, RwLock};
 
 use chrono::{Local, Utc};
 use fidelia_core::{ClinicTime, Lang};
-use fidelia_ops::{Clinic, StoreError};
+use fidelia_ops::{Clinic, Location, StoreError};
 use serde::Serialize;
 
 use crate::error::IpcError;
@@ -29,20 +28,21 @@ pub struct StartProblem {
 
 pub struct AppState {
     clinic: RwLock<Option<Clinic>>,
-    pub db_path: PathBuf,
+    /// Where the clinic's database is.
+    pub db: Location,
     pub problem: Mutex<Option<StartProblem>>,
     pub notify_status: crate::scheduler::SharedStatus,
 }
 
 impl AppState {
-    pub fn new(opened: Result<Clinic, StartProblem>, db_path: PathBuf) -> AppState {
+    pub fn new(opened: Result<Clinic, StartProblem>, db: Location) -> AppState {
         let (clinic, problem) = match opened {
             Ok(c) => (Some(c), None),
             Err(p) => (None, Some(p)),
         };
         AppState {
             clinic: RwLock::new(clinic),
-            db_path,
+            db,
             problem: Mutex::new(problem),
             notify_status: Default::default(),
         }

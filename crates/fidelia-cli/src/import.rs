@@ -4,7 +4,7 @@
 //! did not happen at all.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
@@ -17,7 +17,7 @@ use fidelia_core::import::{
 use fidelia_core::text::fold;
 use fidelia_core::Lang;
 use fidelia_ops::import::{ImportFailure, ImportSource};
-use fidelia_ops::Clinic;
+use fidelia_ops::{Clinic, Location};
 
 /// Files with at least this many rows get a progress line on standard error.
 const PROGRESS_FROM_ROWS: u64 = 20_000;
@@ -66,8 +66,8 @@ fn tr(lang: Lang, key: &str, vars: &[(&str, String)]) -> String {
     fidelia_core::template::fill(&t(lang, key), &vars).text
 }
 
-pub fn main(db: &Path, args: &ImportArgs) -> ExitCode {
-    let store = match Clinic::open(db) {
+pub fn main(db: &Location, args: &ImportArgs) -> ExitCode {
+    let store = match Clinic::open_at(db) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");

@@ -5,7 +5,7 @@ mod bench;
 mod import;
 mod letters;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::{Local, Utc};
@@ -13,7 +13,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use fidelia_core::demo::DemoSize;
 use fidelia_core::i18n::t;
 use fidelia_core::ClinicTime;
-use fidelia_ops::Clinic;
+use fidelia_ops::{Clinic, Location};
 
 /// The demo clinic's seed, the same as the window's.
 const DEMO_SEED: u64 = 2026;
@@ -25,9 +25,11 @@ const DEMO_SEED: u64 = 2026;
     about = "Fidelia sin ventana: clínica de demostración, clínica limpia, importación, exportación y benchmark"
 )]
 struct Cli {
-    /// Database file (default: $FIDELIA_DB, else the OS app-data folder).
+    /// Database: a file, or the clinic's server database shared by its PCs
+    /// (postgres://user:password@host:port/database); default: $FIDELIA_DB, else a file in the
+    /// OS app-data folder.
     #[arg(long, global = true)]
-    db: Option<PathBuf>,
+    db: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -142,8 +144,7 @@ fn main() -> ExitCode {
     }
     if let Command::Import(args) = &cli.command {
         fidelia_ops::import::warm_up();
-        let path = cli.db.clone().unwrap_or_else(fidelia_ops::default_db_path);
-        return import::main(&path, args);
+        return import::main(&location(&cli), args);
     }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -158,29 +159,37 @@ fn now() -> ClinicTime<Local> {
     ClinicTime::new(Utc::now(), Local)
 }
 
+/// Where the clinic's database is: `--db`, else `$FIDELIA_DB`, else the app-data folder.
+fn location(cli: &Cli) -> Location {
+    cli.db
+        .as_deref()
+        .map_or_else(fidelia_ops::default_location, Location::parse)
+}
+
+/// Whether the clinic's database already exists (a server database does, once reachable).
+fn exists(db: &Location) -> bool {
+    db.path().is_none_or(Path::exists)
+}
+
 fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
-    let path = cli.db.clone().unwrap_or_else(fidelia_ops::default_db_path);
+    let db = location(&cli);
     match cli.command {
         Command::Demo { seed, yes } => {
-            let existed = path.exists();
-            let store = Clinic::open(&path)?;
+            let existed = exists(&db);
+            let store = Clinic::open_at(&db)?;
             let (clients, _) = store.clients_list(0, 1)?;
             if existed && !yes && clients > 0 && !store.settings()?.demo {
                 return Err(format!(
                     "{} holds a clinic's own records ({clients} clients): the demo would replace \
                      them; run again with --yes to confirm (a backup first: fidelia backup)",
-                    path.display()
+                    db
                 )
                 .into());
             }
             let c = store.load_demo(seed, DemoSize::DEMO, &now())?;
             println!(
                 "Demo clinic in {}: {} clients, {} pets, {} visits, {} appointments",
-                path.display(),
-                c.clients,
-                c.pets,
-                c.visits,
-                c.appointments
+                db, c.clients, c.pets, c.visits, c.appointments
             );
         }
         Command::NewClinic { yes } => {
@@ -190,11 +199,11 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                         .into(),
                 );
             }
-            Clinic::open(&path)?.reset()?;
-            println!("Clean clinic in {}", path.display());
+            Clinic::open_at(&db)?.reset()?;
+            println!("Clean clinic in {}", db);
         }
         Command::Export { format, out } => {
-            let store = Clinic::open(&path)?;
+            let store = Clinic::open_at(&db)?;
             match format {
                 Format::Json if out.as_os_str() == "-" => {
                     store.export_json(&mut std::io::stdout().lock(), now().now)?
@@ -213,7 +222,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }
         Command::Backup { dir } => {
             let dir = dir.unwrap_or_else(fidelia_ops::backup::dir);
-            let made = Clinic::open(&path)?.backup_now(&dir, &now())?;
+            let made = Clinic::open_at(&db)?.backup_now(&dir, &now())?;
             println!(
                 "Backup {} ({:.1} MiB, {} rows, checked) in {:.1} s; {} old backup(s) removed",
                 made.file.path.display(),
@@ -239,18 +248,21 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             if !yes {
                 return Err(format!(
                     "this replaces the database {} with {}; run again with --yes to confirm",
-                    path.display(),
+                    db,
                     file.display()
                 )
                 .into());
             }
             let dir = dir.unwrap_or_else(fidelia_ops::backup::dir);
-            let (clinic, done) = fidelia_ops::backup::restore(&path, &file, &dir, &now())?;
+            let path = db
+                .path()
+                .ok_or("a server database is restored on the server (pg_restore), not from here")?;
+            let (clinic, done) = fidelia_ops::backup::restore(path, &file, &dir, &now())?;
             println!(
                 "Restored {} ({} rows) into {}",
                 file.display(),
                 done.rows,
-                path.display()
+                db
             );
             if let Some(copy) = done.safety_copy {
                 println!("The database as it was: {}", copy.display());
@@ -259,8 +271,8 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }
         Command::ServerCheck { url } => {
             // In the clinic's language when this PC has a clinic (none is made for this).
-            let lang = match path.exists() {
-                true => Clinic::open(&path).map(|c| c.language()).ok(),
+            let lang = match exists(&db) {
+                true => Clinic::open_at(&db).map(|c| c.language()).ok(),
                 false => None,
             }
             .unwrap_or(fidelia_core::Lang::Es);
@@ -271,9 +283,9 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         Command::Info => {
-            let store = Clinic::open(&path)?;
+            let store = Clinic::open_at(&db)?;
             let s = store.settings()?;
-            println!("database: {}", path.display());
+            println!("database: {}", db);
             println!(
                 "version:  fidelia {}, database schema {}",
                 env!("CARGO_PKG_VERSION"),
@@ -288,7 +300,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             println!("size:     {} KiB", store.size_bytes()? / 1024);
         }
         Command::Messages => {
-            let store = Clinic::open(&path)?;
+            let store = Clinic::open_at(&db)?;
             let lang = store.language();
             let queue = store.messages_for_today(&now())?;
             println!("{} messages to send today", queue.len());
@@ -309,7 +321,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         Command::SurveyAnswers { file } => {
-            let store = Clinic::open(&path)?;
+            let store = Clinic::open_at(&db)?;
             let lang = store.language();
             let bytes = std::fs::read(&file)?;
             let r = store
@@ -352,12 +364,12 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 }
             };
             let dir = out.unwrap_or_else(fidelia_ops::folders::reports);
-            let store = Clinic::open(&path)?;
+            let store = Clinic::open_at(&db)?;
             let written = store.write_monthly_report(first, &dir, &at)?;
             println!("{}", written.display());
         }
         Command::Import(_) => unreachable!("handled in main"),
-        Command::Letters(args) => letters::run(&Clinic::open(&path)?, &args, &now())?,
+        Command::Letters(args) => letters::run(&Clinic::open_at(&db)?, &args, &now())?,
         Command::Bench {
             clients,
             pets,

@@ -41,7 +41,7 @@ use std::path::Path;
 pub use fidelia_store::tables::calls::CallCounts;
 pub use fidelia_store::tables::coupons::Coupon;
 use fidelia_store::Store;
-pub use fidelia_store::{default_db_path, Result, StoreError, APP_ID, DB_ENV};
+pub use fidelia_store::{default_location, Location, Result, StoreError, APP_ID, DB_ENV};
 
 /// The clinic: its database and every operation on it.
 pub struct Clinic {
@@ -56,17 +56,30 @@ impl Clinic {
         })
     }
 
+    /// Opens the clinic's database wherever it is (a SQLite file, created if needed, or the
+    /// clinic's server database), its schema brought up to date.
+    pub fn open_at(location: &Location) -> Result<Clinic> {
+        Ok(Clinic {
+            store: Store::open_at(location)?,
+        })
+    }
+
     /// A second connection to the same database, for long work (an import, its preview): it
     /// writes in its own transaction while this one keeps answering reads (SQLite's WAL lets
-    /// readers go on while one connection writes). A clinic in memory has no file to share:
-    /// an error.
+    /// readers go on while one connection writes; a server has connections of its own). A
+    /// clinic in memory has no file to share: an error.
     pub fn worker(&self) -> Result<Clinic> {
-        match self.store.path() {
-            Some(p) => Clinic::open(p),
-            None => {
-                Err(std::io::Error::other("a clinic in memory has no second connection").into())
-            }
+        if self.store.path().is_none() && !self.store.is_server() {
+            return Err(
+                std::io::Error::other("a clinic in memory has no second connection").into(),
+            );
         }
+        Clinic::open_at(self.store.location())
+    }
+
+    /// Where the clinic's database is.
+    pub fn location(&self) -> &Location {
+        self.store.location()
     }
 
     /// A fresh clinic in memory, for tests.

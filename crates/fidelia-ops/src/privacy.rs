@@ -131,7 +131,7 @@ impl Clinic {
         if !erased {
             log::info!("erasure of client {}: only the file rewritten", client.0);
         }
-        self.store.read(privacy::compact)
+        self.store.compact()
     }
 
     /// The newest `limit` lines of the audit log.

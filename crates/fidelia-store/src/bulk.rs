@@ -25,8 +25,16 @@ pub const VISIT_TRIGGERS: &[&str] = &["visits_last_insert"];
 /// not the unique source-id ones, which the load looks records up by) when the load is at
 /// least half the size of the visit table (sorting each table once then costs less than
 /// inserting every row into every index).
+///
+/// On a server nothing is set aside: PostgreSQL's indexes take rows in bulk well, and a
+/// schema change there would lock the tables against the other PCs for the whole load.
 pub fn for_import<'c>(db: &Db<'c>, incoming: u64) -> Result<SetAside<'c>> {
-    let conn = db.conn();
+    let Some(conn) = db.sqlite_conn() else {
+        return Ok(SetAside {
+            conn: None,
+            sql: Vec::new(),
+        });
+    };
     let existing: i64 = conn.query_row("SELECT count(*) FROM visits", [], |r| r.get(0))?;
     let mut names: Vec<String> = VISIT_TRIGGERS.iter().map(|s| s.to_string()).collect();
     if incoming.saturating_mul(2) >= existing as u64 {
@@ -47,7 +55,8 @@ pub fn for_import<'c>(db: &Db<'c>, incoming: u64) -> Result<SetAside<'c>> {
 /// same transaction.
 #[must_use = "what was set aside must be put back before the transaction commits"]
 pub struct SetAside<'c> {
-    conn: &'c rusqlite::Connection,
+    /// `None` on a server: nothing set aside.
+    conn: Option<&'c rusqlite::Connection>,
     sql: Vec<String>,
 }
 
@@ -70,16 +79,21 @@ pub fn set_aside<'c>(db: &Db<'c>, names: &[&str]) -> Result<SetAside<'c>> {
         sql.push(text);
     }
     conn.pragma_update(None, "ignore_check_constraints", true)?;
-    Ok(SetAside { conn, sql })
+    Ok(SetAside {
+        conn: Some(conn),
+        sql,
+    })
 }
 
 impl SetAside<'_> {
     /// Recreates what was set aside, exactly as the migrations made it.
     pub fn put_back(self) -> Result<()> {
-        self.conn
-            .pragma_update(None, "ignore_check_constraints", false)?;
+        let Some(conn) = self.conn else {
+            return Ok(());
+        };
+        conn.pragma_update(None, "ignore_check_constraints", false)?;
         for s in &self.sql {
-            self.conn.execute_batch(s)?;
+            conn.execute_batch(s)?;
         }
         Ok(())
     }
@@ -89,9 +103,9 @@ impl Drop for SetAside<'_> {
     fn drop(&mut self) {
         // A load that stopped halfway: its transaction rolls the schema back; the checks
         // must come back on this connection whatever happened.
-        let _ = self
-            .conn
-            .pragma_update(None, "ignore_check_constraints", false);
+        if let Some(conn) = self.conn {
+            let _ = conn.pragma_update(None, "ignore_check_constraints", false);
+        }
     }
 }
 

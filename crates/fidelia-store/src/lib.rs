@@ -41,6 +41,9 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error("server database error: {0}")]
     Postgres(#[from] postgres::Error),
+    /// The server database cannot be used (unreachable, refused, not Fidelia's…).
+    #[error("{0}")]
+    Server(server::ServerProblem),
     /// A column held what its reader did not expect.
     #[error("unexpected column value: {0}")]
     Column(String),
@@ -62,21 +65,115 @@ impl From<Invalid> for StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-/// The clinic's database. One connection behind a mutex: one clinic PC, one user at a time.
+/// The clinic's database: a SQLite file on this PC, or the clinic's server database shared
+/// by its PCs (PostgreSQL). One connection behind a mutex; the callers do not know which
+/// engine is under them.
 pub struct Store {
-    conn: Mutex<Connection>,
-    path: Option<PathBuf>,
+    engine: Engine,
+    location: Location,
 }
 
-/// Where the database lives: `$FIDELIA_DB` if set, else `<OS app-data>/es.fidelia.desktop/fidelia.sqlite3`.
-pub fn default_db_path() -> PathBuf {
-    if let Some(p) = std::env::var_os(DB_ENV).filter(|p| !p.is_empty()) {
-        return PathBuf::from(p);
+enum Engine {
+    Sqlite(Mutex<Connection>),
+    Server(Box<Mutex<ServerConnection>>),
+}
+
+/// Where the clinic's database is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A SQLite file on this PC.
+    File(PathBuf),
+    /// A PostgreSQL database (`postgres://user:password@host:port/database`).
+    Server(String),
+}
+
+impl Location {
+    /// A `postgres://` or `postgresql://` URL is a server database; anything else a file.
+    pub fn parse(s: &str) -> Location {
+        if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+            Location::Server(s.to_owned())
+        } else {
+            Location::File(PathBuf::from(s))
+        }
     }
+
+    /// The SQLite file, if the database is one.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Location::File(p) => Some(p),
+            Location::Server(_) => None,
+        }
+    }
+
+    /// This PC's folder for Fidelia's own files (a file handed over for import): the
+    /// database's folder, or the OS app-data folder when the database is on a server.
+    pub fn local_folder(&self) -> PathBuf {
+        match self {
+            Location::File(p) => p
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), Path::to_owned),
+            Location::Server(_) => app_data_folder(),
+        }
+    }
+}
+
+/// Shown to people and written in logs: a server's address without its password.
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Location::File(p) => write!(f, "{}", p.display()),
+            Location::Server(url) => f.write_str(&server::without_password(url)),
+        }
+    }
+}
+
+/// The OS app-data folder of Fidelia (`<data>/es.fidelia.desktop`).
+pub fn app_data_folder() -> PathBuf {
     dirs::data_dir()
         .unwrap_or_else(|| PathBuf::from("."))
         .join(APP_ID)
-        .join("fidelia.sqlite3")
+}
+
+/// Where the database lives: `$FIDELIA_DB` if set (a file, or a `postgres://` URL), else
+/// `<OS app-data>/es.fidelia.desktop/fidelia.sqlite3`.
+pub fn default_location() -> Location {
+    match std::env::var(DB_ENV).ok().filter(|p| !p.is_empty()) {
+        Some(s) => Location::parse(&s),
+        None => Location::File(app_data_folder().join("fidelia.sqlite3")),
+    }
+}
+
+/// The server connection, made again when it was lost (the server restarted, the network
+/// came back): the next call reconnects by itself.
+struct ServerConnection {
+    url: String,
+    client: Option<postgres::Client>,
+}
+
+impl ServerConnection {
+    fn client(&mut self) -> Result<&mut postgres::Client> {
+        if self.client.as_ref().is_none_or(postgres::Client::is_closed) {
+            self.client = None;
+            self.client = Some(server::connect(&self.url).map_err(server_error)?);
+        }
+        Ok(self.client.as_mut().expect("connected above"))
+    }
+}
+
+fn server_error(p: server::ServerProblem) -> StoreError {
+    StoreError::Server(p)
+}
+
+/// How long a write waits for another PC's write before it gives up (as SQLite's busy
+/// timeout on one PC).
+const WRITE_WAIT: &str = "30s";
+
+/// What a transaction on the server ends with.
+#[derive(Clone, Copy, PartialEq)]
+enum End {
+    Commit,
+    Rollback,
 }
 
 /// Brings the schema up to date with foreign keys off (a migration may rebuild a table; each
@@ -101,6 +198,15 @@ fn configure(conn: &Connection) -> Result<()> {
 }
 
 impl Store {
+    /// Opens the clinic's database wherever it is: a SQLite file (created if needed) or a
+    /// server database (which must be empty or Fidelia's); its schema brought up to date.
+    pub fn open_at(location: &Location) -> Result<Store> {
+        match location {
+            Location::File(p) => Store::open(p),
+            Location::Server(url) => Store::open_server(url),
+        }
+    }
+
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -110,8 +216,22 @@ impl Store {
         configure(&conn)?;
         migrate(&mut conn)?;
         Ok(Store {
-            conn: Mutex::new(conn),
-            path: Some(path.to_owned()),
+            engine: Engine::Sqlite(Mutex::new(conn)),
+            location: Location::File(path.to_owned()),
+        })
+    }
+
+    /// Opens the server database at `url` (empty, or Fidelia's of this version or older) and
+    /// brings its schema up to date.
+    pub fn open_server(url: &str) -> Result<Store> {
+        let mut client = server::connect(url).map_err(server_error)?;
+        server::migrate(&mut client).map_err(server_error)?;
+        Ok(Store {
+            engine: Engine::Server(Box::new(Mutex::new(ServerConnection {
+                url: url.to_owned(),
+                client: Some(client),
+            }))),
+            location: Location::Server(url.to_owned()),
         })
     }
 
@@ -121,47 +241,102 @@ impl Store {
         configure(&conn)?;
         migrate(&mut conn)?;
         Ok(Store {
-            conn: Mutex::new(conn),
-            path: None,
+            engine: Engine::Sqlite(Mutex::new(conn)),
+            location: Location::File(PathBuf::new()),
         })
     }
 
+    /// The SQLite file, when the database is one (not in memory, not on a server).
     pub fn path(&self) -> Option<&Path> {
-        self.path.as_deref()
+        self.location.path().filter(|p| !p.as_os_str().is_empty())
     }
 
-    fn conn(&self) -> MutexGuard<'_, Connection> {
-        // A panic while holding the lock leaves a usable connection: SQLite rolled back.
-        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    /// Where the database is.
+    pub fn location(&self) -> &Location {
+        &self.location
     }
 
-    /// Runs `f` on the database without a transaction (reads).
+    /// Whether the database is the clinic's server database.
+    pub fn is_server(&self) -> bool {
+        matches!(self.engine, Engine::Server(_))
+    }
+
+    /// The SQLite connection (Store-level work that exists for SQLite only: the file's
+    /// backups, its integrity check), or `None` on a server.
+    fn sqlite(&self) -> Option<MutexGuard<'_, Connection>> {
+        match &self.engine {
+            // A panic while holding the lock leaves a usable connection: SQLite rolled back.
+            Engine::Sqlite(c) => Some(c.lock().unwrap_or_else(|e| e.into_inner())),
+            Engine::Server(_) => None,
+        }
+    }
+
+    /// Runs `f` in a transaction on the server: committed or rolled back as `end` says when
+    /// `f` succeeds, rolled back when it fails. A write takes the database's write lock
+    /// first, so writers follow one another as on SQLite (waiting at most [`WRITE_WAIT`]).
+    fn on_server<T, E: From<StoreError>>(
+        server: &Mutex<ServerConnection>,
+        write: bool,
+        end: End,
+        f: impl FnOnce(&Db) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        let mut guard = server.lock().unwrap_or_else(|e| e.into_inner());
+        let client = guard.client()?;
+        let cancel = client.cancel_token();
+        let mut tx = client.transaction().map_err(StoreError::from)?;
+        if write {
+            tx.batch_execute(&format!(
+                "SET LOCAL lock_timeout = '{WRITE_WAIT}'; SELECT pg_advisory_xact_lock({});",
+                server::WRITE_LOCK
+            ))
+            .map_err(StoreError::from)?;
+        }
+        let session = std::cell::RefCell::new(tx);
+        let out = f(&Db::pg(&session, Some(cancel)));
+        let tx = session.into_inner();
+        match (&out, end) {
+            (Ok(_), End::Commit) => tx.commit().map_err(StoreError::from)?,
+            _ => tx.rollback().map_err(StoreError::from)?,
+        }
+        out
+    }
+
+    /// Runs `f` on the database (reads). On SQLite without a transaction; on a server in one
+    /// (every statement of `f` sees the same moment).
     pub fn read<T, E: From<StoreError>>(
         &self,
         f: impl FnOnce(&Db) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
-        let conn = self.conn();
-        f(&Db::sqlite(&conn))
+        match &self.engine {
+            Engine::Sqlite(_) => f(&Db::sqlite(&self.sqlite().expect("a SQLite store"))),
+            Engine::Server(s) => Store::on_server(s, false, End::Commit, f),
+        }
     }
 
     /// Runs `f` in one transaction: committed if `f` succeeds, rolled back otherwise. The
-    /// transaction takes the write lock at once (`BEGIN IMMEDIATE`), so an operation that reads
-    /// then writes waits for another writer (the busy timeout) instead of failing halfway.
+    /// transaction takes the write lock at once (`BEGIN IMMEDIATE`; on a server, the
+    /// database's write lock), so an operation that reads then writes waits for another
+    /// writer instead of failing halfway.
     pub fn write<T, E: From<StoreError>>(
         &self,
         f: impl FnOnce(&Db) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
-        transact(&mut self.conn(), f)
+        match &self.engine {
+            Engine::Sqlite(c) => transact(&mut c.lock().unwrap_or_else(|e| e.into_inner()), f),
+            Engine::Server(s) => Store::on_server(s, true, End::Commit, f),
+        }
     }
 
-    /// [`Store::write`] for a transaction that writes a lot (an import): a bigger page cache
-    /// while it grows (bounded: 16 MiB), so SQLite does not spill half-written pages to the WAL
-    /// and read them back.
+    /// [`Store::write`] for a transaction that writes a lot (an import): on SQLite a bigger
+    /// page cache while it grows (bounded: 16 MiB), so SQLite does not spill half-written
+    /// pages to the WAL and read them back.
     pub fn write_large<T, E: From<StoreError>>(
         &self,
         f: impl FnOnce(&Db) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
-        let mut conn = self.conn();
+        let Some(mut conn) = self.sqlite() else {
+            return self.write(f);
+        };
         large(&conn, true).map_err(StoreError::from)?;
         let result = transact(&mut conn, f);
         large(&conn, false).map_err(StoreError::from)?;
@@ -174,7 +349,10 @@ impl Store {
         &self,
         f: impl FnOnce(&Db) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
-        let mut conn = self.conn();
+        let mut conn = match &self.engine {
+            Engine::Sqlite(c) => c.lock().unwrap_or_else(|e| e.into_inner()),
+            Engine::Server(s) => return Store::on_server(s, true, End::Rollback, f),
+        };
         // Immediate, like a write: a deferred transaction that starts writing after another
         // connection committed fails at once instead of waiting.
         let tx = conn
@@ -185,16 +363,19 @@ impl Store {
         out
     }
 
-    /// Runs `PRAGMA quick_check`; `Ok(true)` when the file is sound.
+    /// Runs `PRAGMA quick_check`; `Ok(true)` when the file is sound. A server database keeps
+    /// itself sound (its own write-ahead log and checksums): `Ok(true)` once it answers.
     pub fn integrity_ok(&self) -> Result<bool> {
-        let r: String = self
-            .conn()
-            .query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+        let Some(conn) = self.sqlite() else {
+            return self.read(|db| db.value::<i64>("SELECT 1", &[]).map(|one| one == 1));
+        };
+        let r: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
         Ok(r == "ok")
     }
 
     /// SQLite's full `integrity_check`, on a connection of its own when the database is a file
-    /// (the window's connection stays free): the problems it reports, none when sound.
+    /// (the window's connection stays free): the problems it reports, none when sound. A
+    /// server database: none once it answers (see [`Store::integrity_ok`]).
     pub fn integrity_problems(&self) -> Result<Vec<String>> {
         let check = |c: &Connection| -> Result<Vec<String>> {
             let mut st = c.prepare("PRAGMA integrity_check")?;
@@ -203,20 +384,26 @@ impl Store {
                 .collect::<rusqlite::Result<_>>()?;
             Ok(if rows == ["ok"] { Vec::new() } else { rows })
         };
-        match &self.path {
-            Some(p) => check(&Connection::open_with_flags(
+        match (self.path(), self.sqlite()) {
+            (Some(p), Some(_)) => check(&Connection::open_with_flags(
                 p,
                 rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
             )?),
-            None => check(&self.conn()),
+            (None, Some(conn)) => check(&conn),
+            (_, None) => self.integrity_ok().map(|_| Vec::new()),
         }
     }
 
     /// Copies the database to `dest` (a new file) with SQLite's online backup API, inside a
     /// read transaction, so that the copy and the row counts returned are the same snapshot
-    /// whatever other connections write meanwhile.
+    /// whatever other connections write meanwhile. A server database is backed up by
+    /// `pg_dump`, not by this.
     pub fn backup_to(&self, dest: &Path) -> Result<RowCounts> {
-        let mut conn = self.conn();
+        let Some(mut conn) = self.sqlite() else {
+            return Err(StoreError::Refused(
+                "a server database is backed up on the server (pg_dump)".into(),
+            ));
+        };
         let tx = conn.transaction()?;
         let counts = row_counts(&tx)?;
         let mut out = Connection::open(dest)?;
@@ -227,20 +414,37 @@ impl Store {
         Ok(counts)
     }
 
-    /// The schema's version: the number of migrations applied.
-    pub fn schema_version(&self) -> Result<i64> {
-        Ok(self
-            .conn()
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    /// Removes what an erasure left behind ([`privacy::compact`] on SQLite, a `VACUUM` of the
+    /// client's tables on a server: [`privacy::server_vacuum`]).
+    pub fn compact(&self) -> Result<()> {
+        match &self.engine {
+            Engine::Sqlite(_) => self.read(privacy::compact),
+            Engine::Server(s) => {
+                let mut guard = s.lock().unwrap_or_else(|e| e.into_inner());
+                Ok(guard.client()?.batch_execute(&privacy::server_vacuum())?)
+            }
+        }
     }
 
-    /// Database size in bytes (pages × page size).
+    /// The schema's version: the number of migrations applied (numbered alike on both
+    /// engines).
+    pub fn schema_version(&self) -> Result<i64> {
+        match self.sqlite() {
+            Some(conn) => Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?),
+            None => self.read(|db| db.value(server::VERSION_QUERY, &[])),
+        }
+    }
+
+    /// Database size in bytes (pages × page size; on a server, the database's size on disk).
     pub fn size_bytes(&self) -> Result<i64> {
-        Ok(self.conn().query_row(
-            "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
-            [],
-            |r| r.get(0),
-        )?)
+        match self.sqlite() {
+            Some(conn) => Ok(conn.query_row(
+                "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+                [],
+                |r| r.get(0),
+            )?),
+            None => self.read(|db| db.value("SELECT pg_database_size(current_database())", &[])),
+        }
     }
 }
 
@@ -333,25 +537,30 @@ fn transact<T, E: From<StoreError>>(
 /// [`Store::rehearse`]. Only this crate can reach the connection, so only this crate has SQL.
 pub struct Db<'c> {
     engine: sql::Engine<'c>,
+    /// What stops the statement running on the server ([`Db::interrupter`]).
+    cancel: Option<postgres::CancelToken>,
 }
 
 impl<'c> Db<'c> {
     pub(crate) fn sqlite(conn: &'c Connection) -> Db<'c> {
         Db {
             engine: sql::Engine::Sqlite(conn),
+            cancel: None,
         }
     }
 
-    /// A database on a PostgreSQL session (issue 16: for the modules already written once for
-    /// both engines, through [`sql`]; made by the tests until a Store opens a server).
-    #[cfg_attr(not(test), allow(dead_code))]
-    pub(crate) fn pg(session: &'c std::cell::RefCell<dyn sql::PgSession + 'c>) -> Db<'c> {
+    /// A database on a PostgreSQL session (a transaction of [`Store`], or of a test).
+    pub(crate) fn pg(
+        session: &'c std::cell::RefCell<dyn sql::PgSession + 'c>,
+        cancel: Option<postgres::CancelToken>,
+    ) -> Db<'c> {
         Db {
             engine: sql::Engine::Pg(session),
+            cancel,
         }
     }
 
-    /// The SQLite connection, for the modules not yet written for both engines.
+    /// The SQLite connection, for what exists for SQLite only (its schema objects, VACUUM).
     pub(crate) fn conn(&self) -> &'c Connection {
         match self.engine {
             sql::Engine::Sqlite(c) => c,
@@ -359,19 +568,42 @@ impl<'c> Db<'c> {
         }
     }
 
+    /// The SQLite connection, or `None` on a server.
+    pub(crate) fn sqlite_conn(&self) -> Option<&'c Connection> {
+        match self.engine {
+            sql::Engine::Sqlite(c) => Some(c),
+            sql::Engine::Pg(_) => None,
+        }
+    }
+
     /// A handle another thread can use to stop the statement running on this connection (a
     /// cancelled import's index rebuild); the statement fails and the transaction rolls back.
     pub fn interrupter(&self) -> Interrupter {
-        Interrupter(self.conn().get_interrupt_handle())
+        match (&self.engine, &self.cancel) {
+            (sql::Engine::Sqlite(c), _) => Interrupter::Sqlite(c.get_interrupt_handle()),
+            (sql::Engine::Pg(_), cancel) => Interrupter::Server(cancel.clone()),
+        }
     }
 }
 
 /// See [`Db::interrupter`].
-pub struct Interrupter(rusqlite::InterruptHandle);
+pub enum Interrupter {
+    Sqlite(rusqlite::InterruptHandle),
+    /// The server's cancel request (none for a session made without one: a test's).
+    Server(Option<postgres::CancelToken>),
+}
 
 impl Interrupter {
     pub fn interrupt(&self) {
-        self.0.interrupt()
+        match self {
+            Interrupter::Sqlite(h) => h.interrupt(),
+            Interrupter::Server(Some(token)) => {
+                if let Err(e) = token.cancel_query(postgres::NoTls) {
+                    log::warn!("the server did not take the cancel request: {e}");
+                }
+            }
+            Interrupter::Server(None) => {}
+        }
     }
 }
 
@@ -482,16 +714,7 @@ pub(crate) mod test_util {
     fn pg_url() -> Option<&'static str> {
         static URL: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
         URL.get_or_init(|| {
-            let admin = server::test_server()?;
-            let name = format!("fidelia_unit_{}", std::process::id());
-            let mut client = server::connect(&admin).expect("the test server answers");
-            for sql in [
-                format!("DROP DATABASE IF EXISTS {name}"),
-                format!("CREATE DATABASE {name}"),
-            ] {
-                client.batch_execute(&sql).unwrap();
-            }
-            let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+            let url = server::test_database(&format!("fidelia_unit_{}", std::process::id()))?;
             server::migrate(&mut server::connect(&url).unwrap()).expect("the schema applies");
             Some(url)
         })
@@ -565,7 +788,7 @@ pub(crate) mod test_util {
             let mut client = server::connect(url).unwrap();
             let tx = client.transaction().unwrap();
             let session = std::cell::RefCell::new(tx);
-            f(&Db::pg(&session));
+            f(&Db::pg(&session, None));
             session.into_inner().rollback().unwrap();
         }
     }

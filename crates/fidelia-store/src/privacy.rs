@@ -13,6 +13,16 @@ use crate::{ts, vals, Db, Result};
 
 const PETS: &str = "SELECT id FROM pets WHERE client_id = ?1";
 
+/// What [`compact`] is on a server: PostgreSQL's `VACUUM` of every table of a client
+/// ([`OF_CLIENT`], run outside a transaction), so that the erased rows' old versions are
+/// removed from the tables. PostgreSQL may still hold their bytes in free space and in its
+/// write-ahead log until both are overwritten: unlike SQLite's file, the server's files are
+/// not rewritten (a `VACUUM FULL` would lock the tables against every PC while it runs).
+pub fn server_vacuum() -> String {
+    let tables: Vec<&str> = OF_CLIENT.iter().map(|(t, _)| *t).collect();
+    format!("VACUUM {}", tables.join(", "))
+}
+
 /// Every table holding something of a client, with the rows that are theirs (`?1`: the
 /// client's id).
 pub const OF_CLIENT: &[(&str, &str)] = &[
@@ -125,7 +135,7 @@ pub fn erase_client(
 /// write-ahead log): `VACUUM`, then a checkpoint that empties the log.
 /// The checkpoint waits (a few seconds at most) for another connection's read to end (a
 /// backup, the dashboard): until it has run, erased pages may still be in the log.
-/// SQLite only: a server database is compacted by its own vacuum (issue 16, next steps).
+/// SQLite's; a server database runs [`server_vacuum`] instead ([`crate::Store::compact`]).
 pub fn compact(db: &Db) -> Result<()> {
     db.conn().execute_batch("VACUUM")?;
     for _ in 0..50 {

@@ -36,6 +36,13 @@ const PG_SQL: &[&str] = &[
 /// The table that says a database is Fidelia's, and at which schema version.
 const VERSION_TABLE: &str = "fidelia_schema";
 
+/// The schema version of a server database of Fidelia's.
+pub(crate) const VERSION_QUERY: &str = "SELECT version FROM fidelia_schema";
+
+/// The advisory lock every write transaction takes first: writers follow one another, as on
+/// SQLite ("FIDELIA" + 1 in ASCII, beside the migrations' lock).
+pub(crate) const WRITE_LOCK: i64 = 0x0046_4944_454c_4942;
+
 /// How long reaching the server may take before it counts as unreachable.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -162,9 +169,38 @@ pub fn test_server() -> Option<String> {
     None
 }
 
+/// For tests: a new, empty database named `name` on the test server (dropped first if a
+/// previous run left it), its URL; `None` as [`test_server`] says.
+#[doc(hidden)]
+pub fn test_database(name: &str) -> Option<String> {
+    let admin = test_server()?;
+    let mut client = connect(&admin).expect("the test server answers");
+    for sql in [
+        format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+        format!("CREATE DATABASE {name}"),
+    ] {
+        client.batch_execute(&sql).expect("a test database is made");
+    }
+    let base = admin.rsplit_once('/').expect("a URL with a database").0;
+    Some(format!("{base}/{name}"))
+}
+
 /// The schema version an up-to-date server database has.
 pub fn pg_schema_version() -> i64 {
     PG_SQL.len() as i64
+}
+
+/// `url` with its password left out (`postgres://fidelia@host:5432/clinica`), to show and
+/// to log.
+pub fn without_password(url: &str) -> String {
+    match url.split_once("://").and_then(|(scheme, rest)| {
+        let (auth, host) = rest.rsplit_once('@')?;
+        let user = auth.split_once(':').map_or(auth, |(u, _)| u);
+        Some(format!("{scheme}://{user}@{host}"))
+    }) {
+        Some(shown) => shown,
+        None => url.to_owned(),
+    }
 }
 
 /// Connects to the server database at `url` (`postgres://user:password@host:port/database`).

@@ -263,8 +263,6 @@ impl<C: postgres::GenericClient> PgSession for C {
 /// The connection under a [`Db`].
 pub(crate) enum Engine<'c> {
     Sqlite(&'c rusqlite::Connection),
-    // Made by the tests until a Store opens a server database (issue 16, next step).
-    #[cfg_attr(not(test), allow(dead_code))]
     Pg(&'c RefCell<dyn PgSession + 'c>),
 }
 

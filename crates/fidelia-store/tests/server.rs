@@ -14,18 +14,11 @@ use fidelia_store::Store;
 /// A new empty database on the test server, and its URL; `None` outside CI without a server.
 fn fresh_database() -> Option<String> {
     static N: AtomicUsize = AtomicUsize::new(0);
-    let admin = server::test_server()?;
-    let name = format!(
+    server::test_database(&format!(
         "fidelia_t{}_{}",
         std::process::id(),
         N.fetch_add(1, Ordering::SeqCst)
-    );
-    let mut client = server::connect(&admin).expect("the test server answers");
-    client
-        .batch_execute(&format!("CREATE DATABASE {name}"))
-        .unwrap();
-    let base = admin.rsplit_once('/').expect("a URL with a database").0;
-    Some(format!("{base}/{name}"))
+    ))
 }
 
 fn with_database(url: &str, db: &str) -> String {

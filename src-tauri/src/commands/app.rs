@@ -34,16 +34,12 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
     let settings = state.with(|s| s.settings().ok()).flatten();
     AppInfo {
         version: env!("CARGO_PKG_VERSION"),
-        db_path: state.db_path.display().to_string(),
+        db_path: state.db.to_string(),
         demo: settings.as_ref().is_some_and(|s| s.demo),
         language: settings.map(|s| s.language).unwrap_or_default(),
         today: clinic_time().today().to_string(),
         schema_version: state.with(|c| c.schema_version().ok()).flatten(),
-        data_dir: state
-            .db_path
-            .parent()
-            .map(|d| d.display().to_string())
-            .unwrap_or_default(),
+        data_dir: state.db.local_folder().display().to_string(),
         problem: state
             .problem
             .lock()

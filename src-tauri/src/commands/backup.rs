@@ -1,7 +1,7 @@
 //! Ajustes → Copias de seguridad, and the way back when the database failed at start-up: list
 //! the backups, make one now, restore one, choose this PC's backup folder.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use fidelia_ops::backup::{self, BackupFile, BackupMade, Restored};
 use serde::Serialize;
@@ -68,10 +68,16 @@ pub async fn backup_restore(
         .into_iter()
         .find(|f| f.name == name)
         .ok_or_else(|| IpcError::from_store(fidelia_ops::StoreError::NotFound, lang))?;
-    let db = state.db_path.clone();
+    let db = state.db.clone();
+    let Some(path) = db.path().map(Path::to_owned) else {
+        return Err(IpcError::from_store(
+            fidelia_ops::StoreError::Refused(fidelia_core::i18n::t(lang, "err.restore_server")),
+            lang,
+        ));
+    };
     let result = state.replace(|old| {
         drop(old); // its connection closed before the file is replaced
-        match backup::restore(&db, &file.path, &dir, &clinic_time()) {
+        match backup::restore(&path, &file.path, &dir, &clinic_time()) {
             Ok((clinic, done)) => (Some(clinic), Ok(done)),
             // Refused (a damaged backup) or failed: whatever is in place is opened again if it
             // can be; otherwise the window keeps offering backups.

@@ -8,14 +8,14 @@
 //! and may `import_cancel`, which leaves the database as it was.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use fidelia_core::import::{ImportError, ImportOptions, ImportRun, Preview, Report, RunOrigin};
 use fidelia_core::Lang;
-use fidelia_ops::folders;
 use fidelia_ops::import::{ImportFailure, ImportSource};
+use fidelia_ops::{folders, Location};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime, State};
 
@@ -58,10 +58,11 @@ impl ImportJob {
     }
 }
 
-/// Where the file handed over by the window is written: beside the database (the app's own
-/// folder), never in a shared temporary folder.
-pub fn staging_path(db_path: &Path) -> PathBuf {
-    db_path.with_file_name("importacion-en-curso.csv")
+/// Where the file handed over by the window is written: in this PC's folder of Fidelia (the
+/// database's folder, or the app-data folder when the database is on a server), never in a
+/// shared temporary folder.
+pub fn staging_path(db: &Location) -> PathBuf {
+    db.local_folder().join("importacion-en-curso.csv")
 }
 
 #[derive(Debug, Serialize)]
@@ -122,7 +123,7 @@ pub fn import_stage(
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
     let mut staged = job.staged.lock().unwrap_or_else(|p| p.into_inner());
-    let path = staging_path(&state.db_path);
+    let path = staging_path(&state.db);
     let written = match (offset, staged.as_ref()) {
         (0, _) => std::fs::File::create(&path).and_then(|mut f| f.write_all(bytes)),
         (at, Some((_, len))) if at == *len => std::fs::OpenOptions::new()
