@@ -66,6 +66,19 @@ enum Command {
         /// postgres://user:password@host:port/database
         url: String,
     },
+    /// Copy the whole clinic (this PC's database, or --db) into the clinic's empty server
+    /// database, then compare each table's rows and checksum on both sides. The database
+    /// copied from is left as it was; start Fidelia with --db URL (or FIDELIA_DB) afterwards.
+    MoveToServer {
+        /// postgres://user:password@host:port/database (an empty database)
+        url: String,
+    },
+    /// Copy the whole clinic (from --db, a server database) into a new SQLite file, then
+    /// compare each table's rows and checksum on both sides.
+    MoveToFile {
+        /// The new file (it must not exist).
+        path: PathBuf,
+    },
     /// Make a verified backup of the database (then rotate the folder's backups).
     Backup {
         /// The backup folder (default: this PC's, as chosen in the window).
@@ -164,6 +177,22 @@ fn location(cli: &Cli) -> Location {
     cli.db
         .as_deref()
         .map_or_else(fidelia_ops::default_location, Location::parse)
+}
+
+/// What a move copied, table by table.
+fn moved(m: &fidelia_ops::server::Moved) {
+    println!(
+        "Clinic copied to {} in {:.1} s; rows and checksums equal on both sides:",
+        m.to,
+        m.millis as f64 / 1000.0
+    );
+    for (table, sum) in &m.tables {
+        println!(
+            "  {table:<22} {:>9} rows  sha256 {}",
+            sum.rows,
+            &sum.sha256[..16]
+        );
+    }
 }
 
 /// Whether the clinic's database already exists (a server database does, once reachable).
@@ -268,6 +297,12 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 println!("The database as it was: {}", copy.display());
             }
             drop(clinic);
+        }
+        Command::MoveToServer { url } => {
+            moved(&Clinic::open_at(&db)?.move_to(&Location::Server(url))?)
+        }
+        Command::MoveToFile { path } => {
+            moved(&Clinic::open_at(&db)?.move_to(&Location::File(path))?)
         }
         Command::ServerCheck { url } => {
             // In the clinic's language when this PC has a clinic (none is made for this).

@@ -1,11 +1,17 @@
 //! Several PCs on one server database (PostgreSQL on the clinic's main PC): what "test the
-//! connection" says, for the window (Ajustes → Varios PCs) and the CLI
-//! (`fidelia server-check URL`) alike.
+//! connection" says, and moving the clinic's data to the server (and back to a file), for the
+//! window (Ajustes → Varios PCs) and the CLI (`fidelia server-check URL`, `fidelia
+//! move-to-server URL`, `fidelia move-to-file PATH`) alike.
 
+use fidelia_core::i18n::t;
 use fidelia_core::messages::encode;
 use fidelia_core::Lang;
+use fidelia_store::copy::{self, Sums};
 use fidelia_store::server::{self, ServerState};
+use fidelia_store::{Location, Result, Store, StoreError};
 use serde::{Deserialize, Serialize};
+
+use crate::Clinic;
 
 /// A server database as the window asks for it, field by field.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -58,6 +64,78 @@ pub fn test_connection(url: &str, lang: Lang) -> ConnectionTest {
                 ok: false,
                 state: None,
                 message: problem.message(lang),
+            }
+        }
+    }
+}
+
+/// A clinic copied to another database: each table's rows and checksum, found equal on both
+/// sides.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Moved {
+    /// Where the copy is (a server's address without its password).
+    pub to: String,
+    pub tables: Sums,
+    pub millis: u64,
+}
+
+impl Clinic {
+    /// Copies the whole clinic into `target`, once: an empty server database (made Fidelia's
+    /// first) or a new file. Nothing is written to this clinic's database, which stays as it
+    /// was (its write lock is held while the copy runs: nothing saved meanwhile can be left
+    /// behind). Then each table's row count and checksum are compared on both sides; any
+    /// difference is an error. A file that could not be filled is removed.
+    pub fn move_to(&self, target: &Location) -> Result<Moved> {
+        let started = std::time::Instant::now();
+        let lang = self.language();
+        let refused = |key: &str| StoreError::Refused(t(lang, key));
+        match target {
+            Location::File(p) if p.exists() => return Err(refused("server.move_file_exists")),
+            Location::Server(url) => {
+                server::check(url).map_err(StoreError::Server)?;
+            }
+            Location::File(_) => {}
+        }
+        let moved = (|| {
+            let to = Store::open_at(target)?;
+            if !to.read(copy::is_empty)? {
+                return Err(refused("server.move_not_empty"));
+            }
+            let ours = self.store.rehearse(|from| {
+                to.write(|into| copy::clinic(from, into))?;
+                copy::sums(from)
+            })?;
+            let theirs = to.read(copy::sums)?;
+            if ours != theirs {
+                let differ: Vec<&str> = ours
+                    .iter()
+                    .filter(|(name, sum)| theirs.get(*name) != Some(sum))
+                    .map(|(name, _)| name.as_str())
+                    .collect();
+                log::error!("moved clinic differs in {differ:?}");
+                return Err(StoreError::Refused(
+                    t(lang, "server.move_differs").replace("{tables}", &differ.join(", ")),
+                ));
+            }
+            Ok(ours)
+        })();
+        match moved {
+            Ok(tables) => {
+                log::info!("clinic moved to {target}");
+                Ok(Moved {
+                    to: target.to_string(),
+                    tables,
+                    millis: started.elapsed().as_millis() as u64,
+                })
+            }
+            Err(e) => {
+                if let Location::File(p) = target {
+                    for side in ["", "-wal", "-shm"] {
+                        let _ = std::fs::remove_file(format!("{}{side}", p.display()));
+                    }
+                }
+                Err(e)
             }
         }
     }

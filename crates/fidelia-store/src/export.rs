@@ -118,7 +118,8 @@ pub fn csv(db: &Db, dir: &Path) -> Result<Vec<std::path::PathBuf>> {
 }
 
 /// Everything the database holds, as text: the schema (tables, indexes, triggers) and every
-/// row of every table in rowid order, derived columns included. Two databases with the same
+/// row of every table in primary-key order (not SQLite's hidden rowid, which a copy of the
+/// clinic does not keep for a table keyed by text), derived columns included. Two databases with the same
 /// dump hold the same content (tests: the bulk and row paths of an import, a cancelled
 /// import).
 pub fn dump(db: &Db) -> Result<String> {
@@ -146,7 +147,11 @@ pub fn dump(db: &Db) -> Result<String> {
     }
     for t in tables {
         out.push_str(&format!("-- {t}\n"));
-        let mut st = conn.prepare(&format!("SELECT * FROM \"{t}\" ORDER BY rowid"))?;
+        let key = crate::copy::TABLES
+            .iter()
+            .find(|(name, _)| *name == t)
+            .map_or("rowid", |(_, key)| key);
+        let mut st = conn.prepare(&format!("SELECT * FROM \"{t}\" ORDER BY {key}"))?;
         let n = st.column_count();
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {

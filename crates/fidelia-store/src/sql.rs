@@ -237,6 +237,8 @@ pub(crate) trait PgSession {
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, postgres::Error>;
     fn rows(&mut self, sql: &str, params: &[Value]) -> Result<Vec<postgres::Row>, postgres::Error>;
     fn columns(&mut self, sql: &str) -> Result<Vec<String>, postgres::Error>;
+    /// Runs a `COPY … FROM STDIN` with `data`; the rows copied.
+    fn copy_in(&mut self, sql: &str, data: &[u8]) -> Result<u64>;
 }
 
 fn pg_params<'v>(params: &'v [Value<'v>]) -> Vec<&'v (dyn postgres::types::ToSql + Sync)> {
@@ -257,6 +259,12 @@ impl<C: postgres::GenericClient> PgSession for C {
     fn columns(&mut self, sql: &str) -> Result<Vec<String>, postgres::Error> {
         let st = self.prepare(&pg_placeholders(sql))?;
         Ok(st.columns().iter().map(|c| c.name().to_owned()).collect())
+    }
+    fn copy_in(&mut self, sql: &str, data: &[u8]) -> Result<u64> {
+        use std::io::Write;
+        let mut w = postgres::GenericClient::copy_in(self, sql)?;
+        w.write_all(data)?;
+        Ok(w.finish()?)
     }
 }
 
@@ -391,9 +399,93 @@ impl Db<'_> {
         }
     }
 
+    /// Inserts `rows` (values in the order of `columns`) into `table` as they are, ids
+    /// included: a prepared `INSERT` per row on SQLite, one `COPY` on a server.
+    pub(crate) fn insert_rows(
+        &self,
+        table: &str,
+        columns: &[String],
+        rows: &[Vec<Value<'static>>],
+    ) -> Result<()> {
+        match &self.engine {
+            Engine::Sqlite(c) => {
+                let marks: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
+                let mut st = c.prepare_cached(&format!(
+                    "INSERT INTO {table} ({}) VALUES ({})",
+                    columns.join(", "),
+                    marks.join(", ")
+                ))?;
+                for row in rows {
+                    st.execute(rusqlite::params_from_iter(row))?;
+                }
+            }
+            Engine::Pg(s) => {
+                let mut data = Vec::new();
+                for row in rows {
+                    for (i, v) in row.iter().enumerate() {
+                        if i > 0 {
+                            data.push(b',');
+                        }
+                        copy_csv(&mut data, v);
+                    }
+                    data.push(b'\n');
+                }
+                s.borrow_mut().copy_in(
+                    &format!(
+                        "COPY {table} ({}) FROM STDIN (FORMAT csv)",
+                        columns.join(", ")
+                    ),
+                    &data,
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// After rows were inserted with their ids: new rows of `table` get ids after the
+    /// highest. SQLite does so by itself; a server's identity sequence is moved on.
+    pub(crate) fn continue_ids(&self, table: &str) -> Result<()> {
+        if let Engine::Pg(_) = self.engine {
+            self.value::<i64>(
+                &format!(
+                    "SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 0) + 1, false) FROM {table}"
+                ),
+                &[],
+            )?;
+        }
+        Ok(())
+    }
+
     /// The first row of a query, if any.
     pub(crate) fn row(&self, sql: &str, params: &[Value]) -> Result<Option<Row>> {
         Ok(self.rows(sql, params)?.into_iter().next())
+    }
+}
+
+/// A value as a field of PostgreSQL's `COPY … (FORMAT csv)`: nothing for NULL, text quoted
+/// (so that an empty text is not NULL), bytes as `\x` and hex.
+fn copy_csv(out: &mut Vec<u8>, v: &Value) {
+    match v {
+        Value::Null => {}
+        Value::Int(i) => out.extend_from_slice(i.to_string().as_bytes()),
+        Value::Real(r) => out.extend_from_slice(format!("{r:?}").as_bytes()),
+        Value::Text(t) => {
+            out.push(b'"');
+            for &b in t.as_bytes() {
+                if b == b'"' {
+                    out.push(b'"');
+                }
+                out.push(b);
+            }
+            out.push(b'"');
+        }
+        Value::Blob(b) => {
+            out.extend_from_slice(b"\"\\x");
+            for byte in b.iter() {
+                out.extend_from_slice(format!("{byte:02x}").as_bytes());
+            }
+            out.push(b'"');
+        }
     }
 }
 
