@@ -133,24 +133,13 @@ fn report_queue(label: &str, store: &Clinic, days: i64) -> BenchResult<()> {
     Ok(())
 }
 
-pub fn run(size: DemoSize, samples: usize) -> BenchResult<()> {
-    println!(
-        "Large clinic: {} clients, {} pets, {} visits over {} years, 300,000 past calls",
-        size.clients, size.pets, size.visits, size.years
-    );
-    let t = Instant::now();
-    let (store, dir) = build(size, 300_000, "large")?;
-    println!(
-        "generated and written in {:.1} s",
-        t.elapsed().as_secs_f64()
-    );
-    println!(
-        "database size: {:.1} MiB",
-        store.size_bytes()? as f64 / 1_048_576.0
-    );
-
-    // Queries: 2 to 6 characters cut from real names, half as written (accents), half folded.
-    let mut rng = ChaCha8Rng::seed_from_u64(99);
+/// Search queries: 2 to 6 characters cut from real names and pets' names, half as written
+/// (with accents), half folded.
+fn queries(
+    store: &Clinic,
+    samples: usize,
+    rng: &mut ChaCha8Rng,
+) -> BenchResult<(Vec<String>, Vec<String>)> {
     let (total, _) = store.clients_list(0, 1)?;
     let mut accented = Vec::new();
     let mut plain = Vec::new();
@@ -171,6 +160,120 @@ pub fn run(size: DemoSize, samples: usize) -> BenchResult<()> {
         } else if plain.len() < samples / 2 {
             plain.push(fold(&q));
         }
+    }
+    Ok((accented, plain))
+}
+
+/// The same reads timed on the large clinic in SQLite and on its copy on the server
+/// (`fidelia bench --db postgres://…`, an empty database): the copy's time, then each read's
+/// median and p95 on both engines and the ratio of the p95s.
+fn compare_engines(
+    lite: &Clinic,
+    url: &str,
+    accented: &[String],
+    plain: &[String],
+    samples: usize,
+) -> BenchResult<()> {
+    let target = fidelia_ops::Location::Server(url.to_owned());
+    let moved = lite.move_to(&target)?;
+    let rows: i64 = moved.tables.values().map(|t| t.rows).sum();
+    println!(
+        "\nThe clinic moved to the server (fidelia move-to-server): {rows} rows in {} tables, \
+         counts and checksums equal, in {:.1} s",
+        moved.tables.len(),
+        moved.millis as f64 / 1000.0
+    );
+    let server = Clinic::open_at(&target)?;
+    let at = crate::now();
+    let year = fidelia_core::kpi::Period::months_to(at.today(), 12);
+    let (total, _) = lite.clients_list(0, 1)?;
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    let ids: Vec<ClientId> = (0..samples)
+        .map(|_| ClientId(rng.random_range(1..=total)))
+        .collect();
+    let figures = |store: &Clinic| -> BenchResult<Vec<(&'static str, Vec<Duration>)>> {
+        let timed = |f: &mut dyn FnMut() -> BenchResult<()>| -> BenchResult<Duration> {
+            let t = Instant::now();
+            f()?;
+            Ok(t.elapsed())
+        };
+        for q in &plain[..plain.len().min(50)] {
+            store.search(q, 12)?; // warm-up
+        }
+        let search = accented
+            .iter()
+            .chain(plain)
+            .map(|q| timed(&mut || Ok(store.search(q, 12).map(|_| ())?)))
+            .collect::<BenchResult<_>>()?;
+        let pages = ids
+            .iter()
+            .map(|id| timed(&mut || Ok(store.client_page(*id).map(|_| ())?)))
+            .collect::<BenchResult<_>>()?;
+        let (counts, agenda) = time_calls(store, samples)?;
+        let (queue, _, again, _) = time_queue(store, 10)?;
+        let dashboard = (0..10)
+            .map(|_| timed(&mut || Ok(store.dashboard(year, &at).map(|_| ())?)))
+            .collect::<BenchResult<_>>()?;
+        Ok(vec![
+            ("search", search),
+            ("open a client page", pages),
+            ("calls due/overdue (scheduler)", counts),
+            ("today's agenda", agenda),
+            ("building the day's queue", queue),
+            ("opening the queue again", again),
+            ("dashboard, 12 months", dashboard),
+        ])
+    };
+    let ours = figures(lite)?;
+    let theirs = figures(&server)?;
+    println!(
+        "{:<32} {:>21} {:>21} {:>9}",
+        "same reads on both engines", "SQLite median / p95", "server median / p95", "p95 ratio"
+    );
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    for ((label, mut a), (_, mut b)) in ours.into_iter().zip(theirs) {
+        a.sort();
+        b.sort();
+        let (a50, a95, b50, b95) = (
+            percentile(&a, 0.5),
+            percentile(&a, 0.95),
+            percentile(&b, 0.5),
+            percentile(&b, 0.95),
+        );
+        println!(
+            "{label:<32} {:>9.3} / {:>7.3} ms {:>9.3} / {:>7.3} ms {:>8.2}×",
+            ms(a50),
+            ms(a95),
+            ms(b50),
+            ms(b95),
+            b95.as_secs_f64() / a95.as_secs_f64()
+        );
+    }
+    println!();
+    Ok(())
+}
+
+pub fn run(size: DemoSize, samples: usize, server: Option<&str>) -> BenchResult<()> {
+    println!(
+        "Large clinic: {} clients, {} pets, {} visits over {} years, 300,000 past calls",
+        size.clients, size.pets, size.visits, size.years
+    );
+    let t = Instant::now();
+    let (store, dir) = build(size, 300_000, "large")?;
+    println!(
+        "generated and written in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    println!(
+        "database size: {:.1} MiB",
+        store.size_bytes()? as f64 / 1_048_576.0
+    );
+
+    let mut rng = ChaCha8Rng::seed_from_u64(99);
+    let (total, _) = store.clients_list(0, 1)?;
+    let (accented, plain) = queries(&store, samples, &mut rng)?;
+    if let Some(url) = server {
+        compare_engines(&store, url, &accented, &plain, samples)?;
     }
     let time_queries = |qs: &[String]| -> Result<Vec<Duration>, Box<dyn std::error::Error>> {
         qs.iter()

@@ -171,9 +171,13 @@ pub fn clinic(from: &Db, to: &Db) -> Result<()> {
     }
     match aside {
         Some(aside) => aside.put_back(),
-        None => to
-            .execute("ALTER TABLE visits ENABLE TRIGGER USER", &[])
-            .map(|_| ()),
+        None => {
+            to.execute("ALTER TABLE visits ENABLE TRIGGER USER", &[])?;
+            // The planner's statistics of the tables just filled: without them, until the
+            // server's autovacuum comes by, it plans every query as for empty tables.
+            to.execute("ANALYZE", &[])?;
+            Ok(())
+        }
     }
 }
 

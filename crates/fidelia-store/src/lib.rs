@@ -146,35 +146,40 @@ pub fn default_location() -> Location {
 }
 
 /// The server connection, made again when it was lost (the server restarted, the network
-/// came back): the next call reconnects by itself.
+/// came back): the next call reconnects by itself. Its statements are prepared once each
+/// ([`sql::Cached`]).
 struct ServerConnection {
     url: String,
     client: Option<postgres::Client>,
+    statements: sql::Statements,
 }
 
 impl ServerConnection {
-    fn client(&mut self) -> Result<&mut postgres::Client> {
-        if self.client.as_ref().is_none_or(postgres::Client::is_closed) {
-            self.client = None;
-            self.client = Some(server::connect(&self.url).map_err(server_error)?);
+    /// The connection, made first if there is none or it was lost.
+    fn take(&mut self) -> Result<postgres::Client> {
+        match self.client.take() {
+            Some(c) if !c.is_closed() => Ok(c),
+            _ => {
+                self.statements.clear();
+                server::connect(&self.url).map_err(StoreError::Server)
+            }
         }
-        Ok(self.client.as_mut().expect("connected above"))
     }
-}
-
-fn server_error(p: server::ServerProblem) -> StoreError {
-    StoreError::Server(p)
 }
 
 /// How long a write waits for another PC's write before it gives up (as SQLite's busy
 /// timeout on one PC).
 const WRITE_WAIT: &str = "30s";
 
-/// What a transaction on the server ends with.
+/// What [`Store::on_server`] runs `f` in.
 #[derive(Clone, Copy, PartialEq)]
-enum End {
-    Commit,
-    Rollback,
+enum Mode {
+    /// No transaction: each statement on its own, as [`Store::read`] on SQLite.
+    Read,
+    /// A transaction holding the write lock, committed when `f` succeeds.
+    Write,
+    /// A transaction holding the write lock, always rolled back.
+    Rehearse,
 }
 
 /// Brings the schema up to date with foreign keys off (a migration may rebuild a table; each
@@ -225,12 +230,13 @@ impl Store {
     /// Opens the server database at `url` (empty, or Fidelia's of this version or older) and
     /// brings its schema up to date.
     pub fn open_server(url: &str) -> Result<Store> {
-        let mut client = server::connect(url).map_err(server_error)?;
-        server::migrate(&mut client).map_err(server_error)?;
+        let mut client = server::connect(url).map_err(StoreError::Server)?;
+        server::migrate(&mut client).map_err(StoreError::Server)?;
         Ok(Store {
             engine: Engine::Server(Box::new(Mutex::new(ServerConnection {
                 url: url.to_owned(),
                 client: Some(client),
+                statements: sql::Statements::default(),
             }))),
             location: Location::Server(url.to_owned()),
         })
@@ -272,45 +278,52 @@ impl Store {
         }
     }
 
-    /// Runs `f` in a transaction on the server: committed or rolled back as `end` says when
-    /// `f` succeeds, rolled back when it fails. A write takes the database's write lock
-    /// first, so writers follow one another as on SQLite (waiting at most [`WRITE_WAIT`]).
+    /// Runs `f` on the server as `mode` says. A write begins by taking the database's write
+    /// lock, so writers follow one another as on SQLite (waiting at most [`WRITE_WAIT`]); it
+    /// is committed when `f` succeeds, rolled back otherwise. The connection is handed to `f`
+    /// and back: if `f` panics it is dropped, and the server rolls back what was begun.
     fn on_server<T, E: From<StoreError>>(
         server: &Mutex<ServerConnection>,
-        write: bool,
-        end: End,
+        mode: Mode,
         f: impl FnOnce(&Db) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
         let mut guard = server.lock().unwrap_or_else(|e| e.into_inner());
-        let client = guard.client()?;
-        let cancel = client.cancel_token();
-        let mut tx = client.transaction().map_err(StoreError::from)?;
-        if write {
-            tx.batch_execute(&format!(
-                "SET LOCAL lock_timeout = '{WRITE_WAIT}'; SELECT pg_advisory_xact_lock({});",
+        let mut client = guard.take()?;
+        if mode != Mode::Read {
+            // One round trip: the transaction, its wait limit and the write lock.
+            if let Err(e) = client.batch_execute(&format!(
+                "BEGIN; SET LOCAL lock_timeout = '{WRITE_WAIT}'; SELECT pg_advisory_xact_lock({});",
                 server::WRITE_LOCK
-            ))
-            .map_err(StoreError::from)?;
+            )) {
+                if !client.is_closed() {
+                    let _ = client.batch_execute("ROLLBACK");
+                    guard.client = Some(client);
+                }
+                return Err(StoreError::from(e).into());
+            }
         }
-        let session = std::cell::RefCell::new(tx);
+        let cancel = client.cancel_token();
+        let session = std::cell::RefCell::new(sql::Cached::new(client, &mut guard.statements));
         let out = f(&Db::pg(&session, Some(cancel)));
-        let tx = session.into_inner();
-        match (&out, end) {
-            (Ok(_), End::Commit) => tx.commit().map_err(StoreError::from)?,
-            _ => tx.rollback().map_err(StoreError::from)?,
-        }
+        let mut client = session.into_inner().into_client();
+        let ended = match (mode, &out) {
+            (Mode::Read, _) => Ok(()),
+            (Mode::Write, Ok(_)) => client.batch_execute("COMMIT"),
+            _ => client.batch_execute("ROLLBACK"),
+        };
+        guard.client = Some(client);
+        ended.map_err(StoreError::from)?;
         out
     }
 
-    /// Runs `f` on the database (reads). On SQLite without a transaction; on a server in one
-    /// (every statement of `f` sees the same moment).
+    /// Runs `f` on the database without a transaction (reads): each statement on its own.
     pub fn read<T, E: From<StoreError>>(
         &self,
         f: impl FnOnce(&Db) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
         match &self.engine {
             Engine::Sqlite(_) => f(&Db::sqlite(&self.sqlite().expect("a SQLite store"))),
-            Engine::Server(s) => Store::on_server(s, false, End::Commit, f),
+            Engine::Server(s) => Store::on_server(s, Mode::Read, f),
         }
     }
 
@@ -324,7 +337,7 @@ impl Store {
     ) -> std::result::Result<T, E> {
         match &self.engine {
             Engine::Sqlite(c) => transact(&mut c.lock().unwrap_or_else(|e| e.into_inner()), f),
-            Engine::Server(s) => Store::on_server(s, true, End::Commit, f),
+            Engine::Server(s) => Store::on_server(s, Mode::Write, f),
         }
     }
 
@@ -352,7 +365,7 @@ impl Store {
     ) -> std::result::Result<T, E> {
         let mut conn = match &self.engine {
             Engine::Sqlite(c) => c.lock().unwrap_or_else(|e| e.into_inner()),
-            Engine::Server(s) => return Store::on_server(s, true, End::Rollback, f),
+            Engine::Server(s) => return Store::on_server(s, Mode::Rehearse, f),
         };
         // Immediate, like a write: a deferred transaction that starts writing after another
         // connection committed fails at once instead of waiting.
@@ -422,7 +435,10 @@ impl Store {
             Engine::Sqlite(_) => self.read(privacy::compact),
             Engine::Server(s) => {
                 let mut guard = s.lock().unwrap_or_else(|e| e.into_inner());
-                Ok(guard.client()?.batch_execute(&privacy::server_vacuum())?)
+                let mut client = guard.take()?;
+                let done = client.batch_execute(&privacy::server_vacuum());
+                guard.client = Some(client);
+                Ok(done?)
             }
         }
     }

@@ -261,10 +261,80 @@ impl<C: postgres::GenericClient> PgSession for C {
         Ok(st.columns().iter().map(|c| c.name().to_owned()).collect())
     }
     fn copy_in(&mut self, sql: &str, data: &[u8]) -> Result<u64> {
+        self.copy_in_all(sql, data)
+    }
+}
+
+/// `COPY … FROM STDIN` with all of `data`, on a connection or a transaction.
+trait CopyIn {
+    fn copy_in_all(&mut self, sql: &str, data: &[u8]) -> Result<u64>;
+}
+
+impl<C: postgres::GenericClient> CopyIn for C {
+    fn copy_in_all(&mut self, sql: &str, data: &[u8]) -> Result<u64> {
         use std::io::Write;
         let mut w = postgres::GenericClient::copy_in(self, sql)?;
         w.write_all(data)?;
         Ok(w.finish()?)
+    }
+}
+
+/// A server connection's prepared statements, by SQL (each statement is prepared once per
+/// connection: one round trip to the server instead of two). Bounded: emptied when full.
+#[derive(Default)]
+pub(crate) struct Statements(std::collections::HashMap<String, postgres::Statement>);
+
+impl Statements {
+    const MAX: usize = 1_000;
+
+    pub(crate) fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
+/// A server connection with its prepared statements: the session of [`crate::Store`].
+pub(crate) struct Cached<'s> {
+    client: postgres::Client,
+    statements: &'s mut Statements,
+}
+
+impl<'s> Cached<'s> {
+    pub(crate) fn new(client: postgres::Client, statements: &'s mut Statements) -> Self {
+        Cached { client, statements }
+    }
+
+    pub(crate) fn into_client(self) -> postgres::Client {
+        self.client
+    }
+
+    fn statement(&mut self, sql: &str) -> Result<postgres::Statement, postgres::Error> {
+        if let Some(st) = self.statements.0.get(sql) {
+            return Ok(st.clone());
+        }
+        let st = self.client.prepare(&pg_placeholders(sql))?;
+        if self.statements.0.len() >= Statements::MAX {
+            self.statements.0.clear();
+        }
+        self.statements.0.insert(sql.to_owned(), st.clone());
+        Ok(st)
+    }
+}
+
+impl PgSession for Cached<'_> {
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, postgres::Error> {
+        let st = self.statement(sql)?;
+        self.client.execute(&st, &pg_params(params))
+    }
+    fn rows(&mut self, sql: &str, params: &[Value]) -> Result<Vec<postgres::Row>, postgres::Error> {
+        let st = self.statement(sql)?;
+        self.client.query(&st, &pg_params(params))
+    }
+    fn columns(&mut self, sql: &str) -> Result<Vec<String>, postgres::Error> {
+        let st = self.statement(sql)?;
+        Ok(st.columns().iter().map(|c| c.name().to_owned()).collect())
+    }
+    fn copy_in(&mut self, sql: &str, data: &[u8]) -> Result<u64> {
+        self.client.copy_in_all(sql, data)
     }
 }
 
