@@ -257,8 +257,14 @@ mod tests {
         let before = lite.read(sums).unwrap();
         assert_eq!(before["visits"].rows, 9);
         assert_eq!(before["clients"].rows, 2);
-        let Some(url) = pg_url() else { return };
-        let mut client = crate::server::connect(url).unwrap();
+        // A database of its own: the id sequences are shared by every transaction.
+        let Some(url) =
+            crate::server::test_database(&format!("fidelia_copy_{}", std::process::id()))
+        else {
+            return;
+        };
+        let mut client = crate::server::connect(&url).unwrap();
+        crate::server::migrate(&mut client).unwrap();
         let tx = client.transaction().unwrap();
         let session = std::cell::RefCell::new(tx);
         let server = Db::pg(&session, None);

@@ -728,7 +728,7 @@ pub(crate) mod test_util {
 
     /// A database on the test server (`FIDELIA_TEST_PG`, started by scripts/test.sh) with
     /// Fidelia's schema, made once per test process; `None` outside CI without a server.
-    pub fn pg_url() -> Option<&'static str> {
+    fn pg_url() -> Option<&'static str> {
         static URL: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
         URL.get_or_init(|| {
             let url = server::test_database(&format!("fidelia_unit_{}", std::process::id()))?;
