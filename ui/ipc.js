@@ -119,6 +119,9 @@ export const api = {
   integrityCheck: () => invoke("integrity_check"),
   // form: { host, port, database, user, password } → { ok, state, message } (docs/ipc.md)
   serverCheck: (form) => invoke("server_check", { form }),
+  serverUse: (form, moveData) => invoke("server_use", { form, moveData }),
+  serverConnect: (password) => invoke("server_connect", { password }),
+  serverLeave: () => invoke("server_leave"),
   backupsList: () => invoke("backups_list"),
   backupNow: () => invoke("backup_now"),
   backupRestore: (name) => invoke("backup_restore", { name }),

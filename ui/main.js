@@ -18,6 +18,7 @@ import { messagesView } from "./views/messages.js";
 import { winbackView } from "./views/winback.js";
 import { dashboardView } from "./views/dashboard.js";
 import { recoveryView } from "./views/backups.js";
+import { serverStartView } from "./views/settings-server.js";
 
 const VIEWS = {
   home: homeView,
@@ -167,7 +168,9 @@ async function start() {
       // The database could not be used: no app on it, only the way back (a backup).
       document.querySelector(".mainnav").hidden = true;
       document.getElementById("search").disabled = true;
-      const view = await recoveryView(state.info.problem);
+      const view = state.info.problem.kind.startsWith("server")
+        ? serverStartView(state.info.problem)
+        : await recoveryView(state.info.problem);
       document.getElementById("view").replaceChildren(view);
       view.querySelector("h1").focus();
       return;

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use fidelia_core::i18n::t;
 use fidelia_core::Lang;
+use fidelia_ops::server::ServerProblem;
 use fidelia_ops::StoreError;
 use serde::Serialize;
 
@@ -16,6 +17,7 @@ pub const CODES: &[&str] = &[
     "import",
     "cancelled",
     "database",
+    "server_down",
     "unavailable",
     "internal",
 ];
@@ -77,6 +79,25 @@ impl IpcError {
             },
             StoreError::Sqlite(e) => {
                 log::error!("database: {e}");
+                simple("database", "err.database")
+            }
+            // The clinic's server stopped answering (the connection is made again by the next
+            // command): the window says so and keeps what was typed.
+            StoreError::Server(ServerProblem::Unreachable(detail)) => {
+                log::warn!("server not reachable: {detail}");
+                simple("server_down", "err.server_down")
+            }
+            StoreError::Postgres(e) if e.code().is_none() => {
+                log::warn!("server not reachable: {e}");
+                simple("server_down", "err.server_down")
+            }
+            StoreError::Server(p) => IpcError {
+                code: "refused",
+                message: p.message(lang),
+                fields: BTreeMap::new(),
+            },
+            StoreError::Postgres(e) => {
+                log::error!("server database: {e}");
                 simple("database", "err.database")
             }
             other => {

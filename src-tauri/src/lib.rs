@@ -38,6 +38,9 @@ pub fn db_location_from_args(args: impl IntoIterator<Item = String>) -> Location
 /// SQLite's quick check, is not run on: the window says so and offers the latest backup.
 pub fn open_clinic(db: &Location) -> Result<Clinic, StartProblem> {
     let first_time = db.path().is_some_and(|p| !p.exists());
+    if let Location::Server(url) = db {
+        return Clinic::open_at(db).map_err(|e| server_problem(url, e));
+    }
     let problem = |kind, e: &dyn std::fmt::Display| {
         log::error!("the database could not be used ({kind}): {e}");
         StartProblem {
@@ -55,6 +58,49 @@ pub fn open_clinic(db: &Location) -> Result<Clinic, StartProblem> {
         Ok(true) => Ok(store),
         Ok(false) => Err(problem("integrity", &"quick_check found damage")),
         Err(e) => Err(problem("integrity", &e)),
+    }
+}
+
+/// Why the clinic's server database could not be opened, for the start-up screen (in Spanish:
+/// the clinic's language is in the database that did not open).
+pub fn server_problem(url: &str, e: fidelia_ops::StoreError) -> StartProblem {
+    log::error!(
+        "the server database {} could not be used: {e}",
+        fidelia_ops::server::without_password(url)
+    );
+    StartProblem {
+        kind: "server",
+        detail: match e {
+            fidelia_ops::StoreError::Server(p) => p.message(fidelia_core::Lang::default()),
+            e => e.to_string(),
+        },
+    }
+}
+
+/// Where this PC opens the clinic at start-up: the database named (`--db`, `FIDELIA_DB`, the
+/// default file), or the clinic's server this PC chose beside it; with this PC's own file.
+pub fn start_location(
+    args: Vec<String>,
+) -> (Result<Clinic, StartProblem>, Location, std::path::PathBuf) {
+    use fidelia_ops::server::{resolve, Resolved};
+    let given = db_location_from_args(args);
+    let local = match &given {
+        Location::File(p) => p.clone(),
+        Location::Server(_) => match fidelia_ops::default_location() {
+            Location::File(p) => p,
+            Location::Server(_) => fidelia_ops::app_data_folder().join("fidelia.sqlite3"),
+        },
+    };
+    match resolve(given) {
+        Resolved::At(db) => (open_clinic(&db), db, local),
+        Resolved::NeedsPassword(choice) => (
+            Err(StartProblem {
+                kind: "server_password",
+                detail: String::new(),
+            }),
+            Location::Server(choice.url("")),
+            local,
+        ),
     }
 }
 
@@ -131,6 +177,9 @@ pub fn builder<R: Runtime>() -> Builder<R> {
         commands::diagnostics::diagnostics,
         commands::diagnostics::integrity_check,
         commands::server::server_check,
+        commands::server::server_use,
+        commands::server::server_connect,
+        commands::server::server_leave,
         commands::backup::backups_list,
         commands::backup::backup_now,
         commands::backup::backup_restore,
@@ -228,9 +277,9 @@ pub fn run() {
     }
     let args: Vec<String> = std::env::args().skip(1).collect();
     let hidden = args.iter().any(|a| a == "--hidden");
-    let db = db_location_from_args(args);
+    let (opened, db, local) = start_location(args);
     let staged = commands::import::staging_path(&db);
-    let state = AppState::new(open_clinic(&db), db);
+    let state = AppState::new(opened, db, local);
     let lang = state.lang();
     let result = one_instance::plugin(builder::<tauri::Wry>())
         .plugin(tauri_plugin_opener::init())

@@ -6,6 +6,7 @@
 //! start-up (it would not open, or failed its check) there is no clinic until it is restored:
 //! commands answer "unavailable", and the window shows the way back (a backup).
 
+use std::path::PathBuf;
 use std::sync::{Mutex, RwLock};
 
 use chrono::{Local, Utc};
@@ -19,30 +20,37 @@ use crate::error::IpcError;
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StartProblem {
-    /// "open" (the file would not open as the clinic's database) or "integrity" (it opened,
-    /// and failed SQLite's check).
+    /// "open" (the file would not open as the clinic's database), "integrity" (it opened,
+    /// and failed SQLite's check), "server" (the clinic's server database cannot be used: not
+    /// reachable, or refused) or "server_password" (this PC uses the clinic's server and its
+    /// password is not in the credential store: the window asks for it).
     pub kind: &'static str,
-    /// SQLite's words, for whoever helps (also in the log).
+    /// What went wrong, for whoever helps (also in the log): SQLite's words, or the server
+    /// problem in plain words.
     pub detail: String,
 }
 
 pub struct AppState {
     clinic: RwLock<Option<Clinic>>,
-    /// Where the clinic's database is.
-    pub db: Location,
+    /// Where the clinic's database is (it changes when this PC moves to the clinic's server).
+    db: RwLock<Location>,
+    /// This PC's own database file: where it works alone, and beside which it keeps its
+    /// choice of the clinic's server.
+    pub local: PathBuf,
     pub problem: Mutex<Option<StartProblem>>,
     pub notify_status: crate::scheduler::SharedStatus,
 }
 
 impl AppState {
-    pub fn new(opened: Result<Clinic, StartProblem>, db: Location) -> AppState {
+    pub fn new(opened: Result<Clinic, StartProblem>, db: Location, local: PathBuf) -> AppState {
         let (clinic, problem) = match opened {
             Ok(c) => (Some(c), None),
             Err(p) => (None, Some(p)),
         };
         AppState {
             clinic: RwLock::new(clinic),
-            db,
+            db: RwLock::new(db),
+            local,
             problem: Mutex::new(problem),
             notify_status: Default::default(),
         }
@@ -77,6 +85,19 @@ impl AppState {
     pub fn with<T>(&self, f: impl FnOnce(&Clinic) -> T) -> Option<T> {
         let guard = self.clinic.read().unwrap_or_else(|e| e.into_inner());
         guard.as_ref().map(f)
+    }
+
+    /// Where the clinic's database is.
+    pub fn db(&self) -> Location {
+        self.db.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Puts `clinic` in place of the clinic (or of the start-up problem): this PC now works on
+    /// its database (the clinic's server, or this PC's file again).
+    pub fn switch_to(&self, clinic: Clinic) {
+        *self.db.write().unwrap_or_else(|e| e.into_inner()) = clinic.location().clone();
+        self.replace(|_| (Some(clinic), ()));
+        *self.problem.lock().unwrap_or_else(|e| e.into_inner()) = None;
     }
 
     /// Takes the clinic out (closing its connection when `f` drops it) and puts back what `f`

@@ -2,11 +2,33 @@
 //! connection; the window says in plain Spanish what it found, against a real PostgreSQL (the
 //! throwaway cluster `scripts/test.sh` starts: `FIDELIA_TEST_PG`).
 
-use fidelia_e2e::App;
+use fidelia_e2e::{ui, App};
 
 /// (host, port, user, password) of the test server; `None` outside CI without one.
 fn test_server() -> Option<(String, String, String, String)> {
-    let url = fidelia_store::server::test_server()?;
+    parts(&fidelia_store::server::test_server()?)
+}
+
+/// With `FIDELIA_SCREENSHOTS`: the window, `css` just below its header, as docs/screenshots/`name`.
+async fn shot(app: &App, css: &str, name: &str) {
+    if std::env::var_os("FIDELIA_SCREENSHOTS").is_none() {
+        return;
+    }
+    app.js(&format!(
+        "const c = document.querySelector('{css}'); window.scrollBy(0, c.getBoundingClientRect().top - 90);"
+    ))
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    app.window_screenshot(
+        fidelia_e2e::workspace_dir()
+            .join("docs/screenshots")
+            .join(name),
+    )
+    .await;
+}
+
+/// (host, port, user, password) of a server URL.
+fn parts(url: &str) -> Option<(String, String, String, String)> {
     // postgres://user:password@host:port/database
     let rest = url.strip_prefix("postgres://").expect("a postgres:// URL");
     let (credentials, place) = rest.rsplit_once('@').unwrap();
@@ -14,6 +36,97 @@ fn test_server() -> Option<(String, String, String, String)> {
     let (host_port, _) = place.split_once('/').unwrap();
     let (host, port) = host_port.rsplit_once(':').unwrap();
     Some((host.into(), port.into(), user.into(), password.into()))
+}
+
+/// Ajustes → Varios PCs on the demo clinic: the connection tested on an empty server
+/// database, "Mover los datos de este PC al servidor", and the window works on the server (the
+/// CLI finds the 300 clients there; a client saved in the window is there). The test's
+/// desktop has no credential store: the window says the password will be asked, and after a
+/// restart it asks for it, and opens the clinic from the server.
+#[tokio::test]
+async fn the_clinic_moves_to_the_server_from_the_window() {
+    // The synchronous client outside the test's async runtime.
+    let made = tokio::task::spawn_blocking(|| {
+        fidelia_store::server::test_database(&format!("fidelia_window_{}", std::process::id()))
+    });
+    let Some(url) = made.await.unwrap() else {
+        return;
+    };
+    let (host, port, user, password) = parts(&url).unwrap();
+    let database = url.rsplit_once('/').unwrap().1.to_string();
+    let mut app = App::start().await;
+    app.click("nav button[data-view=settings]").await;
+    app.wait_for("#server").await;
+    app.js("document.querySelector('#server').scrollIntoView({ block: 'center' })")
+        .await;
+    app.type_into("#serverHost", &host).await;
+    app.type_into("#serverPort", &port).await;
+    app.type_into("#serverDatabase", &database).await;
+    app.type_into("#serverUser", &user).await;
+    app.type_into("#serverPassword", &password).await;
+    app.click("#server-test").await;
+    app.wait_for_text("#server-result", "está vacía").await;
+    app.click("#server-move").await;
+    app.click("#confirm-ok").await;
+    app.wait_for_text(
+        "#server-outcome",
+        "Los datos de la clínica están ahora en el servidor",
+    )
+    .await;
+    let outcome = app.text("#server-outcome").await;
+    assert!(outcome.contains("comprobados"), "{outcome}");
+    assert!(
+        outcome.contains("pedirá la contraseña"),
+        "no credential store here: {outcome}"
+    );
+    shot(&app, "#server", "server-moved.png").await;
+    let current = app.text("#server-current").await;
+    assert!(
+        current.contains(&format!("{user}@{host}:{port}/{database}")),
+        "{current}"
+    );
+    assert!(
+        !current.contains(&password),
+        "the password is never shown: {current}"
+    );
+
+    // The server holds the clinic; what the window saves now goes there.
+    let info = app.cli_ok(&["--db", &url, "info"]);
+    assert!(info.contains("clients:  300"), "{info}");
+    app.click("nav button[data-view=clients]").await;
+    app.click("#new-client").await;
+    app.wait_for(&ui::dialog("client")).await;
+    app.type_into(&ui::input("client", "firstName"), "Servidora")
+        .await;
+    app.type_into(&ui::input("client", "surnames"), "Prueba")
+        .await;
+    app.type_into(&ui::input("client", "phone1"), "612 345 678")
+        .await;
+    ui::save_ok(&app, "client").await;
+    app.wait_for_text("#client-page h1.client-name", "Servidora Prueba")
+        .await;
+    let info = app.cli_ok(&["--db", &url, "info"]);
+    assert!(info.contains("clients:  301"), "{info}");
+
+    // Opened again: no credential store, so the window asks for the server's password.
+    app.restart().await;
+    app.wait_for("#serverStartPassword").await;
+    shot(&app, "#server-start", "server-password.png").await;
+    app.type_into("#serverStartPassword", "otra").await;
+    app.click("#server-connect").await;
+    app.wait_for_text(
+        "#server-start-result",
+        "no acepta ese usuario o esa contraseña",
+    )
+    .await;
+    app.type_into("#serverStartPassword", &password).await;
+    app.click("#server-connect").await;
+    // The window reloaded on the server's clinic: its home, then a search.
+    app.wait_for("#view .view-home").await;
+    app.type_into("#search", "Servidora").await;
+    app.wait_for_text("#search-results", "Servidora Prueba")
+        .await;
+    app.close().await;
 }
 
 #[tokio::test]
@@ -38,14 +151,7 @@ async fn testing_the_server_connection_says_what_was_found() {
         "Conexión correcta: la base de datos está vacía",
     )
     .await;
-    if std::env::var_os("FIDELIA_SCREENSHOTS").is_some() {
-        // The card's title just below the window's header.
-        app.js("const c = document.querySelector('#server'); window.scrollBy(0, c.getBoundingClientRect().top - 90);")
-            .await;
-        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-        app.window_screenshot(fidelia_e2e::workspace_dir().join("docs/screenshots/server.png"))
-            .await;
-    }
+    shot(&app, "#server", "server.png").await;
 
     app.type_into("#serverPassword", "otra").await;
     app.click("#server-test").await;

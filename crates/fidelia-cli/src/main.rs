@@ -158,7 +158,13 @@ fn main() -> ExitCode {
     }
     if let Command::Import(args) = &cli.command {
         fidelia_ops::import::warm_up();
-        return import::main(&location(&cli), args);
+        return match location(&cli) {
+            Ok(db) => import::main(&db, args),
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        };
     }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -173,11 +179,23 @@ fn now() -> ClinicTime<Local> {
     ClinicTime::new(Utc::now(), Local)
 }
 
-/// Where the clinic's database is: `--db`, else `$FIDELIA_DB`, else the app-data folder.
-fn location(cli: &Cli) -> Location {
-    cli.db
+/// Where the clinic's database is: `--db`, else `$FIDELIA_DB`, else the app-data folder; and
+/// when that is a file beside which this PC chose the clinic's server (Ajustes → Varios PCs),
+/// the server, as the window opens it.
+fn location(cli: &Cli) -> Result<Location, String> {
+    use fidelia_ops::server::{resolve, Resolved};
+    let given = cli
+        .db
         .as_deref()
-        .map_or_else(fidelia_ops::default_location, Location::parse)
+        .map_or_else(fidelia_ops::default_location, Location::parse);
+    match resolve(given) {
+        Resolved::At(db) => Ok(db),
+        Resolved::NeedsPassword(c) => Err(format!(
+            "this PC uses the clinic's server {}@{}:{}/{}, whose password is not in the \
+             credential store: give it with --db postgres://{}:PASSWORD@{}:{}/{}",
+            c.user, c.host, c.port, c.database, c.user, c.host, c.port, c.database
+        )),
+    }
 }
 
 /// What a move copied, table by table.
@@ -202,7 +220,7 @@ fn exists(db: &Location) -> bool {
 }
 
 fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
-    let db = location(&cli);
+    let db = location(&cli)?;
     match cli.command {
         Command::Demo { seed, yes } => {
             let existed = exists(&db);

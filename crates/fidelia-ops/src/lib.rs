@@ -41,7 +41,9 @@ use std::path::Path;
 pub use fidelia_store::tables::calls::CallCounts;
 pub use fidelia_store::tables::coupons::Coupon;
 use fidelia_store::Store;
-pub use fidelia_store::{default_location, Location, Result, StoreError, APP_ID, DB_ENV};
+pub use fidelia_store::{
+    app_data_folder, default_location, Location, Result, StoreError, APP_ID, DB_ENV,
+};
 
 /// The clinic: its database and every operation on it.
 pub struct Clinic {

@@ -7,6 +7,8 @@ use fidelia_core::i18n::t;
 use fidelia_core::messages::encode;
 use fidelia_core::Lang;
 use fidelia_store::copy::{self, Sums};
+pub use fidelia_store::server::without_password;
+pub use fidelia_store::server::ServerProblem;
 use fidelia_store::server::{self, ServerState};
 use fidelia_store::{Location, Result, Store, StoreError};
 use serde::{Deserialize, Serialize};
@@ -66,6 +68,147 @@ pub fn test_connection(url: &str, lang: Lang) -> ConnectionTest {
                 message: problem.message(lang),
             }
         }
+    }
+}
+
+/// This PC's choice of the clinic's server database (Ajustes → Varios PCs), kept in
+/// [`CHOICE_FILE`] beside the database file this PC would use on its own: its address, never
+/// its password (that is in the OS credential store: [`keep_password`]). Fidelia, the window
+/// and the CLI alike, then opens the server instead of the file ([`resolve`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerChoice {
+    pub host: String,
+    pub port: u16,
+    pub database: String,
+    pub user: String,
+}
+
+/// The file that says this PC uses the clinic's server, beside its own database file.
+pub const CHOICE_FILE: &str = "servidor.json";
+
+impl ServerChoice {
+    pub fn from_form(form: &ServerForm) -> ServerChoice {
+        ServerChoice {
+            host: form.host.trim().to_owned(),
+            port: form.port.unwrap_or(5432),
+            database: form.database.trim().to_owned(),
+            user: form.user.trim().to_owned(),
+        }
+    }
+
+    /// The server's URL with `password`.
+    pub fn url(&self, password: &str) -> String {
+        ServerForm {
+            host: self.host.clone(),
+            port: Some(self.port),
+            database: self.database.clone(),
+            user: self.user.clone(),
+            password: password.to_owned(),
+        }
+        .url()
+    }
+
+    /// The credential store's name for this server's password.
+    fn credential(&self) -> std::result::Result<keyring::Entry, keyring::Error> {
+        keyring::Entry::new(
+            fidelia_store::APP_ID,
+            &format!(
+                "{}@{}:{}/{}",
+                self.user, self.host, self.port, self.database
+            ),
+        )
+    }
+
+    /// The choice saved beside `db` (this PC's own database file), if any.
+    pub fn saved(db: &std::path::Path) -> Option<ServerChoice> {
+        let text = std::fs::read_to_string(choice_file(db)).ok()?;
+        match serde_json::from_str(&text) {
+            Ok(choice) => Some(choice),
+            Err(e) => {
+                log::warn!("{CHOICE_FILE} cannot be read, the server is not used: {e}");
+                None
+            }
+        }
+    }
+
+    /// Saves the choice beside `db`: from the next start, this PC opens the server.
+    pub fn save(&self, db: &std::path::Path) -> std::io::Result<()> {
+        let file = choice_file(db);
+        if let Some(dir) = file.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(file, serde_json::to_string_pretty(self)?)
+    }
+
+    /// Forgets the choice saved beside `db` (and its password): this PC opens its own file
+    /// again.
+    pub fn forget(db: &std::path::Path) -> std::io::Result<()> {
+        if let Some(choice) = ServerChoice::saved(db) {
+            if let Ok(entry) = choice.credential() {
+                let _ = entry.delete_credential();
+            }
+        }
+        match std::fs::remove_file(choice_file(db)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    /// Keeps the password in the OS credential store; `false` when this PC has none (then
+    /// Fidelia asks for it at each start).
+    pub fn keep_password(&self, password: &str) -> bool {
+        match self.credential().and_then(|e| e.set_password(password)) {
+            Ok(()) => true,
+            Err(e) => {
+                log::warn!("no credential store on this PC, the password is not kept: {e}");
+                false
+            }
+        }
+    }
+
+    /// The password kept in the OS credential store, if any.
+    pub fn kept_password(&self) -> Option<String> {
+        match self.credential().and_then(|e| e.get_password()) {
+            Ok(p) => Some(p),
+            Err(keyring::Error::NoEntry) => None,
+            Err(e) => {
+                log::warn!("the credential store cannot be read: {e}");
+                None
+            }
+        }
+    }
+}
+
+fn choice_file(db: &std::path::Path) -> std::path::PathBuf {
+    Location::File(db.to_owned())
+        .local_folder()
+        .join(CHOICE_FILE)
+}
+
+/// Where Fidelia opens the clinic.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resolved {
+    /// This database.
+    At(Location),
+    /// The server this PC chose, whose password is not in the credential store: to be asked
+    /// for (the window), or given with `--db` (the CLI).
+    NeedsPassword(ServerChoice),
+}
+
+/// Where Fidelia opens the clinic when told `db` (`--db`, `FIDELIA_DB` or the default file): a
+/// server as given; a file, unless this PC chose the clinic's server beside it
+/// ([`ServerChoice::save`]).
+pub fn resolve(db: Location) -> Resolved {
+    let Location::File(path) = &db else {
+        return Resolved::At(db);
+    };
+    match ServerChoice::saved(path) {
+        None => Resolved::At(db),
+        Some(choice) => match choice.kept_password() {
+            Some(password) => Resolved::At(Location::Server(choice.url(&password))),
+            None => Resolved::NeedsPassword(choice),
+        },
     }
 }
 

@@ -167,6 +167,26 @@ impl ServerConnection {
     }
 }
 
+impl Drop for ServerConnection {
+    fn drop(&mut self) {
+        // Closing the connection blocks on the driver's own runtime.
+        if let Some(client) = self.client.take() {
+            off_runtime(|| drop(client));
+        }
+    }
+}
+
+/// Runs `f`, which blocks on the server driver's own runtime (the `postgres` client), where
+/// that is allowed: a thread of an async runtime (the window's async commands run on one)
+/// first hands its other tasks to the runtime's other threads.
+fn off_runtime<R>(f: impl FnOnce() -> R) -> R {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == RuntimeFlavor::MultiThread => tokio::task::block_in_place(f),
+        _ => f(),
+    }
+}
+
 /// How long a write waits for another PC's write before it gives up (as SQLite's busy
 /// timeout on one PC).
 const WRITE_WAIT: &str = "30s";
@@ -230,8 +250,12 @@ impl Store {
     /// Opens the server database at `url` (empty, or Fidelia's of this version or older) and
     /// brings its schema up to date.
     pub fn open_server(url: &str) -> Result<Store> {
-        let mut client = server::connect(url).map_err(StoreError::Server)?;
-        server::migrate(&mut client).map_err(StoreError::Server)?;
+        let client = off_runtime(|| {
+            let mut client = server::connect(url)?;
+            server::migrate(&mut client)?;
+            Ok(client)
+        })
+        .map_err(StoreError::Server)?;
         Ok(Store {
             engine: Engine::Server(Box::new(Mutex::new(ServerConnection {
                 url: url.to_owned(),
@@ -283,6 +307,14 @@ impl Store {
     /// is committed when `f` succeeds, rolled back otherwise. The connection is handed to `f`
     /// and back: if `f` panics it is dropped, and the server rolls back what was begun.
     fn on_server<T, E: From<StoreError>>(
+        server: &Mutex<ServerConnection>,
+        mode: Mode,
+        f: impl FnOnce(&Db) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        off_runtime(|| Store::on_server_here(server, mode, f))
+    }
+
+    fn on_server_here<T, E: From<StoreError>>(
         server: &Mutex<ServerConnection>,
         mode: Mode,
         f: impl FnOnce(&Db) -> std::result::Result<T, E>,
@@ -433,13 +465,13 @@ impl Store {
     pub fn compact(&self) -> Result<()> {
         match &self.engine {
             Engine::Sqlite(_) => self.read(privacy::compact),
-            Engine::Server(s) => {
+            Engine::Server(s) => off_runtime(|| {
                 let mut guard = s.lock().unwrap_or_else(|e| e.into_inner());
                 let mut client = guard.take()?;
                 let done = client.batch_execute(&privacy::server_vacuum());
                 guard.client = Some(client);
                 Ok(done?)
-            }
+            }),
         }
     }
 

@@ -18,6 +18,8 @@ pub const DEMO_SEED: u64 = 2026;
 pub struct AppInfo {
     version: &'static str,
     db_path: String,
+    /// Whether this PC works on the clinic's server database.
+    server: bool,
     demo: bool,
     language: Lang,
     today: String,
@@ -34,12 +36,13 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
     let settings = state.with(|s| s.settings().ok()).flatten();
     AppInfo {
         version: env!("CARGO_PKG_VERSION"),
-        db_path: state.db.to_string(),
+        db_path: state.db().to_string(),
+        server: state.db().path().is_none(),
         demo: settings.as_ref().is_some_and(|s| s.demo),
         language: settings.map(|s| s.language).unwrap_or_default(),
         today: clinic_time().today().to_string(),
         schema_version: state.with(|c| c.schema_version().ok()).flatten(),
-        data_dir: state.db.local_folder().display().to_string(),
+        data_dir: state.db().local_folder().display().to_string(),
         problem: state
             .problem
             .lock()

@@ -68,7 +68,7 @@ pub async fn backup_restore(
         .into_iter()
         .find(|f| f.name == name)
         .ok_or_else(|| IpcError::from_store(fidelia_ops::StoreError::NotFound, lang))?;
-    let db = state.db.clone();
+    let db = state.db();
     let Some(path) = db.path().map(Path::to_owned) else {
         return Err(IpcError::from_store(
             fidelia_ops::StoreError::Refused(fidelia_core::i18n::t(lang, "err.restore_server")),

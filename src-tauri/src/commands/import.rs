@@ -123,7 +123,7 @@ pub fn import_stage(
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
     let mut staged = job.staged.lock().unwrap_or_else(|p| p.into_inner());
-    let path = staging_path(&state.db);
+    let path = staging_path(&state.db());
     let written = match (offset, staged.as_ref()) {
         (0, _) => std::fs::File::create(&path).and_then(|mut f| f.write_all(bytes)),
         (at, Some((_, len))) if at == *len => std::fs::OpenOptions::new()
