@@ -38,6 +38,8 @@ const VIEWS = {
 const NAV_OF = { client: "clients", call: "agenda", import: "settings" };
 /** How often the call counter and the notification status are refreshed. */
 const POLL_MS = 60000;
+/** The views another PC's saves refresh (lists; never a form being filled in). */
+const LIVE_VIEWS = new Set(["home", "agenda", "messages", "clients", "winback", "dashboard"]);
 
 let search = null;
 let renderToken = 0;
@@ -196,6 +198,17 @@ async function start() {
   }, POLL_MS);
   document.addEventListener("visibilitychange", () => {
     if (!document.hidden) updateCounters();
+  });
+  // Another PC saved something on the clinic's server (live.rs): the counters, and the list
+  // this window shows, again — never while someone is typing or a dialog is open here.
+  let live = null;
+  window.addEventListener("fidelia-changed", () => {
+    clearTimeout(live);
+    live = setTimeout(() => {
+      updateCounters();
+      const typing = document.activeElement && document.activeElement.closest("#view form, dialog");
+      if (LIVE_VIEWS.has(state.view) && !typing && !document.querySelector("dialog[open]")) refresh();
+    }, 200);
   });
 }
 

@@ -5,6 +5,7 @@
 pub mod autoimport;
 pub mod commands;
 pub mod error;
+pub mod live;
 pub mod scheduler;
 #[cfg(target_os = "linux")]
 pub mod single_instance;
@@ -326,6 +327,7 @@ pub fn run() {
             }
             scheduler::start(app.handle().clone());
             autoimport::start(app.handle().clone());
+            live::start(app.handle().clone());
             Ok(())
         })
         .build(context);

@@ -25,11 +25,16 @@ pub fn form_date_time(t: DateTime<Utc>) -> (String, String) {
 /// the test runs at.
 pub fn open_store_always_open(sb: &Sandbox) -> Clinic {
     let store = Clinic::open(&sb.db_path()).expect("the test database opens");
+    always_open(&store);
+    store
+}
+
+/// The clinic open every day, all day (see [`open_store_always_open`]).
+pub fn always_open(store: &Clinic) {
     let mut s = store.settings().expect("settings");
     s.clinic_name = "Clínica de Pruebas".into();
     s.opening_hours = std::array::from_fn(|_| "00:00-23:59".into());
     store.save_settings(&s).expect("valid settings");
-    store
 }
 
 pub fn vet(store: &Clinic, name: &str) -> Staff {

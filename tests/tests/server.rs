@@ -177,3 +177,77 @@ async fn testing_the_server_connection_says_what_was_found() {
     assert_eq!(app.value("#serverHost").await, host);
     app.close().await;
 }
+
+/// Two PCs of one clinic on one server database (two windows, two data folders, two desktops):
+/// the vet in room 2 records a surgery, and the reception's agenda, open on the week, shows its
+/// follow-up call within 2 seconds, without anyone touching it.
+#[tokio::test]
+async fn what_one_pc_saves_the_other_shows_within_two_seconds() {
+    use fidelia_e2e::seed::{always_open, client_with_dog, form_date_time, vet};
+    use fidelia_e2e::ui::{choose, dialog, input, save_ok};
+    use fidelia_e2e::Options;
+    use fidelia_ops::{Clinic, Location};
+
+    let made = tokio::task::spawn_blocking(|| {
+        let url = fidelia_store::server::test_database(&format!(
+            "fidelia_two_pcs_{}",
+            std::process::id()
+        ))?;
+        let store = Clinic::open_at(&Location::Server(url.clone())).expect("the server opens");
+        always_open(&store);
+        let elena = vet(&store, "Dra. Elena Ruiz");
+        let (client, _) = client_with_dog(&store, "María", "Núñez", "Luna");
+        Some((url, elena, client))
+    });
+    let Some((url, elena, client)) = made.await.unwrap() else {
+        return;
+    };
+    let on_server = Options::new().arg("--db").arg(url.clone());
+    let (reception, room) = tokio::join!(
+        App::start_with(on_server.clone()),
+        App::start_with(on_server)
+    );
+
+    // Reception keeps the week's agenda open: nothing to call yet.
+    reception.click("nav button[data-view=agenda]").await;
+    reception.click("#range-week").await;
+    reception.wait_for("#range-week[aria-pressed=true]").await;
+    assert_eq!(reception.count("#agenda-calls li.call-item").await, 0);
+
+    // Room 2: this morning's surgery on María's dog.
+    room.type_into("#search", "nunez").await;
+    room.click(&format!(
+        "#search-results li[data-client-id='{}']",
+        client.id.0
+    ))
+    .await;
+    room.wait_for_text("#client-page h1.client-name", "María Núñez")
+        .await;
+    room.click("#add-visit").await;
+    room.wait_for(&dialog("visit")).await;
+    let (date, time) = form_date_time(chrono::Utc::now() - chrono::Duration::hours(1));
+    room.type_into(&input("visit", "date"), &date).await;
+    room.type_into(&input("visit", "time"), &time).await;
+    choose(&room, &input("visit", "kind"), "cirugia").await;
+    choose(&room, &input("visit", "severity"), "grave").await;
+    choose(&room, &input("visit", "staffId"), &elena.id.0.to_string()).await;
+    room.type_into(&input("visit", "reason"), "Castración")
+        .await;
+    save_ok(&room, "visit").await;
+    let saved = std::time::Instant::now();
+
+    reception
+        .wait_for_text("#agenda-calls li.call-item", "María Núñez")
+        .await;
+    let shown = saved.elapsed();
+    assert!(
+        shown < std::time::Duration::from_secs(2),
+        "the other PC's call showed after {shown:?}"
+    );
+    assert!(reception
+        .text("#agenda-calls li.call-item")
+        .await
+        .contains("Dra. Elena Ruiz"));
+    reception.close().await;
+    room.close().await;
+}

@@ -7,6 +7,7 @@
 
 use std::path::Path;
 use std::process::{Command, Output};
+use std::time::{Duration, Instant};
 
 use fidelia_ops::Clinic;
 
@@ -90,5 +91,25 @@ fn the_demo_clinic_moves_to_the_server_and_back_unchanged() {
     let over = fidelia(&["--db", &url, "move-to-file", back.to_str().unwrap()]);
     assert!(!over.status.success());
     same(&dump(&back), &before, "a file that exists was overwritten");
+
+    // Live: a write of another process on the server is heard; this process's own are not.
+    let mut changes = fidelia_ops::Changes::listen(&url).unwrap();
+    let here = Clinic::open_at(&fidelia_ops::Location::Server(url.clone())).unwrap();
+    here.set_demo(true).unwrap();
+    assert!(
+        !changes.wait(Duration::from_millis(300)).unwrap(),
+        "its own write"
+    );
+    assert!(fidelia(&["--db", &url, "messages"]).status.success());
+    let heard = Instant::now();
+    assert!(
+        changes.wait(Duration::from_secs(5)).unwrap(),
+        "the CLI's write was not heard"
+    );
+    assert!(heard.elapsed() < Duration::from_secs(2));
+    assert!(
+        !changes.wait(Duration::from_millis(300)).unwrap(),
+        "heard once"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

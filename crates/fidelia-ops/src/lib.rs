@@ -42,7 +42,7 @@ pub use fidelia_store::tables::calls::CallCounts;
 pub use fidelia_store::tables::coupons::Coupon;
 use fidelia_store::Store;
 pub use fidelia_store::{
-    app_data_folder, default_location, Location, Result, StoreError, APP_ID, DB_ENV,
+    app_data_folder, default_location, Changes, Location, Result, StoreError, APP_ID, DB_ENV,
 };
 
 /// The clinic: its database and every operation on it.

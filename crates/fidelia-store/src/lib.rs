@@ -187,6 +187,64 @@ fn off_runtime<R>(f: impl FnOnce() -> R) -> R {
     }
 }
 
+/// The channel every write on the server is announced on when it commits (PostgreSQL's
+/// `NOTIFY`), with the writing process's [`process_tag`]: the other PCs' windows refresh.
+const CHANGES: &str = "fidelia_changes";
+
+/// This process, among the clinic's PCs (its id and start time).
+fn process_tag() -> &'static str {
+    static TAG: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TAG.get_or_init(|| {
+        let started = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        format!("{}-{started}", std::process::id())
+    })
+}
+
+/// A connection of its own to the clinic's server that hears what the other PCs (other
+/// processes) commit: see [`Changes::wait`].
+pub struct Changes {
+    client: postgres::Client,
+}
+
+impl Changes {
+    /// Listens on the server database at `url`.
+    pub fn listen(url: &str) -> Result<Changes> {
+        off_runtime(|| {
+            let mut client = server::connect(url).map_err(StoreError::Server)?;
+            client.batch_execute(&format!("LISTEN {CHANGES}"))?;
+            Ok(Changes { client })
+        })
+    }
+
+    /// Waits at most `timeout` for a write of another process to be committed; `true` when
+    /// one (or several) was. An error when the connection is lost (listen again).
+    pub fn wait(&mut self, timeout: std::time::Duration) -> Result<bool> {
+        off_runtime(|| {
+            let mine = process_tag();
+            let mut changed = false;
+            use fallible_iterator::FallibleIterator;
+            let first = self.client.notifications().timeout_iter(timeout).next()?;
+            if let Some(n) = first {
+                changed |= n.payload() != mine;
+                // And whatever else came meanwhile, without waiting.
+                let mut heard = self.client.notifications();
+                let mut more = heard.iter();
+                while let Some(n) = more.next()? {
+                    changed |= n.payload() != mine;
+                }
+            }
+            if self.client.is_closed() {
+                return Err(StoreError::Server(server::ServerProblem::Unreachable(
+                    "the listening connection was closed".into(),
+                )));
+            }
+            Ok(changed)
+        })
+    }
+}
+
 /// How long a write waits for another PC's write before it gives up (as SQLite's busy
 /// timeout on one PC).
 const WRITE_WAIT: &str = "30s";
@@ -340,7 +398,10 @@ impl Store {
         let mut client = session.into_inner().into_client();
         let ended = match (mode, &out) {
             (Mode::Read, _) => Ok(()),
-            (Mode::Write, Ok(_)) => client.batch_execute("COMMIT"),
+            // The other PCs hear of it when it commits (and not if it rolls back).
+            (Mode::Write, Ok(_)) => {
+                client.batch_execute(&format!("NOTIFY {CHANGES}, '{}'; COMMIT", process_tag()))
+            }
             _ => client.batch_execute("ROLLBACK"),
         };
         guard.client = Some(client);
