@@ -82,6 +82,8 @@ const COMMANDS: &[&str] = &[
     "audit_log",
     "pc_user_get",
     "pc_user_set",
+    "pc_reception_get",
+    "pc_reception_set",
 ];
 
 fn main() {

@@ -131,4 +131,6 @@ export const api = {
   auditLog: () => invoke("audit_log"),
   pcUserGet: () => invoke("pc_user_get"),
   pcUserSet: (staff) => invoke("pc_user_set", { staff }),
+  pcReceptionGet: () => invoke("pc_reception_get"),
+  pcReceptionSet: (on) => invoke("pc_reception_set", { on }),
 };

@@ -190,6 +190,8 @@ pub fn builder<R: Runtime>() -> Builder<R> {
         commands::privacy::audit_log,
         commands::privacy::pc_user_get,
         commands::privacy::pc_user_set,
+        commands::privacy::pc_reception_get,
+        commands::privacy::pc_reception_set,
     ])
 }
 

@@ -251,3 +251,96 @@ async fn what_one_pc_saves_the_other_shows_within_two_seconds() {
     reception.close().await;
     room.close().await;
 }
+
+/// Two PCs on one server, each with its own notification service: the vet Elena's PC and the
+/// reception PC. A due call of Elena's is notified on her PC only; a call of Luis, who uses no
+/// running PC, on the reception PC only; each once.
+#[tokio::test]
+async fn a_due_call_is_notified_on_its_persons_pc_or_at_reception() {
+    use fidelia_e2e::seed::{always_open, client_with_dog, surgery, vet};
+    use fidelia_e2e::Options;
+    use fidelia_ops::pc::Seat;
+    use fidelia_ops::{Clinic, Location};
+
+    let made = tokio::task::spawn_blocking(|| {
+        let url = fidelia_store::server::test_database(&format!(
+            "fidelia_notices_{}",
+            std::process::id()
+        ))?;
+        let store = Clinic::open_at(&Location::Server(url.clone())).expect("the server opens");
+        always_open(&store);
+        let elena = vet(&store, "Dra. Elena Ruiz");
+        let luis = vet(&store, "Dr. Luis Gil");
+        // Both PCs said a moment ago that they run, as each pass does (so neither start-up
+        // pass takes the other's call before the other PC has said so).
+        for (id, staff, reception) in [
+            ("consulta-1", Some(elena.id), false),
+            ("recepcion", None, true),
+        ] {
+            let seat = Seat {
+                id: id.into(),
+                staff,
+                reception,
+            };
+            store.claim_calls_for(&seat, chrono::Utc::now()).unwrap();
+        }
+        let (_, luna) = client_with_dog(&store, "María", "Núñez", "Luna");
+        let (_, kira) = client_with_dog(&store, "Pedro", "Ruiz", "Kira");
+        surgery(&store, luna.id, Some(elena.id), 13);
+        surgery(&store, kira.id, Some(luis.id), 13);
+        Some((url, elena))
+    });
+    let Some((url, elena)) = made.await.unwrap() else {
+        return;
+    };
+    // Each PC's own configuration: its id, who uses it, whether it is the reception PC.
+    let pc = |id: &str, files: &[(&str, String)]| {
+        let dir = std::env::temp_dir().join(format!("fidelia-pc-{id}-{}", std::process::id()));
+        let conf = dir.join("config").join(fidelia_ops::APP_ID);
+        std::fs::create_dir_all(&conf).unwrap();
+        std::fs::write(conf.join("pc-id.txt"), id).unwrap();
+        for (name, text) in files {
+            std::fs::write(conf.join(name), text).unwrap();
+        }
+        Options::new()
+            .arg("--db")
+            .arg(url.clone())
+            .env("FIDELIA_SCHEDULER_SECS", "1")
+            .with_notify_server()
+            .data_from(dir)
+    };
+    let (room, desk) = tokio::join!(
+        App::start_with(pc("consulta-1", &[("pc-user.txt", elena.id.0.to_string())])),
+        App::start_with(pc("recepcion", &[("pc-reception.txt", "1".into())]))
+    );
+    let calls = |app: &App| {
+        app.notifications()
+            .notes()
+            .into_iter()
+            .filter(|n| n.summary == "Llamada de seguimiento pendiente")
+            .map(|n| n.body)
+            .collect::<Vec<_>>()
+    };
+    let wait = |app: &App| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while calls(app).is_empty() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+    };
+    wait(&room);
+    wait(&desk);
+    // A few more passes: nothing is shown twice, nor on the other PC.
+    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+    assert_eq!(
+        calls(&room),
+        ["María Núñez · Luna — para: Dra. Elena Ruiz"],
+        "Elena's PC shows her call, once"
+    );
+    assert_eq!(
+        calls(&desk),
+        ["Pedro Ruiz · Kira — para: Dr. Luis Gil"],
+        "reception shows the call of Luis, who uses no PC, once"
+    );
+    room.close().await;
+    desk.close().await;
+}

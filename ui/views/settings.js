@@ -204,12 +204,27 @@ async function autostartSection() {
     },
   });
   // Who uses this PC: the audit log says who did what.
-  let [staff, user] = [[], null];
+  let [staff, user, reception] = [[], null, false];
   try {
-    [staff, user] = await Promise.all([api.staffList(), api.pcUserGet()]);
+    [staff, user, reception] = await Promise.all([api.staffList(), api.pcUserGet(), api.pcReceptionGet()]);
   } catch (err) {
     console.error(err);
   }
+  // With several PCs on the clinic's server: the reception PC notifies the calls of whoever
+  // uses no running PC.
+  const desk = h("input", {
+    id: "pc-reception",
+    type: "checkbox",
+    checked: reception,
+    onchange: async (e) => {
+      try {
+        await api.pcReceptionSet(e.target.checked);
+        toast(t("toast.saved"));
+      } catch (err) {
+        toastError(err);
+      }
+    },
+  });
   const who = h(
     "select",
     {
@@ -233,6 +248,8 @@ async function autostartSection() {
     h("div", { class: "field field--check" }, box, h("label", { for: "autostart" }, t("settings.autostart"))),
     h("p", { class: "field-hint" }, t("settings.autostart_hint")),
     h("div", { class: "field" }, h("label", { for: "pc-user" }, t("settings.pc_user")), who, h("p", { class: "field-hint" }, t("settings.pc_user_hint"))),
+    h("div", { class: "field field--check" }, desk, h("label", { for: "pc-reception" }, t("settings.pc_reception"))),
+    h("p", { class: "field-hint" }, t("settings.pc_reception_hint")),
   );
 }
 

@@ -301,16 +301,53 @@ impl Clinic {
         self.store.read(|db| calls::to_notify(db, now))
     }
 
-    /// The calls to notify now, recorded as notified in the same transaction, before anything
-    /// is shown: a notification is shown only once it is recorded, so a failure to record
-    /// (a busy or read-only file, a full disk) shows nothing rather than the same call every
-    /// pass, and a call rescheduled meanwhile keeps its own, later notification.
+    /// The calls this PC notifies now ([`Clinic::claim_calls_for`] with this PC's
+    /// [`crate::pc::seat`]).
     pub fn claim_calls_to_notify(&self, now: DateTime<Utc>) -> Result<Vec<Call>> {
-        self.store.write(|db| {
-            let due = calls::to_notify(db, now)?;
-            let read: Vec<_> = due.iter().map(|c| (c.id, c.scheduled_at)).collect();
+        self.claim_calls_for(&crate::pc::seat(), now)
+    }
+
+    /// The calls PC `seat` notifies now, recorded as notified in the same transaction, before
+    /// anything is shown: a notification is shown only once it is recorded, so a failure to
+    /// record (a busy or read-only file, a full disk) shows nothing rather than the same call
+    /// every pass, and a call rescheduled meanwhile keeps its own, later notification.
+    ///
+    /// Which PC notifies a due call, when several share the clinic's server (each PC says at
+    /// each pass that it runs, who uses it and whether it is the reception PC):
+    /// 1. the PC of the staff member it is assigned to (every such PC that runs);
+    /// 2. if that person uses no running PC, the reception PC;
+    /// 3. if no reception PC runs either, the first PC to get there, as with one PC alone.
+    ///
+    /// A call is notified once for each time it falls due (its `notified_at`; a retry is a new
+    /// time), and the PC that showed it is recorded (`call_notices`). The pass is not announced
+    /// to the other PCs' windows.
+    pub fn claim_calls_for(&self, seat: &crate::pc::Seat, now: DateTime<Utc>) -> Result<Vec<Call>> {
+        use fidelia_store::tables::pcs;
+        self.store.write_unannounced(|db| {
+            pcs::seen(db, &seat.id, seat.staff, seat.reception, now)?;
+            let running = pcs::running(db, now - Duration::minutes(2))?;
+            let reception_runs = running.iter().any(|p| p.reception);
+            let mine: Vec<Call> = calls::to_notify(db, now)?
+                .into_iter()
+                .filter(|c| {
+                    let owner_runs = c
+                        .staff_id
+                        .is_some_and(|s| running.iter().any(|p| p.staff == Some(s)));
+                    if c.staff_id.is_some() && c.staff_id == seat.staff {
+                        true
+                    } else if owner_runs {
+                        false
+                    } else if seat.reception {
+                        true
+                    } else {
+                        !reception_runs
+                    }
+                })
+                .collect();
+            let read: Vec<_> = mine.iter().map(|c| (c.id, c.scheduled_at)).collect();
+            pcs::notice(db, &seat.id, &read, now)?;
             calls::mark_notified(db, &read, now)?;
-            Ok(due)
+            Ok(mine)
         })
     }
 
@@ -560,6 +597,96 @@ mod tests {
                 .is_empty(),
             "never twice"
         );
+    }
+
+    /// Several PCs on one database: a due call is notified on the PC of the person it is
+    /// assigned to; the reception PC notifies those whose person uses no running PC; with no
+    /// reception PC running, the first PC to get there does; never twice.
+    #[test]
+    fn each_due_call_is_notified_once_on_the_right_pc() {
+        use crate::pc::Seat;
+        let s = store();
+        let staff = |name: &str| {
+            s.save_staff(&StaffForm {
+                name: name.into(),
+                role: "veterinario".into(),
+                active: true,
+                ..Default::default()
+            })
+            .unwrap()
+            .id
+        };
+        let (elena, luis) = (staff("Dra. Elena Ruiz"), staff("Dr. Luis Gil"));
+        let c = client(&s, "María", "Núñez", "612 345 678");
+        for (name, vet) in [
+            ("Luna", elena),
+            ("Kira", luis),
+            ("Toby", elena),
+            ("Nala", luis),
+        ] {
+            let p = pet(&s, c.id, name);
+            surgery(&s, p.id, "24/11/2026", "19:30");
+            let call = s
+                .calls_of_client(c.id, now())
+                .unwrap()
+                .into_iter()
+                .find(|k| k.pet_id == p.id)
+                .unwrap();
+            s.assign_call(call.id, Some(vet), now()).unwrap();
+        }
+        let seat = |id: &str, staff, reception| Seat {
+            id: id.into(),
+            staff,
+            reception,
+        };
+        let (room, desk, other) = (
+            seat("consulta-1", Some(elena), false),
+            seat("recepcion", None, true),
+            seat("consulta-2", None, false),
+        );
+        let pets = |calls: Vec<Call>| calls.into_iter().map(|k| k.pet_name).collect::<Vec<_>>();
+        // A minute before the calls fall due, every PC says it runs (and shows nothing).
+        let before = now() - chrono::Duration::minutes(1);
+        for pc in [&room, &desk, &other] {
+            assert!(s.claim_calls_for(pc, before).unwrap().is_empty());
+        }
+        // Due now, each PC's pass in turn: reception first, Luis uses no PC.
+        assert_eq!(
+            pets(s.claim_calls_for(&desk, now()).unwrap()),
+            ["Kira", "Nala"]
+        );
+        assert!(s.claim_calls_for(&other, now()).unwrap().is_empty());
+        assert_eq!(
+            pets(s.claim_calls_for(&room, now()).unwrap()),
+            ["Luna", "Toby"]
+        );
+        // Never twice: a PC started again, any PC, later.
+        for pc in [&room, &desk, &other] {
+            let later = now() + chrono::Duration::minutes(1);
+            assert!(s.claim_calls_for(pc, later).unwrap().is_empty());
+        }
+
+        // Later that day reception's PC is off: a new call of Luis goes to the first PC that
+        // passes, once; Elena's PC still gets hers alone.
+        let evening = now() + chrono::Duration::hours(6);
+        for (name, vet) in [("Rocky", luis), ("Coco", elena)] {
+            let p = pet(&s, c.id, name);
+            surgery(&s, p.id, "25/11/2026", "04:00");
+            let call = s
+                .calls_of_client(c.id, now())
+                .unwrap()
+                .into_iter()
+                .find(|k| k.pet_id == p.id)
+                .unwrap();
+            s.assign_call(call.id, Some(vet), now()).unwrap();
+        }
+        let a_bit_before = evening - chrono::Duration::minutes(1);
+        for pc in [&room, &other] {
+            s.claim_calls_for(pc, a_bit_before).unwrap();
+        }
+        assert_eq!(pets(s.claim_calls_for(&other, evening).unwrap()), ["Rocky"]);
+        assert_eq!(pets(s.claim_calls_for(&room, evening).unwrap()), ["Coco"]);
+        assert!(s.claim_calls_for(&other, evening).unwrap().is_empty());
     }
 
     /// A retry recorded between reading a call and marking it notified (issue 13, defect 4):

@@ -36,6 +36,8 @@ pub const TABLES: &[(&str, &str)] = &[
     ("audit_log", "id"),
     ("import_mappings", "signature"),
     ("import_runs", "id"),
+    ("pcs", "id"),
+    ("call_notices", "id"),
 ];
 
 /// Rows read at a time.

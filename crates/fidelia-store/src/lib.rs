@@ -254,8 +254,10 @@ const WRITE_WAIT: &str = "30s";
 enum Mode {
     /// No transaction: each statement on its own, as [`Store::read`] on SQLite.
     Read,
-    /// A transaction holding the write lock, committed when `f` succeeds.
+    /// A transaction holding the write lock, committed when `f` succeeds (and announced).
     Write,
+    /// As `Write`, not announced to the other PCs (housekeeping: a PC saying it runs).
+    WriteQuiet,
     /// A transaction holding the write lock, always rolled back.
     Rehearse,
 }
@@ -402,6 +404,7 @@ impl Store {
             (Mode::Write, Ok(_)) => {
                 client.batch_execute(&format!("NOTIFY {CHANGES}, '{}'; COMMIT", process_tag()))
             }
+            (Mode::WriteQuiet, Ok(_)) => client.batch_execute("COMMIT"),
             _ => client.batch_execute("ROLLBACK"),
         };
         guard.client = Some(client);
@@ -431,6 +434,18 @@ impl Store {
         match &self.engine {
             Engine::Sqlite(c) => transact(&mut c.lock().unwrap_or_else(|e| e.into_inner()), f),
             Engine::Server(s) => Store::on_server(s, Mode::Write, f),
+        }
+    }
+
+    /// [`Store::write`] for housekeeping the other PCs' windows need not hear of (on a server
+    /// each write is announced to them: they refresh what they show).
+    pub fn write_unannounced<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&Db) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        match &self.engine {
+            Engine::Sqlite(c) => transact(&mut c.lock().unwrap_or_else(|e| e.into_inner()), f),
+            Engine::Server(s) => Store::on_server(s, Mode::WriteQuiet, f),
         }
     }
 

@@ -527,12 +527,19 @@ impl Db<'_> {
     /// highest. SQLite does so by itself; a server's identity sequence is moved on.
     pub(crate) fn continue_ids(&self, table: &str) -> Result<()> {
         if let Engine::Pg(_) = self.engine {
-            self.value::<i64>(
-                &format!(
-                    "SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 0) + 1, false) FROM {table}"
-                ),
+            // Only a table numbered by the server (an identity column; not one keyed by text).
+            let sequence: Option<String> = self.value(
+                &format!("SELECT CAST(pg_get_serial_sequence('{table}', 'id') AS TEXT)"),
                 &[],
             )?;
+            if let Some(sequence) = sequence {
+                self.value::<i64>(
+                    &format!(
+                        "SELECT setval('{sequence}', coalesce(max(id), 0) + 1, false) FROM {table}"
+                    ),
+                    &[],
+                )?;
+            }
         }
         Ok(())
     }

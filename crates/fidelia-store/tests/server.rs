@@ -224,3 +224,26 @@ fn both_engines_hold_the_same_schema() {
     assert_eq!(sqlite.1, pg.1, "the same indexes");
     assert_eq!(sqlite.2, pg.2, "the same triggers");
 }
+
+/// On a server, each kind of write commits: announced or not (a PC saying it runs), and a
+/// rehearsal does not.
+#[test]
+fn every_kind_of_write_commits_on_the_server() {
+    use fidelia_store::tables::settings::claim_day;
+    let Some(url) = fresh_database() else { return };
+    let store = Store::open_server(&url).unwrap();
+    let day: chrono::NaiveDate = "2026-12-01".parse().unwrap();
+    let claim = |key: &'static str| move |db: &fidelia_store::Db| claim_day(db, key, day);
+    assert!(store.rehearse(claim("ensayo")).unwrap());
+    assert!(
+        store.rehearse(claim("ensayo")).unwrap(),
+        "a rehearsal keeps nothing"
+    );
+    assert!(store.write(claim("escrito")).unwrap());
+    assert!(!store.write(claim("escrito")).unwrap(), "a write is kept");
+    assert!(store.write_unannounced(claim("callado")).unwrap());
+    assert!(
+        !store.write_unannounced(claim("callado")).unwrap(),
+        "an unannounced write is kept too"
+    );
+}

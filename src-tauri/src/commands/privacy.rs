@@ -40,3 +40,14 @@ pub fn pc_user_get() -> Option<StaffId> {
 pub fn pc_user_set(state: State<'_, AppState>, staff: Option<StaffId>) -> Result<(), IpcError> {
     fidelia_ops::pc::set_user(staff).map_err(|e| state.internal(&format!("this PC's user: {e}")))
 }
+
+#[tauri::command]
+pub fn pc_reception_get() -> bool {
+    fidelia_ops::pc::reception()
+}
+
+#[tauri::command]
+pub fn pc_reception_set(state: State<'_, AppState>, on: bool) -> Result<(), IpcError> {
+    fidelia_ops::pc::set_reception(on)
+        .map_err(|e| state.internal(&format!("this PC's reception flag: {e}")))
+}

@@ -13,6 +13,7 @@ pub mod import_runs;
 pub mod letters;
 pub mod mappings;
 pub mod messages;
+pub mod pcs;
 pub mod pets;
 pub mod settings;
 pub mod staff;
