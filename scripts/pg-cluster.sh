@@ -8,6 +8,9 @@
 #                                     cluster's `postgres` database, user `fidelia`) and
 #                                     FIDELIA_TEST_PG_DIR (the folder, for stop)
 #   scripts/pg-cluster.sh stop DIR    stops the cluster and removes its folder
+#   scripts/pg-cluster.sh pause DIR   stops the server, keeping the cluster (a test of a server
+#                                     that goes down)
+#   scripts/pg-cluster.sh resume DIR  starts it again, on the same port
 set -euo pipefail
 
 bindir() {
@@ -43,8 +46,8 @@ case "${1:-}" in
       cat "$DIR/initdb.log" >&2; rm -rf "$DIR"; exit 1; }
     rm -f "$DIR/pw"
     # fsync off: a test cluster holds nothing worth keeping.
-    as_owner "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -t 60 \
-      -o "-p $PORT -k $DIR -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off" \
+    printf '%s\n' "-p $PORT -k $DIR -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off" >"$DIR/options"
+    as_owner "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -t 60 -o "$(cat "$DIR/options")" \
       start >/dev/null 2>&1 || { cat "$DIR/server.log" >&2; rm -rf "$DIR"; exit 1; }
     echo "FIDELIA_TEST_PG=postgres://fidelia:$PASSWORD@127.0.0.1:$PORT/postgres"
     echo "FIDELIA_TEST_PG_DIR=$DIR"
@@ -57,8 +60,19 @@ case "${1:-}" in
     fi
     rm -rf "$DIR"
     ;;
+  pause | resume)
+    DIR="${2:?usage: pg-cluster.sh pause|resume DIR}"
+    case "$DIR" in */fidelia-pg.*) ;; *) echo "not a cluster folder: $DIR" >&2; exit 1 ;; esac
+    BIN="$(bindir)"
+    if [ "$1" = pause ]; then
+      as_owner "$BIN/pg_ctl" -D "$DIR/data" -m fast -w stop >/dev/null
+    else
+      as_owner "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -t 60 -o "$(cat "$DIR/options")" \
+        start >/dev/null
+    fi
+    ;;
   *)
-    echo "usage: $0 start | stop DIR" >&2
+    echo "usage: $0 start | stop DIR | pause DIR | resume DIR" >&2
     exit 2
     ;;
 esac

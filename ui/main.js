@@ -199,6 +199,11 @@ async function start() {
   document.addEventListener("visibilitychange", () => {
     if (!document.hidden) updateCounters();
   });
+  // The clinic's server stopped answering, or is back (live.rs): said at once, above the view;
+  // nothing typed is lost (a save then fails with a message and the form stays open).
+  window.addEventListener("fidelia-server", (e) => {
+    document.getElementById("server-down").hidden = e.detail !== "down";
+  });
   // Another PC saved something on the clinic's server (live.rs): the counters, and the list
   // this window shows, again — never while someone is typing or a dialog is open here.
   let live = null;

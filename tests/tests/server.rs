@@ -344,3 +344,138 @@ async fn a_due_call_is_notified_on_its_persons_pc_or_at_reception() {
     room.close().await;
     desk.close().await;
 }
+
+/// A throwaway cluster of its own (this test stops and starts it), removed when dropped.
+struct Cluster {
+    dir: String,
+    url: String,
+}
+
+impl Cluster {
+    fn start() -> Option<Cluster> {
+        fidelia_store::server::test_server()?;
+        let out = std::process::Command::new("bash")
+            .arg(fidelia_e2e::workspace_dir().join("scripts/pg-cluster.sh"))
+            .arg("start")
+            .output()
+            .expect("scripts/pg-cluster.sh runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        let value = |key: &str| {
+            text.lines()
+                .find_map(|l| l.strip_prefix(&format!("{key}=")))
+                .unwrap()
+                .to_string()
+        };
+        Some(Cluster {
+            dir: value("FIDELIA_TEST_PG_DIR"),
+            url: value("FIDELIA_TEST_PG"),
+        })
+    }
+
+    fn run(&self, verb: &str) {
+        let out = std::process::Command::new("bash")
+            .arg(fidelia_e2e::workspace_dir().join("scripts/pg-cluster.sh"))
+            .args([verb, &self.dir])
+            .output()
+            .expect("scripts/pg-cluster.sh runs");
+        assert!(
+            out.status.success(),
+            "{verb}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        self.run("stop");
+    }
+}
+
+/// The clinic's server stops while two PCs work: both windows say so within seconds, a new
+/// client being typed stays in its form and its save says the server does not answer, nothing
+/// is half-saved; the server back, both windows drop the warning by themselves and the same
+/// save goes through.
+#[tokio::test]
+async fn when_the_server_stops_both_windows_say_so_and_come_back() {
+    use fidelia_e2e::seed::always_open;
+    use fidelia_e2e::Options;
+    use fidelia_ops::{Clinic, Location};
+
+    let made = tokio::task::spawn_blocking(|| {
+        let cluster = Cluster::start()?;
+        let store = Clinic::open_at(&Location::Server(cluster.url.clone())).expect("it opens");
+        always_open(&store);
+        Some(cluster)
+    });
+    let Some(cluster) = made.await.unwrap() else {
+        return;
+    };
+    let on_server = Options::new().arg("--db").arg(cluster.url.clone());
+    let (a, b) = tokio::join!(
+        App::start_with(on_server.clone()),
+        App::start_with(on_server)
+    );
+    a.click("nav button[data-view=clients]").await;
+    a.click("#new-client").await;
+    a.wait_for(&ui::dialog("client")).await;
+    a.type_into(&ui::input("client", "firstName"), "Caída")
+        .await;
+    a.type_into(&ui::input("client", "surnames"), "Del Servidor")
+        .await;
+    a.type_into(&ui::input("client", "phone1"), "612 345 678")
+        .await;
+
+    let cluster = tokio::task::spawn_blocking(move || {
+        cluster.run("pause");
+        cluster
+    })
+    .await
+    .unwrap();
+    for app in [&a, &b] {
+        app.wait_for_text("#server-down:not([hidden])", "Sin conexión con el servidor")
+            .await;
+    }
+    ui::submit(&a, "client").await;
+    a.wait_for_text(
+        &format!("{} .form-error", ui::dialog("client")),
+        "No se puede llegar al servidor",
+    )
+    .await;
+    assert_eq!(
+        a.value(&ui::input("client", "firstName")).await,
+        "Caída",
+        "what was typed stays"
+    );
+
+    let cluster = tokio::task::spawn_blocking(move || {
+        cluster.run("resume");
+        cluster
+    })
+    .await
+    .unwrap();
+    for app in [&a, &b] {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+        while app.attr("#server-down", "hidden").await.is_none() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the warning stayed after the server came back"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+    }
+    ui::save_ok(&a, "client").await;
+    a.wait_for_text("#client-page h1.client-name", "Caída Del Servidor")
+        .await;
+    b.type_into("#search", "caida").await;
+    b.wait_for_text("#search-results", "Caída Del Servidor")
+        .await;
+    a.close().await;
+    b.close().await;
+    drop(cluster);
+}
