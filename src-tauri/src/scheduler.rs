@@ -252,13 +252,20 @@ fn backup_period() -> std::time::Duration {
 
 /// Automatic backups: one at start-up, then one a day while Fidelia runs, each on a connection
 /// of its own (verified, the folder rotated: `fidelia_ops::backup`). A failure is logged and
-/// tried again at the next turn.
+/// tried again at the next turn. On the clinic's server, only the PC the server runs on (the
+/// main PC) makes them: one set of dumps, not one per PC.
 fn start_backups<R: Runtime>(app: tauri::AppHandle<R>) {
     tauri::async_runtime::spawn(async move {
         loop {
             let app2 = app.clone();
             let made = tauri::async_runtime::spawn_blocking(move || {
                 let state = app2.state::<AppState>();
+                if let fidelia_ops::Location::Server(url) = state.db() {
+                    if !fidelia_ops::server::runs_here(&url) {
+                        log::info!("automatic backups: made on the main PC, where the server runs");
+                        return None;
+                    }
+                }
                 let worker = state.with(|c| c.worker())?;
                 Some(worker.and_then(|w| w.backup_now(&fidelia_ops::backup::dir(), &clinic_time())))
             })

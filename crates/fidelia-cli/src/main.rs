@@ -302,10 +302,15 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 .into());
             }
             let dir = dir.unwrap_or_else(fidelia_ops::backup::dir);
-            let path = db
-                .path()
-                .ok_or("a server database is restored on the server (pg_restore), not from here")?;
-            let (clinic, done) = fidelia_ops::backup::restore(path, &file, &dir, &now())?;
+            let (clinic, done) = match db.path() {
+                Some(path) => fidelia_ops::backup::restore(path, &file, &dir, &now())?,
+                None => {
+                    // The clinic's server: its own dump, restored while the PCs keep working.
+                    let clinic = Clinic::open_at(&db)?;
+                    let done = fidelia_ops::backup::restore_server(&clinic, &file, &dir, &now())?;
+                    (clinic, done)
+                }
+            };
             println!(
                 "Restored {} ({} rows) into {}",
                 file.display(),

@@ -1,7 +1,8 @@
 //! Backups' names and their rotation: which copies of the database to keep.
 //!
 //! A backup is `fidelia-AAAA-MM-DD-HHMMSS.sqlite3` (the local time it was made); the copy made
-//! before a restore, `fidelia-antes-de-restaurar-AAAA-MM-DD-HHMMSS.sqlite3`. Rotation keeps the
+//! before a restore, `fidelia-antes-de-restaurar-AAAA-MM-DD-HHMMSS.sqlite3`. A backup of the
+//! clinic's server database (PostgreSQL's `pg_dump`, custom format) ends in `.dump` instead. Rotation keeps the
 //! newest backup of each of the last 7 days that have one, of the last 4 weeks and of the last
 //! 12 months (and always the newest); the copies made before a restore, the last 3 and those
 //! of the last 30 days.
@@ -13,6 +14,8 @@ use chrono::{Datelike, NaiveDateTime};
 const PREFIX: &str = "fidelia-";
 const SAFETY: &str = "antes-de-restaurar-";
 const EXT: &str = ".sqlite3";
+/// A backup of the clinic's server database.
+pub const DUMP_EXT: &str = ".dump";
 const STAMP: &str = "%Y-%m-%d-%H%M%S";
 
 /// What a backup file is.
@@ -27,16 +30,28 @@ pub enum BackupKind {
 
 /// The file name of a backup made at `at` (local time).
 pub fn file_name(kind: BackupKind, at: NaiveDateTime) -> String {
+    named(kind, at, EXT)
+}
+
+/// The file name of a backup of the clinic's server database made at `at` (local time).
+pub fn dump_name(kind: BackupKind, at: NaiveDateTime) -> String {
+    named(kind, at, DUMP_EXT)
+}
+
+fn named(kind: BackupKind, at: NaiveDateTime, ext: &str) -> String {
     let stamp = at.format(STAMP);
     match kind {
-        BackupKind::Regular => format!("{PREFIX}{stamp}{EXT}"),
-        BackupKind::BeforeRestore => format!("{PREFIX}{SAFETY}{stamp}{EXT}"),
+        BackupKind::Regular => format!("{PREFIX}{stamp}{ext}"),
+        BackupKind::BeforeRestore => format!("{PREFIX}{SAFETY}{stamp}{ext}"),
     }
 }
 
 /// A backup's kind and time from its file name; `None` for any other file.
 pub fn parse_name(name: &str) -> Option<(BackupKind, NaiveDateTime)> {
-    let rest = name.strip_prefix(PREFIX)?.strip_suffix(EXT)?;
+    let rest = name.strip_prefix(PREFIX)?;
+    let rest = rest
+        .strip_suffix(EXT)
+        .or_else(|| rest.strip_suffix(DUMP_EXT))?;
     let (kind, stamp) = match rest.strip_prefix(SAFETY) {
         Some(s) => (BackupKind::BeforeRestore, s),
         None => (BackupKind::Regular, rest),
@@ -119,11 +134,17 @@ mod tests {
             file_name(BackupKind::Regular, t),
             "fidelia-2026-12-03-090000.sqlite3"
         );
+        assert_eq!(
+            dump_name(BackupKind::Regular, t),
+            "fidelia-2026-12-03-090000.dump"
+        );
         for kind in [BackupKind::Regular, BackupKind::BeforeRestore] {
             assert_eq!(parse_name(&file_name(kind, t)), Some((kind, t)));
+            assert_eq!(parse_name(&dump_name(kind, t)), Some((kind, t)));
         }
         for other in [
             "fidelia.sqlite3",
+            "fidelia-2026-12-03-090000.dump.partial",
             "fidelia-2026-13-03-090000.sqlite3",
             "notas.txt",
             "",

@@ -14,7 +14,8 @@ use std::time::Instant;
 use chrono::{NaiveDateTime, TimeZone};
 use fidelia_core::backup::{self, BackupKind};
 use fidelia_core::ClinicTime;
-use fidelia_store::{verify_backup, Result, Store, StoreError};
+use fidelia_store::server;
+use fidelia_store::{verify_backup, Location, Result, Store, StoreError};
 use serde::Serialize;
 
 use crate::Clinic;
@@ -187,12 +188,98 @@ fn copy_verified<Tz: TimeZone>(
     Ok((file, rows))
 }
 
+/// Backs the clinic's server database at `url` up into `dir` as a backup of `kind`
+/// (PostgreSQL's `pg_dump`, custom format), verifies the file (`pg_restore` reads it, and it
+/// holds every table of the clinic), and only then gives it its name. The rows are those the
+/// tables held as the copy began.
+fn dump_verified<Tz: TimeZone>(
+    store: &Store,
+    url: &str,
+    dir: &Path,
+    kind: BackupKind,
+    at: &ClinicTime<Tz>,
+) -> Result<(BackupFile, i64)> {
+    std::fs::create_dir_all(dir)?;
+    let made_at = at.now.with_timezone(&at.tz).naive_local();
+    let name = backup::dump_name(kind, made_at);
+    let path = dir.join(&name);
+    let partial = dir.join(format!("{name}.partial"));
+    let _ = std::fs::remove_file(&partial);
+    let rows = store.read(fidelia_store::copy::rows)?;
+    let verified = server::dump(url, &partial)
+        .and_then(|()| server::dump_tables(&partial))
+        .map_err(StoreError::Server)
+        .and_then(|tables| whole_clinic(&tables));
+    if let Err(e) = verified {
+        let _ = std::fs::remove_file(&partial);
+        return Err(e);
+    }
+    std::fs::rename(&partial, &path)?;
+    let file = BackupFile {
+        size: std::fs::metadata(&path)?.len(),
+        path,
+        name,
+        kind,
+        made_at,
+    };
+    Ok((file, rows))
+}
+
+/// Whether a dump's tables are the clinic's, every one.
+fn whole_clinic(tables: &[String]) -> Result<()> {
+    let missing: Vec<&str> = fidelia_store::copy::TABLES
+        .iter()
+        .map(|(t, _)| *t)
+        .filter(|t| !tables.iter().any(|d| d == t))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(StoreError::Refused(format!(
+            "the backup lacks the tables {}",
+            missing.join(", ")
+        )))
+    }
+}
+
+/// Puts the server backup `backup_file` in place of the clinic's server database (the
+/// clinic's other PCs keep working: they see the restored data at their next read). The
+/// backup is checked first (a readable dump of every table of the clinic); the database as it
+/// is now is backed up into `dir` first (kind "before a restore"); then the dump is restored in
+/// one transaction (`pg_restore --clean --single-transaction`: all or nothing).
+pub fn restore_server<Tz: TimeZone>(
+    clinic: &Clinic,
+    backup_file: &Path,
+    dir: &Path,
+    at: &ClinicTime<Tz>,
+) -> Result<Restored> {
+    let Location::Server(url) = clinic.store.location().clone() else {
+        return Err(StoreError::Refused("not a server database".into()));
+    };
+    whole_clinic(&server::dump_tables(backup_file).map_err(StoreError::Server)?)?;
+    let (safety, _) = dump_verified(&clinic.store, &url, dir, BackupKind::BeforeRestore, at)?;
+    server::restore_dump(&url, backup_file).map_err(StoreError::Server)?;
+    let rows = clinic.store.read(fidelia_store::copy::rows)?;
+    clinic
+        .store
+        .write(|db| crate::privacy::log_action(db, "restore", None, &safety.name, at.now))?;
+    log::info!("server restored from {}", backup_file.display());
+    Ok(Restored {
+        safety_copy: Some(safety.path),
+        rows,
+    })
+}
+
 impl Clinic {
     /// Makes a verified backup in `dir`, then rotates the folder's backups. Run it on a
-    /// [`Clinic::worker`] to keep the window's connection free.
+    /// [`Clinic::worker`] to keep the window's connection free. On the clinic's server, the
+    /// backup is PostgreSQL's own dump.
     pub fn backup_now<Tz: TimeZone>(&self, dir: &Path, at: &ClinicTime<Tz>) -> Result<BackupMade> {
         let started = Instant::now();
-        let (file, rows) = copy_verified(&self.store, dir, BackupKind::Regular, at)?;
+        let (file, rows) = match self.store.location() {
+            Location::Server(url) => dump_verified(&self.store, url, dir, BackupKind::Regular, at)?,
+            Location::File(_) => copy_verified(&self.store, dir, BackupKind::Regular, at)?,
+        };
         self.store
             .write(|db| crate::privacy::log_action(db, "backup", None, &file.name, at.now))?;
         let removed = rotate(dir).unwrap_or_else(|e| {

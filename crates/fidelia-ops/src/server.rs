@@ -7,9 +7,9 @@ use fidelia_core::i18n::t;
 use fidelia_core::messages::encode;
 use fidelia_core::Lang;
 use fidelia_store::copy::{self, Sums};
-pub use fidelia_store::server::without_password;
 pub use fidelia_store::server::ServerProblem;
 use fidelia_store::server::{self, ServerState};
+pub use fidelia_store::server::{runs_here, without_password};
 use fidelia_store::{Location, Result, Store, StoreError};
 use serde::{Deserialize, Serialize};
 

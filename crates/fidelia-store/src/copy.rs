@@ -123,6 +123,15 @@ fn digest(hash: &mut Sha256, v: &Value) {
     hash.update(&bytes);
 }
 
+/// How many rows the clinic's tables hold, all together.
+pub fn rows(db: &Db) -> Result<i64> {
+    let mut n = 0;
+    for (table, _) in TABLES {
+        n += db.value::<i64>(&format!("SELECT count(*) FROM {table}"), &[])?;
+    }
+    Ok(n)
+}
+
 /// Whether every table of the database is empty (a server database just made, or a new
 /// file): the only kind a clinic is copied into.
 pub fn is_empty(db: &Db) -> Result<bool> {

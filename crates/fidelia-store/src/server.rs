@@ -304,3 +304,174 @@ pub fn migrate(client: &mut Client) -> Result<i64, ServerProblem> {
     }
     Ok(version)
 }
+
+// ---- backups of the server database: PostgreSQL's own tools
+
+/// A PostgreSQL client program (`pg_dump`, `pg_restore`): on the PATH, else in the newest
+/// installed version's folder (Debian's `/usr/lib/postgresql/N/bin`, the Windows installer's
+/// `C:\Program Files\PostgreSQL\N\bin`).
+fn tool(name: &str) -> Result<std::path::PathBuf, ServerProblem> {
+    let exe = if cfg!(windows) {
+        format!("{name}.exe")
+    } else {
+        name.to_owned()
+    };
+    let on_path = std::env::var_os("PATH")
+        .map(|p| {
+            std::env::split_paths(&p)
+                .map(|d| d.join(&exe))
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    let mut installed: Vec<std::path::PathBuf> =
+        ["/usr/lib/postgresql", "C:\\Program Files\\PostgreSQL"]
+            .iter()
+            .filter_map(|root| std::fs::read_dir(root).ok())
+            .flat_map(|d| d.flatten().map(|e| e.path().join("bin").join(&exe)))
+            .collect();
+    // The newest version first (a dump needs a pg_dump at least as new as the server).
+    installed.sort_by_key(|p| {
+        std::cmp::Reverse(
+            p.parent()
+                .and_then(|b| b.parent())
+                .and_then(|v| v.file_name())
+                .and_then(|v| v.to_str())
+                .and_then(|v| v.parse::<u32>().ok())
+                .unwrap_or(0),
+        )
+    });
+    installed
+        .into_iter()
+        .chain(on_path)
+        .find(|p| p.is_file())
+        .ok_or_else(|| {
+            ServerProblem::Other(format!(
+                "{name} was not found: install PostgreSQL's client programs (postgresql-client)"
+            ))
+        })
+}
+
+/// `tool` run for the database at `url`: the address as an argument, the password in the
+/// environment (never on a command line another user could read).
+fn run_tool(name: &str, url: &str, args: &[&std::ffi::OsStr]) -> Result<String, ServerProblem> {
+    let config: Config = url
+        .parse()
+        .map_err(|e: postgres::Error| ServerProblem::BadAddress(e.to_string()))?;
+    let mut cmd = std::process::Command::new(tool(name)?);
+    cmd.args(args).arg("--dbname").arg(without_password(url));
+    if let Some(p) = config.get_password() {
+        cmd.env("PGPASSWORD", String::from_utf8_lossy(p).as_ref());
+    }
+    let out = cmd
+        .output()
+        .map_err(|e| ServerProblem::Other(format!("{name}: {e}")))?;
+    if !out.status.success() {
+        return Err(ServerProblem::Other(format!(
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Backs the server database at `url` up into `file` (`pg_dump`, custom format: compressed,
+/// one consistent snapshot while the PCs keep working).
+pub fn dump(url: &str, file: &std::path::Path) -> Result<(), ServerProblem> {
+    run_tool(
+        "pg_dump",
+        url,
+        &[
+            "--format=custom".as_ref(),
+            "--no-owner".as_ref(),
+            "--file".as_ref(),
+            file.as_os_str(),
+        ],
+    )
+    .map(|_| ())
+}
+
+/// The tables whose rows a dump holds (`pg_restore --list`): a file that is not a readable
+/// dump is an error.
+pub fn dump_tables(file: &std::path::Path) -> Result<Vec<String>, ServerProblem> {
+    let out = std::process::Command::new(tool("pg_restore")?)
+        .arg("--list")
+        .arg(file)
+        .output()
+        .map_err(|e| ServerProblem::Other(format!("pg_restore: {e}")))?;
+    if !out.status.success() {
+        return Err(ServerProblem::Other(format!(
+            "not a readable backup: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    // "3456; 0 16390 TABLE DATA public clients fidelia"
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| !l.starts_with(';'))
+        .filter_map(|l| l.split_once(" TABLE DATA ").map(|(_, rest)| rest))
+        .filter_map(|rest| rest.split_whitespace().nth(1).map(str::to_owned))
+        .collect())
+}
+
+/// Puts the dump `file` in place of the server database at `url`, in one transaction: every
+/// table emptied and filled from the dump, or nothing changed.
+pub fn restore_dump(url: &str, file: &std::path::Path) -> Result<(), ServerProblem> {
+    run_tool(
+        "pg_restore",
+        url,
+        &[
+            "--clean".as_ref(),
+            "--if-exists".as_ref(),
+            "--no-owner".as_ref(),
+            "--single-transaction".as_ref(),
+            file.as_os_str(),
+        ],
+    )?;
+    // The planner's statistics of the tables just filled.
+    connect(url)?.batch_execute("ANALYZE")?;
+    Ok(())
+}
+
+/// Whether the server at `url` runs on this PC (the clinic's main PC): its address is this
+/// PC's (`localhost`, a loopback address, or this PC's name). The scheduled backups of the
+/// server database are made there only.
+pub fn runs_here(url: &str) -> bool {
+    let Ok(config) = url.parse::<Config>() else {
+        return false;
+    };
+    let name = std::env::var("COMPUTERNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|n| n.trim().to_lowercase())
+        .unwrap_or_default();
+    config.get_hosts().iter().all(|h| match h {
+        postgres::config::Host::Tcp(host) => {
+            let host = host.to_lowercase();
+            let host = host.trim_end_matches(".local");
+            host == "localhost"
+                || host
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+                || (!name.is_empty() && host == name)
+        }
+        #[cfg(unix)]
+        postgres::config::Host::Unix(_) => true,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_server_runs_here_when_its_address_is_this_pc() {
+        assert!(runs_here("postgres://fidelia:x@localhost:5432/clinica"));
+        assert!(runs_here("postgres://fidelia:x@127.0.0.1:5432/clinica"));
+        assert!(runs_here("postgres://fidelia:x@[::1]:5432/clinica"));
+        assert!(!runs_here(
+            "postgres://fidelia:x@recepcion.local:5432/clinica"
+        ));
+        assert!(!runs_here("postgres://fidelia:x@192.168.1.20:5432/clinica"));
+        assert!(!runs_here("not a url"));
+    }
+}

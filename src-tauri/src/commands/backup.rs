@@ -70,10 +70,17 @@ pub async fn backup_restore(
         .ok_or_else(|| IpcError::from_store(fidelia_ops::StoreError::NotFound, lang))?;
     let db = state.db();
     let Some(path) = db.path().map(Path::to_owned) else {
-        return Err(IpcError::from_store(
-            fidelia_ops::StoreError::Refused(fidelia_core::i18n::t(lang, "err.restore_server")),
-            lang,
-        ));
+        // The clinic's server: its own dump, restored in one transaction while the PCs keep
+        // their connections; a SQLite backup is not for it.
+        if !file.name.ends_with(fidelia_core::backup::DUMP_EXT) {
+            return Err(IpcError::from_store(
+                fidelia_ops::StoreError::Refused(fidelia_core::i18n::t(lang, "err.restore_server")),
+                lang,
+            ));
+        }
+        return state
+            .long(move |c| backup::restore_server(c, &file.path, &dir, &clinic_time()))
+            .await;
     };
     let result = state.replace(|old| {
         drop(old); // its connection closed before the file is replaced
