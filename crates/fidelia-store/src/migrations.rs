@@ -20,6 +20,7 @@ const SQL: &[&str] = &[
     include_str!("../migrations/0012_privacy_audit.sql"),
     include_str!("../migrations/0013_import_runs.sql"),
     include_str!("../migrations/0014_pet_deceased.sql"),
+    include_str!("../migrations/0015_versions.sql"),
 ];
 
 /// How many migrations there are: the schema version of an up-to-date database.
@@ -68,6 +69,7 @@ mod tests {
         0xf9dca0c267f053b6, // 0012_privacy_audit.sql
         0x6a3faf9eacf81385, // 0013_import_runs.sql
         0xa5b7481392163086, // 0014_pet_deceased.sql
+        0x6dae6b6ae55a19f4, // 0015_versions.sql
     ];
 
     /// 0011 fills each pet's last visit from the visits already there, and its triggers keep

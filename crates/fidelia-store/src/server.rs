@@ -31,6 +31,7 @@ const PG_SQL: &[&str] = &[
     include_str!("../migrations/pg/0012_privacy_audit.sql"),
     include_str!("../migrations/pg/0013_import_runs.sql"),
     include_str!("../migrations/pg/0014_pet_deceased.sql"),
+    include_str!("../migrations/pg/0015_versions.sql"),
 ];
 
 /// The table that says a database is Fidelia's, and at which schema version.
