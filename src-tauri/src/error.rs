@@ -14,6 +14,7 @@ pub const CODES: &[&str] = &[
     "validation",
     "not_found",
     "refused",
+    "conflict",
     "import",
     "cancelled",
     "database",
@@ -74,6 +75,11 @@ impl IpcError {
             StoreError::NotFound => simple("not_found", "err.not_found"),
             StoreError::Refused(message) => IpcError {
                 code: "refused",
+                message,
+                fields: BTreeMap::new(),
+            },
+            StoreError::Conflict(message) => IpcError {
+                code: "conflict",
                 message,
                 fields: BTreeMap::new(),
             },
@@ -166,6 +172,23 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Another PC changed the record: the window gets "conflict" and the message as the
+    /// operation wrote it (already in the clinic's language).
+    #[test]
+    fn a_conflict_crosses_ipc_with_its_message() {
+        let message = fidelia_core::i18n::t(Lang::Es, "err.conflict_call");
+        assert!(message.starts_with("Otra persona acaba de cambiar esta llamada"));
+        let json = serde_json::to_value(IpcError::from_store(
+            StoreError::Conflict(message.clone()),
+            Lang::En,
+        ))
+        .unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({ "code": "conflict", "message": message, "fields": {} })
+        );
     }
 
     #[test]

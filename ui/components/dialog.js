@@ -11,8 +11,11 @@ import { clearFormErrors, showFormErrors } from "./form-errors.js";
  * - `body`: the field elements; `collect(formEl)`: the object to send; `save(obj)`: the IPC call.
  * Resolves with save's result once saved (the dialog closes and "Guardado" is shown), or null
  * when the user cancels. A failed save keeps the dialog open with the messages in place.
+ * - `onConflict(formEl, err)`: when the save is refused because someone else changed the record
+ *   meanwhile (code "conflict"), after its message is shown at the top: puts the current data
+ *   in the form.
  */
-export function formDialog({ form, title, body, collect, save, submitLabel }) {
+export function formDialog({ form, title, body, collect, save, submitLabel, onConflict }) {
   return new Promise((resolve) => {
     const titleId = nextId("dialog-title");
     const summary = h("p", { class: "form-error", role: "alert", tabindex: "-1", hidden: true });
@@ -49,6 +52,13 @@ export function formDialog({ form, title, body, collect, save, submitLabel }) {
       } catch (err) {
         result = null;
         showFormErrors(formEl, err);
+        if (err && err.code === "conflict" && onConflict) {
+          try {
+            await onConflict(formEl, err);
+          } catch (reloadErr) {
+            console.error(reloadErr);
+          }
+        }
       } finally {
         busy = false;
         submit.disabled = false;

@@ -7,6 +7,7 @@ import { t, word, isoToForm, dateToForm, timeToForm, amountToForm } from "../i18
 import { formDialog } from "./dialog.js";
 import { textField, dateField, textArea, selectField, checkField } from "./fields.js";
 import { me } from "../lib/me.js";
+import { refresh } from "../app.js";
 
 export const CHANNELS = ["telefono", "whatsapp", "email", "ninguno"];
 export const CONSENT_HOW = ["presencial", "telefono", "whatsapp", "email", "escrito"];
@@ -24,8 +25,63 @@ const checked = (form, name) => form.elements.namedItem(name).checked;
 
 // ------------------------------------------------------------------ client
 
+// The client's fields as the form shows them (the record's keys, and the controls' names).
+const CLIENT_FIELDS = ["title", "firstName", "surnames", "phone1", "phone2", "email", "preferredChannel", "address", "consentCare", "consentCommercial", "notes"];
+
+/** A control's value as the record holds it (a checkbox: true/false). */
+function controlValue(el) {
+  return el.type === "checkbox" ? el.checked : el.value;
+}
+
+/** A value as the person saw it in `el`: a list's label, Sí/No, "—" for nothing. */
+function shownValue(el, v) {
+  if (el.type === "checkbox") return v ? t("common.yes") : t("common.no");
+  if (el.tagName === "SELECT") {
+    const o = Array.from(el.options).find((x) => x.value === v);
+    return o ? o.textContent : v;
+  }
+  return v === "" ? t("common.none") : v;
+}
+
+/**
+ * Another person saved the client while this form was open (code "conflict"; its message is
+ * already at the top): the form takes the record as it is now, and the version it shows moves
+ * on. Nothing typed is lost silently: the notes typed stay in their field (with the notes saved
+ * now under them when those changed too), and under any other field changed here the value
+ * typed is shown ("Usted había puesto: …"). The page behind is drawn again too.
+ */
+async function reloadClient(formEl, shown) {
+  const now = (await api.clientGet(shown.id)).client;
+  for (const p of formEl.querySelectorAll(".field-conflict")) p.remove();
+  for (const name of CLIENT_FIELDS) {
+    const el = formEl.elements.namedItem(name);
+    if (!el) continue;
+    const typed = controlValue(el);
+    const before = shown[name] ?? (el.type === "checkbox" ? false : "");
+    const current = now[name] ?? (el.type === "checkbox" ? false : "");
+    const changedHere = typed !== before;
+    const wrap = el.closest(".field") || el.parentElement;
+    const note = (text) => {
+      const p = h("p", { class: "field-conflict prewrap", id: `${el.id}-conflict`, dataset: { field: name } }, text);
+      wrap.appendChild(p);
+    };
+    if (name === "notes" && changedHere) {
+      // What was typed stays; the notes saved now are shown if they changed too.
+      if (current !== before && current !== typed) note(t("conflict.notes_now", { value: shownValue(el, current) }));
+      continue;
+    }
+    if (el.type === "checkbox") el.checked = Boolean(current);
+    else el.value = current;
+    if (changedHere && typed !== current) note(t("conflict.you_typed", { value: shownValue(el, typed) }));
+  }
+  Object.assign(shown, now);
+  refresh();
+}
+
 export function openClientForm(client = null) {
   const c = client || { preferredChannel: "telefono", consentCare: true, consentCommercial: false };
+  // The record as the form last showed it (its version is sent with the save).
+  const shown = client ? { ...client } : null;
   const f = "client";
   return formDialog({
     form: f,
@@ -46,6 +102,7 @@ export function openClientForm(client = null) {
     ],
     collect: (form) => ({
       id: client ? client.id : null,
+      version: shown ? shown.version : null,
       title: val(form, "title"),
       firstName: val(form, "firstName"),
       surnames: val(form, "surnames"),
@@ -61,6 +118,7 @@ export function openClientForm(client = null) {
       notes: val(form, "notes"),
     }),
     save: api.clientSave,
+    onConflict: shown ? (formEl) => reloadClient(formEl, shown) : null,
   });
 }
 

@@ -2,6 +2,10 @@
 // Not reached → the app schedules the retry; reached, needs a re-check → offers an appointment.
 // A win-back call shows its case instead (status, reason, apology, notes, next date) and the
 // client's history.
+// Two PCs, one call: an outcome is sent with the call's version the screen showed. If another
+// person changed the call meanwhile, Rust refuses it ("conflict"): the screen is drawn again
+// with the current call, the message stays at its top, and what was typed in the notes is put
+// back (read-only, to copy, if the call is closed now).
 
 import { api, idOrNull } from "../ipc.js";
 import { h } from "../lib/dom.js";
@@ -15,6 +19,10 @@ import { caseCard, historyCard } from "../components/winback-case.js";
 const REACHED = ["mejor", "igual", "peor", "revision"];
 const NOT_REACHED = ["no_contesta", "buzon", "numero_erroneo"];
 
+/** What a refused outcome leaves for the next drawing of the same call: { callId, message,
+ * notes, script (edited, or null), shownScript (the script the screen had shown) }. */
+let carried = null;
+
 function fact(label, value, id) {
   return [h("dt", null, label), h("dd", { id }, value || h("span", { class: "muted" }, t("common.none")))];
 }
@@ -27,18 +35,34 @@ function scriptUnknown(names) {
 }
 
 export async function callView(params) {
+  // What a refused outcome left for this call, taken by the drawing that follows it at once
+  // (before anything is awaited): any later drawing starts afresh.
+  const again = carried && carried.callId === Number(params.id) ? carried : null;
+  carried = null;
   const [d, staff] = await Promise.all([api.callGet(params.id), api.staffList()]);
   const c = d.call;
   // A win-back call records what it learned in its case, and shows the client's history.
   const winback = c.kind === "recuperacion" ? await api.winbackCaseOfCall(c.id) : null;
   const open = c.status === "pendiente";
+  // The version this screen shows: sent with the outcome; one more after an assignment here.
+  let version = c.version;
   const phones = [d.client.phone1, d.client.phone2].filter(Boolean);
-  const script = h("textarea", { id: "call-script", rows: 6, readonly: !open, value: d.script });
-  const notes = h("textarea", { id: "call-notes", rows: 3, disabled: !open });
+  // The script edited before the refusal goes back in, unless the call's script changed
+  // meanwhile or the call is closed now: then the current one is shown, and the edit under it.
+  const editedScript = again && again.script != null ? again.script : null;
+  const keepScript = editedScript != null && open && d.script === again.shownScript;
+  const script = h("textarea", { id: "call-script", rows: 6, readonly: !open, value: keepScript ? editedScript : d.script });
+  const scriptTyped = editedScript != null && !keepScript ? h("p", { id: "call-script-typed", class: "field-conflict prewrap" }, t("conflict.you_typed", { value: editedScript })) : null;
+  // The notes typed before the refusal: back in the field, still to save; read-only (to copy)
+  // when the call is closed now.
+  const keptNotes = again && again.notes.trim() !== "" ? again.notes : "";
+  const notes = h("textarea", { id: "call-notes", rows: 3, disabled: !open && !keptNotes, readonly: !open && Boolean(keptNotes), value: keptNotes });
+  const notesKept = keptNotes ? h("p", { id: "call-notes-kept", class: "field-conflict" }, open ? t("call.notes_unsaved") : t("call.notes_unsaved_closed")) : null;
+  const conflict = again ? h("p", { id: "call-conflict", class: "conflict-note", role: "alert" }, again.message) : null;
 
   async function record(outcome) {
     try {
-      const after = await api.callAttempt({ callId: c.id, outcome, staffId: me(), notes: notes.value, script: script.value === d.script ? "" : script.value });
+      const after = await api.callAttempt({ callId: c.id, outcome, staffId: me(), notes: notes.value, script: script.value === d.script ? "" : script.value, version });
       if (after.status === "pendiente") toast(t("call.retry_at", { when: fmtDateTime(after.scheduledAt) }));
       else toast(t(`call.closed_${after.status}`));
       if (outcome === "revision") {
@@ -47,6 +71,12 @@ export async function callView(params) {
       }
       await refresh();
     } catch (err) {
+      if (err && err.code === "conflict") {
+        // Another person changed the call: show it as it is now, keeping what was typed.
+        carried = { callId: c.id, message: err.message, notes: notes.value, script: script.value === d.script ? null : script.value, shownScript: d.script };
+        await refresh();
+        return;
+      }
       toastError(err);
     }
   }
@@ -62,7 +92,9 @@ export async function callView(params) {
       disabled: !open,
       onchange: async (e) => {
         try {
-          await api.callAssign(c.id, idOrNull(e.target.value));
+          const assigned = await api.callAssign(c.id, idOrNull(e.target.value));
+          // This screen's own change: its outcome is not "over another person's".
+          version = assigned.version;
           toast(t("toast.saved"));
         } catch (err) {
           toastError(err);
@@ -82,6 +114,7 @@ export async function callView(params) {
       h("h1", { tabindex: "-1" }, word("call_kind", c.kind), " — ", d.pet.name),
       h("div", { class: "view-actions" }, h("span", { id: "call-status", class: ["badge", `badge--callstatus-${c.status}`, c.overdue && "badge--overdue"] }, c.overdue ? t("calls.overdue") : word("call_status", c.status))),
     ),
+    conflict,
     h(
       "div",
       { class: "call-grid" },
@@ -131,7 +164,7 @@ export async function callView(params) {
           : h("p", { id: "call-visit-summary" }, c.reason || t("common.none")),
       ),
     ),
-    h("section", { class: "card", "aria-labelledby": "call-script-title" }, h("h2", { id: "call-script-title" }, h("label", { for: "call-script" }, t("call.script"))), script, scriptUnknown(d.scriptUnknown)),
+    h("section", { class: "card", "aria-labelledby": "call-script-title" }, h("h2", { id: "call-script-title" }, h("label", { for: "call-script" }, t("call.script"))), script, scriptTyped, scriptUnknown(d.scriptUnknown)),
     winback
       ? [caseCard(winback), await historyCard(d.client.id)]
       : h(
@@ -141,7 +174,7 @@ export async function callView(params) {
           open ? null : h("p", { class: "muted" }, t("call.closed_note")),
           h("div", { class: "outcome-group", role: "group", "aria-label": t("call.reached") }, h("span", { class: "outcome-label" }, t("call.reached")), REACHED.map((o) => outcomeButton(o, true))),
           h("div", { class: "outcome-group", role: "group", "aria-label": t("call.not_reached") }, h("span", { class: "outcome-label" }, t("call.not_reached")), NOT_REACHED.map((o) => outcomeButton(o, false))),
-          h("div", { class: "field field--wide" }, h("label", { for: "call-notes" }, t("call.notes")), notes),
+          h("div", { class: "field field--wide" }, h("label", { for: "call-notes" }, t("call.notes")), notes, notesKept),
         ),
     h(
       "section",

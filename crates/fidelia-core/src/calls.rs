@@ -410,6 +410,10 @@ pub struct Call {
     pub notified: bool,
     /// Pending and its slot has passed.
     pub overdue: bool,
+    /// One more at every change of the call, whoever makes it (an attempt, a move, an
+    /// assignment…): the call screen sends back the version it showed
+    /// ([`AttemptForm::version`]).
+    pub version: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -447,6 +451,9 @@ pub struct AttemptForm {
     pub notes: String,
     /// The script as edited on the call screen ("" = unchanged).
     pub script: String,
+    /// The call's version the screen showed ([`Call::version`]): the attempt is refused if
+    /// someone changed the call since. `None`: no check (the command line, older callers).
+    pub version: Option<i64>,
 }
 
 impl AttemptForm {

@@ -209,6 +209,9 @@ pub struct ClientForm {
     /// Who is recording the change (the staff member using this PC).
     pub recorded_by: Option<StaffId>,
     pub notes: String,
+    /// The record's version the form showed ([`Client::version`]): the save is refused if
+    /// someone changed the client since. `None`: no check (the command line, older callers).
+    pub version: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -310,6 +313,9 @@ pub struct Client {
     pub created_at: DateTime<Utc>,
     /// Erased at their request: the record stays for the clinic's totals, with nothing of theirs.
     pub erased_at: Option<DateTime<Utc>>,
+    /// One more at every change of the record, whoever makes it (another PC, an import): a
+    /// form sends back the version it showed ([`ClientForm::version`]).
+    pub version: i64,
 }
 
 impl Client {

@@ -8,7 +8,7 @@ use fidelia_core::settings::Settings;
 use fidelia_core::*;
 use fidelia_store::tables::calls::{self, CallCounts, NewCall};
 use fidelia_store::tables::{appointments, clients, pets, settings, visits};
-use fidelia_store::{Db, Result};
+use fidelia_store::{Db, Result, StoreError};
 use serde::Serialize;
 
 use crate::Clinic;
@@ -240,7 +240,9 @@ impl Clinic {
     }
 
     /// Records an attempt and applies its consequence: done, a retry at the next opening after
-    /// the retry delay, or closed as unreachable.
+    /// the retry delay, or closed as unreachable. When the form says which version of the call
+    /// the screen showed and the call changed since (another PC recorded an outcome, moved or
+    /// assigned it), nothing is written: `Conflict`, and the screen shows the call as it is.
     pub fn record_attempt<Tz: TimeZone>(
         &self,
         form: &AttemptForm,
@@ -248,6 +250,12 @@ impl Clinic {
     ) -> Result<Call> {
         let (id, outcome) = form.validate()?;
         self.store.write(|db| {
+            if let Some(shown) = form.version {
+                if calls::version(db, id)? != shown {
+                    let lang = settings::read(db)?.language;
+                    return Err(StoreError::Conflict(t(lang, "err.conflict_call")));
+                }
+            }
             attempt(db, id, outcome, form.staff_id, form.notes.trim(), at)?;
             if !form.script.trim().is_empty() {
                 calls::set_script(db, id, form.script.trim())?;
@@ -519,6 +527,98 @@ mod tests {
             Err(StoreError::Invalid(e)) => assert!(e.has("outcome", "err.call_closed")),
             other => panic!("a closed call takes no more attempts: {other:?}"),
         }
+    }
+
+    /// Two people, one call: an attempt sent with the version the screen showed is refused
+    /// when the call changed since (another PC recorded an outcome, or assigned it), and
+    /// writes nothing; sent with the version shown now, it is recorded; without a version
+    /// (the command line), it is not checked.
+    #[test]
+    fn an_attempt_on_a_call_changed_since_it_was_shown_is_refused() {
+        let s = store();
+        let c = client(&s, "María", "Núñez", "612 345 678");
+        let luna = pet(&s, c.id, "Luna");
+        surgery(&s, luna.id, "24/11/2026", "19:30");
+        let shown = the_call(&s, c.id);
+        let form = |outcome: &str, notes: &str, version: Option<i64>| AttemptForm {
+            call_id: Some(shown.id),
+            outcome: outcome.into(),
+            notes: notes.into(),
+            version,
+            ..Default::default()
+        };
+        let first = s
+            .record_attempt(&form("no_contesta", "primera", Some(shown.version)), &at())
+            .unwrap();
+        assert_eq!(first.version, shown.version + 1, "a retry: one change");
+
+        match s.record_attempt(&form("mejor", "segunda", Some(shown.version)), &at()) {
+            Err(StoreError::Conflict(m)) => assert_eq!(
+                m,
+                "Otra persona acaba de cambiar esta llamada. Estos son los datos actuales: revíselos y vuelva a guardar si hace falta."
+            ),
+            other => panic!("an attempt over another's is refused: {other:?}"),
+        }
+        let d = s.call_detail(shown.id, Lang::Es, now()).unwrap();
+        assert_eq!(d.call, first, "nothing written");
+        assert_eq!(d.attempts.len(), 1);
+        assert_eq!(d.attempts[0].notes, "primera");
+
+        // Assigned meanwhile from another PC: out of date too.
+        let assigned = s.assign_call(shown.id, None, now()).unwrap();
+        assert_eq!(assigned.version, first.version + 1);
+        assert!(matches!(
+            s.record_attempt(&form("mejor", "segunda", Some(first.version)), &at()),
+            Err(StoreError::Conflict(_))
+        ));
+
+        // With the version the screen shows now: recorded, and its edited script too.
+        let done = s
+            .record_attempt(
+                &AttemptForm {
+                    script: "Hola, {cliente}".into(),
+                    ..form("mejor", "segunda", Some(assigned.version))
+                },
+                &at(),
+            )
+            .unwrap();
+        assert_eq!(
+            (done.status, done.attempts, done.version),
+            (CallStatus::Done, 2, assigned.version + 2),
+            "closed and its script set: two changes"
+        );
+        // Without a version: not checked (a closed call is still refused as closed).
+        match s.record_attempt(&form("mejor", "", None), &at()) {
+            Err(StoreError::Invalid(e)) => assert!(e.has("outcome", "err.call_closed")),
+            other => panic!("{other:?}"),
+        }
+        let other = client(&s, "Juan", "Pérez", "612 000 111");
+        let bimba = pet(&s, other.id, "Bimba");
+        surgery(&s, bimba.id, "24/11/2026", "19:30");
+        let unchecked = the_call(&s, other.id);
+        s.assign_call(unchecked.id, None, now()).unwrap();
+        let tried = s
+            .record_attempt(
+                &AttemptForm {
+                    call_id: Some(unchecked.id),
+                    outcome: "mejor".into(),
+                    ..Default::default()
+                },
+                &at(),
+            )
+            .unwrap();
+        assert_eq!(tried.status, CallStatus::Done, "no version, no check");
+        // A call that is not there: not found, whatever the version.
+        assert!(matches!(
+            s.record_attempt(
+                &AttemptForm {
+                    call_id: Some(CallId(unchecked.id.0 + 1000)),
+                    ..form("mejor", "", Some(0))
+                },
+                &at()
+            ),
+            Err(StoreError::NotFound)
+        ));
     }
 
     #[test]

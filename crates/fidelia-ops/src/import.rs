@@ -1231,7 +1231,8 @@ mod tests {
             d.address.clone(),
         );
         f.preferred_channel = "telefono".into();
-        s.save_client(&f, now() + chrono::Duration::hours(1))
+        let mine = s
+            .save_client(&f, now() + chrono::Duration::hours(1))
             .unwrap();
         // And a client entered in Fidelia that happens to carry the source id of the next file's.
         let later = ClinicTime::new(now() + chrono::Duration::hours(2), at().tz);
@@ -1248,6 +1249,11 @@ mod tests {
         let r = run(&ImportOptions::default());
         assert_eq!(r.clients.kept_manual, 1, "José's phone was changed by hand");
         assert_eq!(client_by_sid(&s, "C002").0.data.phone1, "600 111 222");
+        assert_eq!(
+            client_by_sid(&s, "C002").0.version,
+            mine.version,
+            "kept as he was: unchanged"
+        );
         let r = run(&ImportOptions {
             overwrite_manual: true,
             ..Default::default()
@@ -1258,6 +1264,16 @@ mod tests {
             "93 456 78 90",
             "overwritten when the user says so"
         );
+        // A form still showing José as he was before that import is out of date: its save is
+        // refused rather than silently undoing the import.
+        assert!(client_by_sid(&s, "C002").0.version > mine.version);
+        f.version = Some(mine.version);
+        f.notes = "Llamar por la tarde".into();
+        assert!(matches!(
+            s.save_client(&f, now() + chrono::Duration::hours(3)),
+            Err(StoreError::Conflict(_))
+        ));
+        assert_eq!(client_by_sid(&s, "C002").0.data.phone1, "93 456 78 90");
 
         let manual = crate::test_util::client(&s, "Ana", "Zapata", "600 000 000");
         s.store

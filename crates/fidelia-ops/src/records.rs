@@ -48,7 +48,9 @@ pub(crate) fn record_consents(
 impl Clinic {
     /// Creates (no id) or updates (id) a client.
     /// Saves a client; a consent given or withdrawn is kept in the client's consent history
-    /// with how the client said so and who recorded it.
+    /// with how the client said so and who recorded it. When the form says which version of
+    /// the record it showed and the record changed since (another PC, an import), nothing is
+    /// written: `Conflict`, and the form shows the record as it is.
     pub fn save_client(&self, form: &ClientForm, now: DateTime<Utc>) -> Result<Client> {
         let d = form.validate()?;
         let how = ConsentHow::parse(form.consent_how.trim()).unwrap_or(ConsentHow::InPerson);
@@ -65,6 +67,9 @@ impl Clinic {
                     let old = clients::get(db, id)?;
                     if old.erased_at.is_some() {
                         return Err(StoreError::Refused(t(lang, "err.client_erased")));
+                    }
+                    if form.version.is_some_and(|shown| shown != old.version) {
+                        return Err(StoreError::Conflict(t(lang, "err.conflict_client")));
                     }
                     clients::update(db, id, &d, now)?;
                     record_consents(db, id, Some(&old.data), &d, how, form.recorded_by, now)?;
@@ -350,6 +355,68 @@ mod client_tests {
             s.save_client(&form, now()),
             Err(StoreError::NotFound)
         ));
+    }
+
+    /// Two people, one client: a form sent with the version it showed is refused when the
+    /// record changed since (another PC saved it), and writes nothing — not the record, not
+    /// its consents; sent with the version shown now, it is saved; without a version (the
+    /// command line), it is not checked.
+    #[test]
+    fn a_save_over_another_persons_change_is_refused_and_writes_nothing() {
+        let s = store();
+        let c = client(&s, "María", "Núñez", "612 345 678");
+        assert_eq!(c.version, 0, "a new client");
+        let form = |notes: &str, commercial: bool, version: Option<i64>| ClientForm {
+            id: Some(c.id),
+            first_name: "María".into(),
+            surnames: "Núñez".into(),
+            phone1: "612 345 678".into(),
+            preferred_channel: "telefono".into(),
+            consent_care: true,
+            consent_commercial: commercial,
+            notes: notes.into(),
+            version,
+            ..Default::default()
+        };
+        let first = s
+            .save_client(&form("Alérgica al pollo", false, Some(0)), now())
+            .unwrap();
+        assert_eq!(first.version, 1, "one save, one change");
+        let consents = s.consent_history(c.id).unwrap();
+
+        match s.save_client(&form("Vive en el campo", true, Some(0)), now()) {
+            Err(StoreError::Conflict(m)) => assert_eq!(
+                m,
+                "Otra persona acaba de cambiar esta ficha. Estos son los datos actuales: revíselos y vuelva a guardar si hace falta."
+            ),
+            other => panic!("a save over another's is refused: {other:?}"),
+        }
+        assert_eq!(s.client(c.id).unwrap(), first, "nothing written");
+        assert_eq!(
+            s.consent_history(c.id).unwrap(),
+            consents,
+            "no consent recorded"
+        );
+
+        let second = s
+            .save_client(&form("Vive en el campo", true, Some(first.version)), now())
+            .unwrap();
+        assert_eq!(
+            (
+                second.data.notes.as_str(),
+                second.data.consent_commercial,
+                second.version
+            ),
+            ("Vive en el campo", true, 2)
+        );
+        let unchecked = s
+            .save_client(&form("Sin versión", true, None), now())
+            .unwrap();
+        assert_eq!(unchecked.version, 3, "no version, no check");
+        // A pet's name is in the owner's search key, not in the record: an open form on
+        // the owner stays current.
+        pet(&s, c.id, "Luna");
+        assert_eq!(s.client(c.id).unwrap().version, 3);
     }
 
     #[test]

@@ -38,6 +38,10 @@ pub enum StoreError {
     /// The action was refused; the message is already in the clinic's language.
     #[error("refused: {0}")]
     Refused(String),
+    /// Someone else changed the record since the screen showed it (another PC): nothing was
+    /// written; the message is already in the clinic's language.
+    #[error("conflict: {0}")]
+    Conflict(String),
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("server database error: {0}")]

@@ -45,8 +45,9 @@ pub const OF_CLIENT: &[(&str, &str)] = &[
     ("winback_cases", "client_id = ?1"),
 ];
 
-/// Columns that are derived (recomputed), not held about anyone.
-const DERIVED: &[&str] = &["search_key", "sort_key"];
+/// Columns that are derived (recomputed) or the records' own bookkeeping (a record's
+/// version: how many times it changed), not held about anyone.
+const DERIVED: &[&str] = &["search_key", "sort_key", "version"];
 
 /// Everything held about one client, table by table: `{ "clients": [...], "pets": [...], … }`.
 pub fn dossier(db: &Db, client: ClientId) -> Result<Map<String, Value>> {
@@ -92,7 +93,7 @@ pub fn erase_client(
         "UPDATE clients SET first_name = ?2, surnames = '', phone1 = '', phone2 = '', email = '',
                 address = '', notes = '', source_id = NULL, phone1_e164 = '', phone2_e164 = '',
                 phone_flag = 0, title = 'ninguno', consent_care = 0, consent_commercial = 0,
-                preferred_channel = 'ninguno', erased_at = ?3, updated_at = ?3
+                preferred_channel = 'ninguno', erased_at = ?3, updated_at = ?3, version = version + 1
          WHERE id = ?1",
         &vals![id, placeholder_name, &at],
     )?;
@@ -108,7 +109,7 @@ pub fn erase_client(
         ("visits", "reason = '', source_id = NULL"),
         ("appointments", "reason = '', source_id = NULL, status = CASE WHEN status = 'programada' THEN 'cancelada' ELSE status END"),
         ("preventive_treatments", "notes = '', product = '', source_id = NULL, check_on = NULL"),
-        ("calls", "reason = '', script = '', status = CASE WHEN status = 'pendiente' THEN 'cancelada' ELSE status END"),
+        ("calls", "reason = '', script = '', status = CASE WHEN status = 'pendiente' THEN 'cancelada' ELSE status END, version = version + 1"),
         ("call_attempts", "notes = ''"),
         ("messages", "body = '', note = '', status = CASE WHEN status = 'pendiente' THEN 'cancelado' ELSE status END"),
         ("surveys", "comment = ''"),
@@ -167,9 +168,17 @@ mod tests {
                 &vals![pet.0],
             )
             .unwrap();
+            let call = db
+                .insert(
+                    "INSERT INTO calls (kind, pet_id, due_at, scheduled_at, duration_min, status, reason, created_at, updated_at)
+                     VALUES ('cortesia', ?1, ?2, ?2, 5, 'pendiente', 'Revisar', ?2, ?2)",
+                    &vals![pet.0, "2026-12-02T10:00:00Z"],
+                )
+                .unwrap();
             let doc = dossier(db, client).unwrap();
             assert_eq!(doc["clients"][0]["first_name"], "Marta");
             assert!(doc["clients"][0].get("search_key").is_none());
+            assert!(doc["clients"][0].get("version").is_none());
             assert_eq!(doc["pets"][0]["name"], "Luna");
             assert_eq!(doc["visits"][0]["reason"], "Otitis");
             assert_eq!(doc["letters"], Value::Array(vec![]));
@@ -203,6 +212,19 @@ mod tests {
                 doc["visits"][0]["kind"], "consulta",
                 "what the figures count is kept"
             );
+            // Changed records: a screen still showing them is told so.
+            let version = |table: &str, id: i64| -> i64 {
+                db.value(
+                    &format!("SELECT version FROM {table} WHERE id = ?1"),
+                    &vals![id],
+                )
+                .unwrap()
+            };
+            assert_eq!(
+                (version("clients", client.0), version("calls", call)),
+                (1, 1)
+            );
+            assert_eq!(doc["calls"][0]["status"], "cancelada");
         });
     }
 }

@@ -430,6 +430,7 @@ fn client<Tz: TimeZone>(
         consent_how: "importacion".into(),
         recorded_by: None,
         notes: r.get(Field::ClientNotes).to_owned(),
+        version: None,
     };
     match form.validate() {
         Ok(mut data) => {

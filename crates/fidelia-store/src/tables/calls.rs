@@ -1,6 +1,7 @@
 //! The `calls` and `call_attempts` tables: calls to make (follow-ups of visits, courtesy calls),
 //! each attempt, and what the agenda, the counters and the notifier read (written once for both
-//! engines: [`crate::sql`]).
+//! engines: [`crate::sql`]). Every update of a call adds one to its `version` (but for
+//! [`mark_notified`]), so a screen that shows a call can tell whether it changed since.
 
 use chrono::{DateTime, Duration, Utc};
 use fidelia_core::calls::*;
@@ -13,7 +14,7 @@ use crate::{parse_ts, ts, vals, word, Db, Result, StoreError};
 const SELECT: &str = "SELECT k.id, k.kind, k.visit_id, k.pet_id, p.name, c.id, c.first_name || ' ' || c.surnames,
                              CASE WHEN c.phone1 <> '' THEN c.phone1 ELSE c.phone2 END, k.staff_id, s.name,
                              k.due_at, k.scheduled_at, k.duration_min, k.status, k.reason,
-                             (SELECT count(*) FROM call_attempts a WHERE a.call_id = k.id), k.notified_at IS NOT NULL
+                             (SELECT count(*) FROM call_attempts a WHERE a.call_id = k.id), k.notified_at IS NOT NULL, k.version
                       FROM calls k JOIN pets p ON p.id = k.pet_id JOIN clients c ON c.id = p.client_id
                       LEFT JOIN staff s ON s.id = k.staff_id";
 
@@ -41,6 +42,7 @@ fn from_row(r: &Row, now: DateTime<Utc>) -> Result<Call> {
         notified: r.get(16)?,
         overdue: status == CallStatus::Pending
             && scheduled_at + Duration::minutes(duration_min) < now,
+        version: r.get(17)?,
     })
 }
 
@@ -91,6 +93,12 @@ pub fn insert(db: &Db, c: &NewCall, now: DateTime<Utc>) -> Result<CallId> {
     Ok(CallId(id))
 }
 
+/// The call's version: one more at every change of it ([`Call::version`]); `NotFound` if
+/// there is no such call.
+pub fn version(db: &Db, id: CallId) -> Result<i64> {
+    db.value("SELECT version FROM calls WHERE id = ?1", &vals![id.0])
+}
+
 /// What a call is about, when it is not a visit (see [`NewCall::item_key`]).
 pub fn item_key(db: &Db, id: CallId) -> Result<Option<String>> {
     db.value("SELECT item_key FROM calls WHERE id = ?1", &vals![id.0])
@@ -124,7 +132,8 @@ pub fn follow_up_of_visit(db: &Db, visit: VisitId) -> Result<Option<(CallId, Cal
 pub fn reschedule(db: &Db, id: CallId, c: &NewCall, now: DateTime<Utc>) -> Result<()> {
     db.execute(
         "UPDATE calls SET pet_id = ?2, staff_id = ?3, due_at = ?4, scheduled_at = ?5, reason = ?6, status = 'pendiente',
-                notified_at = CASE WHEN scheduled_at = ?5 THEN notified_at END, closed_at = NULL, updated_at = ?7 WHERE id = ?1",
+                notified_at = CASE WHEN scheduled_at = ?5 THEN notified_at END, closed_at = NULL, updated_at = ?7,
+                version = version + 1 WHERE id = ?1",
         &vals![id.0, c.pet.0, c.staff.map(|s| s.0), ts(c.due_at), ts(c.scheduled_at), c.reason, ts(now)],
     )?;
     Ok(())
@@ -133,7 +142,7 @@ pub fn reschedule(db: &Db, id: CallId, c: &NewCall, now: DateTime<Utc>) -> Resul
 /// Closes a call: done (`Done`), unreachable (`Unreachable`) or cancelled (`Cancelled`).
 pub fn close(db: &Db, id: CallId, status: CallStatus, now: DateTime<Utc>) -> Result<()> {
     db.execute(
-        "UPDATE calls SET status = ?2, closed_at = ?3, updated_at = ?3 WHERE id = ?1",
+        "UPDATE calls SET status = ?2, closed_at = ?3, updated_at = ?3, version = version + 1 WHERE id = ?1",
         &vals![id.0, status.as_str(), ts(now)],
     )?;
     Ok(())
@@ -141,20 +150,20 @@ pub fn close(db: &Db, id: CallId, status: CallStatus, now: DateTime<Utc>) -> Res
 
 /// Cancels a pet's open calls.
 pub fn cancel_open_of_pet(db: &Db, pet: PetId, now: DateTime<Utc>) -> Result<()> {
-    db.execute("UPDATE calls SET status = 'cancelada', closed_at = ?2, updated_at = ?2 WHERE pet_id = ?1 AND status = 'pendiente'", &vals![pet.0, ts(now)])?;
+    db.execute("UPDATE calls SET status = 'cancelada', closed_at = ?2, updated_at = ?2, version = version + 1 WHERE pet_id = ?1 AND status = 'pendiente'", &vals![pet.0, ts(now)])?;
     Ok(())
 }
 
 /// Cancels a visit's open call.
 pub fn cancel_open_of_visit(db: &Db, visit: VisitId, now: DateTime<Utc>) -> Result<()> {
-    db.execute("UPDATE calls SET status = 'cancelada', closed_at = ?2, updated_at = ?2 WHERE visit_id = ?1 AND status = 'pendiente'", &vals![visit.0, ts(now)])?;
+    db.execute("UPDATE calls SET status = 'cancelada', closed_at = ?2, updated_at = ?2, version = version + 1 WHERE visit_id = ?1 AND status = 'pendiente'", &vals![visit.0, ts(now)])?;
     Ok(())
 }
 
 /// A new moment to call: it gets its own notification when due.
 pub fn retry_at(db: &Db, id: CallId, next: DateTime<Utc>, now: DateTime<Utc>) -> Result<()> {
     db.execute(
-        "UPDATE calls SET scheduled_at = ?2, notified_at = NULL, updated_at = ?3 WHERE id = ?1",
+        "UPDATE calls SET scheduled_at = ?2, notified_at = NULL, updated_at = ?3, version = version + 1 WHERE id = ?1",
         &vals![id.0, ts(next), ts(now)],
     )?;
     Ok(())
@@ -167,7 +176,7 @@ pub fn own_script(db: &Db, id: CallId) -> Result<String> {
 
 pub fn set_script(db: &Db, id: CallId, script: &str) -> Result<()> {
     db.execute(
-        "UPDATE calls SET script = ?2 WHERE id = ?1",
+        "UPDATE calls SET script = ?2, version = version + 1 WHERE id = ?1",
         &vals![id.0, script],
     )?;
     Ok(())
@@ -176,7 +185,7 @@ pub fn set_script(db: &Db, id: CallId, script: &str) -> Result<()> {
 /// `NotFound` if there is no such call.
 pub fn assign(db: &Db, id: CallId, staff: Option<StaffId>, now: DateTime<Utc>) -> Result<()> {
     if db.execute(
-        "UPDATE calls SET staff_id = ?2, updated_at = ?3 WHERE id = ?1",
+        "UPDATE calls SET staff_id = ?2, updated_at = ?3, version = version + 1 WHERE id = ?1",
         &vals![id.0, staff.map(|s| s.0), ts(now)],
     )? == 0
     {
@@ -268,6 +277,11 @@ pub fn to_notify(db: &Db, now: DateTime<Utc>) -> Result<Vec<Call>> {
 /// Records that these calls' notifications were shown, each for the time it was scheduled at
 /// when it was read (`(call, scheduled_at)`): a call moved since (a retry after "no answer")
 /// is not marked, and is notified at its new time. Returns how many were marked.
+///
+/// The only update of a call that leaves its version alone: it is the notifier's note that a
+/// reminder was shown, not a change anyone made to the call, and a call screen open meanwhile
+/// must not be told that another person changed it. Nothing can be lost by it: it writes
+/// only while the call is still pending at the time that was read.
 pub fn mark_notified(
     db: &Db,
     calls: &[(CallId, DateTime<Utc>)],
@@ -324,14 +338,14 @@ pub fn vary_settled(db: &Db, now: DateTime<Utc>) -> Result<()> {
     let before = ts(now - Duration::days(2));
     db.execute(
         &format!(
-            "UPDATE calls SET closed_at = {}
+            "UPDATE calls SET closed_at = {}, version = version + 1
              WHERE kind = 'seguimiento' AND status = 'realizada' AND closed_at < ?1 AND id % 7 = 3",
             db.dialect().plus_minutes("closed_at", "1440")
         ),
         &vals![&before],
     )?;
     db.execute(
-        "UPDATE calls SET status = 'ilocalizable'
+        "UPDATE calls SET status = 'ilocalizable', version = version + 1
          WHERE kind = 'seguimiento' AND status = 'realizada' AND closed_at < ?1 AND id % 31 = 5",
         &vals![&before],
     )?;
@@ -344,7 +358,7 @@ pub fn settle_past_due(db: &Db, now: DateTime<Utc>, keep: i64) -> Result<()> {
     let past_due = "SELECT id FROM calls WHERE status = 'pendiente' AND scheduled_at < ?1
                     AND id NOT IN (SELECT id FROM calls WHERE status = 'pendiente' AND scheduled_at < ?1 ORDER BY scheduled_at DESC LIMIT ?2)";
     db.execute(&format!("INSERT INTO call_attempts (call_id, at, staff_id, outcome, notes) SELECT id, scheduled_at, staff_id, 'mejor', '' FROM calls WHERE id IN ({past_due})"), &vals![ts(now), keep])?;
-    db.execute(&format!("UPDATE calls SET status = 'realizada', closed_at = scheduled_at, notified_at = scheduled_at, updated_at = scheduled_at WHERE id IN ({past_due})"), &vals![ts(now), keep])?;
+    db.execute(&format!("UPDATE calls SET status = 'realizada', closed_at = scheduled_at, notified_at = scheduled_at, updated_at = scheduled_at, version = version + 1 WHERE id IN ({past_due})"), &vals![ts(now), keep])?;
     Ok(())
 }
 
@@ -443,6 +457,7 @@ mod tests {
                     attempts: 0,
                     notified: false,
                     overdue: true,
+                    version: 0,
                 }
             );
             assert!(!get(db, follow, at("2026-12-01T09:10:00Z")).unwrap().overdue);
@@ -644,6 +659,66 @@ mod tests {
         });
     }
 
+    /// Every change of a call adds one to its version, whoever makes it (an attempt's retry or
+    /// close, a move, an assignment, its script, a cancellation), so that a screen showing the
+    /// call can tell it changed; the notifier's mark changes nothing anyone edits, and leaves
+    /// it alone.
+    #[test]
+    fn every_change_of_a_call_adds_one_to_its_version_on_each_engine() {
+        on_each_engine(|db| {
+            let (_, luna) = client_and_pet(db, "Ana");
+            let (_, bimba) = client_and_pet(db, "Bea");
+            let marta = staff(db, "Marta");
+            let seen = visit(db, luna, "2026-11-30T10:00:00Z");
+            let now = at("2026-12-01T10:00:00Z");
+            let id = insert(
+                db,
+                &NewCall {
+                    visit: Some(seen),
+                    ..call(luna, "2026-12-01T09:00:00Z", 10)
+                },
+                now,
+            )
+            .unwrap();
+            let other = insert(db, &call(bimba, "2026-12-01T09:00:00Z", 10), now).unwrap();
+            let mut expected = 0;
+            let mut after = |what: &str, added: i64| {
+                expected += added;
+                assert_eq!(version(db, id).unwrap(), expected, "{what}");
+                assert_eq!(get(db, id, now).unwrap().version, expected, "{what}");
+            };
+            after("a new call", 0);
+            add_attempt(db, id, now, None, CallOutcome::NoAnswer, "").unwrap();
+            after("an attempt alone (its retry or close follows)", 0);
+            retry_at(db, id, at("2026-12-01T12:00:00Z"), now).unwrap();
+            after("a retry", 1);
+            mark_notified(db, &[(id, at("2026-12-01T12:00:00Z"))], now).unwrap();
+            after("its notification shown", 0);
+            assign(db, id, Some(marta), now).unwrap();
+            after("assigned", 1);
+            set_script(db, id, "Hola, {cliente}").unwrap();
+            after("its script", 1);
+            reschedule(db, id, &call(luna, "2026-12-02T09:00:00Z", 10), now).unwrap();
+            after("moved", 1);
+            close(db, id, CallStatus::Done, now).unwrap();
+            after("closed", 1);
+            cancel_open_of_pet(db, luna, now).unwrap();
+            after("a closed call is not cancelled", 0);
+            reschedule(db, id, &call(luna, "2026-12-02T09:00:00Z", 10), now).unwrap();
+            after("reopened", 1);
+            cancel_open_of_visit(db, seen, now).unwrap();
+            after("its visit's call cancelled", 1);
+            reschedule(db, id, &call(luna, "2026-12-02T09:00:00Z", 10), now).unwrap();
+            cancel_open_of_pet(db, luna, now).unwrap();
+            after("reopened, then its pet's calls cancelled", 2);
+            assert_eq!(version(db, other).unwrap(), 0, "another call is left alone");
+            assert!(matches!(
+                version(db, CallId(other.0 + 1000)),
+                Err(StoreError::NotFound)
+            ));
+        });
+    }
+
     /// The agenda, the counters and the notifier: what is due, overdue (its slot over, across
     /// midnight too), today, and not yet notified.
     #[test]
@@ -810,10 +885,17 @@ mod tests {
             }
             assert_eq!(get(db, latest, now).unwrap().attempts, 0);
 
+            assert_eq!(get(db, old[0].0, now).unwrap().version, 1, "settled");
+            assert_eq!(get(db, latest, now).unwrap().version, 0, "kept waiting");
             vary_settled(db, now).unwrap();
             let (mut late, mut unreachable) = (0, 0);
             for &(id, at) in &old {
                 let c = get(db, id, now).unwrap();
+                assert_eq!(
+                    c.version,
+                    1 + i64::from(id.0 % 7 == 3) + i64::from(id.0 % 31 == 5),
+                    "settled, then made late or unreachable: one more each"
+                );
                 let closed = column(db, id, "closed_at").unwrap();
                 if id.0 % 7 == 3 {
                     late += 1;

@@ -1,6 +1,9 @@
 //! The `clients` table: records, the derived search and sort keys, the search, the list, and
 //! every client's visit history (for the loyalty review). Written once for both engines
-//! ([`crate::sql`]).
+//! ([`crate::sql`]). Every update of a client's record adds one to its `version`, whoever
+//! writes it (the client form, an import, an erasure); the search and sort keys do not: they
+//! are derived from the record and its pets' names (a pet renamed must not make the owner's
+//! open form out of date), and are recomputed from what is stored.
 
 use chrono::{DateTime, Utc};
 use fidelia_core::loyalty::ClientHistory;
@@ -11,7 +14,7 @@ use super::{find_source, stamp_source, Existing};
 use crate::sql::{Row, Value};
 use crate::{parse_ts, ts, vals, word, Db, Result, StoreError};
 
-const COLUMNS: &str = "id, first_name, surnames, phone1, phone2, email, address, preferred_channel, consent_care, consent_commercial, notes, created_at, title, erased_at";
+const COLUMNS: &str = "id, first_name, surnames, phone1, phone2, email, address, preferred_channel, consent_care, consent_commercial, notes, created_at, title, erased_at, version";
 
 fn from_row(r: &Row) -> Result<Client> {
     Ok(Client {
@@ -31,6 +34,7 @@ fn from_row(r: &Row) -> Result<Client> {
         },
         created_at: parse_ts(&r.get::<String>(11)?)?,
         erased_at: crate::parse_opt_ts(r.get(13)?)?,
+        version: r.get(14)?,
     })
 }
 
@@ -40,6 +44,12 @@ pub fn get(db: &Db, id: ClientId) -> Result<Client> {
         &vals![id.0],
     )?;
     from_row(&row.ok_or(StoreError::NotFound)?)
+}
+
+/// The client's version: one more at every change of the record ([`Client::version`]);
+/// `NotFound` if there is no such client.
+pub fn version(db: &Db, id: ClientId) -> Result<i64> {
+    db.value("SELECT version FROM clients WHERE id = ?1", &vals![id.0])
 }
 
 /// A client's full name as staff read it ("first name surnames").
@@ -219,7 +229,7 @@ pub fn update(db: &Db, id: ClientId, d: &ClientData, now: DateTime<Utc>) -> Resu
     let n = db.execute(
         "UPDATE clients SET first_name = ?2, surnames = ?3, phone1 = ?4, phone2 = ?5, email = ?6, address = ?7,
                 preferred_channel = ?8, consent_care = ?9, consent_commercial = ?10, notes = ?11, sort_key = ?12, updated_at = ?13,
-                title = ?14
+                title = ?14, version = version + 1
          WHERE id = ?1",
         &vals![
             id.0, &d.first_name, &d.surnames, &d.phone1, &d.phone2, &d.email, &d.address, d.preferred_channel.as_str(),
@@ -247,7 +257,7 @@ pub fn imported_phones(db: &Db, id: ClientId) -> Result<ImportedPhones> {
 
 pub fn set_imported_phones(db: &Db, id: ClientId, p: &ImportedPhones) -> Result<()> {
     db.execute(
-        "UPDATE clients SET phone1_e164 = ?2, phone2_e164 = ?3, phone_flag = ?4 WHERE id = ?1",
+        "UPDATE clients SET phone1_e164 = ?2, phone2_e164 = ?3, phone_flag = ?4, version = version + 1 WHERE id = ?1",
         &vals![id.0, &p.0, &p.1, p.2],
     )?;
     Ok(())
@@ -286,7 +296,7 @@ pub fn by_source_id(db: &Db, sid: &str) -> Result<Existing<ClientId>> {
 /// client entered by hand: an import finds it, and leaves it as it is.
 pub fn link_source_id(db: &Db, id: ClientId, sid: &str) -> Result<()> {
     db.execute(
-        "UPDATE clients SET source_id = ?2 WHERE id = ?1",
+        "UPDATE clients SET source_id = ?2, version = version + 1 WHERE id = ?1",
         &vals![id.0, sid],
     )?;
     Ok(())
@@ -296,7 +306,7 @@ pub fn link_source_id(db: &Db, id: ClientId, sid: &str) -> Result<()> {
 /// by hand stays one).
 pub fn mark_imported(db: &Db, id: ClientId, now: &str) -> Result<()> {
     db.execute(
-        "UPDATE clients SET imported_at = ?2, updated_at = ?2 WHERE id = ?1",
+        "UPDATE clients SET imported_at = ?2, updated_at = ?2, version = version + 1 WHERE id = ?1",
         &vals![id.0, now],
     )?;
     Ok(())
@@ -449,6 +459,50 @@ mod tests {
             consent_commercial: false,
             notes: String::new(),
         }
+    }
+
+    /// Every update of a client's record adds one to its version, whoever writes it (the
+    /// client form, an import's rewrite, phones, marks and source ids); the search and sort
+    /// keys, derived from the record and its pets' names, leave it alone.
+    #[test]
+    fn every_change_of_a_client_adds_one_to_its_version_on_each_engine() {
+        on_each_engine(|db| {
+            let now: DateTime<Utc> = "2026-12-01T10:00:00Z".parse().unwrap();
+            let maria = insert(db, &data("María", "Núñez", "612 345 678"), &[], now).unwrap();
+            let juan = insert(db, &data("Juan", "Álvarez", ""), &[], now).unwrap();
+            let mut expected = 0;
+            let mut after = |what: &str, added: i64| {
+                expected += added;
+                assert_eq!(version(db, maria).unwrap(), expected, "{what}");
+                assert_eq!(get(db, maria).unwrap().version, expected, "{what}");
+            };
+            after("a new client", 0);
+            update(db, maria, &data("María", "Núñez Peña", "612 345 678"), now).unwrap();
+            after("saved", 1);
+            another_pet(db, maria, "Michi");
+            refresh_search_key(db, maria).unwrap();
+            set_search_key(db, maria, "otra").unwrap();
+            refresh_search_keys(db, |_| true).unwrap();
+            after("the derived keys", 0);
+            let phones: ImportedPhones = ("+34612345678".into(), String::new(), false);
+            set_imported_phones(db, maria, &phones).unwrap();
+            after("an import's phones", 1);
+            mark_imported(db, maria, "2026-12-02T10:00:00Z").unwrap();
+            after("marked imported", 1);
+            link_source_id(db, maria, "C-1").unwrap();
+            after("linked to the other system", 1);
+            stamp_imported(db, maria, "C-2", "2026-12-02T10:00:00Z").unwrap();
+            after("stamped by an import", 1);
+            assert_eq!(
+                version(db, juan).unwrap(),
+                0,
+                "another client is left alone"
+            );
+            assert!(matches!(
+                version(db, ClientId(999_999)),
+                Err(StoreError::NotFound)
+            ));
+        });
     }
 
     #[test]

@@ -57,7 +57,13 @@ pub(crate) fn find_source<I>(
 
 pub(crate) fn stamp_source(db: &Db, table: &str, id: i64, sid: &str, now: &str) -> Result<()> {
     debug_assert!(IMPORTED.contains(&table));
-    let sql = format!("UPDATE {table} SET source_id = ?2, origin = 'import', imported_at = ?3, updated_at = ?3 WHERE id = ?1");
+    // A client's record carries a version (one more at every change).
+    let bump = if table == "clients" {
+        ", version = version + 1"
+    } else {
+        ""
+    };
+    let sql = format!("UPDATE {table} SET source_id = ?2, origin = 'import', imported_at = ?3, updated_at = ?3{bump} WHERE id = ?1");
     db.execute(&sql, &vals![id, sid, now])?;
     Ok(())
 }
