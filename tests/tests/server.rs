@@ -479,3 +479,74 @@ async fn when_the_server_stops_both_windows_say_so_and_come_back() {
     b.close().await;
     drop(cluster);
 }
+
+/// Two people, one call: the reception and the vet open the same due call on two PCs; the vet
+/// records "better" first; the reception's "no answer", made on what it showed before, is
+/// refused with "Otra persona acaba de cambiar esta llamada", its screen shows the call as it
+/// is now (done) and keeps the notes typed; the call holds the vet's outcome only.
+#[tokio::test]
+async fn two_pcs_record_the_same_call_and_the_second_is_told() {
+    use fidelia_e2e::seed::{always_open, client_with_dog, surgery, vet};
+    use fidelia_e2e::Options;
+    use fidelia_ops::{Clinic, Location};
+
+    let made = tokio::task::spawn_blocking(|| {
+        let url = fidelia_store::server::test_database(&format!(
+            "fidelia_one_call_{}",
+            std::process::id()
+        ))?;
+        let store = Clinic::open_at(&Location::Server(url.clone())).expect("the server opens");
+        always_open(&store);
+        let elena = vet(&store, "Dra. Elena Ruiz");
+        let (_, luna) = client_with_dog(&store, "María", "Núñez", "Luna");
+        surgery(&store, luna.id, Some(elena.id), 13);
+        Some(url)
+    });
+    let Some(url) = made.await.unwrap() else {
+        return;
+    };
+    let on_server = Options::new().arg("--db").arg(url.clone());
+    let (vet_pc, desk) = tokio::join!(
+        App::start_with(on_server.clone()),
+        App::start_with(on_server)
+    );
+    for app in [&vet_pc, &desk] {
+        app.click("nav button[data-view=agenda]").await;
+        app.click("#range-week").await;
+        app.wait_for_text("#agenda-calls li.call-item", "María Núñez")
+            .await;
+        app.click("#agenda-calls li.call-item button[data-action=open-call]")
+            .await;
+        app.wait_for("#call-page").await;
+    }
+    vet_pc
+        .type_into("#call-notes", "Come bien, sin fiebre")
+        .await;
+    vet_pc.click("#call-page button[data-outcome=mejor]").await;
+    vet_pc.wait_for_text("#call-status", "Realizada").await;
+
+    desk.type_into("#call-notes", "Sin respuesta al primer intento")
+        .await;
+    desk.click("#call-page button[data-outcome=no_contesta]")
+        .await;
+    desk.wait_for_text(
+        "#call-conflict",
+        "Otra persona acaba de cambiar esta llamada",
+    )
+    .await;
+    assert_eq!(
+        desk.text("#call-status").await,
+        "Realizada",
+        "the call as it is now"
+    );
+    assert_eq!(
+        desk.value("#call-notes").await,
+        "Sin respuesta al primer intento",
+        "what was typed is kept"
+    );
+    // The call holds the vet's outcome alone: one attempt.
+    assert_eq!(desk.count("#call-attempts li").await, 1);
+    assert!(desk.text("#call-attempts").await.contains("Come bien"));
+    vet_pc.close().await;
+    desk.close().await;
+}
