@@ -111,5 +111,11 @@ fn the_demo_clinic_moves_to_the_server_and_back_unchanged() {
         !changes.wait(Duration::from_millis(300)).unwrap(),
         "heard once"
     );
+    // The same again: nothing new to prepare, nothing written, nothing announced.
+    assert!(fidelia(&["--db", &url, "messages"]).status.success());
+    assert!(
+        !changes.wait(Duration::from_millis(500)).unwrap(),
+        "a write that changed nothing is not announced"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

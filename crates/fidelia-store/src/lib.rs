@@ -401,14 +401,15 @@ impl Store {
         let cancel = client.cancel_token();
         let session = std::cell::RefCell::new(sql::Cached::new(client, &mut guard.statements));
         let out = f(&Db::pg(&session, Some(cancel)));
-        let mut client = session.into_inner().into_client();
+        let (mut client, changed) = session.into_inner().into_client();
         let ended = match (mode, &out) {
             (Mode::Read, _) => Ok(()),
-            // The other PCs hear of it when it commits (and not if it rolls back).
-            (Mode::Write, Ok(_)) => {
+            // The other PCs hear of it when it commits (and not if it rolls back, nor if it
+            // changed nothing: a morning pass with nothing new).
+            (Mode::Write, Ok(_)) if changed => {
                 client.batch_execute(&format!("NOTIFY {CHANGES}, '{}'; COMMIT", process_tag()))
             }
-            (Mode::WriteQuiet, Ok(_)) => client.batch_execute("COMMIT"),
+            (Mode::Write | Mode::WriteQuiet, Ok(_)) => client.batch_execute("COMMIT"),
             _ => client.batch_execute("ROLLBACK"),
         };
         guard.client = Some(client);

@@ -307,15 +307,22 @@ impl Statements {
 pub(crate) struct Cached<'s> {
     client: postgres::Client,
     statements: &'s mut Statements,
+    /// Whether a statement changed a row (a write that changed nothing is not announced).
+    changed: bool,
 }
 
 impl<'s> Cached<'s> {
     pub(crate) fn new(client: postgres::Client, statements: &'s mut Statements) -> Self {
-        Cached { client, statements }
+        Cached {
+            client,
+            statements,
+            changed: false,
+        }
     }
 
-    pub(crate) fn into_client(self) -> postgres::Client {
-        self.client
+    /// The connection back, and whether any statement changed a row.
+    pub(crate) fn into_client(self) -> (postgres::Client, bool) {
+        (self.client, self.changed)
     }
 
     fn statement(&mut self, sql: &str) -> Result<postgres::Statement, postgres::Error> {
@@ -334,18 +341,30 @@ impl<'s> Cached<'s> {
 impl PgSession for Cached<'_> {
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, postgres::Error> {
         let st = self.statement(sql)?;
-        self.client.execute(&st, &pg_params(params))
+        let n = self.client.execute(&st, &pg_params(params))?;
+        self.changed |= n > 0;
+        Ok(n)
     }
     fn rows(&mut self, sql: &str, params: &[Value]) -> Result<Vec<postgres::Row>, postgres::Error> {
         let st = self.statement(sql)?;
-        self.client.query(&st, &pg_params(params))
+        let rows = self.client.query(&st, &pg_params(params))?;
+        // An INSERT … RETURNING that returned a row inserted it.
+        let writes = ["INSERT", "UPDATE", "DELETE"].iter().any(|w| {
+            sql.trim_start()
+                .get(..w.len())
+                .is_some_and(|s| s.eq_ignore_ascii_case(w))
+        });
+        self.changed |= writes && !rows.is_empty();
+        Ok(rows)
     }
     fn columns(&mut self, sql: &str) -> Result<Vec<String>, postgres::Error> {
         let st = self.statement(sql)?;
         Ok(st.columns().iter().map(|c| c.name().to_owned()).collect())
     }
     fn copy_in(&mut self, sql: &str, data: &[u8]) -> Result<u64> {
-        self.client.copy_in_all(sql, data)
+        let n = self.client.copy_in_all(sql, data)?;
+        self.changed |= n > 0;
+        Ok(n)
     }
 }
 

@@ -73,7 +73,8 @@ pub async fn server_use(
     };
     let clinic = blocking(lang, move || {
         let clinic = Clinic::open_at(&target)?;
-        if clinic.record_counts()?.iter().all(|(_, n)| *n == 0) {
+        // Used as it is: it must hold a clinic (another PC moved it there).
+        if !move_data && clinic.record_counts()?.iter().all(|(_, n)| *n == 0) {
             return Err(StoreError::Refused(t(lang, "server.empty_use_move")));
         }
         Ok(clinic)
