@@ -2,7 +2,8 @@
 # A throwaway PostgreSQL cluster for the tests (Debian's `postgresql` package, installed by
 # scripts/setup.sh): made with initdb in a new temporary folder, as an unprivileged user
 # (initdb refuses root: as root the package's `postgres` user runs it), started with pg_ctl on
-# a free local port, reached over TCP with a password (scram-sha-256) as a clinic's PCs would.
+# a free local port, reached over TCP with a password (scram-sha-256) and TLS (a certificate
+# of its own making, as Debian's package makes one) as a clinic's PCs would.
 #
 #   scripts/pg-cluster.sh start       prints shell assignments: FIDELIA_TEST_PG (the URL of the
 #                                     cluster's `postgres` database, user `fidelia`) and
@@ -45,8 +46,14 @@ case "${1:-}" in
       --auth-local=trust -E UTF8 --locale=C.UTF-8 >"$DIR/initdb.log" 2>&1 || {
       cat "$DIR/initdb.log" >&2; rm -rf "$DIR"; exit 1; }
     rm -f "$DIR/pw"
+    # TLS offered, as Debian's package does, with a certificate of its own making.
+    openssl req -new -x509 -days 7 -nodes -subj "/CN=127.0.0.1" \
+      -keyout "$DIR/server.key" -out "$DIR/server.crt" >"$DIR/openssl.log" 2>&1 || {
+      cat "$DIR/openssl.log" >&2; rm -rf "$DIR"; exit 1; }
+    chmod 600 "$DIR/server.key"
+    [ "$(id -u)" -eq 0 ] && chown postgres "$DIR/server.key" "$DIR/server.crt"
     # fsync off: a test cluster holds nothing worth keeping.
-    printf '%s\n' "-p $PORT -k $DIR -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off" >"$DIR/options"
+    printf '%s\n' "-p $PORT -k $DIR -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c ssl=on -c ssl_cert_file=$DIR/server.crt -c ssl_key_file=$DIR/server.key" >"$DIR/options"
     as_owner "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -t 60 -o "$(cat "$DIR/options")" \
       start >/dev/null 2>&1 || { cat "$DIR/server.log" >&2; rm -rf "$DIR"; exit 1; }
     echo "FIDELIA_TEST_PG=postgres://fidelia:$PASSWORD@127.0.0.1:$PORT/postgres"

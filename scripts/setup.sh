@@ -9,7 +9,7 @@ PACKAGES=(
   xvfb xauth webkit2gtk-driver dbus procps                                      # window tests
   imagemagick poppler-utils qpdf sqlite3                                        # screenshots, PDFs, data
   time python3-venv                                                             # benchmarks (peak RSS, ReportLab anchor)
-  postgresql                                                                    # several PCs: the server, and the tests' throwaway cluster
+  postgresql openssl libssl-dev                                                 # several PCs: the server (TLS), the tests' throwaway cluster
 )
 TAURI_DRIVER_VERSION=2.1.0
 

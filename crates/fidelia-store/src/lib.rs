@@ -728,7 +728,10 @@ impl Interrupter {
         match self {
             Interrupter::Sqlite(h) => h.interrupt(),
             Interrupter::Server(Some(token)) => {
-                if let Err(e) = token.cancel_query(postgres::NoTls) {
+                let sent = server::tls()
+                    .map_err(|e| e.to_string())
+                    .and_then(|tls| token.cancel_query(tls).map_err(|e| e.to_string()));
+                if let Err(e) = sent {
                     log::warn!("the server did not take the cancel request: {e}");
                 }
             }

@@ -11,7 +11,7 @@
 use std::time::Duration;
 
 use postgres::error::SqlState;
-use postgres::{Client, Config, NoTls};
+use postgres::{Client, Config};
 use serde::Serialize;
 
 /// The PostgreSQL migrations, in order; the version of an up-to-date server database is their
@@ -212,7 +212,22 @@ pub fn connect(url: &str) -> Result<Client, ServerProblem> {
         .map_err(|e: postgres::Error| ServerProblem::BadAddress(e.to_string()))?;
     config.connect_timeout(CONNECT_TIMEOUT);
     config.application_name("fidelia");
-    Ok(config.connect(NoTls)?)
+    Ok(config.connect(tls()?)?)
+}
+
+/// TLS as PostgreSQL's own clients do by default (`sslmode=prefer`): the connection is
+/// encrypted when the server offers it (Debian's `postgresql` package turns it on, with a
+/// certificate of its own making), plain otherwise; `sslmode=require` in the address refuses a
+/// plain one, `sslmode=disable` never tries. As with `prefer` and `require` there, the
+/// server's certificate is not checked against an authority: a clinic's server has none but
+/// its own.
+pub(crate) fn tls() -> Result<postgres_native_tls::MakeTlsConnector, ServerProblem> {
+    let connector = native_tls::TlsConnector::builder()
+        .danger_accept_invalid_certs(true)
+        .danger_accept_invalid_hostnames(true)
+        .build()
+        .map_err(|e| ServerProblem::Other(format!("TLS: {e}")))?;
+    Ok(postgres_native_tls::MakeTlsConnector::new(connector))
 }
 
 /// What the database at `url` is: "test the connection". Writes nothing.

@@ -247,3 +247,25 @@ fn every_kind_of_write_commits_on_the_server() {
         "an unannounced write is kept too"
     );
 }
+
+/// TLS when the server offers it (the test cluster does, as Debian's package does): the
+/// connection is encrypted; `sslmode=disable` in the address keeps it plain.
+#[test]
+fn the_connection_is_encrypted_when_the_server_offers_it() {
+    let Some(url) = fresh_database() else { return };
+    let encrypted = |url: &str| -> bool {
+        server::connect(url)
+            .unwrap()
+            .query_one(
+                "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+                &[],
+            )
+            .unwrap()
+            .get(0)
+    };
+    assert!(encrypted(&url), "TLS offered, TLS used");
+    assert!(!encrypted(&format!("{url}?sslmode=disable")));
+    // The stores' connections too.
+    let store = Store::open_server(&format!("{url}?sslmode=require")).unwrap();
+    assert!(store.integrity_ok().unwrap());
+}
