@@ -38,8 +38,9 @@ const VIEWS = {
 const NAV_OF = { client: "clients", call: "agenda", import: "settings" };
 /** How often the call counter and the notification status are refreshed. */
 const POLL_MS = 60000;
-/** The views another PC's saves refresh (lists; never a form being filled in). */
-const LIVE_VIEWS = new Set(["home", "agenda", "messages", "clients", "winback", "dashboard"]);
+/** The views another PC's saves refresh (lists; never a form being filled in, nor the lapsed
+ * list, whose ticked rows a refresh would drop). */
+const LIVE_VIEWS = new Set(["home", "agenda", "messages", "clients", "dashboard"]);
 
 let search = null;
 let renderToken = 0;

@@ -52,12 +52,20 @@ fn listen<R: Runtime>(app: AppHandle<R>) {
     // Whether the page was told the server is down.
     let mut down = false;
     loop {
+        // Nothing to listen to while the clinic is not open (its server's password asked at
+        // start-up: listening would try a login every few seconds without it).
+        let open = app.state::<AppState>().with(|_| ()).is_some();
         let Location::Server(url) = app.state::<AppState>().db() else {
             listening = None;
             said(&app, &mut down, false);
             std::thread::sleep(WAIT);
             continue;
         };
+        if !open {
+            listening = None;
+            std::thread::sleep(WAIT);
+            continue;
+        }
         if listening.as_ref().is_none_or(|(on, _)| *on != url) {
             match Changes::listen(&url) {
                 Ok(c) => {

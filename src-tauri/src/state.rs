@@ -100,6 +100,28 @@ impl AppState {
         *self.problem.lock().unwrap_or_else(|e| e.into_inner()) = None;
     }
 
+    /// Opens the clinic somewhere else with `f`, given the clinic as it is, while no command,
+    /// no scheduler pass and no import runs on it (the write lock held throughout: nothing
+    /// saved from this window meanwhile can be left behind); on success this PC works on what
+    /// `f` opened, on failure on the clinic as it was. An error when there is no clinic.
+    pub fn switch_by<T>(
+        &self,
+        f: impl FnOnce(&Clinic) -> Result<(Clinic, T), StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut guard = self.clinic.write().unwrap_or_else(|e| e.into_inner());
+        let Some(current) = guard.as_ref() else {
+            return Err(StoreError::Refused(fidelia_core::i18n::t(
+                Lang::default(),
+                "err.db_unavailable",
+            )));
+        };
+        let (opened, out) = f(current)?;
+        *self.db.write().unwrap_or_else(|e| e.into_inner()) = opened.location().clone();
+        *guard = Some(opened);
+        *self.problem.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        Ok(out)
+    }
+
     /// Takes the clinic out (closing its connection when `f` drops it) and puts back what `f`
     /// returns, with no command running meanwhile.
     pub fn replace<T>(&self, f: impl FnOnce(Option<Clinic>) -> (Option<Clinic>, T)) -> T {

@@ -322,7 +322,8 @@ impl Clinic {
     ///
     /// Which PC notifies a due call, when several share the clinic's server (each PC says at
     /// each pass that it runs, who uses it and whether it is the reception PC):
-    /// 1. the PC of the staff member it is assigned to (every such PC that runs);
+    /// 1. the PC of the staff member it is assigned to (the first of theirs to pass, if they
+    ///    use several);
     /// 2. if that person uses no running PC, the reception PC;
     /// 3. if no reception PC runs either, the first PC to get there, as with one PC alone.
     ///

@@ -226,8 +226,9 @@ pub struct Moved {
 impl Clinic {
     /// Copies the whole clinic into `target`, once: an empty server database (made Fidelia's
     /// first) or a new file. Nothing is written to this clinic's database, which stays as it
-    /// was (its write lock is held while the copy runs: nothing saved meanwhile can be left
-    /// behind). Then each table's row count and checksum are compared on both sides; any
+    /// was; its write lock is held while the copy runs, so the copy is one moment of it (a
+    /// write of another connection waits, and then goes to this database only: the window
+    /// stops its own work meanwhile, `AppState::switch_by`). Then each table's row count and checksum are compared on both sides; any
     /// difference is an error. A file that could not be filled is removed.
     pub fn move_to(&self, target: &Location) -> Result<Moved> {
         let started = std::time::Instant::now();

@@ -192,16 +192,27 @@ pub fn pg_schema_version() -> i64 {
     PG_SQL.len() as i64
 }
 
-/// `url` with its password left out (`postgres://fidelia@host:5432/clinica`), to show and
-/// to log.
+/// `url` with its password left out (`postgres://fidelia@host:5432/clinica`), to show, to
+/// log and to hand to PostgreSQL's programs: written after the user (`user:password@`) or as
+/// a parameter (`?password=…`).
 pub fn without_password(url: &str) -> String {
-    match url.split_once("://").and_then(|(scheme, rest)| {
+    let (address, params) = url.split_once('?').unwrap_or((url, ""));
+    let address = match address.split_once("://").and_then(|(scheme, rest)| {
         let (auth, host) = rest.rsplit_once('@')?;
         let user = auth.split_once(':').map_or(auth, |(u, _)| u);
         Some(format!("{scheme}://{user}@{host}"))
     }) {
         Some(shown) => shown,
-        None => url.to_owned(),
+        None => address.to_owned(),
+    };
+    let kept: Vec<&str> = params
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.to_ascii_lowercase().starts_with("password="))
+        .collect();
+    if kept.is_empty() {
+        address
+    } else {
+        format!("{address}?{}", kept.join("&"))
     }
 }
 
@@ -212,6 +223,15 @@ pub fn connect(url: &str) -> Result<Client, ServerProblem> {
         .map_err(|e: postgres::Error| ServerProblem::BadAddress(e.to_string()))?;
     config.connect_timeout(CONNECT_TIMEOUT);
     config.application_name("fidelia");
+    // A main PC that loses power or its network is noticed in about 25 s (the window says
+    // so), and a statement waiting on it gives up after 30 s, rather than the system's
+    // defaults (a first probe after two hours; a quarter of an hour of retries).
+    config
+        .keepalives(true)
+        .keepalives_idle(Duration::from_secs(10))
+        .keepalives_interval(Duration::from_secs(5))
+        .keepalives_retries(3)
+        .tcp_user_timeout(Duration::from_secs(30));
     Ok(config.connect(tls()?)?)
 }
 
@@ -477,6 +497,22 @@ pub fn runs_here(url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_password_is_left_out_wherever_it_is_written() {
+        assert_eq!(
+            without_password("postgres://fidelia:s3cr%40t@pc1:5432/clinica"),
+            "postgres://fidelia@pc1:5432/clinica"
+        );
+        assert_eq!(
+            without_password("postgres://fidelia@pc1/clinica?sslmode=require&password=s3cret"),
+            "postgres://fidelia@pc1/clinica?sslmode=require"
+        );
+        assert_eq!(
+            without_password("postgresql://pc1/clinica?Password=x&user=fidelia"),
+            "postgresql://pc1/clinica?user=fidelia"
+        );
+    }
 
     #[test]
     fn the_server_runs_here_when_its_address_is_this_pc() {

@@ -6,7 +6,7 @@ use fidelia_core::i18n::t;
 use fidelia_ops::server::{test_connection, ConnectionTest, Moved, ServerChoice, ServerForm};
 use fidelia_ops::{Clinic, Location, StoreError};
 use serde::Serialize;
-use tauri::State;
+use tauri::{AppHandle, Manager, Runtime, State};
 
 use crate::commands::import::ImportJob;
 use crate::error::IpcError;
@@ -48,15 +48,17 @@ pub struct ServerUsed {
 /// This PC starts working on the clinic's server database. With `move_data`, this PC's
 /// clinic is first copied into it (an empty database: every table, counts and checksums
 /// compared; this PC's file stays as it was); without, the server must already hold the
-/// clinic (another PC moved it there). The choice is kept beside this PC's own file, the
-/// password in the OS credential store.
+/// clinic (another PC moved it there). The window's commands, the scheduler and the watched
+/// folder wait meanwhile, so nothing saved here is left behind in the file. The choice is kept
+/// beside this PC's own file, the password in the OS credential store.
 #[tauri::command]
-pub async fn server_use(
-    state: State<'_, AppState>,
+pub async fn server_use<R: Runtime>(
+    app: AppHandle<R>,
     job: State<'_, ImportJob>,
     form: ServerForm,
     move_data: bool,
 ) -> Result<ServerUsed, IpcError> {
+    let state = app.state::<AppState>();
     let lang = state.lang();
     if job.is_running() {
         return Err(IpcError::from_store(
@@ -65,19 +67,21 @@ pub async fn server_use(
         ));
     }
     let target = Location::Server(form.url());
-    let moved = if move_data {
-        let to = target.clone();
-        Some(state.long(move |c| c.move_to(&to)).await?)
-    } else {
-        None
-    };
-    let clinic = blocking(lang, move || {
-        let clinic = Clinic::open_at(&target)?;
-        // Used as it is: it must hold a clinic (another PC moved it there).
-        if !move_data && clinic.record_counts()?.iter().all(|(_, n)| *n == 0) {
-            return Err(StoreError::Refused(t(lang, "server.empty_use_move")));
-        }
-        Ok(clinic)
+    let handle = app.clone();
+    let moved = blocking(lang, move || {
+        handle.state::<AppState>().switch_by(|current| {
+            let moved = if move_data {
+                Some(current.move_to(&target)?)
+            } else {
+                None
+            };
+            let clinic = Clinic::open_at(&target)?;
+            // Used as it is: it must hold a clinic (another PC moved it there).
+            if !move_data && clinic.record_counts()?.iter().all(|(_, n)| *n == 0) {
+                return Err(StoreError::Refused(t(lang, "server.empty_use_move")));
+            }
+            Ok((clinic, moved))
+        })
     })
     .await?;
     let choice = ServerChoice::from_form(&form);
@@ -85,8 +89,7 @@ pub async fn server_use(
         .save(&state.local)
         .map_err(|e| IpcError::from_store(e.into(), lang))?;
     let password_kept = choice.keep_password(&form.password);
-    log::info!("this PC now works on the server {}", clinic.location());
-    state.switch_to(clinic);
+    log::info!("this PC now works on the server {}", state.db());
     let lang = state.lang();
     let message = match (&moved, password_kept) {
         (Some(_), true) => t(lang, "server.moved"),
