@@ -38,6 +38,35 @@ fn parts(url: &str) -> Option<(String, String, String, String)> {
     Some((host.into(), port.into(), user.into(), password.into()))
 }
 
+/// A new database `name` on the test server (made off the test's async runtime, as the
+/// synchronous driver needs), open every hour, with what `seed` writes in it: its URL and
+/// what `seed` returned; `None` outside CI without a server.
+async fn seeded<T: Send + 'static>(
+    name: &str,
+    seed: impl FnOnce(&fidelia_ops::Clinic) -> T + Send + 'static,
+) -> Option<(String, T)> {
+    let name = format!("{name}_{}", std::process::id());
+    tokio::task::spawn_blocking(move || {
+        let url = fidelia_store::server::test_database(&name)?;
+        let store = fidelia_ops::Clinic::open_at(&fidelia_ops::Location::Server(url.clone()))
+            .expect("the server opens");
+        fidelia_e2e::seed::always_open(&store);
+        let seeded = seed(&store);
+        Some((url, seeded))
+    })
+    .await
+    .unwrap()
+}
+
+/// Two windows (two data folders, two desktops) on the server database at `url`.
+async fn two_pcs(url: &str) -> (App, App) {
+    let on_server = fidelia_e2e::Options::new().arg("--db").arg(url);
+    tokio::join!(
+        App::start_with(on_server.clone()),
+        App::start_with(on_server)
+    )
+}
+
 /// Ajustes → Varios PCs on the demo clinic: the connection tested on an empty server
 /// database, "Mover los datos de este PC al servidor", and the window works on the server (the
 /// CLI finds the 300 clients there; a client saved in the window is there). The test's
@@ -183,30 +212,18 @@ async fn testing_the_server_connection_says_what_was_found() {
 /// follow-up call within 2 seconds, without anyone touching it.
 #[tokio::test]
 async fn what_one_pc_saves_the_other_shows_within_two_seconds() {
-    use fidelia_e2e::seed::{always_open, client_with_dog, form_date_time, vet};
+    use fidelia_e2e::seed::{client_with_dog, form_date_time, vet};
     use fidelia_e2e::ui::{choose, dialog, input, save_ok};
-    use fidelia_e2e::Options;
-    use fidelia_ops::{Clinic, Location};
 
-    let made = tokio::task::spawn_blocking(|| {
-        let url = fidelia_store::server::test_database(&format!(
-            "fidelia_two_pcs_{}",
-            std::process::id()
-        ))?;
-        let store = Clinic::open_at(&Location::Server(url.clone())).expect("the server opens");
-        always_open(&store);
-        let elena = vet(&store, "Dra. Elena Ruiz");
-        let (client, _) = client_with_dog(&store, "María", "Núñez", "Luna");
-        Some((url, elena, client))
+    let made = seeded("fidelia_two_pcs", |store| {
+        let elena = vet(store, "Dra. Elena Ruiz");
+        let (client, _) = client_with_dog(store, "María", "Núñez", "Luna");
+        (elena, client)
     });
-    let Some((url, elena, client)) = made.await.unwrap() else {
+    let Some((url, (elena, client))) = made.await else {
         return;
     };
-    let on_server = Options::new().arg("--db").arg(url.clone());
-    let (reception, room) = tokio::join!(
-        App::start_with(on_server.clone()),
-        App::start_with(on_server)
-    );
+    let (reception, room) = two_pcs(&url).await;
 
     // Reception keeps the week's agenda open: nothing to call yet.
     reception.click("nav button[data-view=agenda]").await;
@@ -257,20 +274,13 @@ async fn what_one_pc_saves_the_other_shows_within_two_seconds() {
 /// running PC, on the reception PC only; each once.
 #[tokio::test]
 async fn a_due_call_is_notified_on_its_persons_pc_or_at_reception() {
-    use fidelia_e2e::seed::{always_open, client_with_dog, surgery, vet};
+    use fidelia_e2e::seed::{client_with_dog, surgery, vet};
     use fidelia_e2e::Options;
     use fidelia_ops::pc::Seat;
-    use fidelia_ops::{Clinic, Location};
 
-    let made = tokio::task::spawn_blocking(|| {
-        let url = fidelia_store::server::test_database(&format!(
-            "fidelia_notices_{}",
-            std::process::id()
-        ))?;
-        let store = Clinic::open_at(&Location::Server(url.clone())).expect("the server opens");
-        always_open(&store);
-        let elena = vet(&store, "Dra. Elena Ruiz");
-        let luis = vet(&store, "Dr. Luis Gil");
+    let made = seeded("fidelia_notices", |store| {
+        let elena = vet(store, "Dra. Elena Ruiz");
+        let luis = vet(store, "Dr. Luis Gil");
         // Both PCs said a moment ago that they run, as each pass does (so neither start-up
         // pass takes the other's call before the other PC has said so).
         for (id, staff, reception) in [
@@ -284,13 +294,13 @@ async fn a_due_call_is_notified_on_its_persons_pc_or_at_reception() {
             };
             store.claim_calls_for(&seat, chrono::Utc::now()).unwrap();
         }
-        let (_, luna) = client_with_dog(&store, "María", "Núñez", "Luna");
-        let (_, kira) = client_with_dog(&store, "Pedro", "Ruiz", "Kira");
-        surgery(&store, luna.id, Some(elena.id), 13);
-        surgery(&store, kira.id, Some(luis.id), 13);
-        Some((url, elena))
+        let (_, luna) = client_with_dog(store, "María", "Núñez", "Luna");
+        let (_, kira) = client_with_dog(store, "Pedro", "Ruiz", "Kira");
+        surgery(store, luna.id, Some(elena.id), 13);
+        surgery(store, kira.id, Some(luis.id), 13);
+        elena
     });
-    let Some((url, elena)) = made.await.unwrap() else {
+    let Some((url, elena)) = made.await else {
         return;
     };
     // Each PC's own configuration: its id, who uses it, whether it is the reception PC.
@@ -404,7 +414,6 @@ impl Drop for Cluster {
 #[tokio::test]
 async fn when_the_server_stops_both_windows_say_so_and_come_back() {
     use fidelia_e2e::seed::always_open;
-    use fidelia_e2e::Options;
     use fidelia_ops::{Clinic, Location};
 
     let made = tokio::task::spawn_blocking(|| {
@@ -416,11 +425,7 @@ async fn when_the_server_stops_both_windows_say_so_and_come_back() {
     let Some(cluster) = made.await.unwrap() else {
         return;
     };
-    let on_server = Options::new().arg("--db").arg(cluster.url.clone());
-    let (a, b) = tokio::join!(
-        App::start_with(on_server.clone()),
-        App::start_with(on_server)
-    );
+    let (a, b) = two_pcs(&cluster.url).await;
     a.click("nav button[data-view=clients]").await;
     a.click("#new-client").await;
     a.wait_for(&ui::dialog("client")).await;
@@ -486,30 +491,17 @@ async fn when_the_server_stops_both_windows_say_so_and_come_back() {
 /// is now (done) and keeps the notes typed; the call holds the vet's outcome only.
 #[tokio::test]
 async fn two_pcs_record_the_same_call_and_the_second_is_told() {
-    use fidelia_e2e::seed::{always_open, client_with_dog, surgery, vet};
-    use fidelia_e2e::Options;
-    use fidelia_ops::{Clinic, Location};
+    use fidelia_e2e::seed::{client_with_dog, surgery, vet};
 
-    let made = tokio::task::spawn_blocking(|| {
-        let url = fidelia_store::server::test_database(&format!(
-            "fidelia_one_call_{}",
-            std::process::id()
-        ))?;
-        let store = Clinic::open_at(&Location::Server(url.clone())).expect("the server opens");
-        always_open(&store);
-        let elena = vet(&store, "Dra. Elena Ruiz");
-        let (_, luna) = client_with_dog(&store, "María", "Núñez", "Luna");
-        surgery(&store, luna.id, Some(elena.id), 13);
-        Some(url)
+    let made = seeded("fidelia_one_call", |store| {
+        let elena = vet(store, "Dra. Elena Ruiz");
+        let (_, luna) = client_with_dog(store, "María", "Núñez", "Luna");
+        surgery(store, luna.id, Some(elena.id), 13);
     });
-    let Some(url) = made.await.unwrap() else {
+    let Some((url, ())) = made.await else {
         return;
     };
-    let on_server = Options::new().arg("--db").arg(url.clone());
-    let (vet_pc, desk) = tokio::join!(
-        App::start_with(on_server.clone()),
-        App::start_with(on_server)
-    );
+    let (vet_pc, desk) = two_pcs(&url).await;
     for app in [&vet_pc, &desk] {
         app.click("nav button[data-view=agenda]").await;
         app.click("#range-week").await;

@@ -144,33 +144,23 @@ pub struct BackupMade {
     pub removed: usize,
 }
 
-/// Copies `store` into `dir` as a backup of `kind`, verifies the copy (it opens, passes
-/// `quick_check`, and holds the rows that were copied), and only then gives it its name: a
-/// copy that fails half-way is never taken for a backup.
-fn copy_verified<Tz: TimeZone>(
-    store: &Store,
+/// Makes a backup of `kind` in `dir` under the name `name_of` gives it: `make` writes and
+/// verifies it under a temporary name (returning its rows), and only then is it given its
+/// name: a copy that fails half-way is never taken for a backup (it is removed).
+fn keep_verified<Tz: TimeZone>(
     dir: &Path,
     kind: BackupKind,
     at: &ClinicTime<Tz>,
+    name_of: fn(BackupKind, NaiveDateTime) -> String,
+    make: impl FnOnce(&Path) -> Result<i64>,
 ) -> Result<(BackupFile, i64)> {
     std::fs::create_dir_all(dir)?;
     let made_at = at.now.with_timezone(&at.tz).naive_local();
-    let name = backup::file_name(kind, made_at);
+    let name = name_of(kind, made_at);
     let path = dir.join(&name);
     let partial = dir.join(format!("{name}.partial"));
     let _ = std::fs::remove_file(&partial);
-    let copied = store.backup_to(&partial);
-    let verified = copied.and_then(|counts| {
-        let read = verify_backup(&partial)?;
-        if read == counts {
-            Ok(counts.values().sum::<i64>())
-        } else {
-            Err(StoreError::Refused(
-                "the copy does not hold the rows copied".into(),
-            ))
-        }
-    });
-    let rows = match verified {
+    let rows = match make(&partial) {
         Ok(rows) => rows,
         Err(e) => {
             let _ = std::fs::remove_file(&partial);
@@ -188,10 +178,29 @@ fn copy_verified<Tz: TimeZone>(
     Ok((file, rows))
 }
 
+/// Copies `store` into `dir` as a backup of `kind`, verified (it opens, passes
+/// `quick_check`, and holds the rows that were copied).
+fn copy_verified<Tz: TimeZone>(
+    store: &Store,
+    dir: &Path,
+    kind: BackupKind,
+    at: &ClinicTime<Tz>,
+) -> Result<(BackupFile, i64)> {
+    keep_verified(dir, kind, at, backup::file_name, |partial| {
+        let counts = store.backup_to(partial)?;
+        if verify_backup(partial)? == counts {
+            Ok(counts.values().sum::<i64>())
+        } else {
+            Err(StoreError::Refused(
+                "the copy does not hold the rows copied".into(),
+            ))
+        }
+    })
+}
+
 /// Backs the clinic's server database at `url` up into `dir` as a backup of `kind`
-/// (PostgreSQL's `pg_dump`, custom format), verifies the file (`pg_restore` reads it, and it
-/// holds every table of the clinic), and only then gives it its name. The rows are those the
-/// tables held as the copy began.
+/// (PostgreSQL's `pg_dump`, custom format), verified (`pg_restore` reads it, and it holds
+/// every table of the clinic). The rows are those the tables held as the copy began.
 fn dump_verified<Tz: TimeZone>(
     store: &Store,
     url: &str,
@@ -199,30 +208,14 @@ fn dump_verified<Tz: TimeZone>(
     kind: BackupKind,
     at: &ClinicTime<Tz>,
 ) -> Result<(BackupFile, i64)> {
-    std::fs::create_dir_all(dir)?;
-    let made_at = at.now.with_timezone(&at.tz).naive_local();
-    let name = backup::dump_name(kind, made_at);
-    let path = dir.join(&name);
-    let partial = dir.join(format!("{name}.partial"));
-    let _ = std::fs::remove_file(&partial);
-    let rows = store.read(fidelia_store::copy::rows)?;
-    let verified = server::dump(url, &partial)
-        .and_then(|()| server::dump_tables(&partial))
-        .map_err(StoreError::Server)
-        .and_then(|tables| whole_clinic(&tables));
-    if let Err(e) = verified {
-        let _ = std::fs::remove_file(&partial);
-        return Err(e);
-    }
-    std::fs::rename(&partial, &path)?;
-    let file = BackupFile {
-        size: std::fs::metadata(&path)?.len(),
-        path,
-        name,
-        kind,
-        made_at,
-    };
-    Ok((file, rows))
+    keep_verified(dir, kind, at, backup::dump_name, |partial| {
+        let rows = store.read(fidelia_store::copy::rows)?;
+        server::dump(url, partial)
+            .and_then(|()| server::dump_tables(partial))
+            .map_err(StoreError::Server)
+            .and_then(|tables| whole_clinic(&tables))?;
+        Ok(rows)
+    })
 }
 
 /// Whether a dump's tables are the clinic's, every one.

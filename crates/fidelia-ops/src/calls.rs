@@ -719,14 +719,10 @@ mod tests {
         };
         let (elena, luis) = (staff("Dra. Elena Ruiz"), staff("Dr. Luis Gil"));
         let c = client(&s, "María", "Núñez", "612 345 678");
-        for (name, vet) in [
-            ("Luna", elena),
-            ("Kira", luis),
-            ("Toby", elena),
-            ("Nala", luis),
-        ] {
+        // A surgery of a new pet of María's on `date`, its call assigned to `vet`.
+        let operated = |name: &str, vet, date: &str, time: &str| {
             let p = pet(&s, c.id, name);
-            surgery(&s, p.id, "24/11/2026", "19:30");
+            surgery(&s, p.id, date, time);
             let call = s
                 .calls_of_client(c.id, now())
                 .unwrap()
@@ -734,6 +730,14 @@ mod tests {
                 .find(|k| k.pet_id == p.id)
                 .unwrap();
             s.assign_call(call.id, Some(vet), now()).unwrap();
+        };
+        for (name, vet) in [
+            ("Luna", elena),
+            ("Kira", luis),
+            ("Toby", elena),
+            ("Nala", luis),
+        ] {
+            operated(name, vet, "24/11/2026", "19:30");
         }
         let seat = |id: &str, staff, reception| Seat {
             id: id.into(),
@@ -771,15 +775,7 @@ mod tests {
         // passes, once; Elena's PC still gets hers alone.
         let evening = now() + chrono::Duration::hours(6);
         for (name, vet) in [("Rocky", luis), ("Coco", elena)] {
-            let p = pet(&s, c.id, name);
-            surgery(&s, p.id, "25/11/2026", "04:00");
-            let call = s
-                .calls_of_client(c.id, now())
-                .unwrap()
-                .into_iter()
-                .find(|k| k.pet_id == p.id)
-                .unwrap();
-            s.assign_call(call.id, Some(vet), now()).unwrap();
+            operated(name, vet, "25/11/2026", "04:00");
         }
         let a_bit_before = evening - chrono::Duration::minutes(1);
         for pc in [&room, &other] {

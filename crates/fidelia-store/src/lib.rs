@@ -436,10 +436,7 @@ impl Store {
         &self,
         f: impl FnOnce(&Db) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
-        match &self.engine {
-            Engine::Sqlite(c) => transact(&mut c.lock().unwrap_or_else(|e| e.into_inner()), f),
-            Engine::Server(s) => Store::on_server(s, Mode::Write, f),
-        }
+        self.transaction(Mode::Write, f)
     }
 
     /// [`Store::write`] for housekeeping the other PCs' windows need not hear of (on a server
@@ -448,9 +445,18 @@ impl Store {
         &self,
         f: impl FnOnce(&Db) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
+        self.transaction(Mode::WriteQuiet, f)
+    }
+
+    /// A write transaction on either engine (`mode`: announced or not, on a server).
+    fn transaction<T, E: From<StoreError>>(
+        &self,
+        mode: Mode,
+        f: impl FnOnce(&Db) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
         match &self.engine {
             Engine::Sqlite(c) => transact(&mut c.lock().unwrap_or_else(|e| e.into_inner()), f),
-            Engine::Server(s) => Store::on_server(s, Mode::WriteQuiet, f),
+            Engine::Server(s) => Store::on_server(s, mode, f),
         }
     }
 
