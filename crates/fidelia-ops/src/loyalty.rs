@@ -140,6 +140,8 @@ impl Clinic {
             let days: Vec<NaiveDate> = (0..(until - today).num_days().max(1))
                 .map(|d| today + Duration::days(d))
                 .collect();
+            // Today's to greet, with their clients and items read at once.
+            let mut due = Vec::new();
             for p in pets::birthday_candidates(db, &days)? {
                 // Today's birthday, or one in the coming days whose day the clinic is closed.
                 if !birthday_within(p.birth_date, today, 7) {
@@ -151,12 +153,21 @@ impl Clinic {
                 } else {
                     hours.previous_opening_day(bday)
                 };
-                if send_on != Some(today) {
-                    continue;
+                if send_on == Some(today) {
+                    due.push((format!("{BIRTHDAY}:{}:{bday}", p.pet_id.0), bday, p));
                 }
-                let key = format!("{BIRTHDAY}:{}:{bday}", p.pet_id.0);
-                let client = clients::get(db, p.client_id)?;
-                if messages::has_item(db, &key)?
+            }
+            let people = clients::get_many(
+                db,
+                &due.iter().map(|(_, _, p)| p.client_id).collect::<Vec<_>>(),
+            )?;
+            let greeted = messages::items_among(
+                db,
+                &due.iter().map(|(k, _, _)| k.clone()).collect::<Vec<_>>(),
+            )?;
+            for (key, bday, p) in due {
+                let client = people.get(&p.client_id).ok_or(StoreError::NotFound)?;
+                if greeted.contains(&key)
                     || !client.data.consent_commercial
                     || client.data.preferred_channel == Channel::None
                 {
@@ -167,7 +178,7 @@ impl Clinic {
                 let filled = fill_message(
                     &s,
                     BIRTHDAY,
-                    &client,
+                    client,
                     &[
                         ("mascota", &p.pet_name),
                         ("edad", &age_words(age, s.language)),

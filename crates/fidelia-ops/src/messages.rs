@@ -12,7 +12,7 @@
 //! client per week with what falls due in the coming days joined to it. The third step is a
 //! call in the agenda (the calls' own machinery, through [`crate::calls::add_call`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use fidelia_core::calls::CallKind;
@@ -27,7 +27,7 @@ use fidelia_store::tables::messages;
 pub use fidelia_store::tables::messages::Message;
 use fidelia_store::tables::treatments::{self, Due};
 use fidelia_store::tables::{appointments, calls, clients, pets, settings};
-use fidelia_store::{Db, Result};
+use fidelia_store::{Db, Result, StoreError};
 
 use crate::calls::{add_call, CallRequest};
 use crate::Clinic;
@@ -120,18 +120,32 @@ pub(crate) fn care_prefix(pet: PetId, kind: &str) -> String {
     format!("{CARE}:{}:{kind}:", pet.0)
 }
 
-/// The steps already taken for a due item (the call step is a call, the others messages).
-fn taken(db: &Db, d: &Due) -> Result<Vec<Step>> {
-    let mut out = Vec::new();
-    for s in [Step::FirstNotice, Step::SecondNotice] {
-        if messages::has_item(db, &item_key(d, s))? {
-            out.push(s);
-        }
-    }
-    if calls::has_item(db, &item_key(d, Step::Call))? {
-        out.push(Step::Call);
-    }
-    Ok(out)
+/// The steps already taken for each of `dues`, by the application's id (the call step is a
+/// call, the others messages): two statements for a whole morning.
+fn taken_of<'d>(
+    db: &Db,
+    dues: impl IntoIterator<Item = &'d Due>,
+) -> Result<HashMap<i64, Vec<Step>>> {
+    let dues: Vec<&Due> = dues.into_iter().collect();
+    let notices = [Step::FirstNotice, Step::SecondNotice];
+    let keys: Vec<String> = (dues.iter())
+        .flat_map(|d| notices.map(|s| item_key(d, s)))
+        .collect();
+    let sent = messages::items_among(db, &keys)?;
+    let call_keys: Vec<String> = dues.iter().map(|d| item_key(d, Step::Call)).collect();
+    let called = calls::items_among(db, &call_keys)?;
+    Ok(dues
+        .iter()
+        .map(|d| {
+            let mut taken: Vec<Step> = (notices.into_iter())
+                .filter(|s| sent.contains(&item_key(d, *s)))
+                .collect();
+            if called.contains(&item_key(d, Step::Call)) {
+                taken.push(Step::Call);
+            }
+            (d.id, taken)
+        })
+        .collect())
 }
 
 /// The last step of a reminder: the item is still not done after two messages, so the client
@@ -171,17 +185,23 @@ fn add_care_call<Tz: TimeZone>(db: &Db, s: &Settings, d: &Due, at: &ClinicTime<T
     Ok(())
 }
 
+/// What a message's template could not fill in, as a note for whoever sends it (empty when
+/// everything was filled).
+fn unfilled_note(s: &Settings, filled: &Filled) -> String {
+    match filled.complete() {
+        true => String::new(),
+        false => t(s.language, "message.unfilled").replace("{marcadores}", &filled.unfilled_list()),
+    }
+}
+
 /// Notes on a message what its template could not fill in, for whoever sends it.
 pub(crate) fn note_unfilled(db: &Db, id: i64, s: &Settings, filled: &Filled) -> Result<()> {
     if filled.complete() {
         return Ok(());
     }
-    let note = t(s.language, "message.unfilled").replace("{marcadores}", &filled.unfilled_list());
-    messages::set_note(db, id, &note)
+    messages::set_note(db, id, &unfilled_note(s, filled))
 }
 
-/// Whether a client gets reminders and surveys: unless they objected to care messages or
-/// said they want no messages at all (a call about their pet still happens).
 /// Records a first notice for `d` as sent at `at`, on the client's own channel, with the text
 /// the morning pass would have written (the demo clinic's history of reminders, whose effect
 /// the dashboard measures). Nothing for a client who wants no messages.
@@ -203,6 +223,8 @@ pub(crate) fn record_sent_notice(db: &Db, s: &Settings, d: &Due, at: DateTime<Ut
     messages::close(db, id, "enviado", Some(channel), None, "", at)
 }
 
+/// Whether a client gets reminders and surveys: unless they objected to care messages or
+/// said they want no messages at all (a call about their pet still happens).
 pub(crate) fn wants_messages(c: &Client) -> bool {
     c.data.consent_care && c.data.preferred_channel != Channel::None
 }
@@ -382,42 +404,73 @@ impl Clinic {
         self.store.write(|db| {
             let s = settings::read(db)?;
             let r = &s.care;
+            // What is read and written per application or client is read and written for the
+            // whole morning at once (a statement is a round trip on a server): the
+            // applications' steps taken, clients, bookings, what is coming, the last care
+            // message; the messages' items and the days to look again.
+            let due = treatments::to_check(db, today)?;
+            let taken = taken_of(db, &due)?;
+            let mut checks: Vec<(i64, Option<NaiveDate>)> = Vec::new();
             // Per client: each item with the step to take today and whether that step already
-            // has a message (from the item's keys, read once).
-            let mut per_client: BTreeMap<i64, Vec<(Pending, bool)>> = BTreeMap::new();
-            for d in treatments::to_check(db, today)? {
+            // has a message.
+            let mut per_client: BTreeMap<ClientId, Vec<(Pending, bool)>> = BTreeMap::new();
+            for d in due {
                 if r.too_old(d.due_on, today) {
-                    treatments::set_check(db, d.id, None)?;
+                    checks.push((d.id, None));
                     continue;
                 }
-                let taken = taken(db, &d)?;
-                match step_due(d.due_on, today, &taken, r) {
+                let taken = &taken[&d.id];
+                match step_due(d.due_on, today, taken, r) {
                     Some(Step::Call) => {
                         add_care_call(db, &s, &d, at)?;
-                        treatments::set_check(db, d.id, None)?;
+                        checks.push((d.id, None));
                     }
                     Some(step) => {
                         let prepared = taken.contains(&step);
                         per_client
-                            .entry(d.client_id.0)
+                            .entry(d.client_id)
                             .or_default()
                             .push(((today, (d, step)), prepared));
                     }
                     // Not its day yet (the rules changed, or it was looked at early).
-                    None => treatments::set_check(db, d.id, next_untaken(d.due_on, &taken, r))?,
+                    None => checks.push((d.id, next_untaken(d.due_on, taken, r))),
                 }
             }
-            let mut prepared = 0;
-            for (client_id, items) in per_client {
-                let client = clients::get(db, ClientId(client_id))?;
+            let ids: Vec<ClientId> = per_client.keys().copied().collect();
+            let people = clients::get_many(db, &ids)?;
+            let last_sent = messages::last_of_kind_for(db, &ids, CARE)?;
+            // What falls due in the coming days joins today's message (one a week), unless it
+            // is no longer looked at (just above).
+            let stopped: HashSet<i64> = (checks.iter())
+                .filter(|(_, on)| on.is_none())
+                .map(|(id, _)| *id)
+                .collect();
+            let horizon = today + Duration::days((r.first_notice_days + r.group_days) as i64);
+            let mut coming = treatments::coming_of_clients(db, &ids, today, horizon)?;
+            coming
+                .values_mut()
+                .for_each(|ds| ds.retain(|d| !stopped.contains(&d.id)));
+            let coming_taken = taken_of(db, coming.values().flatten())?;
+            let pets: Vec<PetId> = (per_client
+                .values()
+                .flatten()
+                .map(|((_, (d, _)), _)| d.pet_id))
+            .chain(coming.values().flatten().map(|d| d.pet_id))
+            .collect();
+            let booked = appointments::booked_among(db, &pets, at.now)?;
+            // Each client's message, and the items it speaks of (written once all are known).
+            let mut written: Vec<messages::NewMessage> = Vec::new();
+            let mut items = Vec::new();
+            for (client_id, pending) in per_client {
+                let client = people.get(&client_id).ok_or(StoreError::NotFound)?;
                 // Every item looked at today, kept or silenced: none joins again below.
-                let looked_at: Vec<i64> = items.iter().map(|((_, (d, _)), _)| d.id).collect();
+                let looked_at: Vec<i64> = pending.iter().map(|((_, (d, _)), _)| d.id).collect();
                 let mut kept = Vec::new();
-                for ((day, (d, step)), prepared) in items {
+                for ((day, (d, step)), prepared) in pending {
                     let hygiene = Hygiene {
                         pet_deceased: false, // items are of living pets only
-                        client_objected: !wants_messages(&client),
-                        booked: appointments::booked_from(db, d.pet_id, at.now)?,
+                        client_objected: !wants_messages(client),
+                        booked: booked.contains(&d.pet_id),
                         already_prepared: prepared,
                     };
                     if hygiene.silence().is_none() {
@@ -425,46 +478,44 @@ impl Clinic {
                     } else {
                         // Nothing for this step (the clinic already knows, or must not write):
                         // the next step will look again.
-                        treatments::set_check(db, d.id, r.check_after(step, d.due_on))?;
+                        checks.push((d.id, r.check_after(step, d.due_on)));
                     }
                 }
                 if kept.is_empty() {
                     continue;
                 }
-                // What falls due in the coming days joins today's message (one a week).
-                for d in treatments::coming_of_client(
-                    db,
-                    client.id,
-                    today,
-                    today + Duration::days((r.first_notice_days + r.group_days) as i64),
-                )? {
+                for d in coming.remove(&client_id).unwrap_or_default() {
                     if !looked_at.contains(&d.id)
-                        && taken(db, &d)?.is_empty()
-                        && !appointments::booked_from(db, d.pet_id, at.now)?
+                        && coming_taken[&d.id].is_empty()
+                        && !booked.contains(&d.pet_id)
                     {
                         kept.push((Step::FirstNotice.day(d.due_on, r), (d, Step::FirstNotice)));
                     }
                 }
-                let last = messages::last_of_kind(db, client.id, CARE)?;
+                let last = last_sent.get(&client_id).copied();
                 let Some(group) = group_for_client(&kept, today, last, r) else {
                     // A care message went out this week: today's items wait until tomorrow.
                     for (day, (d, _)) in &kept {
                         if *day <= today {
-                            treatments::set_check(db, d.id, Some(today + Duration::days(1)))?;
+                            checks.push((d.id, Some(today + Duration::days(1))));
                         }
                     }
                     continue;
                 };
-                let filled = care_body(&s, &client, &group);
-                let id = messages::insert(db, client.id, CARE, today, &filled.text, at.now)?;
-                note_unfilled(db, id, &s, &filled)?;
-                for (d, step) in &group {
-                    messages::add_item(db, &item_key(d, *step), id, Some(d.pet_id), d.due_on)?;
-                    treatments::set_check(db, d.id, r.check_after(*step, d.due_on))?;
+                let filled = care_body(&s, client, &group);
+                written.push((client.id, filled.text.clone(), unfilled_note(&s, &filled)));
+                for (d, step) in group {
+                    checks.push((d.id, r.check_after(step, d.due_on)));
+                    items.push((client.id, (item_key(&d, step), Some(d.pet_id), d.due_on)));
                 }
-                prepared += 1;
             }
-            Ok(prepared)
+            let ids = messages::insert_for_clients(db, CARE, today, &written, at.now)?;
+            let items: Vec<messages::NewItem> = (items.into_iter())
+                .map(|(client, (key, pet, due_on))| (key, ids[&client], pet, due_on))
+                .collect();
+            messages::add_items(db, &items)?;
+            treatments::set_checks(db, &checks)?;
+            Ok(written.len())
         })
     }
 
@@ -482,7 +533,8 @@ impl Clinic {
                 return Ok(0);
             };
             let ahead = at.day_start(last + Duration::days(1));
-            let mut prepared = 0;
+            // Today's to remind, with their clients, pets and items read at once.
+            let mut due = Vec::new();
             for a in appointments::scheduled_between(db, at.now, ahead, None)? {
                 let local = a.data.starts_at.with_timezone(&at.tz).naive_local();
                 let day = local.date();
@@ -490,14 +542,32 @@ impl Clinic {
                 if day <= today || send_on.is_none_or(|d| d > today) {
                     continue; // today's own appointments are not reminded; others wait their day
                 }
-                let key = appointment_key(&a);
-                let client = clients::get(db, a.client_id)?;
-                let pet = pets::get(db, a.data.pet_id)?;
+                due.push((appointment_key(&a), a, local));
+            }
+            let people = clients::get_many(
+                db,
+                &due.iter().map(|(_, a, _)| a.client_id).collect::<Vec<_>>(),
+            )?;
+            let animals = pets::get_many(
+                db,
+                &due.iter()
+                    .map(|(_, a, _)| a.data.pet_id)
+                    .collect::<Vec<_>>(),
+            )?;
+            let reminded = messages::items_among(
+                db,
+                &due.iter().map(|(k, _, _)| k.clone()).collect::<Vec<_>>(),
+            )?;
+            let mut prepared = 0;
+            for (key, a, local) in due {
+                let day = local.date();
+                let client = people.get(&a.client_id).ok_or(StoreError::NotFound)?;
+                let pet = animals.get(&a.data.pet_id).ok_or(StoreError::NotFound)?;
                 let hygiene = Hygiene {
                     pet_deceased: pet.data.deceased,
-                    client_objected: !wants_messages(&client),
+                    client_objected: !wants_messages(client),
                     booked: false,
-                    already_prepared: messages::has_item(db, &key)?,
+                    already_prepared: reminded.contains(&key),
                 };
                 if hygiene.silence().is_some() {
                     continue;
@@ -505,7 +575,7 @@ impl Clinic {
                 let filled = fill_message(
                     &s,
                     "cita",
-                    &client,
+                    client,
                     &[
                         ("mascota", &pet.data.name),
                         ("fecha", &format::date_short(day)),

@@ -115,27 +115,34 @@ impl Clinic {
             let hours = s.hours();
             let from = at.now - Duration::hours(r.max_hours as i64);
             let to = at.now - Duration::hours(r.min_hours as i64) + Duration::days(1);
-            let mut prepared = 0;
+            // Today's to ask, with their clients, pets and last surveys read at once.
+            let mut due = Vec::new();
             for v in surveys::visits_without(db, from, to)? {
-                let (visit, visit_at) = (v.visit, v.at);
-                let Some(due) = r.due_at(visit_at, at.now, &hours, &at.tz) else {
-                    continue; // past the window
-                };
-                if due >= end_of_today {
-                    continue; // its day has not come
+                match r.due_at(v.at, at.now, &hours, &at.tz) {
+                    Some(day) if day < end_of_today => due.push(v),
+                    _ => {} // past the window, or its day has not come
                 }
-                let client = clients::get(db, v.client)?;
-                let last = surveys::last_of_client(db, client.id)?;
-                if !wants_messages(&client) || !r.allowed(last, at.now) {
+            }
+            let ids: Vec<ClientId> = due.iter().map(|v| v.client).collect();
+            let people = clients::get_many(db, &ids)?;
+            let animals = pets::get_many(db, &due.iter().map(|v| v.pet).collect::<Vec<_>>())?;
+            let mut last_asked = surveys::last_of_clients(db, &ids)?;
+            let mut prepared = 0;
+            for v in due {
+                let (visit, visit_at) = (v.visit, v.at);
+                let client = people.get(&v.client).ok_or(StoreError::NotFound)?;
+                let last = last_asked.get(&client.id).copied();
+                if !wants_messages(client) || !r.allowed(last, at.now) {
                     continue;
                 }
                 let code = code_for(visit.0);
                 surveys::insert(db, visit, client.id, &code, at.now)?;
-                let pet = pets::get(db, v.pet)?;
+                last_asked.insert(client.id, at.now);
+                let pet = animals.get(&v.pet).ok_or(StoreError::NotFound)?;
                 let filled = fill_message(
                     &s,
                     SURVEY,
-                    &client,
+                    client,
                     &[
                         ("mascota", &pet.data.name),
                         (

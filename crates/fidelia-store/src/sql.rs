@@ -231,6 +231,28 @@ impl Dialect {
         }
     }
 
+    /// The rows of a JSON array of arrays given as the parameter `param`, as a subquery
+    /// whose columns are `cols` in the arrays' order (`true`: an integer; `false`: text or
+    /// NULL): many rows written by one statement rather than one each.
+    pub fn json_rows(self, param: &str, cols: &[(&str, bool)]) -> String {
+        let picked: Vec<String> = cols
+            .iter()
+            .enumerate()
+            .map(|(i, (name, int))| match (self.pg, int) {
+                (false, _) => format!("json_extract(value, '$[{i}]') AS {name}"),
+                (true, true) => format!("CAST(e ->> {i} AS BIGINT) AS {name}"),
+                (true, false) => format!("e ->> {i} AS {name}"),
+            })
+            .collect();
+        match self.pg {
+            false => format!("SELECT {} FROM json_each({param})", picked.join(", ")),
+            true => format!(
+                "SELECT {} FROM json_array_elements(CAST(CAST({param} AS text) AS json)) AS e",
+                picked.join(", ")
+            ),
+        }
+    }
+
     /// An instant stored as text (`ts`) moved by `minutes` (an integer expression), in the
     /// same text form: comparable with other instants.
     pub fn plus_minutes(self, instant: &str, minutes: &str) -> String {

@@ -123,6 +123,33 @@ pub fn booked_from(db: &Db, pet: PetId, from: DateTime<Utc>) -> Result<bool> {
         &vals![pet.0, ts(from)])
 }
 
+/// The pets among `pets` with an appointment booked from `from` on ([`booked_from`] for many
+/// in one statement).
+pub fn booked_among(
+    db: &Db,
+    pets: &[PetId],
+    from: DateTime<Utc>,
+) -> Result<std::collections::HashSet<PetId>> {
+    if pets.is_empty() {
+        return Ok(Default::default());
+    }
+    let ids: Vec<i64> = pets.iter().map(|p| p.0).collect();
+    let mut out = std::collections::HashSet::new();
+    db.each(
+        &format!(
+            "SELECT DISTINCT pet_id FROM appointments
+             WHERE pet_id IN ({}) AND status = 'programada' AND starts_at >= ?2",
+            db.dialect().json_ints("?1")
+        ),
+        &vals![serde_json::to_string(&ids)?, ts(from)],
+        |r| {
+            out.insert(PetId(r.get(0)?));
+            Ok(())
+        },
+    )?;
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -46,6 +46,23 @@ pub fn get(db: &Db, id: ClientId) -> Result<Client> {
     from_row(&row.ok_or(StoreError::NotFound)?)
 }
 
+/// The records of `ids` in one statement, by id (an id with no record is left out).
+pub fn get_many(db: &Db, ids: &[ClientId]) -> Result<std::collections::HashMap<ClientId, Client>> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let list: Vec<i64> = ids.iter().map(|i| i.0).collect();
+    let rows = db.map_rows(
+        &format!(
+            "SELECT {COLUMNS} FROM clients WHERE id IN ({})",
+            db.dialect().json_ints("?1")
+        ),
+        &vals![serde_json::to_string(&list)?],
+        from_row,
+    )?;
+    Ok(rows.into_iter().map(|r| (r.id, r)).collect())
+}
+
 /// The client's version: one more at every change of the record ([`Client::version`]);
 /// `NotFound` if there is no such client.
 pub fn version(db: &Db, id: ClientId) -> Result<i64> {

@@ -106,6 +106,47 @@ pub fn insert(
     )
 }
 
+/// A message for one client: the client, its text and the note for whoever sends it.
+pub type NewMessage = (ClientId, String, String);
+
+/// Inserts one message of `kind` to send on `send_on` for each client of `messages`, in one
+/// statement: each client's message id. Each client at most once (the ids are told apart by
+/// client; a client given twice is a bug, and panics).
+pub fn insert_for_clients(
+    db: &Db,
+    kind: &str,
+    send_on: NaiveDate,
+    messages: &[NewMessage],
+    now: DateTime<Utc>,
+) -> Result<std::collections::HashMap<ClientId, i64>> {
+    let mut out = std::collections::HashMap::new();
+    if messages.is_empty() {
+        return Ok(out);
+    }
+    let rows: Vec<(i64, &str, &str)> = (messages.iter())
+        .map(|(c, body, note)| (c.0, body.as_str(), note.as_str()))
+        .collect();
+    let clients: std::collections::HashSet<i64> = rows.iter().map(|r| r.0).collect();
+    assert_eq!(clients.len(), rows.len(), "a client given twice");
+    db.each(
+        &format!(
+            "INSERT INTO messages (client_id, kind, send_on, body, note, created_at, updated_at)
+             SELECT client_id, ?2, ?3, body, note, ?4, ?4 FROM ({}) AS j WHERE true
+             RETURNING id, client_id",
+            db.dialect().json_rows(
+                "?1",
+                &[("client_id", true), ("body", false), ("note", false)]
+            )
+        ),
+        &vals![serde_json::to_string(&rows)?, kind, day(send_on), ts(now)],
+        |r| {
+            out.insert(ClientId(r.get(1)?), r.get(0)?);
+            Ok(())
+        },
+    )?;
+    Ok(out)
+}
+
 /// Ties a due item to a message. `Ok(false)` if the item already has a message (nothing
 /// written): an item gets one message, ever.
 pub fn add_item(
@@ -133,6 +174,60 @@ pub fn has_item(db: &Db, key: &str) -> Result<bool> {
         .is_some())
 }
 
+/// The keys among `keys` whose items already have a message: a morning's items looked up in
+/// one statement.
+pub fn items_among(db: &Db, keys: &[String]) -> Result<std::collections::HashSet<String>> {
+    if keys.is_empty() {
+        return Ok(Default::default());
+    }
+    let mut out = std::collections::HashSet::new();
+    db.each(
+        &format!(
+            "SELECT item_key FROM message_items WHERE item_key IN ({})",
+            db.dialect().json_texts("?1")
+        ),
+        &vals![serde_json::to_string(keys)?],
+        |r| {
+            out.insert(r.get(0)?);
+            Ok(())
+        },
+    )?;
+    Ok(out)
+}
+
+/// An item tied to its message: its key, the message, the pet and the day it is due.
+pub type NewItem = (String, i64, Option<PetId>, NaiveDate);
+
+/// Ties many items to their messages in one statement ([`add_item`] for each); an item that
+/// already has a message is left as it is.
+pub fn add_items(db: &Db, items: &[NewItem]) -> Result<()> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<(&str, i64, Option<i64>, String)> = items
+        .iter()
+        .map(|(k, m, p, d)| (k.as_str(), *m, p.map(|p| p.0), day(*d)))
+        .collect();
+    db.execute(
+        &format!(
+            "INSERT INTO message_items (item_key, message_id, pet_id, due_on)
+             SELECT item_key, message_id, pet_id, due_on FROM ({}) AS j WHERE true
+             ON CONFLICT DO NOTHING",
+            db.dialect().json_rows(
+                "?1",
+                &[
+                    ("item_key", false),
+                    ("message_id", true),
+                    ("pet_id", true),
+                    ("due_on", false)
+                ]
+            )
+        ),
+        &vals![serde_json::to_string(&rows)?],
+    )?;
+    Ok(())
+}
+
 /// The day of the client's latest message of `kind` that is sent or still to send.
 pub fn last_of_kind(db: &Db, client: ClientId, kind: &str) -> Result<Option<NaiveDate>> {
     let d: Option<String> = db
@@ -144,6 +239,35 @@ pub fn last_of_kind(db: &Db, client: ClientId, kind: &str) -> Result<Option<Naiv
         .transpose()?
         .flatten();
     Ok(parse_day(d)?)
+}
+
+/// [`last_of_kind`] for many clients in one statement: only those who have such a message.
+pub fn last_of_kind_for(
+    db: &Db,
+    clients: &[ClientId],
+    kind: &str,
+) -> Result<std::collections::HashMap<ClientId, NaiveDate>> {
+    if clients.is_empty() {
+        return Ok(Default::default());
+    }
+    let ids: Vec<i64> = clients.iter().map(|c| c.0).collect();
+    let mut out = std::collections::HashMap::new();
+    db.each(
+        &format!(
+            "SELECT client_id, max(send_on) FROM messages
+             WHERE client_id IN ({}) AND kind = ?2 AND status IN ('pendiente', 'enviado')
+             GROUP BY client_id",
+            db.dialect().json_ints("?1")
+        ),
+        &vals![serde_json::to_string(&ids)?, kind],
+        |r| {
+            if let Some(d) = parse_day(r.get(1)?)? {
+                out.insert(ClientId(r.get(0)?), d);
+            }
+            Ok(())
+        },
+    )?;
+    Ok(out)
 }
 
 /// Messages still to send on or before `day`, oldest first, by client.

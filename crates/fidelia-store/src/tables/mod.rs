@@ -115,3 +115,172 @@ pub fn wipe(db: &Db) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{HashMap, HashSet};
+
+    use fidelia_core::{AppointmentData, AppointmentStatus, ClientId, PetId};
+
+    use super::*;
+    use crate::test_util::*;
+
+    /// What a morning reads and writes for many records at once gives what one statement
+    /// per record gives, on each engine.
+    #[test]
+    fn many_at_once_is_one_by_one_on_each_engine() {
+        on_each_engine(|db| {
+            let now = at("2026-12-01T08:00:00Z");
+            let (ana, luna) = client_and_pet(db, "Ana");
+            let (luis, rex) = client_and_pet(db, "Luis");
+            let toby = another_pet(db, ana, "Toby");
+            let nobody = ClientId(999_999);
+
+            // Records by id; an unknown id is left out.
+            let people = clients::get_many(db, &[ana, luis, nobody]).unwrap();
+            assert_eq!(people.len(), 2);
+            assert_eq!(people[&luis], clients::get(db, luis).unwrap());
+            let animals = pets::get_many(db, &[toby, rex]).unwrap();
+            assert_eq!(animals[&toby], pets::get(db, toby).unwrap());
+            assert!(clients::get_many(db, &[]).unwrap().is_empty());
+
+            // Messages for several clients, and their items.
+            let written = messages::insert_for_clients(
+                db,
+                "cuidado",
+                date("2026-12-02"),
+                &[
+                    (ana, "Hola Ana".into(), String::new()),
+                    (luis, "Hola Luis".into(), "sin {mascota}".into()),
+                ],
+                now,
+            )
+            .unwrap();
+            let m = messages::get(db, written[&luis]).unwrap();
+            assert_eq!(
+                (m.client_id, m.body.as_str(), m.note.as_str()),
+                (luis, "Hola Luis", "sin {mascota}")
+            );
+            assert_eq!(messages::get(db, written[&ana]).unwrap().body, "Hola Ana");
+            let key = |pet: PetId| format!("cuidado:{}:vacuna:2026-12-20:aviso1", pet.0);
+            messages::add_items(
+                db,
+                &[
+                    (key(luna), written[&ana], Some(luna), date("2026-12-20")),
+                    (key(rex), written[&luis], None, date("2026-12-21")),
+                    // Already there: left as it is, as add_item does.
+                    (key(luna), written[&luis], None, date("2026-12-22")),
+                ],
+            )
+            .unwrap();
+            assert!(messages::has_item(db, &key(luna)).unwrap());
+            assert_eq!(
+                messages::items_among(db, &[key(luna), key(toby), key(rex)]).unwrap(),
+                HashSet::from([key(luna), key(rex)])
+            );
+            let pets_of = |id: i64| messages::get(db, id).unwrap().pet_names;
+            assert_eq!(pets_of(written[&ana]), ["Luna"]);
+            assert!(calls::items_among(db, &[key(luna)]).unwrap().is_empty());
+            let older =
+                messages::insert(db, ana, "cuidado", date("2026-11-02"), "Antes", now).unwrap();
+            assert_ne!(older, written[&ana]);
+            let last = messages::last_of_kind_for(db, &[ana, luis, nobody], "cuidado").unwrap();
+            assert_eq!(
+                last,
+                HashMap::from([(ana, date("2026-12-02")), (luis, date("2026-12-02"))])
+            );
+            assert_eq!(
+                last.get(&ana).copied(),
+                messages::last_of_kind(db, ana, "cuidado").unwrap()
+            );
+
+            // Bookings from an instant on.
+            let book = |pet: PetId, when: &str| {
+                appointments::insert(
+                    db,
+                    &AppointmentData {
+                        pet_id: pet,
+                        staff_id: None,
+                        starts_at: at(when),
+                        duration_min: 20,
+                        reason: String::new(),
+                        status: AppointmentStatus::Scheduled,
+                    },
+                    now,
+                )
+                .unwrap()
+            };
+            book(luna, "2026-12-05T10:00:00Z");
+            book(rex, "2026-11-05T10:00:00Z"); // before `now`: not booked from now on
+            let booked = appointments::booked_among(db, &[luna, rex, toby], now).unwrap();
+            assert_eq!(booked, HashSet::from([luna]));
+            for pet in [luna, rex, toby] {
+                assert_eq!(
+                    booked.contains(&pet),
+                    appointments::booked_from(db, pet, now).unwrap()
+                );
+            }
+
+            // The days applications are looked at, and what is coming by client.
+            let apply = |pet: PetId, next: &str| {
+                treatments::insert(
+                    db,
+                    &treatments::Treatment {
+                        pet,
+                        kind: "vacuna".into(),
+                        product: "Rabisin".into(),
+                        applied_on: date("2026-01-10"),
+                        next_due_on: Some(date(next)),
+                    },
+                    "",
+                    Some(date("2026-12-01")),
+                    now,
+                )
+                .unwrap()
+            };
+            let (a, b, c) = (
+                apply(luna, "2026-12-10"),
+                apply(toby, "2026-12-12"),
+                apply(rex, "2026-12-11"),
+            );
+            treatments::set_checks(
+                db,
+                &[
+                    (a, Some(date("2026-12-03"))),
+                    (b, Some(date("2026-12-04"))),
+                    (b, None),
+                ],
+            )
+            .unwrap();
+            let ids = |v: &[treatments::Due]| v.iter().map(|d| d.id).collect::<Vec<_>>();
+            assert_eq!(
+                ids(&treatments::to_check(db, date("2026-12-03")).unwrap()),
+                [a, c]
+            );
+            let coming = treatments::coming_of_clients(
+                db,
+                &[ana, luis],
+                date("2026-12-01"),
+                date("2026-12-31"),
+            )
+            .unwrap();
+            for client in [ana, luis] {
+                assert_eq!(
+                    ids(&coming[&client]),
+                    ids(&treatments::coming_of_client(
+                        db,
+                        client,
+                        date("2026-12-01"),
+                        date("2026-12-31")
+                    )
+                    .unwrap())
+                );
+            }
+            assert_eq!(
+                ids(&coming[&ana]),
+                [a],
+                "the one no longer looked at is not coming"
+            );
+        });
+    }
+}

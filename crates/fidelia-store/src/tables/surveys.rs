@@ -115,6 +115,32 @@ pub fn last_of_client(db: &Db, client: ClientId) -> Result<Option<DateTime<Utc>>
     Ok(parse_opt_ts(t)?)
 }
 
+/// [`last_of_client`] for many clients in one statement: only those who had a survey.
+pub fn last_of_clients(
+    db: &Db,
+    clients: &[ClientId],
+) -> Result<std::collections::HashMap<ClientId, DateTime<Utc>>> {
+    if clients.is_empty() {
+        return Ok(Default::default());
+    }
+    let ids: Vec<i64> = clients.iter().map(|c| c.0).collect();
+    let mut out = std::collections::HashMap::new();
+    db.each(
+        &format!(
+            "SELECT client_id, max(created_at) FROM surveys WHERE client_id IN ({}) GROUP BY client_id",
+            db.dialect().json_ints("?1")
+        ),
+        &vals![serde_json::to_string(&ids)?],
+        |r| {
+            if let Some(t) = parse_opt_ts(r.get(1)?)? {
+                out.insert(ClientId(r.get(0)?), t);
+            }
+            Ok(())
+        },
+    )?;
+    Ok(out)
+}
+
 /// A visit that may get a survey.
 pub struct Candidate {
     pub visit: VisitId,

@@ -104,6 +104,27 @@ pub fn set_check(db: &Db, id: i64, check_on: Option<NaiveDate>) -> Result<()> {
     Ok(())
 }
 
+/// [`set_check`] for many applications in one statement (the last value given for an id is
+/// the one kept).
+pub fn set_checks(db: &Db, checks: &[(i64, Option<NaiveDate>)]) -> Result<()> {
+    if checks.is_empty() {
+        return Ok(());
+    }
+    let last: std::collections::BTreeMap<i64, Option<String>> =
+        checks.iter().map(|(id, d)| (*id, d.map(day))).collect();
+    let rows: Vec<(i64, Option<String>)> = last.into_iter().collect();
+    db.execute(
+        &format!(
+            "UPDATE preventive_treatments SET check_on = j.check_on FROM ({}) AS j
+             WHERE preventive_treatments.id = j.id",
+            db.dialect()
+                .json_rows("?1", &[("id", true), ("check_on", false)])
+        ),
+        &vals![serde_json::to_string(&rows)?],
+    )?;
+    Ok(())
+}
+
 /// Looks at the latest application of a pet's treatment again on `day` (its message was
 /// withdrawn for another pet's sake: it needs one of its own).
 pub fn check_again(db: &Db, pet: PetId, kind: &str, day_: NaiveDate) -> Result<()> {
@@ -233,6 +254,33 @@ pub fn coming_of_client(
         &vals![client.0, day(from), day(to)],
         due_row,
     )
+}
+
+/// [`coming_of_client`] for many clients in one statement, by client.
+pub fn coming_of_clients(
+    db: &Db,
+    clients: &[fidelia_core::ClientId],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<std::collections::HashMap<fidelia_core::ClientId, Vec<Due>>> {
+    if clients.is_empty() {
+        return Ok(Default::default());
+    }
+    let ids: Vec<i64> = clients.iter().map(|c| c.0).collect();
+    let mut out: std::collections::HashMap<_, Vec<Due>> = Default::default();
+    for d in db.map_rows(
+        &format!(
+            "{DUE_SELECT} WHERE p.client_id IN ({}) AND p.deceased = 0 AND t.check_on IS NOT NULL
+           AND t.next_due_on BETWEEN ?2 AND ?3
+         ORDER BY p.client_id, t.next_due_on, t.id",
+            db.dialect().json_ints("?1")
+        ),
+        &vals![serde_json::to_string(&ids)?, day(from), day(to)],
+        due_row,
+    )? {
+        out.entry(d.client_id).or_default().push(d);
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
