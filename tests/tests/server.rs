@@ -351,6 +351,26 @@ async fn a_due_call_is_notified_on_its_persons_pc_or_at_reception() {
         ["Pedro Ruiz · Kira — para: Dr. Luis Gil"],
         "reception shows the call of Luis, who uses no PC, once"
     );
+    // Ajustes → Este equipo says which PC is the reception one, and a tick makes one so.
+    async fn ticked(app: &App) -> bool {
+        app.click(".mainnav button[data-view=settings]").await;
+        app.wait_for("#pc-reception").await;
+        app.js("return document.querySelector('#pc-reception').checked")
+            .await
+            .as_bool()
+            .unwrap()
+    }
+    assert!(ticked(&desk).await, "the reception PC says so");
+    assert!(!ticked(&room).await);
+    room.click("#pc-reception").await;
+    room.wait_for_text("#toast", "Guardado").await;
+    let file = std::env::temp_dir()
+        .join(format!("fidelia-pc-consulta-1-{}", std::process::id()))
+        .join("config")
+        .join(fidelia_ops::APP_ID)
+        .join("pc-reception.txt");
+    assert_eq!(std::fs::read_to_string(&file).unwrap().trim(), "1");
+    shot(&room, "#pc-reception", "pc-reception.png").await;
     room.close().await;
     desk.close().await;
 }
@@ -457,6 +477,7 @@ async fn when_the_server_stops_both_windows_say_so_and_come_back() {
         "Caída",
         "what was typed stays"
     );
+    shot(&a, "#server-down", "server-down.png").await;
 
     let cluster = tokio::task::spawn_blocking(move || {
         cluster.run("resume");
@@ -539,6 +560,7 @@ async fn two_pcs_record_the_same_call_and_the_second_is_told() {
     // The call holds the vet's outcome alone: one attempt.
     assert_eq!(desk.count("#call-attempts li").await, 1);
     assert!(desk.text("#call-attempts").await.contains("Come bien"));
+    shot(&desk, "#call-page", "call-conflict.png").await;
     vet_pc.close().await;
     desk.close().await;
 }

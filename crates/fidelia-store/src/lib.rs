@@ -471,7 +471,9 @@ impl Store {
             return self.write(f);
         };
         large(&conn, true).map_err(StoreError::from)?;
+        let journal = Journal::rollback_if_alone(&conn);
         let result = transact(&mut conn, f);
+        journal.restore(&conn);
         large(&conn, false).map_err(StoreError::from)?;
         result
     }
@@ -655,6 +657,46 @@ fn large(conn: &Connection, on: bool) -> rusqlite::Result<()> {
     conn.pragma_update(None, "cache_size", cache)?;
     conn.pragma_update(None, "mmap_size", mmap)?;
     conn.pragma_update(None, "temp_store", temp)
+}
+
+/// The journal a large transaction writes. With the write-ahead log every page is written
+/// twice (to the log, then into the file at the checkpoint); with a rollback journal only the
+/// pages that held data before are copied aside, and the pages a load adds to the file (most
+/// of an import into a new clinic) are written once. Switched only when this connection has the
+/// file to itself (SQLite refuses the switch otherwise: the log stays, and nothing else
+/// changes), and back to the log right after.
+struct Journal {
+    switched: bool,
+}
+
+impl Journal {
+    fn rollback_if_alone(conn: &Connection) -> Journal {
+        let mode = |m: &str| -> rusqlite::Result<String> {
+            conn.pragma_update_and_check(None, "journal_mode", m, |r| r.get(0))
+        };
+        let was_wal = conn
+            .pragma_query_value(None, "journal_mode", |r| r.get::<_, String>(0))
+            .is_ok_and(|m| m.eq_ignore_ascii_case("wal"));
+        let switched =
+            was_wal && mode("TRUNCATE").is_ok_and(|m| m.eq_ignore_ascii_case("truncate"));
+        // A rollback journal is durable across a power cut only when synced at each commit.
+        if switched {
+            let _ = conn.pragma_update(None, "synchronous", "FULL");
+        }
+        Journal { switched }
+    }
+
+    fn restore(self, conn: &Connection) {
+        if !self.switched {
+            return;
+        }
+        let back = conn
+            .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))
+            .and_then(|_| conn.pragma_update(None, "synchronous", "NORMAL"));
+        if let Err(e) = back {
+            log::warn!("the database keeps a rollback journal until it is opened again: {e}");
+        }
+    }
 }
 
 fn transact<T, E: From<StoreError>>(
@@ -970,5 +1012,72 @@ mod tests {
         ] {
             assert!(parse_ts(bad).is_err(), "{bad}");
         }
+    }
+
+    /// A large write on a file it has to itself goes through a rollback journal (pages
+    /// written once) and leaves the file in write-ahead-log mode; beside another connection it
+    /// keeps the log; either way a failed one leaves nothing.
+    #[test]
+    fn a_large_write_journals_once_when_alone_and_leaves_the_log_mode() {
+        let dir = std::env::temp_dir().join(format!("fidelia-journal-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("clinic.sqlite3");
+        let store = Store::open(&path).unwrap();
+        let mode = |db: &Db| -> String {
+            db.conn()
+                .pragma_query_value(None, "journal_mode", |r| r.get(0))
+                .unwrap()
+        };
+        let count = |s: &Store| -> i64 {
+            s.read(|db| db.value("SELECT count(*) FROM staff", &[]))
+                .unwrap()
+        };
+        let add = |db: &Db| {
+            db.execute(
+                "INSERT INTO staff (name, role, active) VALUES ('Eva', 'recepcion', 1)",
+                &[],
+            )
+        };
+        let inside = store
+            .write_large(|db| -> Result<String> {
+                add(db)?;
+                Ok(mode(db))
+            })
+            .unwrap();
+        assert_eq!(inside, "truncate");
+        assert_eq!(
+            store.read(|db| Ok::<_, StoreError>(mode(db))).unwrap(),
+            "wal"
+        );
+        assert_eq!(count(&store), 1);
+
+        // Another connection on the file (the window beside the CLI): the log stays.
+        let other = Connection::open(&path).unwrap();
+        let _: i64 = other
+            .query_row("SELECT count(*) FROM staff", [], |r| r.get(0))
+            .unwrap();
+        let inside = store
+            .write_large(|db| -> Result<String> {
+                add(db)?;
+                Ok(mode(db))
+            })
+            .unwrap();
+        assert_eq!(inside, "wal");
+        assert_eq!(count(&store), 2);
+        drop(other);
+
+        // A load that fails half-way leaves the file as it was, in log mode.
+        let failed = store.write_large(|db| -> Result<()> {
+            add(db)?;
+            Err(StoreError::NotFound)
+        });
+        assert!(failed.is_err());
+        assert_eq!(count(&store), 2);
+        assert_eq!(
+            store.read(|db| Ok::<_, StoreError>(mode(db))).unwrap(),
+            "wal"
+        );
+        drop(store);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
