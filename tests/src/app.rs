@@ -343,6 +343,10 @@ impl App {
     pub fn data_dir(&self) -> PathBuf {
         self.sandbox.data_dir()
     }
+    /// The app's configuration folder (`XDG_CONFIG_HOME`: this PC's own settings).
+    pub fn config_dir(&self) -> PathBuf {
+        self.sandbox.config_dir()
+    }
     /// The database file (`FIDELIA_DB`).
     pub fn db_path(&self) -> PathBuf {
         self.sandbox.db_path()

@@ -9,17 +9,20 @@ fn test_server() -> Option<(String, String, String, String)> {
     parts(&fidelia_store::server::test_server()?)
 }
 
-/// With `FIDELIA_SCREENSHOTS`: the window, `css` just below its header, as docs/screenshots/`name`.
+/// With `FIDELIA_SCREENSHOTS`: the window's page, `css` in the middle of it, as
+/// docs/screenshots/`name`. WebKit's own picture of the page (dialogs included): a capture of
+/// the X display showed a frame from before the page loaded for the windows of two PCs.
 async fn shot(app: &App, css: &str, name: &str) {
     if std::env::var_os("FIDELIA_SCREENSHOTS").is_none() {
         return;
     }
     app.js(&format!(
-        "const c = document.querySelector('{css}'); window.scrollBy(0, c.getBoundingClientRect().top - 90);"
+        "document.querySelector('{css}').scrollIntoView({{block: 'center'}});"
     ))
     .await;
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    app.window_screenshot(
+    // The second window of a desktop repaints late: its last changes take a moment to show.
+    tokio::time::sleep(std::time::Duration::from_millis(2000)).await;
+    app.screenshot(
         fidelia_e2e::workspace_dir()
             .join("docs/screenshots")
             .join(name),
@@ -364,11 +367,7 @@ async fn a_due_call_is_notified_on_its_persons_pc_or_at_reception() {
     assert!(!ticked(&room).await);
     room.click("#pc-reception").await;
     room.wait_for_text("#toast", "Guardado").await;
-    let file = std::env::temp_dir()
-        .join(format!("fidelia-pc-consulta-1-{}", std::process::id()))
-        .join("config")
-        .join(fidelia_ops::APP_ID)
-        .join("pc-reception.txt");
+    let file = room.config_dir().join(fidelia_ops::APP_ID).join("pc-reception.txt");
     assert_eq!(std::fs::read_to_string(&file).unwrap().trim(), "1");
     shot(&room, "#pc-reception", "pc-reception.png").await;
     room.close().await;
@@ -560,7 +559,7 @@ async fn two_pcs_record_the_same_call_and_the_second_is_told() {
     // The call holds the vet's outcome alone: one attempt.
     assert_eq!(desk.count("#call-attempts li").await, 1);
     assert!(desk.text("#call-attempts").await.contains("Come bien"));
-    shot(&desk, "#call-page", "call-conflict.png").await;
+    shot(&desk, "#call-conflict", "call-conflict.png").await;
     vet_pc.close().await;
     desk.close().await;
 }

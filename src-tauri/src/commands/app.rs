@@ -31,7 +31,7 @@ pub struct AppInfo {
     problem: Option<StartProblem>,
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn app_info(state: State<'_, AppState>) -> AppInfo {
     let settings = state.with(|s| s.settings().ok()).flatten();
     AppInfo {
@@ -56,12 +56,12 @@ pub fn i18n_dictionary(lang: Lang) -> &'static Dictionary {
     i18n::dictionary(lang)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn settings_get(state: State<'_, AppState>) -> Result<Settings, IpcError> {
     state.call(|s| s.settings())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn settings_save(state: State<'_, AppState>, form: Settings) -> Result<Settings, IpcError> {
     state.call(|s| s.save_settings(&form))
 }

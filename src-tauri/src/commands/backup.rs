@@ -28,7 +28,7 @@ fn backups() -> Backups {
     }
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn backups_list() -> Backups {
     backups()
 }
@@ -101,7 +101,7 @@ pub async fn backup_restore(
 }
 
 /// Chooses this PC's backup folder ("" = the default); it must be writable.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn backup_folder_set(state: State<'_, AppState>, folder: String) -> Result<Backups, IpcError> {
     let folder = folder.trim();
     let chosen = (!folder.is_empty()).then(|| PathBuf::from(folder));

@@ -14,7 +14,7 @@ use crate::scheduler::NotifyStatus;
 use crate::state::{clinic_time, AppState};
 
 /// `days` days of agenda from `from` (`YYYY-MM-DD`, local), optionally one person's.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn calls_agenda(
     state: State<'_, AppState>,
     from: NaiveDate,
@@ -24,7 +24,7 @@ pub fn calls_agenda(
     state.call(|s| s.agenda_days(from, days, staff_id, &clinic_time()))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn calls_counts<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
@@ -34,22 +34,22 @@ pub fn calls_counts<R: Runtime>(
     Ok(counts)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn call_get(state: State<'_, AppState>, id: CallId) -> Result<CallDetail, IpcError> {
     state.call(|s| s.call_detail(id, s.language(), clinic_time().now))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn call_attempt(state: State<'_, AppState>, form: AttemptForm) -> Result<Call, IpcError> {
     state.call(|s| s.record_attempt(&form, &clinic_time()))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn call_add_courtesy(state: State<'_, AppState>, form: CourtesyForm) -> Result<Call, IpcError> {
     state.call(|s| s.add_courtesy_call(&form, &clinic_time()))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn call_assign(
     state: State<'_, AppState>,
     id: CallId,
@@ -58,12 +58,12 @@ pub fn call_assign(
     state.call(|s| s.assign_call(id, staff_id, clinic_time().now))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn client_calls(state: State<'_, AppState>, id: ClientId) -> Result<Vec<Call>, IpcError> {
     state.call(|s| s.calls_of_client(id, clinic_time().now))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn notifications_status(state: State<'_, AppState>) -> NotifyStatus {
     state
         .notify_status
@@ -72,12 +72,12 @@ pub fn notifications_status(state: State<'_, AppState>) -> NotifyStatus {
         .clone()
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn autostart_get<R: Runtime>(app: AppHandle<R>) -> bool {
     app.autolaunch().is_enabled().unwrap_or(false)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn autostart_set<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,

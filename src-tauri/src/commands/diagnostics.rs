@@ -17,7 +17,7 @@ pub struct Diagnostics {
     lines: Vec<String>,
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn diagnostics() -> Diagnostics {
     let dir = logging::log_dir();
     Diagnostics {

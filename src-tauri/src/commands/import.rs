@@ -100,7 +100,7 @@ pub fn failure(e: ImportFailure, lang: Lang) -> IpcError {
 /// the last. Written to [`staging_path`] for the previews and the import that follow; returns
 /// the bytes handed over so far. A part over [`MAX_PART_BYTES`] is refused, and so is a new
 /// file while an import reads the last one.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn import_stage(
     state: State<'_, AppState>,
     job: State<'_, ImportJob>,
@@ -205,7 +205,7 @@ pub async fn import_run<R: Runtime>(
 }
 
 /// Rows done / total of the import under way (polled by the window).
-#[tauri::command]
+#[tauri::command(async)]
 pub fn import_progress(job: State<'_, ImportJob>) -> ImportProgress {
     let (done, total) = *job.progress.lock().unwrap_or_else(|p| p.into_inner());
     ImportProgress {
@@ -216,19 +216,19 @@ pub fn import_progress(job: State<'_, ImportJob>) -> ImportProgress {
 }
 
 /// Stops the import under way between two rows; nothing of it is kept.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn import_cancel(job: State<'_, ImportJob>) {
     job.cancel.store(true, Ordering::SeqCst);
 }
 
 /// The latest imports (window, CLI, watched folder), newest first.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn import_history(state: State<'_, AppState>) -> Result<Vec<ImportRun>, IpcError> {
     state.call(|c| c.import_history(20))
 }
 
 /// Sets the folder imported from automatically ("" turns it off); an unknown folder is refused.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn import_folder_set(
     state: State<'_, AppState>,
     folder: String,
@@ -238,7 +238,7 @@ pub fn import_folder_set(
 
 /// Saves the report as CSV in `<Documents>/Fidelia/Informes` (or `$FIDELIA_REPORTS_DIR`) and
 /// returns the file's path: the page itself has no access to the file system.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn import_report_save(state: State<'_, AppState>, report: Report) -> Result<PathBuf, IpcError> {
     state.call(|c| c.save_import_report(&report, &folders::reports(), &clinic_time()))
 }

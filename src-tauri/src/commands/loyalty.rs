@@ -23,7 +23,7 @@ fn open_pdf<R: Runtime>(app: &AppHandle<R>, path: &Path) {
     }
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn loyalty_review(state: State<'_, AppState>) -> Result<Review, IpcError> {
     state.call(|c| c.loyalty_review(clinic_time().today()))
 }
@@ -63,7 +63,7 @@ pub async fn loyalty_issue<R: Runtime>(
     Ok(issued)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn condolence_draft(
     state: State<'_, AppState>,
     pet_id: PetId,
@@ -72,7 +72,7 @@ pub fn condolence_draft(
 }
 
 /// Records a condolence letter; with `print`, writes its PDF and opens it.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn condolence_issue<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
@@ -97,20 +97,20 @@ pub fn condolence_issue<R: Runtime>(
     Ok(letter)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn birthdays_list(
     state: State<'_, AppState>,
 ) -> Result<Vec<fidelia_core::loyalty::Birthday>, IpcError> {
     state.call(|c| c.birthdays(clinic_time().today(), 7))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn coupon_issue(state: State<'_, AppState>, pet_id: PetId) -> Result<Coupon, IpcError> {
     let at = clinic_time();
     state.call(|c| c.issue_coupon(pet_id, at.today(), at.now))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn coupon_redeem(state: State<'_, AppState>, code: String) -> Result<Coupon, IpcError> {
     let at = clinic_time();
     state.call(|c| c.redeem_coupon(&code, at.today(), at.now))
@@ -125,7 +125,7 @@ fn letter_in(dir: &Path, path: &str) -> Option<PathBuf> {
 }
 
 /// Opens a letter already written (the "Abrir" button).
-#[tauri::command]
+#[tauri::command(async)]
 pub fn letter_open<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,

@@ -19,7 +19,7 @@ pub struct TreatmentSaved {
     next_due_on: Option<NaiveDate>,
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn treatment_save(
     state: State<'_, AppState>,
     form: TreatmentForm,
@@ -30,14 +30,14 @@ pub fn treatment_save(
     })
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn messages_today(state: State<'_, AppState>) -> Result<Vec<Message>, IpcError> {
     state.call(|c| c.messages_for_today(&clinic_time()))
 }
 
 /// Opens the message in WhatsApp (`wa.me`) or the mail client (`mailto:`), with its text
 /// written; returns the link, or `null` when the client has no number or address for it.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn message_open<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
@@ -56,7 +56,7 @@ pub fn message_open<R: Runtime>(
     Ok(link)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn message_sent(
     state: State<'_, AppState>,
     id: i64,
@@ -66,7 +66,7 @@ pub fn message_sent(
     state.call(|c| c.mark_message_sent(id, &channel, staff_id, clinic_time().now))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn message_skip(
     state: State<'_, AppState>,
     id: i64,
@@ -76,13 +76,13 @@ pub fn message_skip(
     state.call(|c| c.skip_message(id, &reason, staff_id, clinic_time().now))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn client_messages(state: State<'_, AppState>, id: ClientId) -> Result<Vec<Message>, IpcError> {
     state.call(|c| c.client_messages(id))
 }
 
 /// Moves a message to the next day the clinic opens.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn message_postpone(state: State<'_, AppState>, id: i64) -> Result<Message, IpcError> {
     state.call(|c| c.postpone_to_next_opening(id, &clinic_time()))
 }

@@ -12,7 +12,7 @@ use crate::state::{clinic_time, AppState};
 
 /// Writes everything held about the client, as JSON and as a readable PDF, in the reports
 /// folder; returns the files.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn client_export(state: State<'_, AppState>, id: ClientId) -> Result<Vec<PathBuf>, IpcError> {
     state.call(|c| c.write_client_data(id, &folders::reports(), &clinic_time()))
 }
@@ -26,27 +26,27 @@ pub async fn client_erase(state: State<'_, AppState>, id: ClientId) -> Result<()
         .await
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn audit_log(state: State<'_, AppState>) -> Result<Vec<AuditEntry>, IpcError> {
     state.call(|c| c.audit_log(200))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn pc_user_get() -> Option<StaffId> {
     fidelia_ops::pc::user()
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn pc_user_set(state: State<'_, AppState>, staff: Option<StaffId>) -> Result<(), IpcError> {
     fidelia_ops::pc::set_user(staff).map_err(|e| state.internal(&format!("this PC's user: {e}")))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn pc_reception_get() -> bool {
     fidelia_ops::pc::reception()
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn pc_reception_set(state: State<'_, AppState>, on: bool) -> Result<(), IpcError> {
     fidelia_ops::pc::set_reception(on)
         .map_err(|e| state.internal(&format!("this PC's reception flag: {e}")))

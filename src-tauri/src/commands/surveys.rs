@@ -17,12 +17,12 @@ use crate::state::{clinic_time, AppState};
 /// Largest answers file accepted from the window (a year of a clinic's answers is far less).
 const ANSWERS_MAX: usize = 8 * 1024 * 1024;
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn survey_record(state: State<'_, AppState>, form: SurveyForm) -> Result<Survey, IpcError> {
     state.call(|c| c.record_survey(&form, &clinic_time()))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn survey_for_visit(state: State<'_, AppState>, id: VisitId) -> Result<Survey, IpcError> {
     state.call(|c| c.survey_for_visit(id, clinic_time().now))
 }
@@ -57,12 +57,12 @@ pub async fn survey_import<R: Runtime>(
     .map_err(|e| IpcError::internal(&format!("survey import task: {e}"), lang))?
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn survey_alerts(state: State<'_, AppState>) -> Result<Vec<Survey>, IpcError> {
     state.call(|c| c.survey_alerts())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn survey_alert_seen(
     state: State<'_, AppState>,
     id: i64,
@@ -71,12 +71,12 @@ pub fn survey_alert_seen(
     state.call(|c| c.see_survey_alert(id, staff_id, clinic_time().now))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn client_surveys(state: State<'_, AppState>, id: ClientId) -> Result<Vec<Survey>, IpcError> {
     state.call(|c| c.client_surveys(id))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn consent_history(
     state: State<'_, AppState>,
     id: ClientId,
@@ -84,7 +84,7 @@ pub fn consent_history(
     state.call(|c| c.consent_history(id))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn template_preview(
     state: State<'_, AppState>,
     kind: String,

@@ -12,22 +12,22 @@ use tauri::State;
 use crate::error::IpcError;
 use crate::state::{clinic_time, AppState};
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn lapsed_list(state: State<'_, AppState>) -> Result<LapsedList, IpcError> {
     state.call(|c| c.lapsed_clients(&clinic_time()))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn winback_assign(state: State<'_, AppState>, form: AssignForm) -> Result<Vec<Case>, IpcError> {
     state.call(|c| c.assign_winback(&form, &clinic_time()))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn winback_cases(state: State<'_, AppState>) -> Result<Vec<Case>, IpcError> {
     state.call(|c| c.winback_cases_now(&clinic_time()))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn winback_case_of_call(
     state: State<'_, AppState>,
     id: CallId,
@@ -35,7 +35,7 @@ pub fn winback_case_of_call(
     state.call(|c| c.case_of_call(id))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn winback_case_save(
     state: State<'_, AppState>,
     form: CaseForm,
@@ -44,7 +44,7 @@ pub fn winback_case_save(
     state.call(|c| c.save_case(&form, staff_id, &clinic_time()))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn reasons_report(
     state: State<'_, AppState>,
     from: NaiveDate,
