@@ -367,7 +367,10 @@ async fn a_due_call_is_notified_on_its_persons_pc_or_at_reception() {
     assert!(!ticked(&room).await);
     room.click("#pc-reception").await;
     room.wait_for_text("#toast", "Guardado").await;
-    let file = room.config_dir().join(fidelia_ops::APP_ID).join("pc-reception.txt");
+    let file = room
+        .config_dir()
+        .join(fidelia_ops::APP_ID)
+        .join("pc-reception.txt");
     assert_eq!(std::fs::read_to_string(&file).unwrap().trim(), "1");
     shot(&room, "#pc-reception", "pc-reception.png").await;
     room.close().await;

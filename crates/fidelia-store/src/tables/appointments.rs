@@ -119,8 +119,7 @@ pub fn stamp_imported(db: &Db, id: AppointmentId, sid: &str, now: &str) -> Resul
 /// Whether a pet has an appointment booked from `from` on (a reminder for it would be
 /// redundant: the clinic will see the pet).
 pub fn booked_from(db: &Db, pet: PetId, from: DateTime<Utc>) -> Result<bool> {
-    db.value("SELECT EXISTS (SELECT 1 FROM appointments WHERE pet_id = ?1 AND status = 'programada' AND starts_at >= ?2)",
-        &vals![pet.0, ts(from)])
+    Ok(booked_among(db, &[pet], from)?.contains(&pet))
 }
 
 /// The pets among `pets` with an appointment booked from `from` on ([`booked_from`] for many

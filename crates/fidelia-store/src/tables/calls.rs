@@ -106,9 +106,7 @@ pub fn item_key(db: &Db, id: CallId) -> Result<Option<String>> {
 
 /// Whether an item (a reminder step, a survey) already has its call.
 pub fn has_item(db: &Db, key: &str) -> Result<bool> {
-    Ok(db
-        .row("SELECT 1 FROM calls WHERE item_key = ?1", &vals![key])?
-        .is_some())
+    Ok(!items_among(db, &[key.to_owned()])?.is_empty())
 }
 
 /// The keys among `keys` that already have a call (one statement for a morning's items).

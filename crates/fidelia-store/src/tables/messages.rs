@@ -166,12 +166,7 @@ pub fn add_item(
 
 /// Whether an item already has a message.
 pub fn has_item(db: &Db, key: &str) -> Result<bool> {
-    Ok(db
-        .row(
-            "SELECT 1 FROM message_items WHERE item_key = ?1",
-            &vals![key],
-        )?
-        .is_some())
+    Ok(!items_among(db, &[key.to_owned()])?.is_empty())
 }
 
 /// The keys among `keys` whose items already have a message: a morning's items looked up in
@@ -230,15 +225,7 @@ pub fn add_items(db: &Db, items: &[NewItem]) -> Result<()> {
 
 /// The day of the client's latest message of `kind` that is sent or still to send.
 pub fn last_of_kind(db: &Db, client: ClientId, kind: &str) -> Result<Option<NaiveDate>> {
-    let d: Option<String> = db
-        .row(
-            "SELECT max(send_on) FROM messages WHERE client_id = ?1 AND kind = ?2 AND status IN ('pendiente', 'enviado')",
-            &vals![client.0, kind],
-        )?
-        .map(|r| r.get(0))
-        .transpose()?
-        .flatten();
-    Ok(parse_day(d)?)
+    Ok(last_of_kind_for(db, &[client], kind)?.remove(&client))
 }
 
 /// [`last_of_kind`] for many clients in one statement: only those who have such a message.

@@ -125,10 +125,13 @@ mod tests {
     use super::*;
     use crate::test_util::*;
 
-    /// What a morning reads and writes for many records at once gives what one statement
-    /// per record gives, on each engine.
+    /// What a morning reads and writes for many records at once, on each engine: records by
+    /// id (an unknown one left out), messages for several clients and their items (one
+    /// already there left alone), the last message and survey by client, bookings from an
+    /// instant on, the days to look again (the last one given wins) and what is coming by
+    /// client — each as the record-by-record reading of the same thing.
     #[test]
-    fn many_at_once_is_one_by_one_on_each_engine() {
+    fn many_at_once_on_each_engine() {
         on_each_engine(|db| {
             let now = at("2026-12-01T08:00:00Z");
             let (ana, luna) = client_and_pet(db, "Ana");
@@ -192,6 +195,15 @@ mod tests {
             assert_eq!(
                 last.get(&ana).copied(),
                 messages::last_of_kind(db, ana, "cuidado").unwrap()
+            );
+
+            // The last survey by client.
+            visit(db, luna, "2026-11-30T10:00:00Z", None);
+            let seen: i64 = db.value("SELECT max(id) FROM visits", &[]).unwrap();
+            surveys::insert(db, fidelia_core::VisitId(seen), ana, "ABC123", now).unwrap();
+            assert_eq!(
+                surveys::last_of_clients(db, &[ana, luis]).unwrap(),
+                HashMap::from([(ana, now)])
             );
 
             // Bookings from an instant on.

@@ -104,15 +104,7 @@ pub fn insert(
 
 /// When the client was last sent (or asked) a survey.
 pub fn last_of_client(db: &Db, client: ClientId) -> Result<Option<DateTime<Utc>>> {
-    let t = db
-        .row(
-            "SELECT max(created_at) FROM surveys WHERE client_id = ?1",
-            &vals![client.0],
-        )?
-        .map(|r| r.get(0))
-        .transpose()?
-        .flatten();
-    Ok(parse_opt_ts(t)?)
+    Ok(last_of_clients(db, &[client])?.remove(&client))
 }
 
 /// [`last_of_client`] for many clients in one statement: only those who had a survey.

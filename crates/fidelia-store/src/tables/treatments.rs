@@ -245,15 +245,9 @@ pub fn coming_of_client(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<Due>> {
-    db.map_rows(
-        &format!(
-            "{DUE_SELECT} WHERE p.client_id = ?1 AND p.deceased = 0 AND t.check_on IS NOT NULL
-           AND t.next_due_on BETWEEN ?2 AND ?3
-         ORDER BY t.next_due_on, t.id"
-        ),
-        &vals![client.0, day(from), day(to)],
-        due_row,
-    )
+    Ok(coming_of_clients(db, &[client], from, to)?
+        .remove(&client)
+        .unwrap_or_default())
 }
 
 /// [`coming_of_client`] for many clients in one statement, by client.
