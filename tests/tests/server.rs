@@ -566,3 +566,77 @@ async fn two_pcs_record_the_same_call_and_the_second_is_told() {
     vet_pc.close().await;
     desk.close().await;
 }
+
+/// Two people, one pet: reception and the vet open Luna's form on two PCs; the vet saves a
+/// note first; reception's change of breed, made on what its form showed before, is refused
+/// with "Otra persona acaba de cambiar los datos de esta mascota", its form takes the vet's
+/// note and shows under the breed what was typed there; saved again, both changes stay.
+#[tokio::test]
+async fn two_pcs_edit_the_same_pet_and_the_second_is_told() {
+    use fidelia_e2e::seed::client_with_dog;
+
+    let made = seeded("fidelia_one_pet", |store| {
+        client_with_dog(store, "María", "Núñez", "Luna").1
+    });
+    let Some((url, luna)) = made.await else {
+        return;
+    };
+    let (vet_pc, desk) = two_pcs(&url).await;
+    let edit = format!(
+        "#pets li.pet[data-pet-id='{}'] button[data-action=edit-pet]",
+        luna.id.0
+    );
+    for app in [&vet_pc, &desk] {
+        app.type_into("#search", "luna").await;
+        app.wait_for_text("#search-results", "María Núñez").await;
+        app.click("#search-results li[role=option][data-client-id]")
+            .await;
+        app.wait_for("#client-page").await;
+        app.click(&edit).await;
+        app.wait_for(&ui::dialog("pet")).await;
+    }
+    vet_pc
+        .type_into(&ui::input("pet", "notes"), "Alérgica al pollo")
+        .await;
+    ui::save_ok(&vet_pc, "pet").await;
+
+    desk.type_into(&ui::input("pet", "breed"), "Mestizo").await;
+    ui::submit(&desk, "pet").await;
+    desk.wait_for_text(
+        &format!("{} .form-error", ui::dialog("pet")),
+        "Otra persona acaba de cambiar los datos de esta mascota",
+    )
+    .await;
+    assert_eq!(
+        desk.value(&ui::input("pet", "notes")).await,
+        "Alérgica al pollo",
+        "the form shows the pet as it is now"
+    );
+    assert!(
+        desk.text(&format!(
+            "{} p.field-conflict[data-field=breed]",
+            ui::dialog("pet")
+        ))
+        .await
+        .contains("Mestizo"),
+        "what was typed is shown"
+    );
+    shot(&desk, &ui::dialog("pet"), "pet-conflict.png").await;
+    desk.type_into(&ui::input("pet", "breed"), "Mestizo").await;
+    ui::save_ok(&desk, "pet").await;
+    let now = tokio::task::spawn_blocking(move || {
+        fidelia_ops::Clinic::open_at(&fidelia_ops::Location::Server(url))
+            .unwrap()
+            .pet(luna.id)
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        (now.data.notes.as_str(), now.data.breed.as_str()),
+        ("Alérgica al pollo", "Mestizo"),
+        "nothing lost"
+    );
+    vet_pc.close().await;
+    desk.close().await;
+}

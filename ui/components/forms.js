@@ -44,16 +44,16 @@ function shownValue(el, v) {
 }
 
 /**
- * Another person saved the client while this form was open (code "conflict"; its message is
- * already at the top): the form takes the record as it is now, and the version it shows moves
- * on. Nothing typed is lost silently: the notes typed stay in their field (with the notes saved
- * now under them when those changed too), and under any other field changed here the value
- * typed is shown ("Usted había puesto: …"). The page behind is drawn again too.
+ * Another person saved the record while this form was open (code "conflict"; its message is
+ * already at the top): the form takes the record as it is now (`now`, in the form's own terms,
+ * like `shown`), and the version it shows moves on. Nothing typed is lost silently: the notes
+ * typed stay in their field (with the notes saved now under them when those changed too), and
+ * under any other field changed here the value typed is shown ("Usted había puesto: …"). The
+ * page behind is drawn again too.
  */
-async function reloadClient(formEl, shown) {
-  const now = (await api.clientGet(shown.id)).client;
+function takeCurrent(formEl, shown, now, fields) {
   for (const p of formEl.querySelectorAll(".field-conflict")) p.remove();
-  for (const name of CLIENT_FIELDS) {
+  for (const name of fields) {
     const el = formEl.elements.namedItem(name);
     if (!el) continue;
     const typed = controlValue(el);
@@ -76,6 +76,10 @@ async function reloadClient(formEl, shown) {
   }
   Object.assign(shown, now);
   refresh();
+}
+
+async function reloadClient(formEl, shown) {
+  takeCurrent(formEl, shown, (await api.clientGet(shown.id)).client, CLIENT_FIELDS);
 }
 
 export function openClientForm(client = null) {
@@ -124,8 +128,27 @@ export function openClientForm(client = null) {
 
 // ------------------------------------------------------------------ pet
 
+// The pet's fields as the form shows them.
+const PET_FIELDS = ["name", "species", "breed", "sex", "birthDate", "notes", "deceased", "deceasedOn", "deceasedDateUnknown"];
+
+/** A pet record in the form's own terms (days as typed, the unknown day of death ticked). */
+const petAsShown = (p) => ({
+  ...p,
+  birthDate: isoToForm(p.birthDate),
+  deceased: Boolean(p.deceased),
+  deceasedOn: isoToForm(p.deceasedOn),
+  deceasedDateUnknown: Boolean(p.deceased && !p.deceasedOn),
+});
+
+async function reloadPet(formEl, shown, clientId) {
+  const now = (await api.clientGet(clientId)).pets.find((x) => x.id === shown.id);
+  if (now) takeCurrent(formEl, shown, petAsShown(now), PET_FIELDS);
+}
+
 export function openPetForm(clientId, pet = null) {
   const p = pet || { species: "perro", sex: "desconocido" };
+  // The record as the form last showed it (its version is sent with the save).
+  const shown = pet ? petAsShown(pet) : null;
   const f = "pet";
   return formDialog({
     form: f,
@@ -153,8 +176,10 @@ export function openPetForm(clientId, pet = null) {
       deceasedOn: checked(form, "deceased") ? val(form, "deceasedOn") : "",
       deceasedDateUnknown: checked(form, "deceased") && checked(form, "deceasedDateUnknown"),
       notes: val(form, "notes"),
+      version: shown ? shown.version : null,
     }),
     save: api.petSave,
+    onConflict: shown ? (formEl) => reloadPet(formEl, shown, clientId) : null,
   });
 }
 

@@ -343,6 +343,9 @@ pub struct PetForm {
     /// Deceased on a day nobody knows: an empty `deceased_on` stays empty.
     pub deceased_date_unknown: bool,
     pub notes: String,
+    /// The record's version the form showed ([`Pet::version`]): the save is refused if someone
+    /// changed the pet since. `None`: no check (the command line, older callers).
+    pub version: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -430,6 +433,9 @@ pub struct Pet {
     pub id: PetId,
     #[serde(flatten)]
     pub data: PetData,
+    /// One more at every change of the record, whoever makes it (another PC, an import): the
+    /// pet form sends back the version it showed ([`PetForm::version`]).
+    pub version: i64,
 }
 
 // ---------------------------------------------------------------- staff

@@ -1,16 +1,19 @@
 //! Pets: saving one, and recording a death (see [`crate::death`]).
 
 use chrono::TimeZone;
+use fidelia_core::i18n::t;
 use fidelia_core::*;
-use fidelia_store::tables::{clients, pets};
-use fidelia_store::Result;
+use fidelia_store::tables::{clients, pets, settings};
+use fidelia_store::{Result, StoreError};
 
 use crate::death::cancel_what_a_death_ends;
 use crate::Clinic;
 
 impl Clinic {
     /// Creates or updates a pet. A pet cannot change owner here (that is a different act). A pet
-    /// marked deceased has its calls, future appointments and coupons cancelled at once.
+    /// marked deceased has its calls, future appointments and coupons cancelled at once. When
+    /// the form says which version of the pet it showed and the pet changed since (another PC
+    /// saved it), nothing is written: `Conflict`, and the form shows the pet as it is now.
     pub fn save_pet<Tz: TimeZone>(&self, form: &PetForm, at: &ClinicTime<Tz>) -> Result<Pet> {
         let d = form.validate(at.today())?;
         self.store.write(|db| {
@@ -18,6 +21,13 @@ impl Clinic {
             let id = match form.id {
                 None => pets::insert(db, &d, at.now)?,
                 Some(id) => {
+                    if form
+                        .version
+                        .is_some_and(|shown| pets::version(db, id).is_ok_and(|now| now != shown))
+                    {
+                        let lang = settings::read(db)?.language;
+                        return Err(StoreError::Conflict(t(lang, "err.conflict_pet")));
+                    }
                     pets::update(db, id, &d, at.now)?;
                     id
                 }
@@ -63,6 +73,50 @@ mod tests {
             s.save_pet(&orphan, &at()),
             Err(StoreError::NotFound)
         ));
+    }
+
+    /// Two people, one pet: a save sent with the version the form showed is refused once
+    /// another PC saved the pet, and writes nothing; with the version shown now it is saved;
+    /// without a version (the command line) it is not checked.
+    #[test]
+    fn a_pet_saved_over_another_persons_change_is_refused() {
+        let s = store();
+        let c = client(&s, "María", "Núñez", "612 345 678");
+        let shown = pet(&s, c.id, "Luna");
+        let form = |notes: &str, version: Option<i64>| PetForm {
+            id: Some(shown.id),
+            client_id: Some(c.id),
+            name: "Luna".into(),
+            species: "perro".into(),
+            sex: "hembra".into(),
+            notes: notes.into(),
+            version,
+            ..Default::default()
+        };
+        let first = s
+            .save_pet(&form("Alérgica al pollo", Some(shown.version)), &at())
+            .unwrap();
+        assert_eq!(first.version, shown.version + 1);
+        match s.save_pet(&form("Come pienso light", Some(shown.version)), &at()) {
+            Err(StoreError::Conflict(msg)) => {
+                assert!(msg.starts_with("Otra persona acaba de cambiar"), "{msg}")
+            }
+            other => panic!("expected a conflict, got {other:?}"),
+        }
+        assert_eq!(
+            s.pet(shown.id).unwrap().data.notes,
+            "Alérgica al pollo",
+            "the refused save wrote nothing"
+        );
+        let again = s
+            .save_pet(&form("Come pienso light", Some(first.version)), &at())
+            .unwrap();
+        assert_eq!(
+            (again.data.notes.as_str(), again.version),
+            ("Come pienso light", first.version + 1)
+        );
+        let unchecked = s.save_pet(&form("Sin cambios", None), &at()).unwrap();
+        assert_eq!(unchecked.version, again.version + 1, "no version, no check");
     }
 
     #[test]

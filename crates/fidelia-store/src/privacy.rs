@@ -100,7 +100,7 @@ pub fn erase_client(
     db.execute(
         &format!(
             "UPDATE pets SET name = ?2, breed = '', birth_date = NULL, notes = '', source_id = NULL,
-                    updated_at = ?3
+                    updated_at = ?3, version = version + 1
              WHERE id IN ({PETS})"
         ),
         &vals![id, placeholder_pet, &at],

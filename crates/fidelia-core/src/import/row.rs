@@ -628,6 +628,7 @@ fn pet<Tz: TimeZone>(
         deceased_date_unknown: true,
         deceased_on,
         notes: r.get(Field::PetNotes).to_owned(),
+        version: None,
     };
     match form.validate(ctx.today) {
         Ok(data) => Some(PetRow {

@@ -57,8 +57,8 @@ pub(crate) fn find_source<I>(
 
 pub(crate) fn stamp_source(db: &Db, table: &str, id: i64, sid: &str, now: &str) -> Result<()> {
     debug_assert!(IMPORTED.contains(&table));
-    // A client's record carries a version (one more at every change).
-    let bump = if table == "clients" {
+    // A client's and a pet's records carry a version (one more at every change).
+    let bump = if table == "clients" || table == "pets" {
         ", version = version + 1"
     } else {
         ""

@@ -8,7 +8,7 @@ use crate::sql::Row;
 use crate::{day, parse_day, ts, vals, word, Db, Result, StoreError};
 
 const COLUMNS: &str =
-    "id, client_id, name, species, breed, sex, birth_date, deceased_on, notes, deceased";
+    "id, client_id, name, species, breed, sex, birth_date, deceased_on, notes, deceased, version";
 
 fn from_row(r: &Row) -> Result<Pet> {
     Ok(Pet {
@@ -24,6 +24,7 @@ fn from_row(r: &Row) -> Result<Pet> {
             deceased_on: parse_day(r.get(7)?)?,
             notes: r.get(8)?,
         },
+        version: r.get(10)?,
     })
 }
 
@@ -103,7 +104,7 @@ pub fn refresh_last_visits(db: &Db) -> Result<()> {
 pub fn update(db: &Db, id: PetId, d: &PetData, now: DateTime<Utc>) -> Result<()> {
     let n = db.execute(
         "UPDATE pets SET name = ?3, species = ?4, breed = ?5, sex = ?6, birth_date = ?7, deceased_on = ?8, notes = ?9, updated_at = ?10,
-                deceased = ?11
+                deceased = ?11, version = version + 1
          WHERE id = ?1 AND client_id = ?2",
         &vals![id.0, d.client_id.0, &d.name, d.species.as_str(), &d.breed, d.sex.as_str(), d.birth_date.map(day), d.deceased_on.map(day), &d.notes, ts(now), deceased(d)],
     )?;
@@ -117,10 +118,16 @@ pub fn update(db: &Db, id: PetId, d: &PetData, now: DateTime<Utc>) -> Result<()>
 pub fn update_imported(db: &Db, id: PetId, d: &PetData, now: &str) -> Result<()> {
     db.execute(
         "UPDATE pets SET client_id = ?2, name = ?3, species = ?4, breed = ?5, sex = ?6, birth_date = ?7, deceased_on = ?8, notes = ?9,
-                updated_at = ?10, imported_at = ?10, deceased = ?11 WHERE id = ?1",
+                updated_at = ?10, imported_at = ?10, deceased = ?11, version = version + 1 WHERE id = ?1",
         &vals![id.0, d.client_id.0, &d.name, d.species.as_str(), &d.breed, d.sex.as_str(), d.birth_date.map(day), d.deceased_on.map(day), &d.notes, now, deceased(d)],
     )?;
     Ok(())
+}
+
+/// The pet's version: one more at every change of the record ([`Pet::version`]); `NotFound`
+/// if there is no such pet.
+pub fn version(db: &Db, id: PetId) -> Result<i64> {
+    db.value("SELECT version FROM pets WHERE id = ?1", &vals![id.0])
 }
 
 /// See [`super::Existing`].
@@ -235,6 +242,42 @@ mod tests {
             deceased_on: None,
             notes: String::new(),
         }
+    }
+
+    /// Every update of a pet's record adds one to its version, whoever writes it (the pet
+    /// form, an import's rewrite or stamp); its last visit, kept from its visits, does not (a
+    /// visit recorded must not make an open pet form out of date).
+    #[test]
+    fn every_change_of_a_pet_adds_one_to_its_version_on_each_engine() {
+        on_each_engine(|db| {
+            let (client, luna) = owner_and_pet(db, "Ana", pet("Luna", false)).unwrap();
+            let (_, rex) = owner_and_pet(db, "Luis", pet("Rex", false)).unwrap();
+            let now = at("2026-12-02T10:00:00Z");
+            let mut expected = 0;
+            let mut after = |what: &str, added: i64| {
+                expected += added;
+                assert_eq!(version(db, luna).unwrap(), expected, "{what}");
+                assert_eq!(get(db, luna).unwrap().version, expected, "{what}");
+            };
+            after("a new pet, and its visit", 0);
+            let renamed = PetData {
+                client_id: client,
+                ..pet("Luna Mora", false)
+            };
+            update(db, luna, &renamed, now).unwrap();
+            after("saved", 1);
+            refresh_last_visits(db).unwrap();
+            after("its last visit", 0);
+            update_imported(db, luna, &renamed, "2026-12-02T11:00:00Z").unwrap();
+            after("rewritten by an import", 1);
+            stamp_imported(db, luna, "M-1", "2026-12-02T11:00:00Z").unwrap();
+            after("stamped by an import", 1);
+            assert_eq!(version(db, rex).unwrap(), 0, "another pet is left alone");
+            assert!(matches!(
+                version(db, PetId(999_999)),
+                Err(StoreError::NotFound)
+            ));
+        });
     }
 
     /// A pet known to be deceased on a day nobody knows is left out of every list that leaves
