@@ -159,3 +159,86 @@ async fn a_win_back_campaign_from_the_lapsed_list_to_a_recovered_client() {
         .await;
     app.close().await;
 }
+
+/// Two people, one case: the case's call is open on this PC while another PC records that the
+/// client will come back; the reason saved here on what the card showed before is refused
+/// with "Otra persona acaba de cambiar este caso", the card takes the other PC's status,
+/// keeps the notes typed and shows the reason chosen under its field; chosen again and saved,
+/// it goes through.
+#[tokio::test]
+async fn a_case_saved_over_another_persons_save_is_refused_and_the_notes_kept() {
+    use fidelia_core::winback::{CaseForm, CaseStatus};
+
+    let app = App::start().await;
+    let clinic = Clinic::open(&app.db_path()).expect("the clinic");
+    app.wait_for("#search").await;
+    assign(&app, 1).await;
+    app.click("#winback-cases li[data-status=por_llamar] button[data-action=open-call]")
+        .await;
+    app.wait_for("#case-form").await;
+    choose(&app, "#f-case-reason", "Precio").await;
+    app.type_into("#f-case-notes", "Dice que el análisis fue caro")
+        .await;
+
+    // Meanwhile, on another PC.
+    let case = clinic.winback_cases().expect("cases").remove(0);
+    clinic
+        .save_case(
+            &CaseForm {
+                id: case.id,
+                status: "volvera".into(),
+                notes: "Volverá en enero".into(),
+                ..Default::default()
+            },
+            None,
+            &now(),
+        )
+        .expect("the other PC's save");
+
+    app.click("#case-form button[type=submit]").await;
+    app.wait_for_text(
+        "#case-form .form-error",
+        "Otra persona acaba de cambiar este caso",
+    )
+    .await;
+    assert_eq!(
+        app.value("#f-case-status").await,
+        "volvera",
+        "the card shows the case as it is now"
+    );
+    assert_eq!(app.text("#case-title .badge").await, "Volverá");
+    assert_eq!(
+        app.value("#f-case-notes").await,
+        "Dice que el análisis fue caro",
+        "the notes typed stay"
+    );
+    assert!(app
+        .text("#case-form p.field-conflict[data-field=notes]")
+        .await
+        .contains("Volverá en enero"));
+    assert!(
+        app.text("#case-form p.field-conflict[data-field=reason]")
+            .await
+            .contains("Precio"),
+        "the reason chosen here is shown under the field, which shows the case's"
+    );
+    if std::env::var_os("FIDELIA_SCREENSHOTS").is_some() {
+        app.js("document.querySelector('#case-card').scrollIntoView({block: 'center'});")
+            .await;
+        tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
+        app.screenshot(fidelia_e2e::workspace_dir().join("docs/screenshots/case-conflict.png"))
+            .await;
+    }
+    choose(&app, "#f-case-reason", "Precio").await;
+    app.click("#case-form button[type=submit]").await;
+    app.wait_for_text("#toast", "Guardado").await;
+    let saved = clinic.winback_case(case.id).expect("the case");
+    assert_eq!(
+        (saved.status, saved.reason.as_str(), saved.notes.as_str()),
+        (
+            CaseStatus::WillReturn,
+            "Precio",
+            "Dice que el análisis fue caro"
+        )
+    );
+}

@@ -49,9 +49,9 @@ function shownValue(el, v) {
  * like `shown`), and the version it shows moves on. Nothing typed is lost silently: the notes
  * typed stay in their field (with the notes saved now under them when those changed too), and
  * under any other field changed here the value typed is shown ("Usted había puesto: …"). The
- * page behind is drawn again too.
+ * page behind a dialog is drawn again too (`redraw`; not for a form that is part of the page).
  */
-function takeCurrent(formEl, shown, now, fields) {
+export function takeCurrent(formEl, shown, now, fields, { redraw = true } = {}) {
   for (const p of formEl.querySelectorAll(".field-conflict")) p.remove();
   for (const name of fields) {
     const el = formEl.elements.namedItem(name);
@@ -75,7 +75,7 @@ function takeCurrent(formEl, shown, now, fields) {
     if (changedHere && typed !== current) note(t("conflict.you_typed", { value: shownValue(el, typed) }));
   }
   Object.assign(shown, now);
-  refresh();
+  if (redraw) refresh();
 }
 
 async function reloadClient(formEl, shown) {

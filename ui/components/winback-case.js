@@ -9,11 +9,19 @@ import { state, refresh, toast } from "../app.js";
 import { me } from "../lib/me.js";
 import { clearFormErrors, showFormErrors } from "./form-errors.js";
 import { textArea, selectField, checkField, dateField } from "./fields.js";
+import { takeCurrent } from "./forms.js";
 
 const STATUSES = ["por_llamar", "no_contesta", "hablado", "volvera", "no_volvera", "cerrado"];
 const F = "case";
+// The case's fields as the card shows them.
+const CASE_FIELDS = ["status", "reason", "apology", "nextDate", "notes"];
+
+/** A case in the card's own terms (a case still to call is offered as "talked"; days as typed). */
+const caseAsShown = (c) => ({ ...c, status: c.status === "por_llamar" ? "hablado" : c.status, nextDate: c.nextDate ? fmtDate(c.nextDate) : "" });
 
 export function caseCard(c) {
+  // The case as the card last showed it (its version is sent with the save).
+  const shown = caseAsShown(c);
   const reasons = (state.settings && state.settings.winback && state.settings.winback.reasons) || [];
   const form = h(
     "form",
@@ -22,33 +30,46 @@ export function caseCard(c) {
     h(
       "div",
       { class: "form-grid" },
-      selectField(F, { name: "status", label: t("case.status"), options: STATUSES.map((s) => ({ value: s, label: word("case_status", s) })), value: c.status === "por_llamar" ? "hablado" : c.status }),
+      selectField(F, { name: "status", label: t("case.status"), options: STATUSES.map((s) => ({ value: s, label: word("case_status", s) })), value: shown.status }),
       selectField(F, { name: "reason", label: t("case.reason"), options: [{ value: "", label: t("case.reason_unknown") }, ...reasons.map((r) => ({ value: r, label: r }))], value: c.reason }),
       checkField(F, { name: "apology", label: t("case.apology"), checked: c.apology }),
-      dateField(F, { name: "nextDate", label: t("case.next_date"), value: c.nextDate ? fmtDate(c.nextDate) : "", placeholder: t("form.date_placeholder"), hint: t("case.next_date_hint") }),
+      dateField(F, { name: "nextDate", label: t("case.next_date"), value: shown.nextDate, placeholder: t("form.date_placeholder"), hint: t("case.next_date_hint") }),
       textArea(F, { name: "notes", label: t("case.notes"), value: c.notes }),
     ),
     h("div", { class: "form-actions form-actions--start" }, h("button", { type: "submit", class: "btn btn--primary" }, t("case.save"))),
+  );
+  const badge = h("span", { class: ["badge", `badge--case-${c.status}`] }, word("case_status", c.status));
+  const card = h(
+    "section",
+    { class: "card", id: "case-card", "aria-labelledby": "case-title", dataset: { caseId: c.id, status: c.status } },
+    h("h2", { id: "case-title" }, t("case.title"), " ", badge),
+    c.recoveredOn ? h("p", { class: "badge badge--recovered" }, t("winback.recovered", { date: fmtDate(c.recoveredOn) })) : null,
+    form,
   );
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     clearFormErrors(form);
     const v = (n) => form.elements.namedItem(n).value;
     try {
-      await api.winbackCaseSave({ id: c.id, status: v("status"), reason: v("reason"), apology: form.elements.namedItem("apology").checked, notes: v("notes"), nextDate: v("nextDate") }, me());
+      await api.winbackCaseSave({ id: c.id, status: v("status"), reason: v("reason"), apology: form.elements.namedItem("apology").checked, notes: v("notes"), nextDate: v("nextDate"), version: shown.version }, me());
       toast(t("toast.saved"));
       await refresh();
     } catch (err) {
       showFormErrors(form, err);
+      // Another person saved the case meanwhile: the card takes it as it is now, and keeps
+      // what was typed (the message stays at the top).
+      if (err && err.code === "conflict") {
+        const now = (await api.winbackCases()).find((x) => x.id === c.id);
+        if (now) {
+          takeCurrent(form, shown, caseAsShown(now), CASE_FIELDS, { redraw: false });
+          card.dataset.status = now.status;
+          badge.className = `badge badge--case-${now.status}`;
+          badge.textContent = word("case_status", now.status);
+        }
+      }
     }
   });
-  return h(
-    "section",
-    { class: "card", id: "case-card", "aria-labelledby": "case-title", dataset: { caseId: c.id, status: c.status } },
-    h("h2", { id: "case-title" }, t("case.title"), " ", h("span", { class: ["badge", `badge--case-${c.status}`] }, word("case_status", c.status))),
-    c.recoveredOn ? h("p", { class: "badge badge--recovered" }, t("winback.recovered", { date: fmtDate(c.recoveredOn) })) : null,
-    form,
-  );
+  return card;
 }
 
 /** The client's last visits, surveys, messages and calls, newest first. */

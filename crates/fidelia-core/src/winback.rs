@@ -216,6 +216,9 @@ pub struct CaseForm {
     pub notes: String,
     /// dd/mm/aaaa: when to call again ("" = none).
     pub next_date: String,
+    /// The case's version the card showed: the save is refused if someone saved the case
+    /// since. `None`: no check.
+    pub version: Option<i64>,
 }
 
 /// A case form, checked.
@@ -341,6 +344,7 @@ mod tests {
             apology: true,
             notes: "Le pareció caro el análisis".into(),
             next_date: "10/12/2026".into(),
+            version: None,
         };
         let data = f.validate(&r.reasons, today).unwrap();
         assert_eq!(data.status, CaseStatus::Talked);

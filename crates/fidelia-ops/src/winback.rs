@@ -11,7 +11,7 @@ use fidelia_core::*;
 pub use fidelia_store::tables::winback::Case;
 use fidelia_store::tables::winback::{self, Lapsed};
 use fidelia_store::tables::{calls, clients, pets, settings};
-use fidelia_store::{Db, Result};
+use fidelia_store::{Db, Result, StoreError};
 use serde::Serialize;
 
 use crate::calls::{add_call, attempt, CallRequest};
@@ -192,7 +192,8 @@ impl Clinic {
 
     /// Records what a call learned. "No answer" is an attempt on the case's call (retried at
     /// the next opening, like any call); any other status closes that call as reached. A next
-    /// date puts a new call in the agenda on that day.
+    /// date puts a new call in the agenda on that day. Sent with the version the card showed,
+    /// a save over another person's since is refused (`Conflict`), writing nothing.
     pub fn save_case<Tz: TimeZone>(
         &self,
         form: &CaseForm,
@@ -204,6 +205,9 @@ impl Clinic {
             let s = settings::read(db)?;
             let d = form.validate(&s.winback.reasons, today)?;
             let case = winback::get(db, form.id)?;
+            if form.version.is_some_and(|shown| shown != case.version) {
+                return Err(StoreError::Conflict(t(s.language, "err.conflict_case")));
+            }
             if let Some(call) = case.call_id.map(CallId) {
                 match d.status {
                     CaseStatus::ToCall => {}
@@ -288,7 +292,7 @@ mod tests {
     use fidelia_core::*;
 
     use crate::test_util::*;
-    use crate::Clinic;
+    use crate::{Clinic, StoreError};
 
     fn on(days: i64) -> ClinicTime<chrono::FixedOffset> {
         ClinicTime::new(now() + Duration::days(days), at().tz)
@@ -426,7 +430,24 @@ mod tests {
             apology: true,
             notes: "Le pareció caro el análisis".into(),
             next_date: String::new(),
+            version: Some(c.version),
         };
+        // Saved on what the card showed before the no-answer: another person's save since.
+        let stale = CaseForm {
+            version: Some(case.version),
+            ..talked.clone()
+        };
+        match s.save_case(&stale, Some(elena.id), &on(1)) {
+            Err(StoreError::Conflict(msg)) => {
+                assert!(msg.starts_with("Otra persona acaba de cambiar"), "{msg}")
+            }
+            other => panic!("expected a conflict, got {other:?}"),
+        }
+        assert_eq!(
+            s.winback_case(case.id).unwrap().status,
+            CaseStatus::NoAnswer,
+            "the refused save wrote nothing"
+        );
         let c = s.save_case(&talked, Some(elena.id), &on(1)).unwrap();
         assert_eq!(
             (c.status, c.reason.as_str(), c.apology),

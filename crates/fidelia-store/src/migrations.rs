@@ -22,7 +22,7 @@ const SQL: &[&str] = &[
     include_str!("../migrations/0014_pet_deceased.sql"),
     include_str!("../migrations/0015_versions.sql"),
     include_str!("../migrations/0016_pcs.sql"),
-    include_str!("../migrations/0017_pet_versions.sql"),
+    include_str!("../migrations/0017_more_versions.sql"),
 ];
 
 /// How many migrations there are: the schema version of an up-to-date database.
@@ -73,7 +73,7 @@ mod tests {
         0xa5b7481392163086, // 0014_pet_deceased.sql
         0x6dae6b6ae55a19f4, // 0015_versions.sql
         0xca65f2c9a253440c, // 0016_pcs.sql
-        0x094f1cfb9bedd1c4, // 0017_pet_versions.sql
+        0x02d00bb0ca70b8a8, // 0017_more_versions.sql
     ];
 
     /// 0011 fills each pet's last visit from the visits already there, and its triggers keep

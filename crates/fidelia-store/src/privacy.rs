@@ -115,7 +115,7 @@ pub fn erase_client(
         ("surveys", "comment = ''"),
         ("letters", "body = ''"),
         ("coupons", "message = '', status = CASE WHEN status = 'emitido' THEN 'cancelado' ELSE status END"),
-        ("winback_cases", "notes = '', status = CASE WHEN status IN ('por_llamar', 'no_contesta') THEN 'cerrado' ELSE status END"),
+        ("winback_cases", "notes = '', status = CASE WHEN status IN ('por_llamar', 'no_contesta') THEN 'cerrado' ELSE status END, version = version + 1"),
     ];
     for (table, set) in blank {
         let rows_of = OF_CLIENT

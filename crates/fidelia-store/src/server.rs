@@ -33,7 +33,7 @@ const PG_SQL: &[&str] = &[
     include_str!("../migrations/pg/0014_pet_deceased.sql"),
     include_str!("../migrations/pg/0015_versions.sql"),
     include_str!("../migrations/pg/0016_pcs.sql"),
-    include_str!("../migrations/pg/0017_pet_versions.sql"),
+    include_str!("../migrations/pg/0017_more_versions.sql"),
 ];
 
 /// The table that says a database is Fidelia's, and at which schema version.

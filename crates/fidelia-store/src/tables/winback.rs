@@ -31,6 +31,9 @@ pub struct Case {
     pub created_at: DateTime<Utc>,
     /// The case's call still to make, if any.
     pub call_id: Option<i64>,
+    /// One more at every save of the case (whoever makes it): the case card sends back the
+    /// version it showed (`CaseForm::version`). Not moved by a return noticed later.
+    pub version: i64,
 }
 
 const SELECT: &str = "SELECT w.id, w.client_id, c.first_name || ' ' || c.surnames,
@@ -38,7 +41,8 @@ const SELECT: &str = "SELECT w.id, w.client_id, c.first_name || ' ' || c.surname
                              w.status, w.reason, w.apology, w.notes, w.next_date, w.called_on, w.reason_on,
                              w.recovered_on, w.created_at,
                              (SELECT k.id FROM calls k WHERE k.item_key >= 'recuperacion:' || w.id || ':'
-                                AND k.item_key < 'recuperacion:' || w.id || ';' AND k.status = 'pendiente')
+                                AND k.item_key < 'recuperacion:' || w.id || ';' AND k.status = 'pendiente'),
+                             w.version
                       FROM winback_cases w JOIN clients c ON c.id = w.client_id
                       LEFT JOIN staff s ON s.id = w.staff_id";
 
@@ -60,6 +64,7 @@ fn from_row(r: &Row) -> Result<Case> {
         recovered_on: parse_day(r.get(13)?)?,
         created_at: parse_ts(&r.get::<String>(14)?)?,
         call_id: r.get(15)?,
+        version: r.get(16)?,
     })
 }
 
@@ -117,7 +122,7 @@ pub fn update(db: &Db, id: i64, d: &CaseData, today: NaiveDate, now: DateTime<Ut
     db.execute(
         "UPDATE winback_cases SET status = ?2, reason = ?3, apology = ?4, notes = ?5, next_date = ?6,
                 reason_on = CASE WHEN ?3 = '' THEN NULL WHEN reason = ?3 AND reason_on IS NOT NULL THEN reason_on ELSE ?7 END,
-                updated_at = ?8
+                updated_at = ?8, version = version + 1
          WHERE id = ?1",
         &vals![id, d.status.as_str(), &d.reason, d.apology, &d.notes, d.next_date.map(day), day(today), ts(now)],
     )?;
@@ -440,6 +445,7 @@ mod tests {
                     recovered_on: None,
                     created_at: now,
                     call_id: None,
+                    version: 0,
                 }
             );
 
@@ -515,6 +521,7 @@ mod tests {
             )
             .unwrap();
             assert_eq!(get(db, case).unwrap().reason_on, Some(date("2026-12-06")));
+            assert_eq!(get(db, case).unwrap().version, 4, "one more at every save");
             assert_eq!(open_of_client(db, ana).unwrap(), None);
             let ids = |cs: Vec<Case>| cs.iter().map(|c| c.id).collect::<Vec<_>>();
             assert_eq!(
@@ -558,6 +565,10 @@ mod tests {
             assert_eq!(
                 (c.called_on, c.recovered_on),
                 (Some(date("2026-12-02")), Some(date("2026-12-20")))
+            );
+            assert_eq!(
+                c.version, 4,
+                "the first call's day and a return noticed later leave an open card as it is"
             );
             assert!(matches!(get(db, case + 100), Err(StoreError::NotFound)));
         });
