@@ -111,22 +111,7 @@ pub fn has_item(db: &Db, key: &str) -> Result<bool> {
 
 /// The keys among `keys` that already have a call (one statement for a morning's items).
 pub fn items_among(db: &Db, keys: &[String]) -> Result<std::collections::HashSet<String>> {
-    if keys.is_empty() {
-        return Ok(Default::default());
-    }
-    let mut out = std::collections::HashSet::new();
-    db.each(
-        &format!(
-            "SELECT item_key FROM calls WHERE item_key IN ({})",
-            db.dialect().json_texts("?1")
-        ),
-        &vals![serde_json::to_string(keys)?],
-        |r| {
-            out.insert(r.get(0)?);
-            Ok(())
-        },
-    )?;
-    Ok(out)
+    super::keys_among(db, "calls", keys)
 }
 
 /// A visit's follow-up call, if it has one: its id, status and number of attempts.

@@ -48,19 +48,14 @@ pub fn get(db: &Db, id: ClientId) -> Result<Client> {
 
 /// The records of `ids` in one statement, by id (an id with no record is left out).
 pub fn get_many(db: &Db, ids: &[ClientId]) -> Result<std::collections::HashMap<ClientId, Client>> {
-    if ids.is_empty() {
-        return Ok(Default::default());
-    }
-    let list: Vec<i64> = ids.iter().map(|i| i.0).collect();
-    let rows = db.map_rows(
-        &format!(
-            "SELECT {COLUMNS} FROM clients WHERE id IN ({})",
-            db.dialect().json_ints("?1")
-        ),
-        &vals![serde_json::to_string(&list)?],
+    super::by_ids(
+        db,
+        "clients",
+        COLUMNS,
+        ids.iter().map(|i| i.0),
         from_row,
-    )?;
-    Ok(rows.into_iter().map(|r| (r.id, r)).collect())
+        |r| r.id,
+    )
 }
 
 /// The client's version: one more at every change of the record ([`Client::version`]);

@@ -172,22 +172,7 @@ pub fn has_item(db: &Db, key: &str) -> Result<bool> {
 /// The keys among `keys` whose items already have a message: a morning's items looked up in
 /// one statement.
 pub fn items_among(db: &Db, keys: &[String]) -> Result<std::collections::HashSet<String>> {
-    if keys.is_empty() {
-        return Ok(Default::default());
-    }
-    let mut out = std::collections::HashSet::new();
-    db.each(
-        &format!(
-            "SELECT item_key FROM message_items WHERE item_key IN ({})",
-            db.dialect().json_texts("?1")
-        ),
-        &vals![serde_json::to_string(keys)?],
-        |r| {
-            out.insert(r.get(0)?);
-            Ok(())
-        },
-    )?;
-    Ok(out)
+    super::keys_among(db, "message_items", keys)
 }
 
 /// An item tied to its message: its key, the message, the pet and the day it is due.
@@ -234,26 +219,12 @@ pub fn last_of_kind_for(
     clients: &[ClientId],
     kind: &str,
 ) -> Result<std::collections::HashMap<ClientId, NaiveDate>> {
-    if clients.is_empty() {
-        return Ok(Default::default());
-    }
-    let ids: Vec<i64> = clients.iter().map(|c| c.0).collect();
+    let filter = "kind = ?2 AND status IN ('pendiente', 'enviado')";
+    let latest = super::latest_by_client(db, "messages", "send_on", filter, clients, &vals![kind])?;
     let mut out = std::collections::HashMap::new();
-    db.each(
-        &format!(
-            "SELECT client_id, max(send_on) FROM messages
-             WHERE client_id IN ({}) AND kind = ?2 AND status IN ('pendiente', 'enviado')
-             GROUP BY client_id",
-            db.dialect().json_ints("?1")
-        ),
-        &vals![serde_json::to_string(&ids)?, kind],
-        |r| {
-            if let Some(d) = parse_day(r.get(1)?)? {
-                out.insert(ClientId(r.get(0)?), d);
-            }
-            Ok(())
-        },
-    )?;
+    for (client, d) in latest {
+        out.extend(parse_day(Some(d))?.map(|d| (client, d)));
+    }
     Ok(out)
 }
 

@@ -35,6 +35,91 @@ pub enum Existing<I> {
     },
 }
 
+/// The keys among `keys` that `table`'s `item_key` column holds: a morning's items looked up
+/// in one statement.
+pub(crate) fn keys_among(
+    db: &Db,
+    table: &str,
+    keys: &[String],
+) -> Result<std::collections::HashSet<String>> {
+    let mut out = std::collections::HashSet::new();
+    if keys.is_empty() {
+        return Ok(out);
+    }
+    db.each(
+        &format!(
+            "SELECT item_key FROM {table} WHERE item_key IN ({})",
+            db.dialect().json_texts("?1")
+        ),
+        &vals![serde_json::to_string(keys)?],
+        |r| {
+            out.insert(r.get(0)?);
+            Ok(())
+        },
+    )?;
+    Ok(out)
+}
+
+/// The records of `table` (its `columns`, read by `read`) with the ids `ids`, in one
+/// statement, by id (an id with no record is left out).
+pub(crate) fn by_ids<I: Copy + Eq + std::hash::Hash, T>(
+    db: &Db,
+    table: &str,
+    columns: &str,
+    ids: impl IntoIterator<Item = i64>,
+    read: impl FnMut(&crate::sql::Row) -> Result<T>,
+    id_of: impl Fn(&T) -> I,
+) -> Result<std::collections::HashMap<I, T>> {
+    let ids: Vec<i64> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows = db.map_rows(
+        &format!(
+            "SELECT {columns} FROM {table} WHERE id IN ({})",
+            db.dialect().json_ints("?1")
+        ),
+        &vals![serde_json::to_string(&ids)?],
+        read,
+    )?;
+    Ok(rows.into_iter().map(|r| (id_of(&r), r)).collect())
+}
+
+/// The latest `column` (a day or an instant, as text) of each of `clients` among `table`'s
+/// rows that pass `filter` (whose parameters, from `?2` on, are `args`), in one statement:
+/// only the clients that have such a row.
+pub(crate) fn latest_by_client(
+    db: &Db,
+    table: &str,
+    column: &str,
+    filter: &str,
+    clients: &[fidelia_core::ClientId],
+    args: &[crate::sql::Value],
+) -> Result<std::collections::HashMap<fidelia_core::ClientId, String>> {
+    let mut out = std::collections::HashMap::new();
+    if clients.is_empty() {
+        return Ok(out);
+    }
+    let ids: Vec<i64> = clients.iter().map(|c| c.0).collect();
+    let mut params = vec![crate::sql::Value::from(serde_json::to_string(&ids)?)];
+    params.extend_from_slice(args);
+    db.each(
+        &format!(
+            "SELECT client_id, max({column}) FROM {table}
+             WHERE client_id IN ({}) AND {filter} GROUP BY client_id",
+            db.dialect().json_ints("?1")
+        ),
+        &params,
+        |r| {
+            if let Some(latest) = r.get::<Option<String>>(1)? {
+                out.insert(fidelia_core::ClientId(r.get(0)?), latest);
+            }
+            Ok(())
+        },
+    )?;
+    Ok(out)
+}
+
 /// The tables whose records carry a `source_id`.
 const IMPORTED: &[&str] = &["clients", "pets", "visits", "appointments"];
 

@@ -43,19 +43,14 @@ pub fn get(db: &Db, id: PetId) -> Result<Pet> {
 
 /// The records of `ids` in one statement, by id (an id with no record is left out).
 pub fn get_many(db: &Db, ids: &[PetId]) -> Result<std::collections::HashMap<PetId, Pet>> {
-    if ids.is_empty() {
-        return Ok(Default::default());
-    }
-    let list: Vec<i64> = ids.iter().map(|i| i.0).collect();
-    let rows = db.map_rows(
-        &format!(
-            "SELECT {COLUMNS} FROM pets WHERE id IN ({})",
-            db.dialect().json_ints("?1")
-        ),
-        &vals![serde_json::to_string(&list)?],
+    super::by_ids(
+        db,
+        "pets",
+        COLUMNS,
+        ids.iter().map(|i| i.0),
         from_row,
-    )?;
-    Ok(rows.into_iter().map(|r| (r.id, r)).collect())
+        |r| r.id,
+    )
 }
 
 /// A client's pets, living first (deceased ones after, with or without a known day), then by

@@ -112,24 +112,11 @@ pub fn last_of_clients(
     db: &Db,
     clients: &[ClientId],
 ) -> Result<std::collections::HashMap<ClientId, DateTime<Utc>>> {
-    if clients.is_empty() {
-        return Ok(Default::default());
-    }
-    let ids: Vec<i64> = clients.iter().map(|c| c.0).collect();
+    let latest = super::latest_by_client(db, "surveys", "created_at", "true", clients, &[])?;
     let mut out = std::collections::HashMap::new();
-    db.each(
-        &format!(
-            "SELECT client_id, max(created_at) FROM surveys WHERE client_id IN ({}) GROUP BY client_id",
-            db.dialect().json_ints("?1")
-        ),
-        &vals![serde_json::to_string(&ids)?],
-        |r| {
-            if let Some(t) = parse_opt_ts(r.get(1)?)? {
-                out.insert(ClientId(r.get(0)?), t);
-            }
-            Ok(())
-        },
-    )?;
+    for (client, t) in latest {
+        out.insert(client, parse_ts(&t)?);
+    }
     Ok(out)
 }
 
