@@ -163,9 +163,9 @@ pub fn birthday_candidates(db: &Db, days: &[chrono::NaiveDate]) -> Result<Vec<Bi
     let sql = format!(
         "SELECT p.id, p.name, c.id, c.first_name || ' ' || c.surnames, p.birth_date
          FROM pets p JOIN clients c ON c.id = p.client_id
-         WHERE substr(p.birth_date, 6) IN ({})
+         WHERE {}
            AND p.birth_date IS NOT NULL AND p.deceased = 0 AND c.consent_commercial = 1",
-        db.dialect().json_texts("?1")
+        db.dialect().in_json_texts("substr(p.birth_date, 6)", "?1")
     );
     db.map_rows(&sql, &vals![serde_json::to_string(&month_days)?], |r| {
         Ok(BirthdayCandidate {
