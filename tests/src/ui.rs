@@ -15,6 +15,11 @@ pub fn input(form: &str, name: &str) -> String {
     format!("{} form[data-form={form}] [name={name}]", dialog(form))
 }
 
+/// The message at the top of the open form dialog (why the save was refused).
+pub fn form_error(form: &str) -> String {
+    format!("{} p.form-error", dialog(form))
+}
+
 /// The message under a field of the open form dialog.
 pub fn field_error(form: &str, field: &str) -> String {
     format!("{} p.field-error[data-field={field}]", dialog(form))

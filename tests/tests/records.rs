@@ -6,7 +6,9 @@
 //! Each test gets its own app on a fresh demo clinic (see `fidelia_e2e::App`).
 //! Run: `cargo test -p fidelia-e2e --test records -- --test-threads=1`.
 
-use fidelia_e2e::ui::{choose, dialog, field_error, input, save_ok, submit, wait_value};
+use fidelia_e2e::ui::{
+    choose, dialog, field_error, form_error, input, save_ok, submit, wait_value,
+};
 use fidelia_e2e::{App, Key};
 use std::time::Duration;
 
@@ -246,8 +248,7 @@ async fn impossible_date_keeps_what_was_typed_and_loses_nothing() {
         .wait_for_text(&field_error("visit", "date"), "fecha")
         .await;
     assert_eq!(msg, DATE_IMPOSSIBLE);
-    app.wait_for(&format!("{} p.form-error", dialog("visit")))
-        .await;
+    app.wait_for(&form_error("visit")).await;
     assert!(
         app.exists(&format!("{}[open]", dialog("visit"))).await,
         "the dialog stays open"

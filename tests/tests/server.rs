@@ -469,11 +469,8 @@ async fn when_the_server_stops_both_windows_say_so_and_come_back() {
             .await;
     }
     ui::submit(&a, "client").await;
-    a.wait_for_text(
-        &format!("{} .form-error", ui::dialog("client")),
-        "No se puede llegar al servidor",
-    )
-    .await;
+    a.wait_for_text(&ui::form_error("client"), "No se puede llegar al servidor")
+        .await;
     assert_eq!(
         a.value(&ui::input("client", "firstName")).await,
         "Caída",
@@ -603,7 +600,7 @@ async fn two_pcs_edit_the_same_pet_and_the_second_is_told() {
     desk.type_into(&ui::input("pet", "breed"), "Mestizo").await;
     ui::submit(&desk, "pet").await;
     desk.wait_for_text(
-        &format!("{} .form-error", ui::dialog("pet")),
+        &ui::form_error("pet"),
         "Otra persona acaba de cambiar los datos de esta mascota",
     )
     .await;

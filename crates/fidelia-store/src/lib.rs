@@ -1038,12 +1038,16 @@ mod tests {
                 &[],
             )
         };
-        let inside = store
-            .write_large(|db| -> Result<String> {
-                add(db)?;
-                Ok(mode(db))
-            })
-            .unwrap();
+        // The journal mode inside a large write that adds a row.
+        let mode_while_adding = || {
+            store
+                .write_large(|db| -> Result<String> {
+                    add(db)?;
+                    Ok(mode(db))
+                })
+                .unwrap()
+        };
+        let inside = mode_while_adding();
         assert_eq!(inside, "truncate");
         assert_eq!(
             store.read(|db| Ok::<_, StoreError>(mode(db))).unwrap(),
@@ -1056,12 +1060,7 @@ mod tests {
         let _: i64 = other
             .query_row("SELECT count(*) FROM staff", [], |r| r.get(0))
             .unwrap();
-        let inside = store
-            .write_large(|db| -> Result<String> {
-                add(db)?;
-                Ok(mode(db))
-            })
-            .unwrap();
+        let inside = mode_while_adding();
         assert_eq!(inside, "wal");
         assert_eq!(count(&store), 2);
         drop(other);
