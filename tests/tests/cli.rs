@@ -110,8 +110,9 @@ fn the_days_messages_and_survey_answers_from_the_cli() {
         "nothing prepared twice"
     );
 
-    // A survey's code: one in today's queue, or (after closing time the day's surveys wait
-    // for the next opening) the survey of a demo visit.
+    // A survey's code not answered yet: one in today's queue, or (after closing time the day's
+    // surveys wait for the next opening) the survey of a demo visit whose survey is still
+    // unanswered (the demo answered many: which visit that is depends on the day it was made).
     let clinic = fidelia_ops::Clinic::open(&sb.db_path()).expect("the clinic");
     let now = chrono::Utc::now();
     let queued = clinic
@@ -121,20 +122,11 @@ fn the_days_messages_and_survey_answers_from_the_cli() {
         .find_map(|m| m.survey_code);
     let code = queued.unwrap_or_else(|| {
         let (_, hits) = clinic.clients_list(0, 50).expect("clients");
-        let visit = hits
-            .iter()
-            .find_map(|h| {
-                clinic
-                    .client_page(h.client_id)
-                    .ok()?
-                    .visits
-                    .first()
-                    .cloned()
-            })
-            .expect("a demo visit");
-        clinic
-            .survey_for_visit(visit.id, now)
-            .expect("its survey")
+        hits.iter()
+            .flat_map(|h| clinic.client_page(h.client_id).expect("a client").visits)
+            .map(|v| clinic.survey_for_visit(v.id, now).expect("its survey"))
+            .find(|s| s.answered_at.is_none())
+            .expect("a demo visit whose survey is unanswered")
             .code
     });
     drop(clinic);
