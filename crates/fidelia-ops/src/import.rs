@@ -48,7 +48,9 @@
 //!   ImportError::MissingColumns)`, message naming the column); bad rows are rejected one by one
 //!   with line, column, value and reason, the good rows are kept.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+
+use foldhash::{HashMap as FastMap, HashSet as FastSet};
 use std::io::{self, Read};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -340,11 +342,15 @@ fn plan(
 struct State {
     /// `fidelia_store::ts` of the import's time, written on every record.
     now: String,
-    clients: HashMap<String, ClientId>,
-    pets: HashMap<String, PetId>,
+    clients: FastMap<String, ClientId>,
+    pets: FastMap<String, PetId>,
+    /// Whether clients (pets) carried source ids before this import. If not, one this import
+    /// has not written yet is new: no need to look it up.
+    clients_sourced: bool,
+    pets_sourced: bool,
     staff: HashMap<String, StaffId>,
     staff_as_written: HashMap<String, Option<StaffId>>,
-    touched: HashSet<ClientId>,
+    touched: FastSet<ClientId>,
     /// The client this import created whose rows are being read, with its search key as its
     /// pets come: written when its rows end, while its row is still in memory (a pass over
     /// every client afterwards wrote each one again, long after).
@@ -352,6 +358,38 @@ struct State {
     overwrite: bool,
     /// The clinic's preventive-care rules: a treatment without its next date gets it by rule.
     care: fidelia_core::care::CareRules,
+    /// With the last-visit triggers set aside (a bulk load): what they would have done.
+    last_visits: Option<LastVisits>,
+}
+
+/// What the last-visit triggers would have done during a bulk load, done once at its end
+/// ([`fidelia_store::bulk::VISIT_TRIGGERS`]).
+#[derive(Default)]
+struct LastVisits {
+    /// The latest visit the load added to each pet.
+    added: FastMap<PetId, DateTime<Utc>>,
+    /// The pets a visit the load changed belongs or belonged to.
+    changed: FastSet<PetId>,
+}
+
+impl LastVisits {
+    fn added(&mut self, pet: PetId, at: DateTime<Utc>) {
+        let last = self.added.entry(pet).or_insert(at);
+        *last = (*last).max(at);
+    }
+
+    /// Before the indexes come back (the pets' index on their last visit is then built once
+    /// with them), the visits added; after, through the visits' index, the pets whose visits
+    /// changed.
+    fn write(self, db: &Db, aside: fidelia_store::bulk::SetAside) -> Result<()> {
+        // In the order of the pets' rows in the file.
+        let mut added: Vec<(PetId, DateTime<Utc>)> = self.added.into_iter().collect();
+        added.sort_unstable_by_key(|(pet, _)| pet.0);
+        pets::raise_last_visits(db, &added)?;
+        aside.put_back()?;
+        let changed: Vec<PetId> = self.changed.into_iter().collect();
+        pets::refresh_last_visits_of(db, &changed)
+    }
 }
 
 /// Loads what reading phone numbers needs on a thread of its own, while the file is opened
@@ -578,20 +616,23 @@ fn write_rows<Tz: TimeZone>(
         .bulk
         .unwrap_or(first.min(limit.unwrap_or(u64::MAX)) >= BULK_ROWS)
     {
-        Some(fidelia_store::bulk::for_import(db, first)?)
+        Some(fidelia_store::bulk::for_import(db, first)?).filter(|a| !a.is_empty())
     } else {
         None
     };
     let mut state = State {
         now: fidelia_store::ts(at.now),
-        clients: HashMap::new(),
-        pets: HashMap::new(),
+        clients: FastMap::default(),
+        pets: FastMap::default(),
+        clients_sourced: clients::any_source_id(db)?,
+        pets_sourced: pets::any_source_id(db)?,
         staff: staff_by_name(db)?,
         staff_as_written: HashMap::new(),
-        touched: HashSet::new(),
+        touched: FastSet::default(),
         open: None,
         overwrite: opts.overwrite_manual,
         care: settings.care.clone(),
+        last_visits: aside.as_ref().map(|_| LastVisits::default()),
     };
     let mut report = Report::default();
     let width = m.headers.len();
@@ -657,10 +698,8 @@ fn write_rows<Tz: TimeZone>(
     };
     cancelled()?;
     state.close_client(db)?;
-    if let Some(aside) = aside {
-        aside.put_back()?;
-        cancelled()?;
-        pets::refresh_last_visits(db)?;
+    if let (Some(aside), Some(last_visits)) = (aside, state.last_visits.take()) {
+        last_visits.write(db, aside)?;
         cancelled()?;
         if !state.touched.is_empty() {
             clients::refresh_search_keys(db, |id| state.touched.contains(&id))?;
@@ -736,6 +775,9 @@ fn apply<Tz: TimeZone>(
         let write = match visits::insert_imported_new(db, &v.data, &now, &v.source_id)? {
             Some(id) => {
                 report.visits.created += 1;
+                if let Some(last) = &mut st.last_visits {
+                    last.added(pet_id, v.data.at);
+                }
                 Some(id)
             }
             None => {
@@ -744,9 +786,12 @@ fn apply<Tz: TimeZone>(
                 else {
                     return Err(StoreError::NotFound);
                 };
-                let same = visits::get(db, id)?.data == v.data;
-                if must_write(&mut report.visits, same, protected, st.overwrite) {
+                let old = visits::get(db, id)?.data;
+                if must_write(&mut report.visits, old == v.data, protected, st.overwrite) {
                     visits::update_imported(db, id, &v.data, &now)?;
+                    if let Some(last) = &mut st.last_visits {
+                        last.changed.extend([old.pet_id, pet_id]);
+                    }
                     Some(id)
                 } else {
                     None
@@ -824,6 +869,9 @@ fn client_id(db: &Db, st: &State, sid: &str) -> Result<Option<ClientId>> {
     if let Some(id) = st.clients.get(sid) {
         return Ok(Some(*id));
     }
+    if !st.clients_sourced {
+        return Ok(None);
+    }
     Ok(match clients::by_source_id(db, sid)? {
         Existing::Found { id, .. } => Some(id),
         Existing::New => None,
@@ -833,6 +881,9 @@ fn client_id(db: &Db, st: &State, sid: &str) -> Result<Option<ClientId>> {
 fn pet_id(db: &Db, st: &State, sid: &str) -> Result<Option<PetId>> {
     if let Some(id) = st.pets.get(sid) {
         return Ok(Some(*id));
+    }
+    if !st.pets_sourced {
+        return Ok(None);
     }
     pets::id_by_source_id(db, sid)
 }
@@ -890,7 +941,11 @@ fn client(
     st.close_client(db)?;
     let d = &c.data;
     let phones = (c.phone1_e164.clone(), c.phone2_e164.clone(), c.phone_flag);
-    let id = match clients::by_source_id(db, &c.source_id)? {
+    let existing = match st.clients_sourced {
+        true => clients::by_source_id(db, &c.source_id)?,
+        false => Existing::New,
+    };
+    let id = match existing {
         Existing::New => {
             let id = clients::insert_imported(db, d, &c.source_id, &phones, &st.now)?;
             record_consents(db, id, None, d, ConsentHow::Import, None, now)?;
@@ -934,7 +989,11 @@ fn pet<Tz: TimeZone>(
     }
     p.data.client_id = client_id;
     let now = &st.now;
-    let id = match pets::by_source_id(db, &p.source_id)? {
+    let existing = match st.pets_sourced {
+        true => pets::by_source_id(db, &p.source_id)?,
+        false => Existing::New,
+    };
+    let id = match existing {
         Existing::New => {
             let id = pets::insert_imported(db, &p.data, &p.source_id, now)?;
             report.pets.created += 1;

@@ -15,12 +15,19 @@ use crate::{Db, Result, StoreError};
 
 /// The tables an import fills row by row.
 const LOADED: &[&str] = &["clients", "pets", "visits", "consent_changes"];
-/// The trigger that keeps each pet's last visit: set aside by every bulk load (each visit then
-/// needs no statement journal and no update of its pet); put it back, then call
-/// [`crate::tables::pets::refresh_last_visits`].
-pub const VISIT_TRIGGERS: &[&str] = &["visits_last_insert"];
+/// The triggers that keep each pet's last visit: set aside by every bulk load (a visit added
+/// then needs no statement journal and no update of its pet, and a visit changed no search
+/// of its pet's visits, whose index may be set aside too). The load keeps what they would
+/// have done and does it once at the end: [`crate::tables::pets::raise_last_visits`] for the
+/// visits added, [`crate::tables::pets::refresh_last_visits_of`] for the pets whose visits
+/// changed.
+pub const VISIT_TRIGGERS: &[&str] = &[
+    "visits_last_insert",
+    "visits_last_update",
+    "visits_last_delete",
+];
 
-/// Sets aside what slows a bulk load of `incoming` rows: the last-visit trigger always; the
+/// Sets aside what slows a bulk load of `incoming` rows: the last-visit triggers always; the
 /// secondary indexes of the clients, pets and visits tables too (those the migrations made:
 /// not the unique source-id ones, which the load looks records up by) when the load is at
 /// least half the size of the visit table (sorting each table once then costs less than
@@ -86,6 +93,11 @@ pub fn set_aside<'c>(db: &Db<'c>, names: &[&str]) -> Result<SetAside<'c>> {
 }
 
 impl SetAside<'_> {
+    /// Nothing was set aside (a server): the triggers keep the pets' last visits themselves.
+    pub fn is_empty(&self) -> bool {
+        self.conn.is_none()
+    }
+
     /// Recreates what was set aside, exactly as the migrations made it.
     pub fn put_back(self) -> Result<()> {
         let Some(conn) = self.conn else {
@@ -160,7 +172,7 @@ mod tests {
             .read(|db| set_aside(db, &["no_such_index"]).map(|_| ()))
             .is_err());
         // A load bigger than the visit table sets aside the loaded tables' own indexes, not
-        // the source-id ones.
+        // the source-id ones, and the last-visit triggers.
         s.write(|db| {
             let aside = for_import(db, 10)?;
             let left: Vec<String> = db
@@ -168,7 +180,7 @@ mod tests {
                 .prepare("SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name IN ('clients', 'pets', 'visits') ORDER BY name")?
                 .query_map([], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
-            assert!(left.iter().all(|n| n.starts_with("sqlite_autoindex") || n.starts_with("visits_last_") && n != "visits_last_insert"), "{left:?}");
+            assert!(left.iter().all(|n| n.starts_with("sqlite_autoindex")), "{left:?}");
             aside.put_back()
         })
         .unwrap();

@@ -304,6 +304,11 @@ pub fn by_source_id(db: &Db, sid: &str) -> Result<Existing<ClientId>> {
     find_source(db, "clients", sid, ClientId)
 }
 
+/// Whether any client carries a source id ([`super::any_source`]).
+pub fn any_source_id(db: &Db) -> Result<bool> {
+    super::any_source(db, "clients")
+}
+
 /// Links a client entered in Fidelia to its id in the practice-management system. It stays a
 /// client entered by hand: an import finds it, and leaves it as it is.
 pub fn link_source_id(db: &Db, id: ClientId, sid: &str) -> Result<()> {

@@ -140,6 +140,14 @@ pub(crate) fn find_source<I>(
     })
 }
 
+/// Whether any record of `table` carries a source id (through the unique index on it). None:
+/// an import's lookups by source id could only find the records it writes itself.
+pub(crate) fn any_source(db: &Db, table: &str) -> Result<bool> {
+    debug_assert!(IMPORTED.contains(&table));
+    let sql = format!("SELECT 1 FROM {table} WHERE source_id IS NOT NULL LIMIT 1");
+    Ok(db.row(&sql, &[])?.is_some())
+}
+
 pub(crate) fn stamp_source(db: &Db, table: &str, id: i64, sid: &str, now: &str) -> Result<()> {
     debug_assert!(IMPORTED.contains(&table));
     // A client's and a pet's records carry a version (one more at every change).

@@ -82,14 +82,40 @@ pub fn insert_imported(db: &Db, d: &PetData, source_id: &str, now: &str) -> Resu
     Ok(PetId(id))
 }
 
-/// Sets every pet's last visit from its visits, where it differs: what the visits' triggers
-/// keep, after a bulk load that set them aside ([`crate::bulk`]).
-pub fn refresh_last_visits(db: &Db) -> Result<()> {
+/// Moves each pet's last visit up to the instant given with it, where that is later: the
+/// insert trigger's rule for many visits at once, after a bulk load that set it aside
+/// ([`crate::bulk::VISIT_TRIGGERS`]) and kept the latest visit it added to each pet.
+pub fn raise_last_visits(db: &Db, lasts: &[(PetId, DateTime<Utc>)]) -> Result<()> {
+    if lasts.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<(i64, String)> = lasts.iter().map(|(p, at)| (p.0, ts(*at))).collect();
     db.execute(
-        "UPDATE pets SET last_visit_at = v.last FROM
-             (SELECT pet_id, max(at) AS last FROM visits GROUP BY pet_id) AS v
-         WHERE v.pet_id = pets.id AND pets.last_visit_at IS DISTINCT FROM v.last",
-        &[],
+        &format!(
+            "UPDATE pets SET last_visit_at = j.at FROM ({}) AS j
+             WHERE pets.id = j.id AND (pets.last_visit_at IS NULL OR pets.last_visit_at < j.at)",
+            db.dialect().json_rows("?1", &[("id", true), ("at", false)])
+        ),
+        &vals![serde_json::to_string(&rows)?],
+    )?;
+    Ok(())
+}
+
+/// Sets the last visit of each pet of `ids` from its visits (`NULL` when it has none left):
+/// the update and delete triggers' rule, after a bulk load that set them aside and changed
+/// or moved visits of these pets.
+pub fn refresh_last_visits_of(db: &Db, ids: &[PetId]) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = ids.iter().map(|p| p.0).collect();
+    db.execute(
+        &format!(
+            "UPDATE pets SET last_visit_at = (SELECT max(v.at) FROM visits v WHERE v.pet_id = pets.id)
+             WHERE id IN ({})",
+            db.dialect().json_ints("?1")
+        ),
+        &vals![serde_json::to_string(&ids)?],
     )?;
     Ok(())
 }
@@ -128,6 +154,11 @@ pub fn version(db: &Db, id: PetId) -> Result<i64> {
 /// See [`super::Existing`].
 pub fn by_source_id(db: &Db, sid: &str) -> Result<Existing<PetId>> {
     find_source(db, "pets", sid, PetId)
+}
+
+/// Whether any pet carries a source id ([`super::any_source`]).
+pub fn any_source_id(db: &Db) -> Result<bool> {
+    super::any_source(db, "pets")
 }
 
 pub fn id_by_source_id(db: &Db, sid: &str) -> Result<Option<PetId>> {
@@ -261,7 +292,8 @@ mod tests {
             };
             update(db, luna, &renamed, now).unwrap();
             after("saved", 1);
-            refresh_last_visits(db).unwrap();
+            raise_last_visits(db, &[(luna, now)]).unwrap();
+            refresh_last_visits_of(db, &[luna]).unwrap();
             after("its last visit", 0);
             update_imported(db, luna, &renamed, "2026-12-02T11:00:00Z").unwrap();
             after("rewritten by an import", 1);
@@ -605,25 +637,16 @@ mod tests {
         });
     }
 
-    /// After a bulk load the pets' last visits are set from their visits, where they differ.
+    /// After a bulk load: the latest visit it added to each pet raises the pet's last visit
+    /// (never lowers it); the pets whose visits it changed or moved get theirs from their
+    /// visits, none left included.
     #[test]
-    fn last_visits_are_refreshed_on_each_engine() {
+    fn last_visits_after_a_bulk_load_on_each_engine() {
         on_each_engine(|db| {
             let (_, luna) = client_and_pet(db, "Ana");
             let (_, bimba) = client_and_pet(db, "Bea");
             let (_, nube) = client_and_pet(db, "Carla");
-            for (pet, at) in [
-                (luna, "2026-10-01T09:00:00Z"),
-                (luna, "2026-11-15T09:00:00Z"),
-                (bimba, "2026-09-01T09:00:00Z"),
-            ] {
-                db.execute(
-                    "INSERT INTO visits (pet_id, at, kind, severity, created_at, updated_at)
-                     VALUES (?1, ?2, 'consulta', 'leve', ?2, ?2)",
-                    &crate::vals![pet.0, at],
-                )
-                .unwrap();
-            }
+            let (_, kira) = client_and_pet(db, "Dora");
             let last = |p: PetId| -> Option<String> {
                 db.row(
                     "SELECT last_visit_at FROM pets WHERE id = ?1",
@@ -634,24 +657,54 @@ mod tests {
                 .get(0)
                 .unwrap()
             };
-            // As a bulk load leaves them: one missing, one stale, one without visits.
-            for (pet, value) in [
-                (luna, None),
-                (bimba, Some("2020-01-01T00:00:00Z")),
-                (nube, None),
-            ] {
+            let set = |p: PetId, value: Option<&str>| {
                 db.execute(
                     "UPDATE pets SET last_visit_at = ?2 WHERE id = ?1",
-                    &crate::vals![pet.0, value],
+                    &crate::vals![p.0, value],
+                )
+                .unwrap();
+            };
+            // Raised: from none, from an earlier one; a later one stays.
+            set(bimba, Some("2026-01-01T09:00:00Z"));
+            set(nube, Some("2026-12-01T09:00:00Z"));
+            let instant = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+            raise_last_visits(
+                db,
+                &[
+                    (luna, instant("2026-11-15T09:00:00Z")),
+                    (bimba, instant("2026-09-01T09:00:00Z")),
+                    (nube, instant("2026-10-01T09:00:00Z")),
+                ],
+            )
+            .unwrap();
+            assert_eq!(last(luna).as_deref(), Some("2026-11-15T09:00:00Z"));
+            assert_eq!(last(bimba).as_deref(), Some("2026-09-01T09:00:00Z"));
+            assert_eq!(last(nube).as_deref(), Some("2026-12-01T09:00:00Z"));
+            assert_eq!(last(kira), None, "a pet not named is left alone");
+            raise_last_visits(db, &[]).unwrap();
+
+            // From the visits: the latest of two, a stale one, none left; others untouched.
+            for (pet, at) in [
+                (luna, "2026-10-01T09:00:00Z"),
+                (luna, "2026-11-20T09:00:00Z"),
+                (bimba, "2026-09-01T09:00:00Z"),
+            ] {
+                db.execute(
+                    "INSERT INTO visits (pet_id, at, kind, severity, created_at, updated_at)
+                     VALUES (?1, ?2, 'consulta', 'leve', ?2, ?2)",
+                    &crate::vals![pet.0, at],
                 )
                 .unwrap();
             }
-            refresh_last_visits(db).unwrap();
-            assert_eq!(last(luna).as_deref(), Some("2026-11-15T09:00:00Z"));
+            set(luna, Some("2026-11-15T09:00:00Z"));
+            set(bimba, Some("2027-01-01T09:00:00Z"));
+            set(kira, Some("2026-05-05T09:00:00Z"));
+            refresh_last_visits_of(db, &[luna, bimba, nube]).unwrap();
+            assert_eq!(last(luna).as_deref(), Some("2026-11-20T09:00:00Z"));
             assert_eq!(last(bimba).as_deref(), Some("2026-09-01T09:00:00Z"));
-            assert_eq!(last(nube), None);
-            refresh_last_visits(db).unwrap();
-            assert_eq!(last(luna).as_deref(), Some("2026-11-15T09:00:00Z"));
+            assert_eq!(last(nube), None, "no visits left");
+            assert_eq!(last(kira).as_deref(), Some("2026-05-05T09:00:00Z"));
+            refresh_last_visits_of(db, &[]).unwrap();
         });
     }
 }
