@@ -63,7 +63,7 @@ use fidelia_core::import::{
     self as imp, fields, read, ColumnPreview, Counts, FileHead, ImportError, ImportOptions,
     Mapping, MappingSource, Preview, RejectedRow, Report,
 };
-use fidelia_core::text::{fold, SearchKey};
+use fidelia_core::text::{client_search_key, fold};
 use fidelia_core::*;
 use fidelia_store::tables::treatments::Treatment;
 use fidelia_store::tables::{
@@ -350,46 +350,133 @@ struct State {
     pets_sourced: bool,
     staff: HashMap<String, StaffId>,
     staff_as_written: HashMap<String, Option<StaffId>>,
+    /// Clients whose search key is refreshed from the database at the end.
     touched: FastSet<ClientId>,
-    /// The client this import created whose rows are being read, with its search key as its
-    /// pets come: written when its rows end, while its row is still in memory (a pass over
-    /// every client afterwards wrote each one again, long after).
-    open: Option<(ClientId, SearchKey)>,
+    /// What the rows of the client being read told before the writer met them, and the
+    /// client created with its search key.
+    ahead: Option<Ahead>,
+    keyed: Option<ClientId>,
     overwrite: bool,
     /// The clinic's preventive-care rules: a treatment without its next date gets it by rule.
     care: fidelia_core::care::CareRules,
-    /// With the last-visit triggers set aside (a bulk load): what they would have done.
-    last_visits: Option<LastVisits>,
+    last_visits: LastVisits,
 }
 
-/// What the last-visit triggers would have done during a bulk load, done once at its end
+/// The pets' last visits: a new pet is written with the latest of its visits on its client's
+/// rows ([`Ahead`]); with the last-visit triggers set aside (a bulk load), what they would
+/// have done for the other visits is done once at the end
 /// ([`fidelia_store::bulk::VISIT_TRIGGERS`]).
 #[derive(Default)]
 struct LastVisits {
-    /// The latest visit the load added to each pet.
+    /// The triggers are set aside.
+    aside: bool,
+    /// The last visit each new pet was written with.
+    written: FastMap<PetId, DateTime<Utc>>,
+    /// The latest visit the load added to each pet, where later than the one written.
     added: FastMap<PetId, DateTime<Utc>>,
-    /// The pets a visit the load changed belongs or belonged to.
+    /// The pets a visit the load changed belongs or belonged to, and the new pets written
+    /// with a visit that was then not added: their last visit comes from their visits.
     changed: FastSet<PetId>,
 }
 
 impl LastVisits {
     fn added(&mut self, pet: PetId, at: DateTime<Utc>) {
+        if !self.aside || self.written.get(&pet).is_some_and(|w| *w >= at) {
+            return;
+        }
         let last = self.added.entry(pet).or_insert(at);
         *last = (*last).max(at);
     }
 
-    /// Before the indexes come back (the pets' index on their last visit is then built once
-    /// with them), the visits added; after, through the visits' index, the pets whose visits
-    /// changed.
-    fn write(self, db: &Db, aside: fidelia_store::bulk::SetAside) -> Result<()> {
-        // In the order of the pets' rows in the file.
-        let mut added: Vec<(PetId, DateTime<Utc>)> = self.added.into_iter().collect();
-        added.sort_unstable_by_key(|(pet, _)| pet.0);
-        pets::raise_last_visits(db, &added)?;
-        aside.put_back()?;
+    /// A visit of `pet` the file names was found already written: a new pet's last visit
+    /// may have counted it.
+    fn not_added(&mut self, pet: PetId) {
+        if self.written.contains_key(&pet) {
+            self.changed.insert(pet);
+        }
+    }
+
+    /// With the triggers set aside: before the indexes come back (the pets' index on their
+    /// last visit is then built once with them), the visits added; after, through the
+    /// visits' index, the pets whose visits changed.
+    fn write(self, db: &Db, aside: Option<fidelia_store::bulk::SetAside>) -> Result<()> {
+        if let Some(aside) = aside {
+            // In the order of the pets' rows in the file.
+            let mut added: Vec<(PetId, DateTime<Utc>)> = self.added.into_iter().collect();
+            added.sort_unstable_by_key(|(pet, _)| pet.0);
+            pets::raise_last_visits(db, &added)?;
+            aside.put_back()?;
+        }
         let changed: Vec<PetId> = self.changed.into_iter().collect();
         pets::refresh_last_visits_of(db, &changed)
     }
+}
+
+/// What the rows of one client tell before the writer meets them. A client's rows follow
+/// one another in most exports: the reader holds them until the next client's, and the writer
+/// then writes the client with its search key (its pets' names in it) and each new pet with
+/// its last visit, once each, instead of correcting them as the rows come.
+struct Ahead {
+    /// The client's source id.
+    client: String,
+    search_key: String,
+    /// The client's pets the rows name (source ids, in the order they first appear), each
+    /// with its latest visit on them.
+    pets: Vec<(String, Option<DateTime<Utc>>)>,
+}
+
+impl Ahead {
+    /// The rows of one client, from the one that names it first; `None` when that row is
+    /// not one the writer can take.
+    fn of(rows: &[Prepared]) -> Option<Ahead> {
+        let Some(Ok(first)) = &rows.first()?.row else {
+            return None;
+        };
+        let c = first.client.as_ref()?;
+        let mut pets: Vec<(String, Option<DateTime<Utc>>)> = Vec::new();
+        let mut names: Vec<&str> = Vec::new();
+        for r in rows.iter().filter_map(|r| r.row.as_ref()?.as_ref().ok()) {
+            if let Some(p) = r.pet.as_ref().filter(|p| p.client_source_id == c.source_id) {
+                if !pets.iter().any(|(sid, _)| *sid == p.source_id) {
+                    pets.push((p.source_id.clone(), None));
+                    names.push(&p.data.name);
+                }
+            }
+            if let Some(v) = &r.visit {
+                if let Some((_, last)) = pets.iter_mut().find(|(sid, _)| *sid == v.pet_source_id) {
+                    *last = Some(last.map_or(v.data.at, |l| l.max(v.data.at)));
+                }
+            }
+        }
+        let d = &c.data;
+        Some(Ahead {
+            client: c.source_id.clone(),
+            search_key: client_search_key(
+                &d.first_name,
+                &d.surnames,
+                &names,
+                &[&d.phone1, &d.phone2],
+            ),
+            pets,
+        })
+    }
+
+    /// The latest visit of the client's pet `sid` on its rows.
+    fn last_visit(&self, client: &str, sid: &str) -> Option<DateTime<Utc>> {
+        if self.client != client {
+            return None;
+        }
+        self.pets.iter().find(|(s, _)| s == sid)?.1
+    }
+
+    fn names(&self, client: &str, sid: &str) -> bool {
+        self.client == client && self.pets.iter().any(|(s, _)| s == sid)
+    }
+}
+
+/// The client's source id on a row the writer can take.
+fn client_of(p: &Prepared) -> Option<&str> {
+    Some(&p.row.as_ref()?.as_ref().ok()?.client.as_ref()?.source_id)
 }
 
 /// Loads what reading phone numbers needs on a thread of its own, while the file is opened
@@ -402,27 +489,24 @@ pub fn warm_up() {
 }
 
 impl State {
-    /// `client` has a new pet named `name`, its newest: its search key must say so.
-    fn pet_of(&mut self, client: ClientId, name: &str) {
-        match &mut self.open {
-            Some((id, key)) if *id == client => key.add_pet(name),
-            _ => {
-                self.touched.insert(client);
-            }
+    /// `client` has a new pet, `sid`: its search key must say so (it does when it was written
+    /// with the rows ahead that name the pet).
+    fn pet_of(&mut self, client: ClientId, client_sid: &str, sid: &str) {
+        let named = self.keyed == Some(client)
+            && self
+                .ahead
+                .as_ref()
+                .is_some_and(|a| a.names(client_sid, sid));
+        if !named {
+            self.touched.insert(client);
         }
-    }
-
-    /// The open client's rows have ended: its search key is written.
-    fn close_client(&mut self, db: &Db) -> Result<()> {
-        if let Some((id, key)) = self.open.take() {
-            clients::set_search_key(db, id, &String::from(key))?;
-        }
-        Ok(())
     }
 }
 
 /// Rows the reader thread converts before handing them to the writer.
 const BATCH: usize = 512;
+/// The rows of one client the reader holds at most, to tell what they say ([`Ahead`]).
+const AHEAD_ROWS: usize = 4 * BATCH;
 /// Batches waiting for the writer at most (memory stays flat whatever the file's size).
 const BATCHES_AHEAD: usize = 4;
 
@@ -432,6 +516,8 @@ struct Prepared {
     rec: StringRecord,
     line: u64,
     row: Option<std::result::Result<ImportRow, Vec<RowError>>>,
+    /// On the first row of a client's rows: what they tell.
+    ahead: Option<Box<Ahead>>,
 }
 
 struct Batch {
@@ -467,6 +553,14 @@ fn read_rows<Tz: TimeZone>(
     let mut spare: Vec<Prepared> = Vec::new();
     let mut repeats = row::Repeats::default();
     let (mut header, mut n) = (true, 0u64);
+    // The rows of the client being read start here in `rows`: held until a row of another
+    // client tells they have ended, then told what they say ([`Ahead`]).
+    let mut open: Option<usize> = None;
+    let close = |rows: &mut Vec<Prepared>, open: Option<usize>| {
+        if let Some(o) = open {
+            rows[o].ahead = Ahead::of(&rows[o..]).map(Box::new);
+        }
+    };
     loop {
         if spare.is_empty() {
             if let Ok(back) = spent.try_recv() {
@@ -486,14 +580,42 @@ fn read_rows<Tz: TimeZone>(
             let row = (rec.len() == width)
                 .then(|| row::convert_next(m, &rec, ctx, row_opts, &mut repeats));
             let line = read::record_line(&rec);
-            rows.push(Prepared { rec, line, row });
+            let p = Prepared {
+                rec,
+                line,
+                row,
+                ahead: None,
+            };
+            // A row of another client ends the open client's rows (a row the writer will
+            // reject stays with them).
+            let next =
+                client_of(&p).is_some_and(|c| open.and_then(|o| client_of(&rows[o])) != Some(c));
+            if next {
+                close(&mut rows, open);
+                open = Some(rows.len());
+            }
+            rows.push(p);
             n += 1;
             if rows.len() < BATCH {
                 continue;
             }
+            match open {
+                // The rows are all the open client's: held, up to a point (beyond it they
+                // go as they are, and the writer corrects the client as they come).
+                Some(0) if rows.len() < AHEAD_ROWS => continue,
+                Some(0) => open = None,
+                _ => {}
+            }
+        } else {
+            close(&mut rows, open.take());
         }
+        // The open client's rows stay for the next batch.
+        let held = match open.as_mut() {
+            Some(o) => rows.split_off(std::mem::take(o)),
+            None => Vec::with_capacity(BATCH),
+        };
         let batch = Batch {
-            rows: std::mem::replace(&mut rows, Vec::with_capacity(BATCH)),
+            rows: std::mem::replace(&mut rows, held),
             at_byte: rdr.position().byte(),
             end: !got,
         };
@@ -629,18 +751,31 @@ fn write_rows<Tz: TimeZone>(
         staff: staff_by_name(db)?,
         staff_as_written: HashMap::new(),
         touched: FastSet::default(),
-        open: None,
+        ahead: None,
+        keyed: None,
         overwrite: opts.overwrite_manual,
         care: settings.care.clone(),
-        last_visits: aside.as_ref().map(|_| LastVisits::default()),
+        last_visits: LastVisits {
+            aside: aside.is_some(),
+            ..Default::default()
+        },
     };
     let mut report = Report::default();
     let width = m.headers.len();
     let (mut done, mut total) = (0u64, first);
     for batch in batches {
         let mut batch = batch?;
-        for Prepared { rec, line, row } in batch.rows.iter_mut() {
+        for Prepared {
+            rec,
+            line,
+            row,
+            ahead,
+        } in batch.rows.iter_mut()
+        {
             let line = *line;
+            if let Some(a) = ahead.take() {
+                state.ahead = Some(*a);
+            }
             if cancel.load(Ordering::Relaxed) {
                 return Err(ImportError::Cancelled.into());
             }
@@ -697,10 +832,10 @@ fn write_rows<Tz: TimeZone>(
         }
     };
     cancelled()?;
-    state.close_client(db)?;
-    if let (Some(aside), Some(last_visits)) = (aside, state.last_visits.take()) {
-        last_visits.write(db, aside)?;
-        cancelled()?;
+    let bulk = aside.is_some();
+    std::mem::take(&mut state.last_visits).write(db, aside)?;
+    cancelled()?;
+    if bulk {
         if !state.touched.is_empty() {
             clients::refresh_search_keys(db, |id| state.touched.contains(&id))?;
         }
@@ -775,9 +910,7 @@ fn apply<Tz: TimeZone>(
         let write = match visits::insert_imported_new(db, &v.data, &now, &v.source_id)? {
             Some(id) => {
                 report.visits.created += 1;
-                if let Some(last) = &mut st.last_visits {
-                    last.added(pet_id, v.data.at);
-                }
+                st.last_visits.added(pet_id, v.data.at);
                 Some(id)
             }
             None => {
@@ -786,11 +919,12 @@ fn apply<Tz: TimeZone>(
                 else {
                     return Err(StoreError::NotFound);
                 };
+                st.last_visits.not_added(pet_id);
                 let old = visits::get(db, id)?.data;
                 if must_write(&mut report.visits, old == v.data, protected, st.overwrite) {
                     visits::update_imported(db, id, &v.data, &now)?;
-                    if let Some(last) = &mut st.last_visits {
-                        last.changed.extend([old.pet_id, pet_id]);
+                    if st.last_visits.aside {
+                        st.last_visits.changed.extend([old.pet_id, pet_id]);
                     }
                     Some(id)
                 } else {
@@ -933,12 +1067,8 @@ fn client(
     now: DateTime<Utc>,
 ) -> Result<ClientId> {
     if let Some(id) = st.clients.get(&c.source_id).copied() {
-        if st.open.as_ref().is_some_and(|(open, _)| *open != id) {
-            st.close_client(db)?;
-        }
         return Ok(id);
     }
-    st.close_client(db)?;
     let d = &c.data;
     let phones = (c.phone1_e164.clone(), c.phone2_e164.clone(), c.phone_flag);
     let existing = match st.clients_sourced {
@@ -947,11 +1077,19 @@ fn client(
     };
     let id = match existing {
         Existing::New => {
-            let id = clients::insert_imported(db, d, &c.source_id, &phones, &st.now)?;
+            // With its pets' names when its rows were read ahead.
+            let ahead = st.ahead.as_mut().filter(|a| a.client == c.source_id);
+            let keyed = ahead.is_some();
+            let key = match ahead {
+                Some(a) => std::mem::take(&mut a.search_key),
+                None => client_search_key(&d.first_name, &d.surnames, &[], &[&d.phone1, &d.phone2]),
+            };
+            let id = clients::insert_imported(db, d, &c.source_id, &phones, &key, &st.now)?;
+            if keyed {
+                st.keyed = Some(id);
+            }
             record_consents(db, id, None, d, ConsentHow::Import, None, now)?;
             report.clients.created += 1;
-            let key = SearchKey::new(&d.first_name, &d.surnames, &[&d.phone1, &d.phone2]);
-            st.open = Some((id, key));
             id
         }
         Existing::Found { id, protected } => {
@@ -995,9 +1133,16 @@ fn pet<Tz: TimeZone>(
     };
     let id = match existing {
         Existing::New => {
-            let id = pets::insert_imported(db, &p.data, &p.source_id, now)?;
+            let last = st
+                .ahead
+                .as_ref()
+                .and_then(|a| a.last_visit(&p.client_source_id, &p.source_id));
+            let id = pets::insert_imported(db, &p.data, &p.source_id, last, now)?;
+            if let Some(last) = last {
+                st.last_visits.written.insert(id, last);
+            }
             report.pets.created += 1;
-            st.pet_of(client_id, &p.data.name);
+            st.pet_of(client_id, &p.client_source_id, &p.source_id);
             id
         }
         Existing::Found { id, protected } => {
@@ -1941,6 +2086,111 @@ mod tests {
 
     /// An export without a visit-type column, with the id headers of a real one (camel case,
     /// abbreviated): the kinds are read from the reasons unless the user says not to.
+    /// A client's rows read together give its search key and its pets' last visits as the
+    /// rows are written. Rows of a client apart from one another, more of them than are read
+    /// ahead, and a visit named again under another pet end the same: the keys and last
+    /// visits are those the database gives once everything is in.
+    #[test]
+    fn a_clients_rows_together_apart_or_very_many_give_the_keys_and_last_visits_of_the_database() {
+        let mut text = String::from(
+            "CodCliente;Nombre;Apellidos;Teléfono;IdPaciente;Nombre mascota;Especie;Id. visita;Fecha visita;Motivo\n",
+        );
+        let mut row = |c: &str, m: &str, name: &str, visit: &str, day: usize| {
+            text.push_str(&format!(
+                "{c};Ana {c};Ruiz;612345678;{m};{name};Gato;{visit};{:02}/{:02}/2024 10:00;Control\n",
+                1 + day % 28,
+                1 + day / 28 % 12
+            ));
+        };
+        // C1's rows apart: a pet, then C2, then C1 again with another pet and a later visit
+        // of the first.
+        row("C1", "M1", "Luna", "V1", 40);
+        row("C1", "M1", "Luna", "V2", 10);
+        row("C2", "M2", "Kira", "V3", 5);
+        row("C1", "M3", "Nube", "V4", 7);
+        row("C1", "M1", "Luna", "V5", 90);
+        // V3 again, now C1's Nube's and later: moved from Kira, who is left without visits.
+        row("C1", "M3", "Nube", "V3", 200);
+        // C9: more rows than are read ahead, its second pet's first visit after most of them.
+        for i in 0..AHEAD_ROWS + 600 {
+            let (m, name) = match i {
+                i if i > AHEAD_ROWS + 100 && i % 3 == 0 => ("M92", "Simba"),
+                i if i % 2 == 0 => ("M90", "Coco"),
+                _ => ("M91", "Bimba"),
+            };
+            row("C9", m, name, &format!("V9-{i}"), (i * 37) % 300);
+        }
+        for bulk in [false, true] {
+            let s = store();
+            let r = s
+                .import(
+                    ImportSource::Bytes(text.as_bytes()),
+                    &ImportOptions {
+                        bulk: Some(bulk),
+                        ..Default::default()
+                    },
+                    &mut |_, _| {},
+                    &AtomicBool::new(false),
+                    &at(),
+                )
+                .unwrap();
+            assert_eq!(
+                (r.rows_rejected, r.clients.created, r.pets.created),
+                (0, 3, 6)
+            );
+            assert_eq!(r.visits.updated, 1, "V3 moved");
+            // What the import wrote is what the database gives for it.
+            let as_the_database_says = |pets: i64, what: &str| {
+                let before = s.content_dump().unwrap();
+                s.store
+                    .write(|db| {
+                        clients::refresh_search_keys(db, |_| true)?;
+                        let all: Vec<PetId> = (1..=pets).map(PetId).collect();
+                        pets::refresh_last_visits_of(db, &all)
+                    })
+                    .unwrap();
+                assert!(
+                    s.content_dump().unwrap() == before,
+                    "keys and last visits as the database gives them, {what} (bulk: {bulk})"
+                );
+            };
+            as_the_database_says(6, "after the first file");
+
+            // V1 edited by hand, then named by another file under a new pet, later: it stays
+            // Luna's, and the new pet, written with it as its last visit, has none.
+            s.store
+                .write(|db| {
+                    let Existing::Found { id, .. } = visits::by_source_id(db, "V1")? else {
+                        panic!("V1 imported");
+                    };
+                    let mut v = visits::get(db, id)?.data;
+                    v.reason = "Control, anotado en la consulta".into();
+                    visits::update(db, id, &v, at().now + chrono::Duration::hours(1))
+                })
+                .unwrap();
+            let other = "CodCliente;Nombre;Apellidos;Teléfono;IdPaciente;Nombre mascota;Especie;Id. visita;Fecha visita;Motivo\n\
+                C5;Eva;Sanz;612345678;M50;Rex;Perro;V1;01/06/2025 10:00;Control\n";
+            let r = s
+                .import(
+                    ImportSource::Bytes(other.as_bytes()),
+                    &ImportOptions {
+                        bulk: Some(bulk),
+                        ..Default::default()
+                    },
+                    &mut |_, _| {},
+                    &AtomicBool::new(false),
+                    &at(),
+                )
+                .unwrap();
+            assert_eq!((r.pets.created, r.visits.kept_manual), (1, 1));
+            as_the_database_says(7, "after the second");
+            let key = s.search("simba", 10).unwrap();
+            assert_eq!(key.len(), 1, "C9's pet seen after its rows read ahead");
+            assert_eq!(s.search("nube", 10).unwrap().len(), 1);
+            assert!(s.search("kira", 10).unwrap().len() == 1);
+        }
+    }
+
     const UNTYPED: &str = "CodCliente;Nombre;Apellidos;Teléfono;IdPaciente;Nombre mascota;Especie;Id. visita;Fecha visita;Motivo\n\
         C1;María;Núñez;612345678;M1;Luna;Perro;V1;24/11/2026 10:00;Cirugía: extirpación de nódulo\n\
         C1;María;Núñez;612345678;M1;Luna;Perro;V2;20/11/2026 10:00;VACUNACIÓN anual\n\

@@ -130,16 +130,6 @@ pub fn refresh_search_key(db: &Db, id: ClientId) -> Result<()> {
     Ok(())
 }
 
-/// Writes a client's search key computed elsewhere (an import's, for a client it created: it
-/// knows the names, phones and pets it wrote).
-pub fn set_search_key(db: &Db, id: ClientId, key: &str) -> Result<()> {
-    db.execute(
-        "UPDATE clients SET search_key = ?2 WHERE id = ?1",
-        &vals![id.0, key],
-    )?;
-    Ok(())
-}
-
 /// [`refresh_search_key`] for every client `touched` says, reading clients and their pets in
 /// one pass by id (a bulk import touches most of the clinic: one read per client and a write
 /// only where the key changed, instead of three statements each).
@@ -275,24 +265,26 @@ pub fn set_imported_phones(db: &Db, id: ClientId, p: &ImportedPhones) -> Result<
     Ok(())
 }
 
-/// Inserts a client from an import in one statement: its data, source id and phones in
-/// E.164. Its search key waits for its pets ([`refresh_search_key`] once they are in).
+/// Inserts a client from an import in one statement: its data, source id, phones in E.164
+/// and search key (the import's, with the pets it is about to add: [`refresh_search_key`]
+/// otherwise, once they are in).
 pub fn insert_imported(
     db: &Db,
     d: &ClientData,
     source_id: &str,
     phones: &ImportedPhones,
+    search_key: &str,
     now: &str,
 ) -> Result<ClientId> {
     let id = db.insert(
         "INSERT INTO clients (first_name, surnames, phone1, phone2, email, address, preferred_channel, consent_care,
                               consent_commercial, notes, search_key, sort_key, created_at, updated_at, title,
                               source_id, origin, imported_at, phone1_e164, phone2_e164, phone_flag)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, '', ?11, ?12, ?12, ?13, ?14, 'import', ?12, ?15, ?16, ?17)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?18, ?11, ?12, ?12, ?13, ?14, 'import', ?12, ?15, ?16, ?17)",
         &vals![
             &d.first_name, &d.surnames, &d.phone1, &d.phone2, &d.email, &d.address, d.preferred_channel.as_str(),
             d.consent_care, d.consent_commercial, &d.notes, sort_key(d), now, d.title.as_str(), source_id,
-            &phones.0, &phones.1, phones.2
+            &phones.0, &phones.1, phones.2, search_key
         ],
     )?;
     Ok(ClientId(id))
@@ -588,14 +580,17 @@ mod tests {
 
             // From an import.
             let phones: ImportedPhones = ("+34612345678".into(), String::new(), false);
+            let key = client_search_key("Eva", "Sanz", &["Toby"], &["612345678"]);
             let eva = insert_imported(
                 db,
                 &data("Eva", "Sanz", "612345678"),
                 "C-9",
                 &phones,
+                &key,
                 "2026-12-01T10:00:00Z",
             )
             .unwrap();
+            assert_eq!(found("toby"), [eva], "the search key it was given");
             assert_eq!(imported_phones(db, eva).unwrap(), phones);
             set_imported_phones(
                 db,

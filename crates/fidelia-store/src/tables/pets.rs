@@ -72,12 +72,19 @@ pub fn insert(db: &Db, d: &PetData, now: DateTime<Utc>) -> Result<PetId> {
     Ok(PetId(id))
 }
 
-/// Inserts a pet from an import with its source id, in one statement.
-pub fn insert_imported(db: &Db, d: &PetData, source_id: &str, now: &str) -> Result<PetId> {
+/// Inserts a pet from an import with its source id, in one statement, with its last visit
+/// when the import knows it (the visits it is about to add).
+pub fn insert_imported(
+    db: &Db,
+    d: &PetData,
+    source_id: &str,
+    last_visit_at: Option<DateTime<Utc>>,
+    now: &str,
+) -> Result<PetId> {
     let id = db.insert(
-        "INSERT INTO pets (client_id, name, species, breed, sex, birth_date, deceased_on, notes, created_at, updated_at, source_id, origin, imported_at, deceased)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, 'import', ?9, ?11)",
-        &vals![d.client_id.0, &d.name, d.species.as_str(), &d.breed, d.sex.as_str(), d.birth_date.map(day), d.deceased_on.map(day), &d.notes, now, source_id, deceased(d)],
+        "INSERT INTO pets (client_id, name, species, breed, sex, birth_date, deceased_on, notes, created_at, updated_at, source_id, origin, imported_at, deceased, last_visit_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, 'import', ?9, ?11, ?12)",
+        &vals![d.client_id.0, &d.name, d.species.as_str(), &d.breed, d.sex.as_str(), d.birth_date.map(day), d.deceased_on.map(day), &d.notes, now, source_id, deceased(d), last_visit_at.map(ts)],
     )?;
     Ok(PetId(id))
 }
@@ -400,6 +407,7 @@ mod tests {
                     ..dead.clone()
                 },
                 "P2",
+                None,
                 "2026-11-26T10:00:00Z",
             )
             .unwrap();
@@ -483,8 +491,21 @@ mod tests {
                 client_id: bea,
                 ..pet("Toby", false)
             };
-            let toby = insert_imported(db, &imported, "P-1", "2026-12-01T10:00:00Z").unwrap();
+            let seen = at("2026-11-30T10:00:00Z");
+            let toby =
+                insert_imported(db, &imported, "P-1", Some(seen), "2026-12-01T10:00:00Z").unwrap();
             assert_eq!(get(db, toby).unwrap().data, imported);
+            let last: Option<String> = db
+                .value(
+                    "SELECT last_visit_at FROM pets WHERE id = ?1",
+                    &crate::vals![toby.0],
+                )
+                .unwrap();
+            assert_eq!(
+                last,
+                Some(ts(seen)),
+                "written with the last visit it was given"
+            );
             assert_eq!(id_by_source_id(db, "P-1").unwrap(), Some(toby));
             assert_eq!(
                 by_source_id(db, "P-1").unwrap(),
