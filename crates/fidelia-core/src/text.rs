@@ -5,23 +5,54 @@ use unicode_normalization::UnicodeNormalization;
 /// Folds text for accent- and case-insensitive matching: decomposes (NFD), drops combining
 /// marks, lowercases, keeps letters and digits, and turns every other run into one space.
 pub fn fold(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut pending_space = false;
-    for c in s.nfd() {
-        if is_combining_mark(c) {
-            continue;
-        }
-        if c.is_alphanumeric() {
-            if pending_space && !out.is_empty() {
-                out.push(' ');
+    let mut out = Folded {
+        out: String::with_capacity(s.len()),
+        pending_space: false,
+    };
+    // A character of Latin-1 (Spanish's accented letters among them) decomposes on its own
+    // into a letter and marks that move no other character: one at a time, without the whole
+    // string's NFD (most of what an import folds: names, kinds, severities).
+    if s.chars().all(|c| (c as u32) < 0x100) {
+        for c in s.chars() {
+            if c.is_ascii() {
+                out.push(c);
+            } else {
+                unicode_normalization::char::decompose_canonical(c, |d| out.push(d));
             }
-            pending_space = false;
-            out.extend(c.to_lowercase());
-        } else {
-            pending_space = true;
+        }
+    } else {
+        for c in s.nfd() {
+            out.push(c);
         }
     }
-    out
+    out.out
+}
+
+/// [`fold`]'s output as the decomposed characters come.
+struct Folded {
+    out: String,
+    pending_space: bool,
+}
+
+impl Folded {
+    fn push(&mut self, c: char) {
+        if is_combining_mark(c) {
+            return;
+        }
+        if c.is_alphanumeric() {
+            if self.pending_space && !self.out.is_empty() {
+                self.out.push(' ');
+            }
+            self.pending_space = false;
+            if c.is_ascii() {
+                self.out.push(c.to_ascii_lowercase());
+            } else {
+                self.out.extend(c.to_lowercase());
+            }
+        } else {
+            self.pending_space = true;
+        }
+    }
 }
 
 fn is_combining_mark(c: char) -> bool {
@@ -116,6 +147,43 @@ pub fn spreadsheet_cell(s: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The definition: the whole string's NFD, then the marks dropped.
+    fn fold_by_nfd(s: &str) -> String {
+        let mut out = Folded {
+            out: String::new(),
+            pending_space: false,
+        };
+        for c in s.nfd() {
+            out.push(c);
+        }
+        out.out
+    }
+
+    /// Latin-1 folded a character at a time is the definition: every character alone, and
+    /// beside each other, a mark, a letter and a space.
+    #[test]
+    fn latin1_a_character_at_a_time_folds_as_the_whole_strings_nfd() {
+        let latin1: Vec<char> = (0u32..0x100).filter_map(char::from_u32).collect();
+        for &a in &latin1 {
+            for b in ['a', 'Ñ', ' ', '\u{0301}', '\u{00B4}', '1', a] {
+                for s in [
+                    format!("{a}"),
+                    format!("{a}{b}"),
+                    format!("{b}{a}x"),
+                    format!(" {a} {b} "),
+                ] {
+                    assert_eq!(fold(&s), fold_by_nfd(&s), "{s:?}");
+                }
+            }
+        }
+        assert_eq!(fold("Núñez Peña, MARÍA-José"), "nunez pena maria jose");
+        assert_eq!(
+            fold("Ærøskøbing Ǆ"),
+            fold_by_nfd("Ærøskøbing Ǆ"),
+            "beyond Latin-1"
+        );
+    }
 
     /// Built a pet at a time, the key is the fold of the names and pets written together (the
     /// key's definition), whatever the spaces, accents, marks or punctuation.
