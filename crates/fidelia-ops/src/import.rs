@@ -67,7 +67,7 @@ use fidelia_core::text::{client_search_key, fold};
 use fidelia_core::*;
 use fidelia_store::tables::treatments::Treatment;
 use fidelia_store::tables::{
-    appointments, clients, mappings, pets, settings, staff, treatments, visits, Existing,
+    appointments, clients, consents, mappings, pets, settings, staff, treatments, visits, Existing,
 };
 use fidelia_store::{Db, Result, StoreError};
 
@@ -352,6 +352,8 @@ struct State {
     staff_as_written: HashMap<String, Option<StaffId>>,
     /// Clients whose search key is refreshed from the database at the end.
     touched: FastSet<ClientId>,
+    /// The clients created, whose consents are recorded at the end in one statement.
+    created: Vec<ClientId>,
     /// What the rows of the client being read told before the writer met them, and the
     /// client created with its search key.
     ahead: Option<Ahead>,
@@ -751,6 +753,7 @@ fn write_rows<Tz: TimeZone>(
         staff: staff_by_name(db)?,
         staff_as_written: HashMap::new(),
         touched: FastSet::default(),
+        created: Vec::new(),
         ahead: None,
         keyed: None,
         overwrite: opts.overwrite_manual,
@@ -832,6 +835,7 @@ fn write_rows<Tz: TimeZone>(
         }
     };
     cancelled()?;
+    consents::insert_as_held(db, &state.created, ConsentHow::Import, at.now)?;
     let bulk = aside.is_some();
     std::mem::take(&mut state.last_visits).write(db, aside)?;
     cancelled()?;
@@ -1088,7 +1092,7 @@ fn client(
             if keyed {
                 st.keyed = Some(id);
             }
-            record_consents(db, id, None, d, ConsentHow::Import, None, now)?;
+            st.created.push(id);
             report.clients.created += 1;
             id
         }
@@ -1301,6 +1305,24 @@ mod tests {
             ("+34 699 111 222", "+34699111222", "+34612345678", false)
         );
         assert!(maria.data.consent_commercial, "Sí is yes");
+        let history: Vec<(String, bool, ConsentHow)> = s
+            .consent_history(maria.id)
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.consent, c.given, c.how))
+            .collect();
+        assert_eq!(
+            history,
+            [
+                ("comercial".to_owned(), true, ConsentHow::Import),
+                (
+                    "cuidado".to_owned(),
+                    maria.data.consent_care,
+                    ConsentHow::Import
+                ),
+            ],
+            "both consents recorded as the import found them"
+        );
         let (jose, e1, _, _) = client_by_sid(&s, "C002");
         assert_eq!(
             (jose.data.first_name.as_str(), e1.as_str()),

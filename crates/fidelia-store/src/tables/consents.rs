@@ -20,6 +20,33 @@ pub struct ConsentChange {
     pub at: DateTime<Utc>,
 }
 
+/// Records both consents of each of `clients` as their records hold them (`how`, by nobody,
+/// at `at`): what a client's creation records, for many clients in one statement, in the
+/// clients' order, care first.
+pub fn insert_as_held(
+    db: &Db,
+    clients: &[ClientId],
+    how: ConsentHow,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    if clients.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = clients.iter().map(|c| c.0).collect();
+    db.execute(
+        &format!(
+            "INSERT INTO consent_changes (client_id, consent, given, how, staff_id, at)
+             SELECT c.id, k.consent, CASE k.n WHEN 1 THEN c.consent_care ELSE c.consent_commercial END, ?2, NULL, ?3
+             FROM clients c CROSS JOIN (SELECT 'cuidado' AS consent, 1 AS n UNION ALL SELECT 'comercial', 2) AS k
+             WHERE c.id IN ({})
+             ORDER BY c.id, k.n",
+            db.dialect().json_ints("?1")
+        ),
+        &vals![serde_json::to_string(&ids)?, how.as_str(), ts(at)],
+    )?;
+    Ok(())
+}
+
 pub fn insert(
     db: &Db,
     client: ClientId,
@@ -127,6 +154,51 @@ mod tests {
             assert_eq!(
                 of_client(db, other).unwrap(),
                 [change("cuidado", false, ConsentHow::Email, None, t2)]
+            );
+            // Both consents of many clients as their records hold them: Ana (care given,
+            // commercial not) and a client with both given; others untouched.
+            let both = client(db);
+            db.execute(
+                "UPDATE clients SET consent_commercial = 1 WHERE id = ?1",
+                &vals![both.0],
+            )
+            .unwrap();
+            let t3 = at("2026-06-01T08:00:00Z");
+            insert_as_held(db, &[both, ana], ConsentHow::Import, t3).unwrap();
+            insert_as_held(db, &[], ConsentHow::Import, t3).unwrap();
+            assert_eq!(
+                of_client(db, both).unwrap(),
+                [
+                    change("comercial", true, ConsentHow::Import, None, t3),
+                    change("cuidado", true, ConsentHow::Import, None, t3),
+                ]
+            );
+            assert_eq!(
+                of_client(db, ana).unwrap()[..2],
+                [
+                    change("comercial", false, ConsentHow::Import, None, t3),
+                    change("cuidado", true, ConsentHow::Import, None, t3),
+                ]
+            );
+            assert_eq!(of_client(db, other).unwrap().len(), 1);
+            // In the clients' order, care first.
+            let order: Vec<(i64, String)> = db
+                .map_rows(
+                    "SELECT client_id, consent FROM consent_changes WHERE at = ?1 ORDER BY id",
+                    &vals![ts(t3)],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .unwrap();
+            let (a, b) = (ana.0, both.0);
+            let ids = if a < b { [a, a, b, b] } else { [b, b, a, a] };
+            assert_eq!(
+                order,
+                [
+                    (ids[0], "cuidado".to_owned()),
+                    (ids[1], "comercial".to_owned()),
+                    (ids[2], "cuidado".to_owned()),
+                    (ids[3], "comercial".to_owned()),
+                ]
             );
             // Only the two consents (last: PostgreSQL ends the transaction here).
             assert!(insert(db, ana, "otro", true, ConsentHow::Written, None, t1).is_err());
