@@ -39,13 +39,14 @@ median() { python3 -c "import statistics, sys; print(f'{statistics.median(map(fl
 # measure ROWS VISITS_PER_PET LABEL RUNS [again]
 # The floor and fidelia run in turn RUNS times (the machine's speed drifts from one second to
 # the next on a shared host); each figure is the median of its runs, the ratio that of the
-# medians, the peak memory the largest.
+# medians, the peak memory the largest. The median of each run's own ratio to the floor run
+# just before it is printed too (less moved by a drift of the machine's speed during the runs).
 measure() {
   local rows="$1" visits="$2" label="$3" runs="$4" again="${5:-}"
   python3 scripts/gen-import-csv.py "$rows" "$DIR/$label.csv" "$visits"
   echo
   echo "== $label: $rows rows, $(($(stat -c %s "$DIR/$label.csv") / 1024 / 1024)) MiB, $(file -b "$DIR/$label.csv" | cut -d, -f1); $runs runs each"
-  local i_all=() s_all=() floor_all=() f_all=() f_rss=0 n
+  local i_all=() s_all=() floor_all=() f_all=() pair_all=() f_rss=0 n
   for ((n = 0; n < runs; n++)); do
     # The floor: iconv to UTF-8 (sqlite3 reads UTF-8 only), then .import into a plain table.
     run iconv sh -c "iconv -f WINDOWS-1252 -t UTF-8 '$DIR/$label.csv' > '$DIR/$label-utf8.csv'"
@@ -57,6 +58,7 @@ measure() {
     rm -f "$DIR/$label.sqlite3"*
     run fidelia "$BIN" --db "$DIR/$label.sqlite3" import "$DIR/$label.csv"
     f_all+=("$SECS")
+    pair_all+=("$(python3 -c "print(f'{$SECS / max(${floor_all[-1]}, 0.001):.3f}')")")
     [ "$RSS_KB" -gt "$f_rss" ] && f_rss=$RSS_KB
   done
   grep -E "filas|Clientes|Mascotas|Visitas" "$DIR/fidelia.out" | sed 's/^/  /'
@@ -72,6 +74,7 @@ measure() {
   row "iconv + sqlite3 .import (the floor)" "$floor" "$(rate "$rows" "$floor")"
   echo "fidelia runs: ${f_all[*]} s; floor runs: ${floor_all[*]} s"
   python3 -c "print(f'ratio fidelia / floor: {$f_secs / max($floor, 0.001):.2f}x   (target: at most 2x)')"
+  echo "each run beside the floor run just before it: ${pair_all[*]}; median $(median "${pair_all[@]}")x"
   echo "peak RSS of fidelia import: $((f_rss / 1024)) MiB   (target: under 64 MiB)"
   rm -f "$DIR/$label.csv" "$DIR/$label.sqlite3"*
 }
