@@ -354,10 +354,8 @@ struct State {
     touched: FastSet<ClientId>,
     /// The clients created, whose consents are recorded at the end in one statement.
     created: Vec<ClientId>,
-    /// What the rows of the client being read told before the writer met them, and the
-    /// client created with its search key.
+    /// What the rows of the client being read told before the writer met them.
     ahead: Option<Ahead>,
-    keyed: Option<ClientId>,
     overwrite: bool,
     /// The clinic's preventive-care rules: a treatment without its next date gets it by rule.
     care: fidelia_core::care::CareRules,
@@ -422,6 +420,8 @@ struct Ahead {
     /// The client's source id.
     client: String,
     search_key: String,
+    /// The client created with this search key.
+    keyed: Option<ClientId>,
     /// The client's pets the rows name (source ids, in the order they first appear), each
     /// with its latest visit on them.
     pets: Vec<(String, Option<DateTime<Utc>>)>,
@@ -453,6 +453,7 @@ impl Ahead {
         let d = &c.data;
         Some(Ahead {
             client: c.source_id.clone(),
+            keyed: None,
             search_key: client_search_key(
                 &d.first_name,
                 &d.surnames,
@@ -471,8 +472,9 @@ impl Ahead {
         self.pets.iter().find(|(s, _)| s == sid)?.1
     }
 
-    fn names(&self, client: &str, sid: &str) -> bool {
-        self.client == client && self.pets.iter().any(|(s, _)| s == sid)
+    /// Whether `client`'s search key was written with these rows and names its pet `sid`.
+    fn keyed_with(&self, client: ClientId, sid: &str) -> bool {
+        self.keyed == Some(client) && self.pets.iter().any(|(s, _)| s == sid)
     }
 }
 
@@ -493,13 +495,12 @@ pub fn warm_up() {
 impl State {
     /// `client` has a new pet, `sid`: its search key must say so (it does when it was written
     /// with the rows ahead that name the pet).
-    fn pet_of(&mut self, client: ClientId, client_sid: &str, sid: &str) {
-        let named = self.keyed == Some(client)
-            && self
-                .ahead
-                .as_ref()
-                .is_some_and(|a| a.names(client_sid, sid));
-        if !named {
+    fn pet_of(&mut self, client: ClientId, sid: &str) {
+        if !self
+            .ahead
+            .as_ref()
+            .is_some_and(|a| a.keyed_with(client, sid))
+        {
             self.touched.insert(client);
         }
     }
@@ -755,7 +756,6 @@ fn write_rows<Tz: TimeZone>(
         touched: FastSet::default(),
         created: Vec::new(),
         ahead: None,
-        keyed: None,
         overwrite: opts.overwrite_manual,
         care: settings.care.clone(),
         last_visits: LastVisits {
@@ -1082,15 +1082,14 @@ fn client(
     let id = match existing {
         Existing::New => {
             // With its pets' names when its rows were read ahead.
-            let ahead = st.ahead.as_mut().filter(|a| a.client == c.source_id);
-            let keyed = ahead.is_some();
-            let key = match ahead {
+            let mut ahead = st.ahead.as_mut().filter(|a| a.client == c.source_id);
+            let key = match &mut ahead {
                 Some(a) => std::mem::take(&mut a.search_key),
                 None => client_search_key(&d.first_name, &d.surnames, &[], &[&d.phone1, &d.phone2]),
             };
             let id = clients::insert_imported(db, d, &c.source_id, &phones, &key, &st.now)?;
-            if keyed {
-                st.keyed = Some(id);
+            if let Some(a) = ahead {
+                a.keyed = Some(id);
             }
             st.created.push(id);
             report.clients.created += 1;
@@ -1146,7 +1145,7 @@ fn pet<Tz: TimeZone>(
                 st.last_visits.written.insert(id, last);
             }
             report.pets.created += 1;
-            st.pet_of(client_id, &p.client_source_id, &p.source_id);
+            st.pet_of(client_id, &p.source_id);
             id
         }
         Existing::Found { id, protected } => {
@@ -2144,8 +2143,8 @@ mod tests {
         }
         for bulk in [false, true] {
             let s = store();
-            let r = s
-                .import(
+            let import = |text: &str| {
+                s.import(
                     ImportSource::Bytes(text.as_bytes()),
                     &ImportOptions {
                         bulk: Some(bulk),
@@ -2155,7 +2154,9 @@ mod tests {
                     &AtomicBool::new(false),
                     &at(),
                 )
-                .unwrap();
+                .unwrap()
+            };
+            let r = import(&text);
             assert_eq!(
                 (r.rows_rejected, r.clients.created, r.pets.created),
                 (0, 3, 6)
@@ -2190,22 +2191,16 @@ mod tests {
                     visits::update(db, id, &v, at().now + chrono::Duration::hours(1))
                 })
                 .unwrap();
+            // Then a client already in the clinic (C2), and C5 again with another pet: its key,
+            // written with its first row, must name the new pet too.
             let other = "CodCliente;Nombre;Apellidos;Teléfono;IdPaciente;Nombre mascota;Especie;Id. visita;Fecha visita;Motivo\n\
-                C5;Eva;Sanz;612345678;M50;Rex;Perro;V1;01/06/2025 10:00;Control\n";
-            let r = s
-                .import(
-                    ImportSource::Bytes(other.as_bytes()),
-                    &ImportOptions {
-                        bulk: Some(bulk),
-                        ..Default::default()
-                    },
-                    &mut |_, _| {},
-                    &AtomicBool::new(false),
-                    &at(),
-                )
-                .unwrap();
-            assert_eq!((r.pets.created, r.visits.kept_manual), (1, 1));
-            as_the_database_says(7, "after the second");
+                C5;Eva;Sanz;612345678;M50;Rex;Perro;V1;01/06/2025 10:00;Control\n\
+                C2;Ana C2;Ruiz;612345678;M2;Kira;Gato;V7;02/02/2024 10:00;Control\n\
+                C5;Eva;Sanz;612345678;M51;Tor;Perro;V8;03/03/2025 10:00;Control\n";
+            let r = import(other);
+            assert_eq!((r.pets.created, r.visits.kept_manual), (2, 1));
+            as_the_database_says(8, "after the second");
+            assert_eq!(s.search("tor", 10).unwrap().len(), 1);
             let key = s.search("simba", 10).unwrap();
             assert_eq!(key.len(), 1, "C9's pet seen after its rows read ahead");
             assert_eq!(s.search("nube", 10).unwrap().len(), 1);
