@@ -354,8 +354,9 @@ struct State {
     touched: FastSet<ClientId>,
     /// The clients created, whose consents are recorded at the end in one statement.
     created: Vec<ClientId>,
-    /// What the rows of the client being read told before the writer met them.
-    ahead: Option<Ahead>,
+    /// What the rows of the client being read told before the writer met them (the reader's:
+    /// handed back to it with the rows, like them).
+    ahead: Option<Box<Ahead>>,
     overwrite: bool,
     /// The clinic's preventive-care rules: a treatment without its next date gets it by rule.
     care: fidelia_core::care::CareRules,
@@ -776,8 +777,9 @@ fn write_rows<Tz: TimeZone>(
         } in batch.rows.iter_mut()
         {
             let line = *line;
-            if let Some(a) = ahead.take() {
-                state.ahead = Some(*a);
+            if ahead.is_some() {
+                // The previous client's goes back to the reader in this row's place.
+                std::mem::swap(ahead, &mut state.ahead);
             }
             if cancel.load(Ordering::Relaxed) {
                 return Err(ImportError::Cancelled.into());
@@ -821,6 +823,12 @@ fn write_rows<Tz: TimeZone>(
                 },
             }
             done += 1;
+        }
+        // A client's rows are all in one batch: what they told goes back with it (the first
+        // row's place is free: it held nothing, or gave what it held to `state`).
+        if let Some(first) = batch.rows.first_mut() {
+            debug_assert!(first.ahead.is_none());
+            first.ahead = state.ahead.take();
         }
         total = estimate(done, batch.at_byte, size, batch.end);
         progress(done, total);
@@ -1082,10 +1090,11 @@ fn client(
     let id = match existing {
         Existing::New => {
             // With its pets' names when its rows were read ahead.
-            let mut ahead = st.ahead.as_mut().filter(|a| a.client == c.source_id);
-            let key = match &mut ahead {
-                Some(a) => std::mem::take(&mut a.search_key),
-                None => client_search_key(&d.first_name, &d.surnames, &[], &[&d.phone1, &d.phone2]),
+            let ahead = st.ahead.as_mut().filter(|a| a.client == c.source_id);
+            let key = match &ahead {
+                Some(a) => std::borrow::Cow::Borrowed(a.search_key.as_str()),
+                None => client_search_key(&d.first_name, &d.surnames, &[], &[&d.phone1, &d.phone2])
+                    .into(),
             };
             let id = clients::insert_imported(db, d, &c.source_id, &phones, &key, &st.now)?;
             if let Some(a) = ahead {
