@@ -5,14 +5,11 @@ use unicode_normalization::UnicodeNormalization;
 /// Folds text for accent- and case-insensitive matching: decomposes (NFD), drops combining
 /// marks, lowercases, keeps letters and digits, and turns every other run into one space.
 pub fn fold(s: &str) -> String {
-    let mut out = Folded {
-        out: String::with_capacity(s.len()),
-        pending_space: false,
-    };
     // A character of Latin-1 (Spanish's accented letters among them) decomposes on its own
     // into a letter and marks that move no other character: one at a time, without the whole
     // string's NFD (most of what an import folds: names, kinds, severities).
     if s.chars().all(|c| (c as u32) < 0x100) {
+        let mut out = Folded::with_capacity(s.len());
         for c in s.chars() {
             if c.is_ascii() {
                 out.push(c);
@@ -20,10 +17,17 @@ pub fn fold(s: &str) -> String {
                 unicode_normalization::char::decompose_canonical(c, |d| out.push(d));
             }
         }
+        out.out
     } else {
-        for c in s.nfd() {
-            out.push(c);
-        }
+        fold_nfd(s)
+    }
+}
+
+/// [`fold`] by its definition: the whole string's NFD, then the marks dropped.
+fn fold_nfd(s: &str) -> String {
+    let mut out = Folded::with_capacity(s.len());
+    for c in s.nfd() {
+        out.push(c);
     }
     out.out
 }
@@ -35,6 +39,13 @@ struct Folded {
 }
 
 impl Folded {
+    fn with_capacity(n: usize) -> Folded {
+        Folded {
+            out: String::with_capacity(n),
+            pending_space: false,
+        }
+    }
+
     fn push(&mut self, c: char) {
         if is_combining_mark(c) {
             return;
@@ -148,18 +159,6 @@ pub fn spreadsheet_cell(s: &str) -> std::borrow::Cow<'_, str> {
 mod tests {
     use super::*;
 
-    /// The definition: the whole string's NFD, then the marks dropped.
-    fn fold_by_nfd(s: &str) -> String {
-        let mut out = Folded {
-            out: String::new(),
-            pending_space: false,
-        };
-        for c in s.nfd() {
-            out.push(c);
-        }
-        out.out
-    }
-
     /// Latin-1 folded a character at a time is the definition: every character alone, and
     /// beside each other, a mark, a letter and a space.
     #[test]
@@ -173,14 +172,14 @@ mod tests {
                     format!("{b}{a}x"),
                     format!(" {a} {b} "),
                 ] {
-                    assert_eq!(fold(&s), fold_by_nfd(&s), "{s:?}");
+                    assert_eq!(fold(&s), fold_nfd(&s), "{s:?}");
                 }
             }
         }
         assert_eq!(fold("Núñez Peña, MARÍA-José"), "nunez pena maria jose");
         assert_eq!(
             fold("Ærøskøbing Ǆ"),
-            fold_by_nfd("Ærøskøbing Ǆ"),
+            fold_nfd("Ærøskøbing Ǆ"),
             "beyond Latin-1"
         );
     }
